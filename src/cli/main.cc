@@ -1,0 +1,40 @@
+// binlake command-line entry point. Each command lives in its own cmd_*.cc file and registers
+// itself through cli/commands.h; main only parses and dispatches.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace binlake::cli {
+
+int ReportFailure(const Status& status) {
+  std::string line = status.message();
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';  // one line, always
+  }
+  std::fprintf(stderr, "binlake: error: %s\n", line.c_str());
+  return 1;
+}
+
+}  // namespace binlake::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"binlake: MySQL/MariaDB to S3 replication (full load + CDC), DMS-compatible"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "binlake 0.1.0");
+  binlake::cli::CommandTable table;
+  binlake::cli::RegisterFullLoadCommand(app, table);
+  binlake::cli::RegisterDemoCommand(app, table);
+  binlake::cli::RegisterBinlogCommands(app, table);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  for (const auto& [sub, action] : table.entries()) {
+    if (sub->parsed()) return action();
+  }
+  return 2;
+}

@@ -1,0 +1,46 @@
+// RowFileWriter: one output data file (a LOAD or CDC file) in one data format (CSV, Parquet),
+// written row by row into an ObjectWriter. The table's columns come from its TableSchema; the
+// DMS extra columns (Op, TimestampColumnName) are described by OutputColumns.
+//
+// Lifecycle: Create -> Append* -> Finish (the file is complete and its object visible) or Abort.
+// Memory: bounded by the format's buffer (CSV: a write buffer; Parquet: one row group).
+// Thread-safety: one thread per writer.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "common/schema.h"
+#include "common/status.h"
+#include "common/value.h"
+
+namespace binlake {
+
+// Extra, non-table columns written before the table's columns, in this order:
+//   Op (when include_op), then the TimestampColumnName column (when non-empty).
+struct OutputColumns {
+  bool include_op = false;
+  std::string timestamp_column_name;  // empty = no timestamp column
+};
+
+// Per-row values for the extra columns.
+struct RowMeta {
+  char op = 'I';                    // 'I', 'U' or 'D'; written only when include_op
+  std::string_view timestamp;       // "yyyy-MM-dd HH:mm:ss.SSSSSS"; written when the column exists
+};
+
+class RowFileWriter {
+ public:
+  virtual ~RowFileWriter() = default;
+  // `values` has one entry per column of the schema, in schema order.
+  virtual Status Append(const RowMeta& meta, std::span<const Value> values) = 0;
+  // Bytes handed to the object so far plus buffered bytes (uncompressed), for MaxFileSize.
+  virtual uint64_t EstimatedSize() const = 0;
+  virtual uint64_t rows() const = 0;
+  // Flushes, writes any footer and closes the object (making it visible).
+  virtual Status Finish() = 0;
+  virtual void Abort() = 0;
+};
+
+}  // namespace binlake

@@ -1,0 +1,75 @@
+// ObjectStore: the narrow interface every target (local directory, S3) implements, so the
+// pipeline never knows which one it writes to and tests can use either.
+//
+// Keys are relative to the target's root (the path of file:///path, or the prefix of
+// s3://bucket/prefix); the store adds the root. Keys use '/' as separator.
+//
+// Visibility contract: an object becomes visible to Get/List only when its writer's Close()
+// succeeds (local: temp file + rename; S3: single PUT or CompleteMultipartUpload). An aborted or
+// crashed writer leaves nothing that looks like a complete object under its key.
+//
+// Thread-safety: an ObjectStore may be used from several threads at once; an ObjectWriter belongs
+// to one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace binlake {
+
+struct PutOptions {
+  // Fail with kAlreadyExists if the key exists (S3 If-None-Match: *; local: link/rename
+  // without replacement). Used by the commit protocol so two instances cannot both commit.
+  bool if_none_match = false;
+  std::string content_type = "application/octet-stream";
+};
+
+struct ObjectInfo {
+  std::string key;  // relative to the store root
+  uint64_t size = 0;
+  std::string etag;  // may be empty (local store)
+};
+
+// Streams one object. Memory use is bounded by the store's part size, not the object size.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  virtual Status Write(std::string_view data) = 0;
+  // Makes the object visible. After Close (ok or not) the writer must not be used.
+  virtual Status Close() = 0;
+  // Discards everything written; best effort, never throws. Called by the destructor if
+  // neither Close nor Abort was.
+  virtual void Abort() = 0;
+  virtual uint64_t bytes_written() const = 0;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  virtual Status Put(std::string_view key, std::string_view data, const PutOptions& options) = 0;
+  virtual Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
+                                                          const PutOptions& options) = 0;
+  // kNotFound if absent.
+  virtual Result<std::string> Get(std::string_view key) = 0;
+  // std::nullopt if absent.
+  virtual Result<std::optional<ObjectInfo>> Head(std::string_view key) = 0;
+  // All objects whose key starts with `prefix`, in lexicographic key order.
+  virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
+  // Deleting an absent key succeeds.
+  virtual Status Delete(std::string_view key) = 0;
+  // Checks the target is reachable and writable enough to start (bucket exists, credentials ok,
+  // directory creatable). Returns a precise, user-facing error otherwise.
+  virtual Status CheckAccess() = 0;
+
+  // For messages: "file:///tmp/out" or "s3://bucket/prefix". Never contains secrets.
+  virtual std::string Describe() const = 0;
+};
+
+}  // namespace binlake

@@ -1,0 +1,67 @@
+// Test harness: real servers started for a test and always stopped by the destructor.
+// MariaDbServer wraps scripts/test-servers/mariadb-start.sh/-stop.sh (the same scripts the demo
+// and benchmarks use), so there is one way to start a server.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace binlake::testing {
+
+// The repository root (BINLAKE_SOURCE_DIR, set by ctest) and build dir (BINLAKE_BINARY_DIR).
+std::string SourceDir();
+std::string BinaryDir();
+std::string FixturesDir();
+// Path of the built binlake program.
+std::string BinlakeProgram();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs `command` with /bin/sh -c, capturing stdout and stderr.
+CommandResult RunShell(const std::string& command);
+// Quotes a string for /bin/sh.
+std::string ShellQuote(const std::string& s);
+
+using SqlRow = std::vector<std::optional<std::string>>;
+
+class MariaDbServer {
+ public:
+  // `extra_cnf`: extra [mariadbd] lines, e.g. {"binlog_row_metadata=MINIMAL"}.
+  static Result<std::unique_ptr<MariaDbServer>> Start(const std::vector<std::string>& extra_cnf = {});
+  ~MariaDbServer();
+  MariaDbServer(const MariaDbServer&) = delete;
+  MariaDbServer& operator=(const MariaDbServer&) = delete;
+
+  int port() const { return port_; }
+  const std::string& socket() const { return socket_; }
+  const std::string& state_dir() const { return state_dir_; }
+  // mysql://root@127.0.0.1:PORT
+  std::string RootUrl() const;
+
+  // Runs statements as root (multi-statement allowed); fails the Status on any SQL error.
+  Status Execute(const std::string& sql);
+  Result<std::vector<SqlRow>> Query(const std::string& sql);
+
+  // Stops the server (SIGTERM, bounded wait) and starts it again on the same port and data.
+  Status Restart();
+
+ private:
+  MariaDbServer() = default;
+  Status StartProcess();
+  void StopProcess();
+
+  std::string state_dir_;
+  std::string socket_;
+  std::string cnf_;
+  int port_ = 0;
+  int pid_ = 0;
+};
+
+}  // namespace binlake::testing
