@@ -4,8 +4,6 @@
 
 namespace binlake::cli {
 
-void RegisterFullLoadCommand(CLI::App& root, CommandTable& table) {}
 void RegisterDemoCommand(CLI::App& root, CommandTable& table) {}
-void RegisterBinlogCommands(CLI::App& root, CommandTable& table) {}
 
 }  // namespace binlake::cli

@@ -8,12 +8,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string_view>
 
 #include "common/schema.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "store/object_store.h"
 
 namespace binlake {
 
@@ -42,5 +45,9 @@ class RowFileWriter {
   virtual Status Finish() = 0;
   virtual void Abort() = 0;
 };
+
+// Creates the writer of one file of `schema` streaming into `sink` (taking ownership).
+using RowFileWriterFactory = std::function<Result<std::unique_ptr<RowFileWriter>>(
+    const TableSchema&, const OutputColumns&, std::unique_ptr<ObjectWriter>)>;
 
 }  // namespace binlake

@@ -1,0 +1,9 @@
+#!/bin/bash
+# Configures and builds binlake (Release, warnings as errors) into build/ (or $BUILD_DIR).
+# Usage: scripts/build.sh [extra cmake args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-Release} \
+  -DBINLAKE_WERROR=ON "$@" >/dev/null
+ninja -C "$BUILD_DIR" -j"${JOBS:-$(nproc)}"

@@ -1,0 +1,39 @@
+#!/bin/bash
+# The whole test suite, exactly as CI runs it (.ci/run calls this script):
+#   1. install what is missing (scripts/setup.sh)
+#   2. build with warnings as errors, run the unit tests, then the integration tests against real
+#      MariaDB and Ceph radosgw servers the tests start and stop themselves
+#   3. rebuild the unit tests with AddressSanitizer + UndefinedBehaviorSanitizer and run them
+#   4. run every libFuzzer target for a bounded time (scripts/fuzz.sh)
+# Exits non-zero on the first failure. Leaves no server process behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+T0=$(date +%s)
+step() { echo "=== $* ($(( $(date +%s) - T0 )) s)" >&2; }
+
+step setup
+scripts/setup.sh
+
+step build
+scripts/build.sh
+
+step "unit tests"
+ctest --test-dir build -L unit --output-on-failure -j2
+
+step "integration tests"
+ctest --test-dir build -L integration --output-on-failure
+
+step "unit tests under ASan/UBSan"
+unit_targets=$(ctest --test-dir build -L unit -N | sed -n 's/^ *Test *#[0-9]*: //p')
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBINLAKE_SANITIZE=ON \
+  -DBINLAKE_BENCH=OFF >/dev/null
+# shellcheck disable=SC2086
+ninja -C build-asan -j"$(nproc)" $unit_targets
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan -L unit --output-on-failure -j2
+
+if [ -x scripts/fuzz.sh ]; then
+  step "fuzzing"
+  scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+fi
+step "all tests passed"

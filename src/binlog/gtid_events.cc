@@ -1,0 +1,250 @@
+// Decoders of the GTID events of both flavours.
+// MySQL:   https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Gtid__event.html
+//          GTID_TAGGED (9.x) uses the mysql::serialization format (libs/mysql/serialization/readme.md).
+// MariaDB: https://mariadb.com/kb/en/gtid_event/ and https://mariadb.com/kb/en/gtid_list_event/
+#include <bit>
+#include <string>
+
+#include "binlog/event_decoders_internal.h"
+
+namespace binlake::binlog::internal {
+namespace {
+
+// mysql::serialization variable-length unsigned integer: the number of trailing one bits of the
+// first byte + 1 is the length (1..8 bytes, value = LE bytes >> length); a first byte of 0xff
+// means 9 bytes, the value being the following 8.
+Status ReadVarUInt(ByteReader* r, uint64_t* out) {
+  if (r->empty()) return r->Truncated("varlen integer", 1);
+  uint8_t first = *r->current();
+  size_t n = static_cast<size_t>(std::countr_one(first)) + 1;
+  if (n > 8) {
+    RETURN_IF_ERROR(r->Skip(1));
+    return r->ReadU64(out, "varlen integer");
+  }
+  uint64_t raw = 0;
+  RETURN_IF_ERROR(r->ReadUIntLe(n, &raw, "varlen integer"));
+  *out = raw >> n;
+  return Status::Ok();
+}
+
+// Signed: zig-zag (sign in the lowest bit) on top of the unsigned encoding.
+Status ReadVarInt(ByteReader* r, int64_t* out) {
+  uint64_t u = 0;
+  RETURN_IF_ERROR(ReadVarUInt(r, &u));
+  *out = (u & 1) ? -static_cast<int64_t>(u >> 1) - 1 : static_cast<int64_t>(u >> 1);
+  return Status::Ok();
+}
+
+// GTID_TAGGED_LOG_EVENT body: uint8 serialization version, then a message:
+//   varlen size (of the whole message incl. the version byte), varlen last_non_ignorable_field_id,
+//   { varlen field_id, field data }.
+// Gtid_event fields: 0 flags, 1 uuid (16 varlen bytes), 2 gno (signed), 3 tag (varlen length +
+// bytes), 4 last_committed (signed), 5 sequence_number (signed), 6 immediate_commit_timestamp,
+// 7 original_commit_timestamp, 8 transaction_length, 9 immediate_server_version,
+// 10 original_server_version, 11 commit_group_ticket. Absent 7/10 equal 6/9.
+Status DecodeTaggedGtid(ByteView body, MySqlGtidEvent* out) {
+  ByteReader r(body, kEventHeaderSize);
+  uint64_t size = 0, last_non_ignorable = 0;
+  RETURN_IF_ERROR(r.Skip(1, "serialization version"));
+  RETURN_IF_ERROR(ReadVarUInt(&r, &size));
+  if (size > body.size()) return r.Error("GTID_TAGGED message size beyond the event");
+  ByteReader m(body.first(size), kEventHeaderSize);
+  RETURN_IF_ERROR(m.Skip(r.position()));
+  RETURN_IF_ERROR(ReadVarUInt(&m, &last_non_ignorable));
+  bool have_original_ts = false, have_original_version = false;
+  out->has_commit_timestamps = false;
+  while (!m.empty()) {
+    uint64_t id = 0, u = 0;
+    RETURN_IF_ERROR(ReadVarUInt(&m, &id));
+    switch (id) {
+      case 0:
+        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        out->flags = static_cast<uint8_t>(u);
+        break;
+      case 1:
+        for (uint8_t& b : out->gtid.uuid) {
+          RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+          if (u > 255) return m.Error("GTID_TAGGED uuid byte out of range");
+          b = static_cast<uint8_t>(u);
+        }
+        break;
+      case 2:
+        RETURN_IF_ERROR(ReadVarInt(&m, &out->gtid.gno));
+        break;
+      case 3: {
+        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        if (u > 32) return m.Error("GTID tag longer than 32 characters");
+        std::string_view tag;
+        RETURN_IF_ERROR(m.ReadString(u, &tag, "GTID tag"));
+        out->gtid.tag = std::string(tag);
+        break;
+      }
+      case 4:
+        RETURN_IF_ERROR(ReadVarInt(&m, &out->last_committed));
+        break;
+      case 5:
+        RETURN_IF_ERROR(ReadVarInt(&m, &out->sequence_number));
+        break;
+      case 6:
+        RETURN_IF_ERROR(ReadVarUInt(&m, &out->immediate_commit_us));
+        out->has_commit_timestamps = true;
+        break;
+      case 7:
+        RETURN_IF_ERROR(ReadVarUInt(&m, &out->original_commit_us));
+        have_original_ts = true;
+        break;
+      case 8:
+        RETURN_IF_ERROR(ReadVarUInt(&m, &out->transaction_length));
+        break;
+      case 9:
+        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        out->immediate_server_version = static_cast<uint32_t>(u);
+        break;
+      case 10:
+        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        out->original_server_version = static_cast<uint32_t>(u);
+        have_original_version = true;
+        break;
+      case 11:
+        RETURN_IF_ERROR(ReadVarUInt(&m, &u));  // commit group ticket
+        break;
+      default:
+        // Fields added by newer servers: ignorable ones may be skipped, and since fields are
+        // ordered by id, everything from here on is unknown.
+        if (id <= last_non_ignorable) {
+          return m.Error("GTID_TAGGED has unknown non-ignorable field " + std::to_string(id));
+        }
+        return Status::Ok();
+    }
+  }
+  if (!have_original_ts) out->original_commit_us = out->immediate_commit_us;
+  if (!have_original_version) out->original_server_version = out->immediate_server_version;
+  return Status::Ok();
+}
+
+}  // namespace
+
+// GTID / ANONYMOUS_GTID body:
+//   +0  uint8   flags
+//   +1  uuid[16]
+//   +17 int64   gno
+//   +25 uint8   logical timestamp type (2), int64 last_committed, int64 sequence_number (5.7+)
+//   +42 uint56  immediate_commit_timestamp (8.0.1+), high bit 55 set: uint56 original follows
+//       packed  transaction_length (8.0.2+)
+//       uint32  immediate_server_version, high bit 31 set: uint32 original follows (8.0.14+)
+//       uint64  commit_group_ticket (8.0.33+)
+Status DecodeMySqlGtid(const EventHeader& header, ByteView body, MySqlGtidEvent* out) {
+  auto type = static_cast<EventType>(header.type);
+  out->anonymous = type == EventType::kAnonymousGtid;
+  out->tagged = type == EventType::kGtidTagged;
+  if (out->tagged) return DecodeTaggedGtid(body, out);
+  ByteReader r(body, kEventHeaderSize);
+  ByteView uuid;
+  uint64_t gno = 0;
+  RETURN_IF_ERROR(r.ReadU8(&out->flags, "GTID flags"));
+  RETURN_IF_ERROR(r.ReadBytes(16, &uuid, "GTID uuid"));
+  std::copy(uuid.begin(), uuid.end(), out->gtid.uuid.begin());
+  RETURN_IF_ERROR(r.ReadU64(&gno, "GTID gno"));
+  out->gtid.gno = static_cast<int64_t>(gno);
+  if (r.remaining() < 1 + 16 || *r.current() != 2) return Status::Ok();
+  uint64_t v = 0;
+  RETURN_IF_ERROR(r.Skip(1));
+  RETURN_IF_ERROR(r.ReadU64(&v));
+  out->last_committed = static_cast<int64_t>(v);
+  RETURN_IF_ERROR(r.ReadU64(&v));
+  out->sequence_number = static_cast<int64_t>(v);
+  if (r.remaining() < 7) return Status::Ok();
+  RETURN_IF_ERROR(r.ReadUIntLe(7, &out->immediate_commit_us));
+  out->has_commit_timestamps = true;
+  constexpr uint64_t kHigh = 1ULL << 55;
+  if (out->immediate_commit_us & kHigh) {
+    out->immediate_commit_us &= ~kHigh;
+    RETURN_IF_ERROR(r.ReadUIntLe(7, &out->original_commit_us, "original commit timestamp"));
+  } else {
+    out->original_commit_us = out->immediate_commit_us;
+  }
+  if (r.empty()) return Status::Ok();
+  RETURN_IF_ERROR(r.ReadPackedInt(&out->transaction_length, "transaction length"));
+  if (r.remaining() < 4) return Status::Ok();
+  RETURN_IF_ERROR(r.ReadU32(&out->immediate_server_version));
+  if (out->immediate_server_version & (1u << 31)) {
+    out->immediate_server_version &= ~(1u << 31);
+    RETURN_IF_ERROR(r.ReadU32(&out->original_server_version, "original server version"));
+  } else {
+    out->original_server_version = out->immediate_server_version;
+  }
+  return Status::Ok();
+}
+
+// PREVIOUS_GTIDS body: uint64 n_sids; in the tagged format (8.3+) byte 0 and byte 7 are the
+// format (1) and bytes 1..6 the count. Per sid: uuid[16], [tagged: varlen tag length + tag],
+// uint64 n_intervals, n x (int64 start, int64 end) half-open.
+Status DecodePreviousGtids(ByteView body, PreviousGtidsEvent* out) {
+  ByteReader r(body, kEventHeaderSize);
+  if (r.remaining() < 8) return r.Truncated("PREVIOUS_GTIDS count", 8);
+  const uint8_t* p = r.current();
+  bool tagged = p[7] == 1;
+  uint64_t n_sids = tagged ? LoadLe(p + 1, 6) : LoadLe64(p);
+  RETURN_IF_ERROR(r.Skip(8));
+  if (n_sids > r.remaining() / 24) return r.Error("PREVIOUS_GTIDS count beyond the event");
+  out->gtids.entries.clear();
+  for (uint64_t i = 0; i < n_sids; ++i) {
+    GtidSetEntry e;
+    ByteView uuid;
+    RETURN_IF_ERROR(r.ReadBytes(16, &uuid, "PREVIOUS_GTIDS uuid"));
+    std::copy(uuid.begin(), uuid.end(), e.uuid.begin());
+    if (tagged) {
+      uint64_t len = 0;
+      RETURN_IF_ERROR(ReadVarUInt(&r, &len));
+      if (len > 32) return r.Error("GTID tag longer than 32 characters");
+      std::string_view tag;
+      RETURN_IF_ERROR(r.ReadString(len, &tag, "GTID tag"));
+      e.tag = std::string(tag);
+    }
+    uint64_t n_intervals = 0;
+    RETURN_IF_ERROR(r.ReadU64(&n_intervals, "interval count"));
+    if (n_intervals > r.remaining() / 16) return r.Error("interval count beyond the event");
+    for (uint64_t k = 0; k < n_intervals; ++k) {
+      uint64_t start = 0, end = 0;
+      RETURN_IF_ERROR(r.ReadU64(&start));
+      RETURN_IF_ERROR(r.ReadU64(&end));
+      e.intervals.emplace_back(static_cast<int64_t>(start), static_cast<int64_t>(end));
+    }
+    out->gtids.entries.push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+// MariaDB GTID body: uint64 seq_no, uint32 domain_id, uint8 flags2, then uint64 commit_id if
+// FL_GROUP_COMMIT_ID, or the XID (uint32 format, uint8 gtrid_len, uint8 bqual_len, data) for XA;
+// later bytes (flags_extra ...) are ignored.
+Status DecodeMariaGtid(const EventHeader& header, ByteView body, MariaGtidEvent* out) {
+  ByteReader r(body, kEventHeaderSize);
+  RETURN_IF_ERROR(r.ReadU64(&out->gtid.seq_no, "GTID sequence"));
+  RETURN_IF_ERROR(r.ReadU32(&out->gtid.domain_id, "GTID domain"));
+  RETURN_IF_ERROR(r.ReadU8(&out->flags2, "GTID flags"));
+  out->gtid.server_id = header.server_id;
+  if (out->flags2 & kMariaGtidGroupCommitId) {
+    RETURN_IF_ERROR(r.ReadU64(&out->commit_id, "GTID commit id"));
+  }
+  return Status::Ok();
+}
+
+// MariaDB GTID_LIST body: uint32 count (low 28 bits; high 4 bits flags), then count x
+// (uint32 domain, uint32 server_id, uint64 seq_no).
+Status DecodeMariaGtidList(ByteView body, MariaGtidListEvent* out) {
+  ByteReader r(body, kEventHeaderSize);
+  uint32_t count = 0;
+  RETURN_IF_ERROR(r.ReadU32(&count, "GTID list count"));
+  count &= 0x0fffffff;
+  if (count > r.remaining() / 16) return r.Error("GTID list count beyond the event");
+  out->gtids.resize(count);
+  for (MariaGtid& g : out->gtids) {
+    RETURN_IF_ERROR(r.ReadU32(&g.domain_id));
+    RETURN_IF_ERROR(r.ReadU32(&g.server_id));
+    RETURN_IF_ERROR(r.ReadU64(&g.seq_no));
+  }
+  return Status::Ok();
+}
+
+}  // namespace binlake::binlog::internal

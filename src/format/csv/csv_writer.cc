@@ -1,0 +1,239 @@
+#include "format/csv/csv_writer.h"
+
+#include <array>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "format/csv/gzip_writer.h"
+
+namespace binlake {
+namespace {
+
+class CsvFileWriter final : public RowFileWriter {
+ public:
+  CsvFileWriter(const TableSchema& schema, const OutputColumns& columns, const CsvOptions& options,
+                std::unique_ptr<ObjectWriter> sink)
+      : sink_(std::move(sink)),
+        delimiter_(options.delimiter),
+        row_delimiter_(options.row_delimiter),
+        null_value_(options.null_value),
+        rfc4180_(options.rfc4180),
+        render_(options.render),
+        buffer_bytes_(options.buffer_bytes),
+        include_op_(columns.include_op),
+        has_timestamp_(!columns.timestamp_column_name.empty()) {
+    types_.reserve(schema.columns.size());
+    for (const Column& c : schema.columns) types_.push_back(c.type);
+    special_.fill(false);
+    for (unsigned char c : {'"', '\r', '\n'}) special_[c] = true;
+    special_[static_cast<unsigned char>(delimiter_[0])] = true;
+    special_[static_cast<unsigned char>(row_delimiter_[0])] = true;
+    buf_.reserve(buffer_bytes_ + (buffer_bytes_ >> 2));
+    if (options.header) WriteHeader(schema, columns);
+  }
+
+  ~CsvFileWriter() override {
+    if (state_ == State::kOpen || state_ == State::kFailed) Abort();
+  }
+
+  Status Append(const RowMeta& meta, std::span<const Value> values) override {
+    if (state_ != State::kOpen) return NotOpen();
+    if (values.size() != types_.size()) {
+      return InvalidArgument("CSV writer: row has " + std::to_string(values.size()) +
+                             " values but the table has " + std::to_string(types_.size()) +
+                             " columns");
+    }
+    bool first = true;
+    if (include_op_) {
+      if (meta.op != 'I' && meta.op != 'U' && meta.op != 'D') {
+        return InvalidArgument("CSV writer: Op must be I, U or D");
+      }
+      buf_.push_back(meta.op);
+      first = false;
+    }
+    if (has_timestamp_) {
+      if (!first) buf_.append(delimiter_);
+      AppendText(meta.timestamp);
+      first = false;
+    }
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!first) buf_.append(delimiter_);
+      first = false;
+      const Value& v = values[i];
+      if (v.is_null()) {
+        buf_.append(null_value_);
+        continue;
+      }
+      const size_t start = buf_.size();
+      AppendValueText(v, types_[i], render_, &buf_);
+      FinishField(start);
+    }
+    buf_.append(row_delimiter_);
+    ++rows_;
+    if (buf_.size() >= buffer_bytes_) return Flush();
+    return Status::Ok();
+  }
+
+  uint64_t EstimatedSize() const override { return flushed_ + buf_.size(); }
+  uint64_t rows() const override { return rows_; }
+
+  Status Finish() override {
+    if (state_ != State::kOpen) return NotOpen();
+    Status s = Flush();
+    if (!s.ok()) {
+      Abort();
+      return s;
+    }
+    state_ = State::kFinished;
+    return sink_->Close();
+  }
+
+  void Abort() override {
+    if (state_ == State::kFinished || state_ == State::kAborted) return;
+    state_ = State::kAborted;
+    sink_->Abort();
+  }
+
+ private:
+  enum class State { kOpen, kFailed, kFinished, kAborted };
+
+  Status NotOpen() const {
+    if (state_ == State::kFailed) return error_;
+    return Internal("CSV writer: used after Finish or Abort");
+  }
+
+  void WriteHeader(const TableSchema& schema, const OutputColumns& columns) {
+    bool first = true;
+    auto name = [&](std::string_view n) {
+      if (!first) buf_.append(delimiter_);
+      first = false;
+      AppendText(n);
+    };
+    if (columns.include_op) name("Op");
+    if (!columns.timestamp_column_name.empty()) name(columns.timestamp_column_name);
+    for (const Column& c : schema.columns) name(c.name);
+    buf_.append(row_delimiter_);
+  }
+
+  void AppendText(std::string_view text) {
+    const size_t start = buf_.size();
+    buf_.append(text);
+    FinishField(start);
+  }
+
+  // Applies the quoting rules to the field rendered at buf_[start..].
+  void FinishField(size_t start) {
+    if (!rfc4180_) return;
+    const size_t len = buf_.size() - start;
+    if (len == 0) {
+      if (null_value_.empty()) buf_.append("\"\"");  // empty string, distinct from NULL
+      return;
+    }
+    if (NeedsQuoting(buf_.data() + start, len)) Quote(start);
+  }
+
+  bool NeedsQuoting(const char* p, size_t n) const {
+    if (!null_value_.empty() && n == null_value_.size() &&
+        std::memcmp(p, null_value_.data(), n) == 0) {
+      return true;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const unsigned char c = static_cast<unsigned char>(p[i]);
+      if (!special_[c]) continue;
+      if (c == '"' || c == '\r' || c == '\n') return true;
+      if (StartsWith(p + i, n - i, delimiter_) || StartsWith(p + i, n - i, row_delimiter_)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static bool StartsWith(const char* p, size_t n, const std::string& s) {
+    return n >= s.size() && std::memcmp(p, s.data(), s.size()) == 0;
+  }
+
+  void Quote(size_t start) {
+    scratch_.assign(buf_, start, std::string::npos);
+    buf_.resize(start);
+    buf_.push_back('"');
+    std::string_view rest = scratch_;
+    for (size_t q; (q = rest.find('"')) != std::string_view::npos;) {
+      buf_.append(rest.substr(0, q + 1));
+      buf_.push_back('"');
+      rest.remove_prefix(q + 1);
+    }
+    buf_.append(rest);
+    buf_.push_back('"');
+  }
+
+  Status Flush() {
+    if (buf_.empty()) return Status::Ok();
+    Status s = sink_->Write(buf_);
+    if (!s.ok()) {
+      state_ = State::kFailed;
+      error_ = s;
+      return s;
+    }
+    flushed_ += buf_.size();
+    buf_.clear();
+    return Status::Ok();
+  }
+
+  std::unique_ptr<ObjectWriter> sink_;
+  const std::string delimiter_;
+  const std::string row_delimiter_;
+  const std::string null_value_;
+  const bool rfc4180_;
+  const RenderOptions render_;
+  const size_t buffer_bytes_;
+  const bool include_op_;
+  const bool has_timestamp_;
+  std::vector<ColumnType> types_;
+  std::array<bool, 256> special_{};  // first bytes that may need quoting
+
+  std::string buf_;      // pending CSV bytes
+  std::string scratch_;  // reused by Quote
+  uint64_t flushed_ = 0;
+  uint64_t rows_ = 0;
+  State state_ = State::kOpen;
+  Status error_;
+};
+
+}  // namespace
+
+CsvOptions CsvOptionsFromSettings(const S3Settings& settings) {
+  CsvOptions o;
+  o.delimiter = settings.csv_delimiter;
+  o.row_delimiter = settings.csv_row_delimiter;
+  o.null_value = settings.csv_null_value;
+  o.rfc4180 = settings.rfc4180;
+  o.header = settings.add_column_name;
+  o.render.binary_encoding = settings.binary_encoding;
+  o.gzip = settings.compression == Compression::kGzip;
+  o.gzip_level = settings.compression_level;
+  return o;
+}
+
+Result<std::unique_ptr<RowFileWriter>> NewCsvFileWriter(const TableSchema& schema,
+                                                        const OutputColumns& columns,
+                                                        const CsvOptions& options,
+                                                        std::unique_ptr<ObjectWriter> sink) {
+  if (sink == nullptr) return InvalidArgument("CSV writer: no object writer");
+  if (options.delimiter.empty() || options.row_delimiter.empty()) {
+    return InvalidArgument("CSV writer: CsvDelimiter and CsvRowDelimiter must not be empty");
+  }
+  const std::string& nv = options.null_value;
+  if (!nv.empty() && (nv.find(options.delimiter) != std::string::npos ||
+                      nv.find(options.row_delimiter) != std::string::npos)) {
+    return InvalidArgument("CSV writer: CsvNullValue must not contain a delimiter");
+  }
+  if (options.buffer_bytes == 0) return InvalidArgument("CSV writer: buffer_bytes must be > 0");
+  if (options.gzip) {
+    ASSIGN_OR_RETURN(sink, NewGzipObjectWriter(std::move(sink), options.gzip_level));
+  }
+  return std::unique_ptr<RowFileWriter>(
+      std::make_unique<CsvFileWriter>(schema, columns, options, std::move(sink)));
+}
+
+}  // namespace binlake

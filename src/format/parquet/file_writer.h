@@ -1,0 +1,69 @@
+// ParquetFileWriter: the RowFileWriter of DataFormat=parquet (see parquet_writer.h). Layering,
+// as in Arrow and DuckDB: this file writer owns the row group (one ColumnChunkWriter per output
+// column), converts each Value (type_mapping.h), and writes the footer (metadata.h); column
+// writers encode pages (rle_encoder.h, dictionary.h), compress them (compression.h) and hand
+// chunks to the ObjectWriter sink.
+//
+// A row is converted completely before any column sees it, so a value that cannot be written
+// fails that Append and leaves the file consistent. A sink failure is sticky: every later call
+// returns it.
+//
+// Memory: the open row group (BufferedBytes), never the whole file: the row group is flushed at
+// RowGroupLength rows or row_group_max_bytes, whichever comes first.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "format/parquet/column_writer.h"
+#include "format/parquet/compression.h"
+#include "format/parquet/metadata.h"
+#include "format/parquet/parquet_writer.h"
+#include "format/parquet/type_mapping.h"
+
+namespace binlake::parquet {
+
+class ParquetFileWriter final : public RowFileWriter {
+ public:
+  static Result<std::unique_ptr<ParquetFileWriter>> Make(const TableSchema& schema,
+                                                         const OutputColumns& extra,
+                                                         const ParquetWriterOptions& options,
+                                                         std::unique_ptr<ObjectWriter> sink);
+  ~ParquetFileWriter() override;
+
+  Status Append(const RowMeta& meta, std::span<const Value> values) override;
+  uint64_t EstimatedSize() const override;
+  uint64_t rows() const override { return rows_; }
+  Status Finish() override;
+  void Abort() override;
+
+  // Bytes held for the open row group (pages, open pages, dictionaries).
+  uint64_t BufferedBytes() const;
+  uint64_t row_groups_written() const { return meta_.row_groups.size(); }
+
+ private:
+  ParquetFileWriter() = default;
+  Status FlushRowGroup();
+  Status Write(std::string_view bytes);
+
+  ParquetWriterOptions options_;
+  std::unique_ptr<ObjectWriter> sink_;
+  std::unique_ptr<Compressor> compressor_;
+  bool include_op_ = false;
+  bool include_timestamp_ = false;
+  size_t num_extra_ = 0;
+  std::vector<ColumnSpec> specs_;    // output columns, extra columns first
+  std::vector<ColumnType> types_;    // the table column types (for rendering text)
+  std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;
+  FileMetaData meta_;
+  int64_t offset_ = 0;
+  uint64_t rows_ = 0;
+  uint64_t rows_in_group_ = 0;
+  std::vector<Cell> cells_;
+  std::vector<std::string> scratch_;
+  Status failed_;
+  bool open_ = true;
+};
+
+}  // namespace binlake::parquet

@@ -1,0 +1,61 @@
+// A small blocking HTTP/1.1 client over libcurl, for the S3 client. One request in, one response
+// out; no retries and no S3 knowledge here (s3_client.h adds both).
+//
+// Thread-safety: Send may be called from several threads at once. Easy handles are pooled and
+// reused, so connections (and TLS sessions) are kept alive between requests.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace binlake::s3 {
+
+struct HttpRequest {
+  std::string method;  // GET, HEAD, PUT, POST, DELETE
+  std::string url;     // fully encoded
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The body (not copied; must outlive Send). PUT and POST always send Content-Length.
+  std::string_view body;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lowercase names; last value wins
+  std::string body;
+  // The header's value, or "" if absent. `lower_name` must be lowercase.
+  std::string Header(const std::string& lower_name) const;
+};
+
+struct HttpOptions {
+  int connect_timeout_ms = 10000;
+  int request_timeout_ms = 120000;  // whole request, 0 = none
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Any HTTP status is a response. A failure to get one is kNetworkError (connection refused or
+  // reset, DNS, timeout: worth retrying), kInvalidArgument (bad URL, untrusted TLS certificate)
+  // or kInternal; the message is curl's one-line description.
+  Result<HttpResponse> Send(const HttpRequest& request);
+
+ private:
+  void* Acquire();  // CURL*
+  void Release(void* handle);
+
+  HttpOptions options_;
+  std::mutex mu_;
+  std::vector<void*> idle_;  // guarded by mu_
+};
+
+}  // namespace binlake::s3

@@ -1,0 +1,331 @@
+#include "store/local_object_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+namespace binlake {
+namespace {
+
+std::string RandomSuffix() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+bool IsTempName(std::string_view name) {
+  return name.substr(0, LocalObjectStore::kTempPrefix.size()) == LocalObjectStore::kTempPrefix;
+}
+
+// mkdir -p. Existing directories are fine; an existing non-directory is an error.
+Status MakeDirs(const std::string& path) {
+  size_t pos = 1;
+  while (pos <= path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    std::string part = path.substr(0, slash);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) {
+      return FileError("create directory", part, errno);
+    }
+    pos = slash + 1;
+  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return FileError("create directory", path, errno);
+  if (!S_ISDIR(st.st_mode)) return FileError("create directory", path, ENOTDIR);
+  return Status::Ok();
+}
+
+Status SyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return FileError("open directory", dir, errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : FileError("sync directory", dir, err);
+}
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return FileError("write", path, errno);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+// Writes to a hidden temp file beside the destination; Close publishes it atomically.
+class LocalObjectWriter : public ObjectWriter {
+ public:
+  static constexpr size_t kBufferSize = 1 << 20;
+
+  LocalObjectWriter(std::string path, std::string temp, int fd, PutOptions options)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), options_(std::move(options)) {}
+  ~LocalObjectWriter() override { Abort(); }
+
+  Status Write(std::string_view data) override {
+    if (fd_ < 0) return Internal("write to " + path_ + " after Close or Abort");
+    bytes_ += data.size();
+    if (buffer_.size() + data.size() <= kBufferSize) {
+      buffer_.append(data);
+      return Status::Ok();
+    }
+    Status s = Flush();
+    if (s.ok()) {
+      if (data.size() >= kBufferSize) {
+        s = WriteAll(fd_, data, temp_);
+      } else {
+        buffer_.append(data);
+      }
+    }
+    if (!s.ok()) Abort();
+    return s;
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Internal("Close of " + path_ + " after Close or Abort");
+    Status s = Flush();
+    if (s.ok() && ::fsync(fd_) != 0) s = FileError("sync", temp_, errno);
+    if (::close(fd_) != 0 && s.ok()) s = FileError("close", temp_, errno);
+    fd_ = -1;
+    if (s.ok()) s = Publish();
+    if (!s.ok()) ::unlink(temp_.c_str());
+    if (s.ok()) s = SyncDir(DirName(path_));
+    return s;
+  }
+
+  void Abort() override {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(temp_.c_str());
+    std::string().swap(buffer_);
+  }
+
+  uint64_t bytes_written() const override { return bytes_; }
+
+ private:
+  Status Flush() {
+    Status s = WriteAll(fd_, buffer_, temp_);
+    buffer_.clear();
+    return s;
+  }
+
+  Status Publish() {
+    if (!options_.if_none_match) {
+      if (::rename(temp_.c_str(), path_.c_str()) != 0) return FileError("rename to", path_, errno);
+      return Status::Ok();
+    }
+    if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE) == 0) {
+      return Status::Ok();
+    }
+    if (errno == EEXIST) return AlreadyExists("file://" + path_ + " already exists");
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+      return FileError("rename to", path_, errno);
+    }
+    // File systems without RENAME_NOREPLACE: link() fails if the name exists.
+    if (::link(temp_.c_str(), path_.c_str()) != 0) {
+      if (errno == EEXIST) return AlreadyExists("file://" + path_ + " already exists");
+      return FileError("link to", path_, errno);
+    }
+    ::unlink(temp_.c_str());
+    return Status::Ok();
+  }
+
+  std::string path_;
+  std::string temp_;
+  int fd_;
+  PutOptions options_;
+  std::string buffer_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace
+
+Status FileError(std::string_view what, const std::string& path, int err) {
+  std::string msg = "cannot " + std::string(what) + " " + path + ": " + std::strerror(err);
+  switch (err) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return PermissionDenied(msg);
+    case ENOTDIR:
+    case EISDIR:
+    case ENAMETOOLONG:
+    case ELOOP:
+      return InvalidArgument(msg);
+    case ENOENT:
+      return NotFound(msg);
+    default:
+      return IoError(msg);
+  }
+}
+
+Result<std::unique_ptr<LocalObjectStore>> LocalObjectStore::Open(std::string_view url) {
+  constexpr std::string_view kScheme = "file://";
+  if (url.substr(0, kScheme.size()) != kScheme || url.size() == kScheme.size() ||
+      url[kScheme.size()] != '/') {
+    return InvalidArgument("local target '" + std::string(url) + "' must be file:///absolute/path");
+  }
+  std::string root(url.substr(kScheme.size()));
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return std::unique_ptr<LocalObjectStore>(new LocalObjectStore(std::move(root)));
+}
+
+Result<std::string> LocalObjectStore::PathOf(std::string_view key) const {
+  auto bad = [&](const char* why) {
+    return InvalidArgument("invalid object key '" + std::string(key) + "': " + why);
+  };
+  if (key.empty()) return bad("empty");
+  if (key.find('\0') != std::string_view::npos) return bad("contains NUL");
+  size_t pos = 0;
+  while (pos <= key.size()) {
+    size_t slash = key.find('/', pos);
+    if (slash == std::string_view::npos) slash = key.size();
+    std::string_view seg = key.substr(pos, slash - pos);
+    if (seg.empty()) return bad("empty path segment");
+    if (seg == "." || seg == "..") return bad("'.' or '..' segment");
+    if (IsTempName(seg)) return bad("segments starting with '.tmp-' are reserved");
+    pos = slash + 1;
+  }
+  return (root_ == "/" ? "" : root_) + "/" + std::string(key);
+}
+
+Status LocalObjectStore::Put(std::string_view key, std::string_view data,
+                             const PutOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> w, NewWriter(key, options));
+  RETURN_IF_ERROR(w->Write(data));
+  return w->Close();
+}
+
+Result<std::unique_ptr<ObjectWriter>> LocalObjectStore::NewWriter(std::string_view key,
+                                                                  const PutOptions& options) {
+  ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  RETURN_IF_ERROR(MakeDirs(DirName(path)));
+  std::string base = BaseName(path).substr(0, 100);
+  std::string temp = DirName(path) + "/" + std::string(kTempPrefix) + base + "." + RandomSuffix();
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return FileError("create", temp, errno);
+  return std::unique_ptr<ObjectWriter>(new LocalObjectWriter(path, temp, fd, options));
+}
+
+Result<std::string> LocalObjectStore::Get(std::string_view key) {
+  ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return NotFound("file://" + path + " does not exist");
+    return FileError("open", path, errno);
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return NotFound("file://" + path + " is not an object");
+  }
+  std::string data;
+  data.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return FileError("read", path, err);
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return data;
+}
+
+Result<std::optional<ObjectInfo>> LocalObjectStore::Head(std::string_view key) {
+  ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<ObjectInfo>();
+    return FileError("stat", path, errno);
+  }
+  if (!S_ISREG(st.st_mode)) return std::optional<ObjectInfo>();
+  return std::optional<ObjectInfo>(
+      ObjectInfo{std::string(key), static_cast<uint64_t>(st.st_size), ""});
+}
+
+Result<std::vector<ObjectInfo>> LocalObjectStore::List(std::string_view prefix) {
+  std::vector<ObjectInfo> out;
+  // Walk only below the directory named by the prefix up to its last '/'.
+  std::string start_rel(
+      prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
+  std::vector<std::string> pending = {start_rel};
+  while (!pending.empty()) {
+    std::string rel = std::move(pending.back());
+    pending.pop_back();
+    std::string dir = rel.empty() ? root_ : root_ + "/" + rel;
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+      if (errno == ENOENT || errno == ENOTDIR) continue;
+      return FileError("list", dir, errno);
+    }
+    while (struct dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      if (name == "." || name == ".." || IsTempName(name)) continue;
+      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+      struct stat st;
+      // Directories are entered only if real (no symlink loops); files may be symlinks.
+      if (::lstat((root_ + "/" + child).c_str(), &st) != 0) continue;
+      if (S_ISDIR(st.st_mode)) {
+        // Descend only where keys can still match the prefix.
+        std::string as_dir = child + "/";
+        size_t n = std::min(as_dir.size(), prefix.size());
+        if (as_dir.compare(0, n, prefix.substr(0, n)) == 0) pending.push_back(child);
+        continue;
+      }
+      if (S_ISLNK(st.st_mode) && (::stat((root_ + "/" + child).c_str(), &st) != 0)) continue;
+      if (!S_ISREG(st.st_mode)) continue;
+      if (child.compare(0, prefix.size(), prefix) != 0) continue;
+      out.push_back(ObjectInfo{std::move(child), static_cast<uint64_t>(st.st_size), ""});
+    }
+    ::closedir(d);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  return out;
+}
+
+Status LocalObjectStore::Delete(std::string_view key) {
+  ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {
+    return FileError("delete", path, errno);
+  }
+  return Status::Ok();
+}
+
+Status LocalObjectStore::CheckAccess() {
+  RETURN_IF_ERROR(MakeDirs(root_));
+  std::string probe = root_ + (root_ == "/" ? "" : "/") + std::string(kTempPrefix) +
+                      "access-check." + RandomSuffix();
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return FileError("write in", root_, errno);
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return Status::Ok();
+}
+
+}  // namespace binlake

@@ -1,0 +1,59 @@
+// ObjectStore over a local directory (file:///absolute/path). Key "a/b.csv" is the file
+// <root>/a/b.csv; directories are created as needed.
+//
+// Visibility: a writer writes "<dir>/.tmp-<name>.<random>" in the destination directory, then
+// fsync + rename (or, with if_none_match, renameat2(RENAME_NOREPLACE), falling back to
+// link + unlink) and fsyncs the directory. Names starting with ".tmp-" are never listed, never
+// valid keys, and are what an aborted or crashed writer can leave behind.
+// Keys must be relative, '/'-separated, without empty, "." or ".." segments.
+//
+// Thread-safety: all methods may be called from several threads at once.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "store/object_store.h"
+
+namespace binlake {
+
+class LocalObjectStore : public ObjectStore {
+ public:
+  // `url` is file:///absolute/path. Does not touch the file system.
+  static Result<std::unique_ptr<LocalObjectStore>> Open(std::string_view url);
+
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options) override;
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
+                                                  const PutOptions& options) override;
+  Result<std::string> Get(std::string_view key) override;
+  Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
+  Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
+  Status Delete(std::string_view key) override;
+  // Creates the root directory if needed and proves it is writable (creates and removes a
+  // temporary file).
+  Status CheckAccess() override;
+  std::string Describe() const override { return "file://" + root_; }
+
+  const std::string& root() const { return root_; }
+
+  // The reserved prefix of temporary file names.
+  static constexpr std::string_view kTempPrefix = ".tmp-";
+
+ private:
+  explicit LocalObjectStore(std::string root) : root_(std::move(root)) {}
+  Result<std::string> PathOf(std::string_view key) const;
+
+  std::string root_;  // absolute, no trailing '/' (except "/" itself)
+};
+
+// A one-line message for an errno from a file-system call on `path`:
+// "cannot <what> <path>: permission denied" with the code matching errno
+// (EACCES/EPERM/EROFS -> kPermissionDenied, ENOTDIR/EISDIR -> kInvalidArgument, ENOSPC... ->
+// kIoError).
+Status FileError(std::string_view what, const std::string& path, int err);
+
+}  // namespace binlake

@@ -1,0 +1,221 @@
+#include "store/local_object_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "store/target_config.h"
+
+namespace binlake {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LocalStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/binlake-local-store.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    root_ = dir_ / "out";
+    auto s = LocalObjectStore::Open("file://" + root_.string());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->CheckAccess().ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Every directory entry under the root, hidden ones included.
+  std::vector<std::string> AllFiles() {
+    std::vector<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(root_)) {
+      if (e.is_regular_file()) out.push_back(fs::relative(e.path(), root_).string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  fs::path dir_;
+  fs::path root_;
+  std::unique_ptr<LocalObjectStore> store_;
+};
+
+TEST_F(LocalStoreTest, PutGetHeadDelete) {
+  ASSERT_TRUE(store_->Put("db/t/LOAD00000001.csv", "a,b\n", {}).ok());
+  auto got = store_->Get("db/t/LOAD00000001.csv");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, "a,b\n");
+  auto head = store_->Head("db/t/LOAD00000001.csv");
+  ASSERT_TRUE(head.ok());
+  ASSERT_TRUE(head->has_value());
+  EXPECT_EQ((*head)->size, 4u);
+  EXPECT_EQ((*head)->key, "db/t/LOAD00000001.csv");
+  // Overwrite without if_none_match replaces.
+  ASSERT_TRUE(store_->Put("db/t/LOAD00000001.csv", "x", {}).ok());
+  EXPECT_EQ(*store_->Get("db/t/LOAD00000001.csv"), "x");
+  ASSERT_TRUE(store_->Delete("db/t/LOAD00000001.csv").ok());
+  EXPECT_FALSE(store_->Head("db/t/LOAD00000001.csv")->has_value());
+  EXPECT_EQ(store_->Get("db/t/LOAD00000001.csv").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->Delete("db/t/LOAD00000001.csv").ok());  // idempotent
+  EXPECT_TRUE(store_->Delete("never/was").ok());
+  // A directory is not an object.
+  EXPECT_FALSE(store_->Head("db/t")->has_value());
+  EXPECT_EQ(store_->Get("db").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(LocalStoreTest, ListIsRecursiveSortedAndFiltered) {
+  for (const char* k : {"b/2", "a/1", "a/sub/3", "ab", "a/0", "c"}) {
+    ASSERT_TRUE(store_->Put(k, k, {}).ok());
+  }
+  auto all = store_->List("");
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> keys;
+  for (const auto& o : *all) keys.push_back(o.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"a/0", "a/1", "a/sub/3", "ab", "b/2", "c"}));
+  auto a = store_->List("a/");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->size(), 3u);
+  auto ab = store_->List("a");  // plain string prefix, not a directory
+  ASSERT_TRUE(ab.ok());
+  EXPECT_EQ(ab->size(), 4u);
+  auto sub = store_->List("a/s");
+  ASSERT_TRUE(sub.ok());
+  ASSERT_EQ(sub->size(), 1u);
+  EXPECT_EQ((*sub)[0].key, "a/sub/3");
+  EXPECT_EQ((*sub)[0].size, 7u);
+  EXPECT_TRUE(store_->List("zzz/")->empty());
+}
+
+TEST_F(LocalStoreTest, WriterIsInvisibleUntilClose) {
+  auto w = store_->NewWriter("t/big.csv", {});
+  ASSERT_TRUE(w.ok());
+  std::string chunk(300 * 1024, 'x');
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE((*w)->Write(chunk).ok());  // > the 1 MiB buffer
+  EXPECT_EQ((*w)->bytes_written(), 10u * chunk.size());
+  EXPECT_TRUE(store_->List("")->empty());
+  EXPECT_FALSE(store_->Head("t/big.csv")->has_value());
+  // The bytes are in a hidden temp file that List skips.
+  std::vector<std::string> files = AllFiles();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].rfind("t/.tmp-big.csv.", 0), 0u);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(store_->Get("t/big.csv")->size(), 10u * chunk.size());
+  EXPECT_EQ(AllFiles(), (std::vector<std::string>{"t/big.csv"}));
+  EXPECT_FALSE((*w)->Write("more").ok());  // after Close
+}
+
+TEST_F(LocalStoreTest, AbortedOrDestroyedWriterLeavesNothing) {
+  {
+    auto w = store_->NewWriter("t/a.csv", {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write("partial").ok());
+    (*w)->Abort();
+  }
+  {
+    auto w = store_->NewWriter("t/b.csv", {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write(std::string(2 << 20, 'y')).ok());
+    // destroyed without Close
+  }
+  EXPECT_TRUE(store_->List("")->empty());
+  EXPECT_TRUE(AllFiles().empty());
+}
+
+TEST_F(LocalStoreTest, IfNoneMatchConflicts) {
+  PutOptions once;
+  once.if_none_match = true;
+  ASSERT_TRUE(store_->Put("commit/0001", "first", once).ok());
+  Status s = store_->Put("commit/0001", "second", once);
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(*store_->Get("commit/0001"), "first");
+  EXPECT_EQ(AllFiles(), (std::vector<std::string>{"commit/0001"}));  // temp file removed
+}
+
+TEST_F(LocalStoreTest, ConcurrentConditionalWritersExactlyOneWins) {
+  PutOptions once;
+  once.if_none_match = true;
+  std::atomic<int> wins{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      Status s = store_->Put("race", "writer " + std::to_string(i), once);
+      if (s.ok()) ++wins;
+      if (s.code() == StatusCode::kAlreadyExists) ++conflicts;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins.load(), 1);
+  EXPECT_EQ(conflicts.load(), 7);
+}
+
+TEST_F(LocalStoreTest, BadKeysAreRejected) {
+  for (const char* k : {"", "/abs", "a//b", "a/../b", "./a", "a/", ".tmp-x", "d/.tmp-y"}) {
+    SCOPED_TRACE(k);
+    EXPECT_EQ(store_->Put(k, "x", {}).code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_TRUE(AllFiles().empty());
+}
+
+TEST_F(LocalStoreTest, RootThatIsAFileIsAClearError) {
+  std::ofstream(dir_ / "plainfile") << "x";
+  auto s = LocalObjectStore::Open("file://" + (dir_ / "plainfile" / "sub").string());
+  ASSERT_TRUE(s.ok());
+  Status st = (*s)->CheckAccess();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("Not a directory"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("plainfile"), std::string::npos);
+  // Writing under a key whose "directory" is a file fails the same way.
+  ASSERT_TRUE(store_->Put("f", "x", {}).ok());
+  EXPECT_EQ(store_->Put("f/g", "x", {}).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(LocalStoreTest, PermissionDeniedIsAClearError) {
+  if (geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  fs::path ro = dir_ / "ro";
+  fs::create_directories(ro);
+  fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
+  auto s = LocalObjectStore::Open("file://" + (ro / "out").string());
+  ASSERT_TRUE(s.ok());
+  Status st = (*s)->CheckAccess();
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(st.message().find("Permission denied"), std::string::npos);
+  fs::permissions(ro, fs::perms::owner_all);
+}
+
+TEST_F(LocalStoreTest, UncreatableRootIsPermissionDeniedEvenForRoot) {
+  // sysfs refuses new directories (EPERM) to every user, root included.
+  auto s = LocalObjectStore::Open("file:///sys/binlake-test-dir");
+  ASSERT_TRUE(s.ok());
+  Status st = (*s)->CheckAccess();
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << st.message();
+  EXPECT_EQ(st.message(), "cannot create directory /sys/binlake-test-dir: Operation not permitted");
+}
+
+TEST(LocalStoreOpen, UrlForms) {
+  EXPECT_FALSE(LocalObjectStore::Open("file://relative/x").ok());
+  EXPECT_FALSE(LocalObjectStore::Open("/tmp/x").ok());
+  auto s = LocalObjectStore::Open("file:///tmp/x///");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->Describe(), "file:///tmp/x");
+}
+
+TEST(OpenObjectStore, DispatchesOnScheme) {
+  TargetConfig c;
+  c.url = "file:///tmp/binlake-open-test";
+  auto s = OpenObjectStore(c);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->Describe(), "file:///tmp/binlake-open-test");
+  c.url = "gs://bucket/x";
+  auto bad = OpenObjectStore(c);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unsupported target 'gs://bucket/x'"), std::string::npos);
+  c.url = "";
+  EXPECT_EQ(OpenObjectStore(c).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace binlake

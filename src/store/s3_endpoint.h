@@ -1,0 +1,58 @@
+// Where an S3 request goes: the s3://bucket/prefix target URL, and the endpoint + addressing style
+// that turn (bucket, key, query) into a URL and a Host header.
+// Spec: S3 User Guide, "Virtual hosting of buckets" and "Regional endpoints"; bucket naming rules.
+//
+// Addressing: path-style ("https://host/bucket/key") when force_path_style, when the endpoint
+// host is an IP address or "localhost", when the bucket name is not DNS-compatible, or over
+// https when the name has a dot (the wildcard certificate would not match); virtual-hosted
+// ("https://bucket.host/key") otherwise. With no endpoint URL the endpoint is AWS's regional one,
+// https://s3.<region>.amazonaws.com. An endpoint given without scheme means https.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "store/sigv4.h"
+
+namespace binlake::s3 {
+
+struct S3Location {
+  std::string bucket;
+  std::string prefix;  // "" or ending in '/': "s3://b/out" and "s3://b/out/" -> "out/"
+};
+
+// Parses "s3://bucket[/prefix]". kInvalidArgument with a one-line reason otherwise.
+Result<S3Location> ParseS3Url(std::string_view url);
+
+// True for names a virtual host can carry: 3-63 of [a-z0-9.-], starting and ending with a
+// letter or digit, no "..", not shaped like an IPv4 address.
+bool IsDnsCompatibleBucketName(std::string_view bucket);
+
+class S3Endpoint {
+ public:
+  static Result<S3Endpoint> Create(std::string_view endpoint_url, std::string_view region,
+                                   std::string_view bucket, bool force_path_style);
+
+  // The Host header ("bucket.s3.us-east-1.amazonaws.com", "127.0.0.1:18081").
+  const std::string& host() const { return host_; }
+  // The request path, NOT encoded, for an object key (bucket-level requests: key "").
+  std::string Path(std::string_view key) const;
+  // The full URL: scheme://host + UriEncodePath(Path(key)) [+ "?" + query]. The query is in
+  // canonical order; a parameter with an empty value is written as a bare name ("?uploads").
+  std::string Url(std::string_view key, const sigv4::KeyValues& query) const;
+  // The endpoint as the user gave it (or AWS's), for messages: "http://127.0.0.1:18081".
+  const std::string& display() const { return display_; }
+  bool path_style() const { return path_style_; }
+  const std::string& bucket() const { return bucket_; }
+
+ private:
+  std::string scheme_;     // "http" or "https"
+  std::string host_;       // host[:port], bucket-qualified when virtual-hosted
+  std::string base_path_;  // path part of the endpoint URL, "" or "/something"
+  std::string bucket_;
+  std::string display_;
+  bool path_style_ = true;
+};
+
+}  // namespace binlake::s3

@@ -1,0 +1,204 @@
+#include "store/s3_object_writer.h"
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "store/s3_object_store.h"
+#include "store/sigv4.h"
+
+namespace binlake::s3 {
+namespace {
+
+constexpr size_t kMaxParts = 10000;  // S3 limit per upload
+
+bool Ok2xx(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
+
+std::string Unquote(std::string s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+// 32 hex digits -> 16 bytes; false otherwise.
+bool HexToBytes(const std::string& hex, std::string* out) {
+  if (hex.size() != 32) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < 32; i += 2) {
+    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return true;
+}
+
+}  // namespace
+
+S3ObjectWriter::S3ObjectWriter(S3ObjectStore* store, std::string full_key, PutOptions options)
+    : store_(store), key_(std::move(full_key)), options_(std::move(options)) {}
+
+S3ObjectWriter::~S3ObjectWriter() { Abort(); }
+
+Status S3ObjectWriter::Write(std::string_view data) {
+  if (finished_)
+    return Internal("write to s3://" + store_->client().endpoint().bucket() + "/" + key_ +
+                    " after Close or Abort");
+  const size_t part_size = store_->part_size();
+  while (!data.empty()) {
+    // A full buffer is sent only when more data arrives, so an object of exactly one part
+    // is still a single PUT and the last part is never empty.
+    if (buffer_.size() == part_size) {
+      Status s = UploadPart();
+      if (!s.ok()) {
+        Abort();
+        return s;
+      }
+    }
+    const size_t n = std::min(data.size(), part_size - buffer_.size());
+    if (buffer_.size() + n > buffer_.capacity()) {
+      // Grow geometrically but never beyond one part. A fresh string gets exactly the capacity
+      // asked for (reserve on the old one may round up to twice its capacity).
+      std::string bigger;
+      bigger.reserve(std::min(part_size, std::max(buffer_.size() + n, 2 * buffer_.capacity())));
+      bigger.append(buffer_);
+      buffer_.swap(bigger);
+    }
+    buffer_.append(data.data(), n);
+    max_capacity_ = std::max(max_capacity_, buffer_.capacity());
+    data.remove_prefix(n);
+    bytes_written_ += n;
+  }
+  return Status::Ok();
+}
+
+Status S3ObjectWriter::StartUpload() {
+  S3Request req{"POST", key_, {{"uploads", ""}}, store_->CreateHeaders(options_, false), {}};
+  ASSIGN_OR_RETURN(S3Outcome out, store_->client().Send(req));
+  if (!Ok2xx(out.response)) {
+    return ErrorStatus(store_->client().Context("CreateMultipartUpload", key_), out.response,
+                       out.attempts);
+  }
+  ASSIGN_OR_RETURN(upload_id_, ParseInitiateMultipartUpload(out.response.body));
+  return Status::Ok();
+}
+
+Status S3ObjectWriter::UploadPart() {
+  if (upload_id_.empty()) RETURN_IF_ERROR(StartUpload());
+  if (parts_.size() >= kMaxParts) {
+    return InvalidArgument("s3://" + store_->client().endpoint().bucket() + "/" + key_ +
+                           " needs more than 10000 parts of " +
+                           std::to_string(store_->part_size()) +
+                           " bytes: raise the multipart part size");
+  }
+  const int number = static_cast<int>(parts_.size()) + 1;
+  S3Request req{
+      "PUT", key_, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id_}}, {}, buffer_};
+  ASSIGN_OR_RETURN(S3Outcome out, store_->client().Send(req));
+  if (!Ok2xx(out.response)) {
+    return ErrorStatus(store_->client().Context("UploadPart", key_), out.response, out.attempts);
+  }
+  std::string etag = out.response.Header("etag");
+  if (etag.empty()) {
+    return Internal("UploadPart " + std::to_string(number) + " of s3://" +
+                    store_->client().endpoint().bucket() + "/" + key_ + " returned no ETag");
+  }
+  parts_.push_back(CompletedPart{number, std::move(etag)});
+  buffer_.clear();  // keeps the capacity for the next part
+  return Status::Ok();
+}
+
+std::string S3ObjectWriter::MultipartETag() const {
+  std::string digests;
+  for (const CompletedPart& p : parts_) {
+    if (!HexToBytes(Unquote(p.etag), &digests)) return "";
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(digests.data(), digests.size(), md, &len, EVP_md5(), nullptr);
+  return sigv4::HexEncode(std::string_view(reinterpret_cast<const char*>(md), len)) + "-" +
+         std::to_string(parts_.size());
+}
+
+Status S3ObjectWriter::Complete() {
+  S3Client& client = store_->client();
+  ErrorContext ctx = client.Context("CompleteMultipartUpload", key_, options_.if_none_match);
+  if (options_.if_none_match) {
+    ASSIGN_OR_RETURN(std::optional<ObjectInfo> existing, store_->HeadFull(key_));
+    if (existing) return AlreadyExists(ctx.object_url + " already exists");
+  }
+  const std::string body = BuildCompleteMultipartUpload(parts_);
+  sigv4::KeyValues headers = {{"Content-Type", "application/xml"}};
+  if (options_.if_none_match) headers.emplace_back("If-None-Match", "*");
+  S3Request req{"POST", key_, {{"uploadId", upload_id_}}, headers, body, /*error_in_200=*/true};
+  ASSIGN_OR_RETURN(S3Outcome out, client.Send(req));
+
+  // Did the object we meant to create end up there? (answers that leave it open)
+  auto ours = [&]() -> bool {
+    Result<std::optional<ObjectInfo>> info = store_->HeadFull(key_);
+    std::string expected = MultipartETag();
+    return info.ok() && info->has_value() && !expected.empty() &&
+           Unquote((*info)->etag) == expected;
+  };
+  if (Ok2xx(out.response)) {
+    if (ParseError(out.response.body).ok()) return ErrorStatus(ctx, out.response, out.attempts);
+    Result<CompleteResult> done = ParseCompleteMultipartUpload(out.response.body);
+    if (done.ok() || ours()) {
+      upload_id_.clear();  // completed: nothing to abort
+      return Status::Ok();
+    }
+    return done.status();
+  }
+  const std::string code = ErrorCode(out.response);
+  if (out.attempts > 1 && (out.response.status == 412 || code == "NoSuchUpload") && ours()) {
+    spdlog::info("{}: CompleteMultipartUpload answered {} on a retry; the object is ours",
+                 ctx.object_url, code);
+    upload_id_.clear();
+    return Status::Ok();
+  }
+  return ErrorStatus(ctx, out.response, out.attempts);
+}
+
+Status S3ObjectWriter::Close() {
+  if (finished_)
+    return Internal("Close of s3://" + store_->client().endpoint().bucket() + "/" + key_ +
+                    " after Close or Abort");
+  finished_ = true;
+  Status s;
+  if (upload_id_.empty() && parts_.empty()) {
+    s = store_->PutWhole(key_, buffer_, options_);
+  } else {
+    s = UploadPart();
+    if (s.ok()) s = Complete();
+    if (!s.ok()) AbortUpload();
+  }
+  std::string().swap(buffer_);
+  return s;
+}
+
+void S3ObjectWriter::AbortUpload() {
+  if (upload_id_.empty()) return;
+  S3Request req{"DELETE", key_, {{"uploadId", upload_id_}}, {}, {}};
+  Result<S3Outcome> out = store_->client().Send(req);
+  if (!out.ok() || (!Ok2xx(out->response) && out->response.status != 404)) {
+    spdlog::warn(
+        "could not abort the multipart upload of s3://{}/{} ({}); a bucket lifecycle "
+        "rule for incomplete uploads will remove its parts",
+        store_->client().endpoint().bucket(), key_,
+        out.ok() ? "HTTP " + std::to_string(out->response.status) : out.status().message());
+  }
+  upload_id_.clear();
+}
+
+void S3ObjectWriter::Abort() {
+  if (finished_) return;
+  finished_ = true;
+  AbortUpload();
+  std::string().swap(buffer_);
+}
+
+}  // namespace binlake::s3

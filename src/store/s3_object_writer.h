@@ -1,0 +1,62 @@
+// Streams one S3 object with bounded memory: it buffers at most one part (the store's
+// multipart_part_size). An object that fits in one part is written by a single PUT at Close;
+// a larger one by a multipart upload whose parts are sent as they fill (spec: S3 API Reference,
+// CreateMultipartUpload / UploadPart / CompleteMultipartUpload / AbortMultipartUpload).
+// Nothing is visible under the key before Close succeeds; Abort (or destruction without Close)
+// aborts the upload, so no parts are left behind.
+//
+// If-None-Match: sent on the PUT and on CompleteMultipartUpload. Because S3-compatible servers
+// that predate conditional completes (radosgw 16) ignore it there, Close also checks with HEAD
+// just before completing; a writer racing in that window can still win on such servers.
+// Ambiguous retries are resolved: a 412 or NoSuchUpload after a retried complete is success when
+// the object's ETag is the multipart ETag of our parts.
+//
+// Thread-safety: one thread per writer (the store it came from must outlive it).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/object_store.h"
+#include "store/s3_xml.h"
+
+namespace binlake::s3 {
+
+class S3ObjectStore;
+
+class S3ObjectWriter : public ObjectWriter {
+ public:
+  S3ObjectWriter(S3ObjectStore* store, std::string full_key, PutOptions options);
+  ~S3ObjectWriter() override;
+
+  Status Write(std::string_view data) override;
+  Status Close() override;
+  void Abort() override;
+  uint64_t bytes_written() const override { return bytes_written_; }
+
+  // The largest buffer capacity this writer has held (memory bound checks in tests).
+  size_t max_buffer_capacity() const { return max_capacity_; }
+  // Parts uploaded so far (0 when the object will be a single PUT).
+  size_t parts_uploaded() const { return parts_.size(); }
+
+ private:
+  Status StartUpload();
+  Status UploadPart();  // sends buffer_ as the next part and empties it
+  Status Complete();
+  void AbortUpload();
+  // "\"<md5 of the parts' md5s>-N\"", or "" if a part ETag is not an MD5 hex digest.
+  std::string MultipartETag() const;
+
+  S3ObjectStore* store_;
+  std::string key_;  // full key, prefix included
+  PutOptions options_;
+  std::string buffer_;
+  std::string upload_id_;
+  std::vector<CompletedPart> parts_;
+  uint64_t bytes_written_ = 0;
+  size_t max_capacity_ = 0;
+  bool finished_ = false;  // closed or aborted
+};
+
+}  // namespace binlake::s3

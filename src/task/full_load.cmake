@@ -1,0 +1,12 @@
+# binlake_full_load: the full-load task (snapshot orchestration, LOAD files, task state).
+add_library(binlake_full_load STATIC
+  full_load.cc
+  progress.cc
+  table_output.cc
+  task_state.cc
+)
+target_link_libraries(binlake_full_load PUBLIC binlake_source binlake_store binlake_task_config
+  binlake_common nlohmann_json::nlohmann_json spdlog::spdlog fmt::fmt)
+
+binlake_add_test(full_load_test SOURCES table_output_test.cc task_state_test.cc
+  LIBS binlake_full_load)

@@ -1,0 +1,117 @@
+// An in-memory ObjectStore and a trivial line-per-row RowFileWriter, for unit tests of the task
+// stage (real stores are tested in src/store against a directory and radosgw).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "format/row_file_writer.h"
+#include "store/object_store.h"
+#include "transform/render_text.h"
+
+namespace binlake {
+
+class MemoryObjectStore : public ObjectStore {
+ public:
+  class Writer : public ObjectWriter {
+   public:
+    Writer(MemoryObjectStore* store, std::string key) : store_(store), key_(std::move(key)) {}
+    Status Write(std::string_view data) override {
+      data_.append(data);
+      return Status::Ok();
+    }
+    Status Close() override {
+      std::lock_guard<std::mutex> lock(store_->mu_);
+      store_->objects_[key_] = data_;
+      return Status::Ok();
+    }
+    void Abort() override {}
+    uint64_t bytes_written() const override { return data_.size(); }
+
+   private:
+    MemoryObjectStore* store_;
+    std::string key_;
+    std::string data_;
+  };
+
+  Status Put(std::string_view key, std::string_view data, const PutOptions&) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    objects_[std::string(key)] = std::string(data);
+    return Status::Ok();
+  }
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
+                                                  const PutOptions&) override {
+    return std::unique_ptr<ObjectWriter>(new Writer(this, std::string(key)));
+  }
+  Result<std::string> Get(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = objects_.find(std::string(key));
+    if (it == objects_.end()) return NotFound(std::string(key));
+    return it->second;
+  }
+  Result<std::optional<ObjectInfo>> Head(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = objects_.find(std::string(key));
+    if (it == objects_.end()) return std::optional<ObjectInfo>();
+    return std::optional<ObjectInfo>(ObjectInfo{it->first, it->second.size(), ""});
+  }
+  Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<ObjectInfo> out;
+    for (auto& [k, v] : objects_) {
+      if (k.rfind(prefix, 0) == 0) out.push_back(ObjectInfo{k, v.size(), ""});
+    }
+    return out;
+  }
+  Status Delete(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    objects_.erase(std::string(key));
+    return Status::Ok();
+  }
+  Status CheckAccess() override { return Status::Ok(); }
+  std::string Describe() const override { return "memory://"; }
+
+  std::map<std::string, std::string> objects() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return objects_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::string> objects_;
+};
+
+// Writes each row as "op|v1|v2\n" with the shared renderer; NULL as "<null>".
+class LineRowFileWriter : public RowFileWriter {
+ public:
+  LineRowFileWriter(const TableSchema& schema, std::unique_ptr<ObjectWriter> sink)
+      : schema_(schema), sink_(std::move(sink)) {}
+  Status Append(const RowMeta& meta, std::span<const Value> values) override {
+    std::string line(1, meta.op);
+    for (size_t i = 0; i < values.size(); ++i) {
+      line += '|';
+      if (values[i].is_null()) {
+        line += "<null>";
+      } else {
+        AppendValueText(values[i], schema_.columns[i].type, RenderOptions{}, &line);
+      }
+    }
+    line += '\n';
+    size_ += line.size();
+    ++rows_;
+    return sink_->Write(line);
+  }
+  uint64_t EstimatedSize() const override { return size_; }
+  uint64_t rows() const override { return rows_; }
+  Status Finish() override { return sink_->Close(); }
+  void Abort() override { sink_->Abort(); }
+
+ private:
+  const TableSchema& schema_;
+  std::unique_ptr<ObjectWriter> sink_;
+  uint64_t size_ = 0;
+  uint64_t rows_ = 0;
+};
+
+}  // namespace binlake

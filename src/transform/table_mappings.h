@@ -1,0 +1,147 @@
+// DMS table mappings: which source tables a task replicates.
+//
+// Input is DMS's table-mappings JSON ({"rules":[...]}, DMS-S3-FACTS.md §5.2; the DMS User Guide
+// pages "Selection rules and actions", "Wildcards in table mapping", "Using source filters").
+//
+// Selection semantics (what Selects() answers):
+//   - A table is selected when an `include` rule's object-locator matches it, or an `explicit`
+//     rule names it exactly, and no `exclude` rule matches it (exclude wins over everything).
+//   - Patterns (include/exclude): `%` = zero or more characters, `_` = exactly one character,
+//     `[_]` = a literal underscore, `[ab]` = one of the set, `[a-d]` = a range; sets may mix
+//     both (`[a-cx_]`) and `[%]` is a literal percent. Characters are UTF-8 code points.
+//     Matching is case-sensitive, as DMS documents names to be (and MySQL on Linux stores them).
+//   - `explicit` rules take names literally: no wildcards (so `order_items` is exactly that).
+//   - System schemas (mysql, information_schema, performance_schema, sys) are never selected by
+//     a wildcard; only a rule whose schema-name is literally that schema selects from it.
+//   - Without a mappings file (AllUserTables), every table of every non-system schema.
+//
+// Other rule types (transformation, table-settings, post-processing) are validated for shape
+// (object with rule-type and a unique rule-id), kept verbatim for later features, and do not
+// affect selection yet. Filters are parsed into SourceFilter (AND across filters, OR across the
+// conditions of one filter, as DMS defines them); applying them is the reader's job.
+//
+// Thread-safety: immutable after parsing; safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace binlake {
+
+// A compiled DMS name pattern.
+class NamePattern {
+ public:
+  NamePattern() = default;
+  // Wildcard syntax (see the file comment). Errors: unclosed '[', empty set '[]', bad range.
+  static Result<NamePattern> Compile(std::string_view pattern);
+  // Matches exactly `name` (no wildcards).
+  static NamePattern Literal(std::string_view name);
+
+  bool Matches(std::string_view name) const;
+  // True if the pattern contains `%`, i.e. can match names of any length.
+  bool has_percent() const { return has_percent_; }
+  // True if it matches one fixed string (no wildcard or set at all).
+  bool is_literal() const { return is_literal_; }
+  const std::string& text() const { return text_; }
+
+ private:
+  struct Token {
+    enum Kind : uint8_t { kChar, kAnyOne, kAnyMany, kSet } kind = kChar;
+    uint32_t ch = 0;                                    // kChar
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;  // kSet: inclusive code point ranges
+  };
+  bool TokenMatches(const Token& t, uint32_t cp) const;
+
+  std::string text_;
+  std::vector<Token> tokens_;
+  bool has_percent_ = false;
+  bool is_literal_ = true;
+};
+
+enum class RuleAction { kInclude, kExclude, kExplicit };
+std::string_view RuleActionName(RuleAction action);
+
+enum class FilterOperator { kLte, kGte, kEq, kNotEq, kBetween, kNotBetween, kNull, kNotNull };
+std::string_view FilterOperatorName(FilterOperator op);
+
+struct FilterCondition {
+  FilterOperator op = FilterOperator::kEq;
+  std::string value;        // lte, gte, eq, noteq
+  std::string start_value;  // between, notbetween
+  std::string end_value;
+};
+
+// One DMS filter on a column: the row passes if ANY condition holds.
+struct SourceFilter {
+  std::string column_name;  // case-sensitive
+  std::vector<FilterCondition> conditions;
+};
+
+struct SelectionRule {
+  std::string rule_id;
+  std::string rule_name;
+  RuleAction action = RuleAction::kInclude;
+  NamePattern schema;
+  NamePattern table;
+  std::string table_type = "table";   // object-locator table-type: table | view | all
+  int64_t load_order = 0;             // higher loads first (DMS); 0 = unspecified
+  std::vector<SourceFilter> filters;  // a row passes if ALL filters pass
+
+  // True if this rule selects (include/explicit) or excludes the given table by name.
+  bool Matches(std::string_view schema_name, std::string_view table_name) const;
+};
+
+// A transformation, table-settings or post-processing rule, kept verbatim.
+struct OtherRule {
+  std::string rule_type;
+  std::string rule_id;
+  std::string rule_action;  // may be empty (table-settings)
+  nlohmann::json json;
+};
+
+struct TableName {
+  std::string schema;
+  std::string table;
+};
+
+class TableMappings {
+ public:
+  // Every table of every non-system schema (no mappings file given).
+  static TableMappings AllUserTables();
+  // Parses a table-mappings document. `origin` names it in messages ("mappings.json").
+  static Result<TableMappings> FromJson(const nlohmann::json& doc, std::string_view origin);
+  static Result<TableMappings> Parse(std::string_view json_text, std::string_view origin);
+  static Result<TableMappings> LoadFile(const std::string& path);
+
+  static bool IsSystemSchema(std::string_view schema);
+
+  bool Selects(std::string_view schema, std::string_view table) const;
+
+  // Every explicit rule, and every include rule without '%' (i.e. naming specific tables), must
+  // match at least one of `existing`; otherwise an error such as
+  // "table-mappings rule 3 selects shop.orderz, which does not exist". The full load calls this
+  // with the source's table list so a typo is an error rather than a silently missing table.
+  Status CheckExplicitOrNonWildcardRulesMatch(std::span<const TableName> existing) const;
+
+  // The include/explicit rules that select `schema`.`table` and carry filters (for the reader).
+  std::vector<const SelectionRule*> FilteringRulesFor(std::string_view schema,
+                                                      std::string_view table) const;
+
+  bool is_default() const { return default_; }
+  const std::vector<SelectionRule>& selection_rules() const { return selection_rules_; }
+  const std::vector<OtherRule>& other_rules() const { return other_rules_; }
+  bool HasFilters() const;
+
+ private:
+  bool default_ = false;
+  std::vector<SelectionRule> selection_rules_;
+  std::vector<OtherRule> other_rules_;
+};
+
+}  // namespace binlake
