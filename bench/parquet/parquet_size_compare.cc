@@ -3,6 +3,7 @@
 // both file sizes and their ratio (binlake / DuckDB) per codec.
 //
 // Usage: parquet_size_compare [rows=200000] [row_group=10000] [codec=all|none|snappy|gzip|zstd]
+//                             [binlake compression level, 0 = default]
 // Needs node and tests/js/node_modules (scripts/setup.sh). Exit 1 on any failure.
 #include <cstdio>
 #include <cstdlib>
@@ -10,9 +11,9 @@
 #include <fstream>
 #include <string>
 
-#include "format/parquet/sysbench_rows.h"
 #include "format/parquet/parquet_test_util.h"
 #include "format/parquet/parquet_writer.h"
+#include "format/parquet/sysbench_rows.h"
 
 namespace binlake::bench {
 
@@ -22,7 +23,7 @@ namespace {
 
 using parquet::Codec;
 
-int Run(size_t rows, uint64_t row_group, const std::string& only) {
+int Run(size_t rows, uint64_t row_group, const std::string& only, int level) {
   SysbenchRows data = MakeSysbenchRows(rows);
   parquet::testing::TempDir temp;
   const char* keep = std::getenv("BINLAKE_KEEP_DIR");  // keep the files there if set
@@ -51,9 +52,10 @@ int Run(size_t rows, uint64_t row_group, const std::string& only) {
     std::string theirs = dir_path + "/duckdb_" + name + ".parquet";
     ParquetWriterOptions o;
     o.codec = codec;
+    o.compression_level = level;
     o.row_group_length = row_group;
-    auto w = NewParquetFileWriter(data.schema, OutputColumns{}, o,
-                                  parquet::testing::NewFileSink(ours));
+    auto w =
+        NewParquetFileWriter(data.schema, OutputColumns{}, o, parquet::testing::NewFileSink(ours));
     if (!w.ok()) {
       std::fprintf(stderr, "%s\n", w.status().ToString().c_str());
       return 1;
@@ -75,9 +77,9 @@ int Run(size_t rows, uint64_t row_group, const std::string& only) {
         {"SET threads=1",
          "COPY (SELECT * FROM read_csv(" + parquet::testing::SqlQuote(csv_path) +
              ", header=false, columns={'id':'INTEGER','k':'INTEGER','c':'VARCHAR',"
-             "'pad':'VARCHAR'})) TO " + parquet::testing::SqlQuote(theirs) +
-             " (FORMAT parquet, COMPRESSION " + name + ", ROW_GROUP_SIZE " +
-             std::to_string(row_group) + ")",
+             "'pad':'VARCHAR'})) TO " +
+             parquet::testing::SqlQuote(theirs) + " (FORMAT parquet, COMPRESSION " + name +
+             ", ROW_GROUP_SIZE " + std::to_string(row_group) + ")",
          "SELECT 1 AS ok"});
     if (!copy.ok()) {
       std::fprintf(stderr, "duckdb: %s\n", copy.status().ToString().c_str());
@@ -98,6 +100,8 @@ int main(int argc, char** argv) {
   size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
   uint64_t row_group = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 10000;
   std::string codec = argc > 3 ? argv[3] : "all";
-  if (std::getenv("BINLAKE_SOURCE_DIR") == nullptr) setenv("BINLAKE_SOURCE_DIR", BINLAKE_SOURCE_DIR_DEFAULT, 0);
-  return binlake::bench::Run(rows, row_group, codec);
+  int level = argc > 4 ? std::atoi(argv[4]) : 0;
+  if (std::getenv("BINLAKE_SOURCE_DIR") == nullptr)
+    setenv("BINLAKE_SOURCE_DIR", BINLAKE_SOURCE_DIR_DEFAULT, 0);
+  return binlake::bench::Run(rows, row_group, codec, level);
 }

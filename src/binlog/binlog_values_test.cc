@@ -144,7 +144,9 @@ TEST(JsonBinaryTest, CorruptDocumentsAreErrorsNotCrashes) {
   for (size_t cut = 0; cut < doc.size(); ++cut) {
     std::string out;
     Status st = AppendJsonFromBinary(ByteView(doc.data(), cut), &out);
-    if (cut > 0) EXPECT_FALSE(st.ok()) << cut;
+    if (cut > 0) {
+      EXPECT_FALSE(st.ok()) << cut;
+    }
   }
 }
 

@@ -10,7 +10,10 @@ namespace {
 
 constexpr uint64_t kMaxColumns = 4096;  // both servers limit tables to 4096 columns
 
-bool IsNumeric(FieldType t) {
+// Columns the SIGNEDNESS bitmap has a bit for. MariaDB also counts YEAR (its Field_year is a
+// Field_tiny with the unsigned flag); MySQL does not.
+bool IsNumeric(FieldType t, Flavor flavor) {
+  if (t == FieldType::kYear) return flavor == Flavor::kMariaDb;
   switch (t) {
     case FieldType::kTiny:
     case FieldType::kShort:
@@ -340,8 +343,10 @@ Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& even
     ColumnCodec& c = map->codecs[i];
     Column& col = map->schema.columns[i];
     if (map->has_column_names) col.name = om.column_names[i];
-    if (IsNumeric(c.type)) {
-      if (numeric < om.signedness.size()) c.is_unsigned = om.signedness[numeric];
+    if (IsNumeric(c.type, ctx.flavor)) {
+      if (numeric < om.signedness.size() && c.type != FieldType::kYear) {
+        c.is_unsigned = om.signedness[numeric];
+      }
       col.type.is_unsigned = c.is_unsigned;
       ++numeric;
     }
@@ -396,7 +401,7 @@ Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& even
       Column& col = map->schema.columns[i];
       const Column& h = hint->columns[i];
       if (!map->has_column_names) col.name = h.name;
-      if (!map->has_signedness && IsNumeric(c.type)) {
+      if (!map->has_signedness && IsNumeric(c.type, ctx.flavor)) {
         c.is_unsigned = col.type.is_unsigned = h.type.is_unsigned;
       }
       if (!map->has_charsets && IsCharacter(c.real_type, ctx.flavor) && h.type.collation_id != 0) {

@@ -25,6 +25,7 @@ struct FullLoadFlags {
   bool require_cdc = false;
   std::string snapshot_method = "auto";
   std::string progress = "auto";
+  uint64_t chunk_rows = 0;
 };
 
 Result<SnapshotMethod> ParseSnapshotMethod(const std::string& s) {
@@ -49,15 +50,8 @@ int Run(const FullLoadFlags& flags) {
   FullLoadOptions options;
   options.source = ToConnectionConfig(config->source);
   options.settings = config->settings;
-  const TableMappings& mappings = config->table_mappings;
-  options.selects = [&mappings](std::string_view s, std::string_view t) {
-    return mappings.Selects(s, t);
-  };
-  options.check_selection = [&mappings](const std::vector<QualifiedName>& existing) {
-    std::vector<TableName> names;
-    for (const auto& q : existing) names.push_back(TableName{q.schema, q.table});
-    return mappings.CheckExplicitOrNonWildcardRulesMatch(names);
-  };
+  options.mappings = &config->table_mappings;
+  options.rows_per_chunk = flags.chunk_rows;
   options.threads = config->threads > 0 ? config->threads : 2;
   options.dry_run = flags.dry_run;
   options.require_cdc = flags.require_cdc;
@@ -126,6 +120,8 @@ void RegisterFullLoadCommand(CLI::App& root, CommandTable& table) {
                   "auto | lock-free (MariaDB) | ftwrl | lock-tables | single")
       ->capture_default_str();
   cmd->add_option("--progress", flags->progress, "auto | on | off")->capture_default_str();
+  cmd->add_option("--chunk-rows", flags->chunk_rows,
+                  "Rows per primary-key chunk (default: about 64 MB of table data)");
   table.Add(cmd, [flags] { return Run(*flags); });
 }
 

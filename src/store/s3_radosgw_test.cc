@@ -24,7 +24,7 @@ std::string RandomPrefix(const std::string& name) {
   return "it-" + name + "-" + std::to_string(rng() % 1000000000);
 }
 
-// VmRSS / VmHWM of this process in KiB ("" if unreadable).
+// VmRSS / VmHWM of this process in KiB (-1 if unreadable).
 long ProcStatusKb(const std::string& field) {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -120,7 +120,8 @@ TEST_F(RadosgwTest, MultipartTwentyMiBWithBoundedMemory) {
   auto w = store->NewWriter("big/object.bin", {});
   ASSERT_TRUE(w.ok());
   // Peak RSS is reset (Linux clear_refs "5") so the peak below is this write's.
-  const bool hwm_reset = static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5");
+  [[maybe_unused]] const bool hwm_reset =
+      static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5");
   const long rss_before = ProcStatusKb("VmRSS");
   std::string chunk(1 << 20, '\0');
   std::string all_hash_input;  // SHA-256 of each 1 MiB chunk: the object itself is not kept
@@ -138,10 +139,13 @@ TEST_F(RadosgwTest, MultipartTwentyMiBWithBoundedMemory) {
   ASSERT_TRUE((*w)->Close().ok());
   const long hwm = ProcStatusKb("VmHWM");
   ::testing::Test::RecordProperty("peak_rss_growth_kib", std::to_string(hwm - rss_before));
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's quarantine keeps freed memory resident
   if (hwm_reset && rss_before > 0 && hwm > 0) {
-    // A writer that kept the object would need 20 MiB more; one part is 5 MiB.
-    EXPECT_LT(hwm - rss_before, 15 * 1024) << "peak RSS grew by " << (hwm - rss_before) << " KiB";
+    // A writer that kept the object would grow by more than its 20 MiB; this one holds one
+    // 5 MiB part (measured: about 10 MiB of growth, curl and the 1 MiB chunk included).
+    EXPECT_LT(hwm - rss_before, 18 * 1024) << "peak RSS grew by " << (hwm - rss_before) << " KiB";
   }
+#endif
   auto head = store->Head("big/object.bin");
   ASSERT_TRUE(head.ok() && head->has_value());
   EXPECT_EQ((*head)->size, 20u << 20);

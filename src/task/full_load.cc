@@ -16,6 +16,7 @@
 #include "source/text_value.h"
 #include "task/chunk_sequencer.h"
 #include "task/row_buffer.h"
+#include "task/row_filter.h"
 
 namespace binlake {
 namespace {
@@ -223,12 +224,19 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   ASSIGN_OR_RETURN(auto control, MysqlConnection::Open(options.source));
   ASSIGN_OR_RETURN(auto catalog, ReadCatalog(*control));
 
-  std::vector<QualifiedName> existing;
+  std::vector<TableName> existing;
   for (const SourceTable& t : catalog) existing.push_back({t.schema.schema, t.schema.table});
-  if (options.check_selection) RETURN_IF_ERROR(options.check_selection(existing));
+  if (options.mappings) {
+    Status s = options.mappings->CheckExplicitOrNonWildcardRulesMatch(existing);
+    if (s.code() == StatusCode::kNotFound) {
+      return NotFound(s.message() + " on " + options.source.Describe() +
+                      " (or the user cannot see it: missing SELECT grant?)");
+    }
+    RETURN_IF_ERROR(s);
+  }
   std::vector<SourceTable> selected;
   for (SourceTable& t : catalog) {
-    if (!options.selects || options.selects(t.schema.schema, t.schema.table)) {
+    if (!options.mappings || options.mappings->Selects(t.schema.schema, t.schema.table)) {
       selected.push_back(std::move(t));
     }
   }
@@ -248,6 +256,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     return a.data_bytes > b.data_bytes;
   });
   auto rows_per_chunk = [&](const SourceTable& t) -> uint64_t {
+    if (options.rows_per_chunk > 0) return options.rows_per_chunk;
     if (options.threads <= 1) return 0;  // one chunk per table
     uint64_t avg = t.estimated_rows ? std::max<uint64_t>(1, t.data_bytes / t.estimated_rows) : 100;
     return std::max<uint64_t>(10000, options.chunk_bytes / avg);
@@ -312,6 +321,23 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     ASSIGN_OR_RETURN(job->chunks, PlanChunks(*workers[0], job->source.schema,
                                              job->source.estimated_rows,
                                              rows_per_chunk(job->source)));
+    if (options.mappings) {
+      // Every include/explicit rule selecting the table: one without filters selects all rows.
+      std::vector<const SelectionRule*> rules;
+      for (const SelectionRule& rule : options.mappings->selection_rules()) {
+        if (rule.action != RuleAction::kExclude &&
+            rule.Matches(job->source.schema.schema, job->source.schema.table)) {
+          rules.push_back(&rule);
+        }
+      }
+      std::string filter = RowFilterPredicate(rules,
+          [&](std::string_view v) { return "'" + control->Escape(v) + "'"; });
+      if (!filter.empty()) {
+        for (Chunk& c : job->chunks) {
+          c.where = c.where.empty() ? filter : "(" + c.where + ") AND " + filter;
+        }
+      }
+    }
     job->sequencer = std::make_unique<ChunkSequencer>(static_cast<int>(job->chunks.size()));
     job->output = std::make_unique<TableOutput>(
         &store, prefix, &job->source.schema, columns, options.writer_factory,

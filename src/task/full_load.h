@@ -27,27 +27,22 @@
 #include "task/settings.h"
 #include "task/table_output.h"
 #include "task/task_state.h"
+#include "transform/table_mappings.h"
 
 namespace binlake {
-
-struct QualifiedName {
-  std::string schema;
-  std::string table;
-};
 
 struct FullLoadOptions {
   ConnectionConfig source;
   S3Settings settings;
-  // Which tables to load; unset = every table in user schemas.
-  std::function<bool(std::string_view schema, std::string_view table)> selects;
-  // Validates the selection against the source's tables (e.g. explicit mapping rules naming a
-  // table that does not exist); unset = no check.
-  std::function<Status(const std::vector<QualifiedName>& existing)> check_selection;
+  // Which tables (and rows, through source filters) to load; nullptr = every table in user
+  // schemas. Rules naming tables that do not exist are errors.
+  const TableMappings* mappings = nullptr;
   int threads = 2;
   bool dry_run = false;
   bool require_cdc = false;  // CDC-readiness problems are errors, not warnings
   SnapshotMethod snapshot_method = SnapshotMethod::kAuto;
   uint64_t chunk_bytes = 64ull << 20;   // target bytes per primary-key chunk
+  uint64_t rows_per_chunk = 0;          // if non-zero, overrides chunk_bytes (tests, tuning)
   uint64_t buffer_bytes = 64ull << 20;  // per worker, while waiting for its turn
   RowFileWriterFactory writer_factory;
   std::string file_extension;           // ".csv", ".csv.gz", ".parquet"

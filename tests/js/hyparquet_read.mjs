@@ -15,7 +15,14 @@ import { execFileSync } from 'node:child_process';
 
 const compressors = {
   GZIP: (input) => new Uint8Array(gunzipSync(input)),
-  ZSTD: (input) => new Uint8Array(execFileSync('zstd', ['-d', '-c', '-q'], { input, maxBuffer: 1 << 30 })),
+  ZSTD: (input) => {
+    try {
+      return new Uint8Array(execFileSync('zstd', ['-d', '-c', '-q'], { input, maxBuffer: 1 << 30 }));
+    } catch (e) {
+      if (e.code === 'ENOENT') throw new Error('ZSTD pages need the zstd command (apt-get install zstd)');
+      throw e;
+    }
+  },
 };
 const raw = (v) => (v === null || v === undefined ? v : String(v));
 const parsers = {

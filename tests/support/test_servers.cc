@@ -132,8 +132,11 @@ Status MariaDbServer::Execute(const std::string& sql) {
   return Status::Ok();
 }
 
-Result<std::vector<SqlRow>> MariaDbServer::Query(const std::string& sql) {
+Result<std::vector<SqlRow>> MariaDbServer::Query(const std::string& sql, const std::string& setup) {
   ASSIGN_OR_RETURN(auto m, ConnectRoot(socket_));
+  if (!setup.empty() && mysql_query(m.get(), setup.c_str()) != 0) {
+    return Internal("SQL error: " + std::string(mysql_error(m.get())));
+  }
   if (mysql_query(m.get(), sql.c_str()) != 0) {
     return Internal("SQL error: " + std::string(mysql_error(m.get())));
   }

@@ -47,7 +47,8 @@ class MariaDbServer {
 
   // Runs statements as root (multi-statement allowed); fails the Status on any SQL error.
   Status Execute(const std::string& sql);
-  Result<std::vector<SqlRow>> Query(const std::string& sql);
+  // `setup` runs first on the same connection (e.g. "SET time_zone='+00:00'").
+  Result<std::vector<SqlRow>> Query(const std::string& sql, const std::string& setup = "");
 
   // Stops the server (SIGTERM, bounded wait) and starts it again on the same port and data.
   Status Restart();

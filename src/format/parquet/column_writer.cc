@@ -260,8 +260,8 @@ uint64_t ColumnChunkWriter::BufferedBytes() const {
 }
 
 uint64_t ColumnChunkWriter::EstimatedUncompressedBytes() const {
-  return uncompressed_bytes_ + def_levels_.size() / 8 + indices_.size() * 4 +
-         plain_values_.size() + dictionary_.plain().size();
+  return uncompressed_bytes_ + def_levels_.size() / 8 + indices_.size() * 4 + plain_values_.size() +
+         dictionary_.plain().size();
 }
 
 }  // namespace binlake::parquet

@@ -14,7 +14,7 @@ class GzipCompressor : public Compressor {
   }
   Status Init(int level) {
     // windowBits 15 + 16: a gzip header and trailer instead of zlib's (Compression.md: GZIP).
-    if (deflateInit2(&stream_, level == 0 ? 6 : level, Z_DEFLATED, 15 + 16, 8,
+    if (deflateInit2(&stream_, level == 0 ? 1 : level, Z_DEFLATED, 15 + 16, 8,
                      Z_DEFAULT_STRATEGY) != Z_OK) {
       return Internal("zlib deflateInit2 failed");
     }
@@ -56,7 +56,8 @@ class ZstdCompressor : public Compressor {
   Status Compress(std::string_view input, std::string* out) override {
     if (ctx_ == nullptr) return Internal("ZSTD_createCCtx failed");
     out->resize(ZSTD_compressBound(input.size()));
-    size_t n = ZSTD_compressCCtx(ctx_, out->data(), out->size(), input.data(), input.size(), level_);
+    size_t n =
+        ZSTD_compressCCtx(ctx_, out->data(), out->size(), input.data(), input.size(), level_);
     if (ZSTD_isError(n)) return Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
     out->resize(n);
     return Status::Ok();

@@ -21,7 +21,7 @@ class Compressor {
   // Replaces the contents of *out with the compressed form of `input`.
   virtual Status Compress(std::string_view input, std::string* out) = 0;
 
-  // `level` 0 means the codec's default (GZIP 6, ZSTD 3); ignored by SNAPPY.
+  // `level` 0 means the codec's default (GZIP 1, ZSTD 3); ignored by SNAPPY.
   // Returns nullptr for kUncompressed (callers use the input as is).
   static Result<std::unique_ptr<Compressor>> Make(Codec codec, int level);
 };

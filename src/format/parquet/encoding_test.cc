@@ -9,6 +9,7 @@
 #include "format/parquet/rle_encoder.h"
 #include "format/parquet/statistics.h"
 #include "format/parquet/thrift_compact.h"
+#include "format/parquet/type_mapping.h"
 
 namespace binlake::parquet {
 namespace {
@@ -27,13 +28,19 @@ TEST(ThriftCompact, FieldHeadersVarintsAndZigZag) {
   std::string out;
   CompactWriter w(&out);
   w.BeginStruct();
-  w.FieldI32(1, 1);       // delta 1, type 5: 0x15, zigzag(1) = 2
-  w.FieldI64(3, -1);      // delta 2, type 6: 0x26, zigzag(-1) = 1
-  w.FieldBinary(4, "ab"); // delta 1, type 8: 0x18, len 2
-  w.FieldBool(5, true);   // delta 1, type 1: 0x11
-  w.FieldI32(40, 300);    // delta 35 > 15: type byte 0x05, zigzag(40) = 80 = 0x50, zigzag(300)=600
+  w.FieldI32(1, 1);        // delta 1, type 5: 0x15, zigzag(1) = 2
+  w.FieldI64(3, -1);       // delta 2, type 6: 0x26, zigzag(-1) = 1
+  w.FieldBinary(4, "ab");  // delta 1, type 8: 0x18, len 2
+  w.FieldBool(5, true);    // delta 1, type 1: 0x11
+  w.FieldI32(40, 300);     // delta 35 > 15: type byte 0x05, zigzag(40) = 80 = 0x50, zigzag(300)=600
   w.EndStruct();
-  EXPECT_EQ(Hex(out), "1502" "2601" "18026162" "11" "0550d804" "00");
+  EXPECT_EQ(Hex(out),
+            "1502"
+            "2601"
+            "18026162"
+            "11"
+            "0550d804"
+            "00");
 }
 
 TEST(ThriftCompact, ListsAndNestedStructs) {
@@ -51,7 +58,19 @@ TEST(ThriftCompact, ListsAndNestedStructs) {
   w.EndStruct();
   w.FieldI32(5, 1);  // after the nested struct, delta from 4: 0x15
   w.EndStruct();
-  EXPECT_EQ(Hex(out), "29" "35" "000610" "19" "f8" "14" + std::string(40, '0') + "1c" "150e" "00" "1502" "00");
+  EXPECT_EQ(Hex(out),
+            "29"
+            "35"
+            "000610"
+            "19"
+            "f8"
+            "14" +
+                std::string(40, '0') +
+                "1c"
+                "150e"
+                "00"
+                "1502"
+                "00");
 }
 
 TEST(ThriftCompact, PageHeaderV1) {
@@ -64,7 +83,17 @@ TEST(ThriftCompact, PageHeaderV1) {
   std::string out;
   SerializePageHeader(h, &out);
   // 1:type=0, 2:14(zz 20), 3:14, 5:{1:3(zz 6), 2:0, 3:RLE=3(zz 6), 4:6} stop stop
-  EXPECT_EQ(Hex(out), "1500" "1514" "1514" "2c" "1506" "1500" "1506" "1506" "00" "00");
+  EXPECT_EQ(Hex(out),
+            "1500"
+            "1514"
+            "1514"
+            "2c"
+            "1506"
+            "1500"
+            "1506"
+            "1506"
+            "00"
+            "00");
 }
 
 // Decoder written from Encodings.md, independent of the encoder.
@@ -98,7 +127,8 @@ std::vector<uint32_t> DecodeRle(const std::string& bytes, int bit_width, size_t 
       pos = start + (header >> 1) * bit_width;
     } else {
       uint32_t v = 0;
-      for (int b = 0; b < (bit_width + 7) / 8; ++b) v |= uint32_t(uint8_t(bytes.at(pos++))) << (8 * b);
+      for (int b = 0; b < (bit_width + 7) / 8; ++b)
+        v |= uint32_t(uint8_t(bytes.at(pos++))) << (8 * b);
       for (uint64_t i = 0; i < (header >> 1); ++i) out.push_back(v);
     }
   }
@@ -158,7 +188,10 @@ TEST(Dictionary, IndicesAndPlainPage) {
   EXPECT_EQ(d.GetOrInsert("b"), 0u);
   EXPECT_EQ(d.GetOrInsert(""), 2u);
   EXPECT_EQ(d.size(), 3u);
-  EXPECT_EQ(Hex(d.plain()), "0100000062" "0100000061" "00000000");
+  EXPECT_EQ(Hex(d.plain()),
+            "0100000062"
+            "0100000061"
+            "00000000");
   // Many entries force the table to grow; indices stay stable.
   DictionaryBuilder f(4);
   for (uint32_t i = 0; i < 5000; ++i) {
@@ -203,6 +236,46 @@ TEST(Statistics, UnsignedAndByteOrders) {
   f.Add(std::string_view(reinterpret_cast<const char*>(&one), 8));
   s = f.ToThrift();
   EXPECT_EQ(Hex(s.min_value), "0000000000000080");  // -0.0 for a zero minimum
+}
+
+TEST(TypeMapping, DaysDecimalsAndWidths) {
+  int32_t days = 99;
+  ASSERT_TRUE(DaysFromCivil(1970, 1, 1, &days));
+  EXPECT_EQ(days, 0);
+  ASSERT_TRUE(DaysFromCivil(1969, 12, 31, &days));
+  EXPECT_EQ(days, -1);
+  ASSERT_TRUE(DaysFromCivil(2000, 3, 1, &days));
+  EXPECT_EQ(days, 11017);
+  ASSERT_TRUE(DaysFromCivil(1000, 1, 1, &days));
+  EXPECT_EQ(days, -354285);
+  EXPECT_FALSE(DaysFromCivil(2021, 2, 29, &days));
+  EXPECT_FALSE(DaysFromCivil(0, 1, 1, &days));
+  EXPECT_FALSE(DaysFromCivil(2020, 0, 10, &days));
+
+  __int128 v = 0;
+  ASSERT_TRUE(ParseDecimal("-0.5", 3, 2, &v));
+  EXPECT_EQ(static_cast<int64_t>(v), -50);
+  ASSERT_TRUE(ParseDecimal("12.30", 4, 2, &v));
+  EXPECT_EQ(static_cast<int64_t>(v), 1230);
+  ASSERT_TRUE(ParseDecimal("7.100", 3, 1, &v));  // extra zero digits are harmless
+  EXPECT_EQ(static_cast<int64_t>(v), 71);
+  EXPECT_FALSE(ParseDecimal("1.25", 3, 1, &v));     // would lose a digit
+  EXPECT_FALSE(ParseDecimal("1000.00", 5, 2, &v));  // 6 digits in DECIMAL(5,2)
+  EXPECT_FALSE(ParseDecimal("-", 5, 2, &v));
+  EXPECT_FALSE(ParseDecimal("1e5", 5, 0, &v));
+  __int128 positive = 0;
+  ASSERT_TRUE(ParseDecimal("-" + std::string(38, '9'), 38, 0, &v));
+  ASSERT_TRUE(ParseDecimal(std::string(38, '9'), 38, 0, &positive));
+  EXPECT_TRUE(v < 0 && -v == positive);
+  EXPECT_FALSE(ParseDecimal(std::string(39, '9'), 38, 0, &v));
+
+  EXPECT_EQ(DecimalByteWidth(1), 1);
+  EXPECT_EQ(DecimalByteWidth(2), 1);  // 99 < 127
+  EXPECT_EQ(DecimalByteWidth(3), 2);  // 999 > 127
+  EXPECT_EQ(DecimalByteWidth(9), 4);
+  EXPECT_EQ(DecimalByteWidth(18), 8);
+  EXPECT_EQ(DecimalByteWidth(19), 9);
+  EXPECT_EQ(DecimalByteWidth(38), 16);
 }
 
 }  // namespace

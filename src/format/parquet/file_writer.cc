@@ -5,6 +5,9 @@
 
 namespace binlake::parquet {
 
+// Page sizes are i32 in parquet.thrift; one value must leave room for the rest of its page.
+constexpr size_t kMaxValueBytes = size_t{1} << 30;
+
 Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Make(
     const TableSchema& schema, const OutputColumns& extra, const ParquetWriterOptions& options,
     std::unique_ptr<ObjectWriter> sink) {
@@ -85,14 +88,19 @@ Status ParquetFileWriter::Append(const RowMeta& meta, std::span<const Value> val
   if (!open_) return Internal("Parquet writer used after Finish/Abort");
   RETURN_IF_ERROR(failed_);
   if (values.size() != types_.size()) {
-    return InvalidArgument("Parquet row has " + std::to_string(values.size()) +
-                           " values for " + std::to_string(types_.size()) + " columns");
+    return InvalidArgument("Parquet row has " + std::to_string(values.size()) + " values for " +
+                           std::to_string(types_.size()) + " columns");
   }
   // Convert the whole row first: a value that cannot be written leaves no partial row behind.
   for (size_t i = 0; i < values.size(); ++i) {
     size_t k = num_extra_ + i;
     RETURN_IF_ERROR(
         ConvertValue(values[i], specs_[k], types_[i], options_.render, &scratch_[k], &cells_[k]));
+    if (cells_[k].kind == Cell::Kind::kBytes && cells_[k].bytes.size() > kMaxValueBytes) {
+      return InvalidArgument("column " + specs_[k].element.name + ": a value of " +
+                             std::to_string(cells_[k].bytes.size()) +
+                             " bytes does not fit a Parquet page (at most 1 GiB)");
+    }
   }
   size_t k = 0;
   if (include_op_) columns_[k++]->AddBytes(std::string_view(&meta.op, 1));
@@ -194,9 +202,9 @@ void ParquetFileWriter::Abort() {
 namespace binlake {
 
 Result<std::unique_ptr<RowFileWriter>> NewParquetFileWriter(const TableSchema& schema,
-                                                           const OutputColumns& extra,
-                                                           const ParquetWriterOptions& options,
-                                                           std::unique_ptr<ObjectWriter> sink) {
+                                                            const OutputColumns& extra,
+                                                            const ParquetWriterOptions& options,
+                                                            std::unique_ptr<ObjectWriter> sink) {
   ASSIGN_OR_RETURN(auto writer,
                    parquet::ParquetFileWriter::Make(schema, extra, options, std::move(sink)));
   return std::unique_ptr<RowFileWriter>(std::move(writer));

@@ -53,8 +53,8 @@ class ParquetFileWriter final : public RowFileWriter {
   bool include_op_ = false;
   bool include_timestamp_ = false;
   size_t num_extra_ = 0;
-  std::vector<ColumnSpec> specs_;    // output columns, extra columns first
-  std::vector<ColumnType> types_;    // the table column types (for rendering text)
+  std::vector<ColumnSpec> specs_;  // output columns, extra columns first
+  std::vector<ColumnType> types_;  // the table column types (for rendering text)
   std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;
   FileMetaData meta_;
   int64_t offset_ = 0;

@@ -16,12 +16,12 @@ namespace binlake::parquet {
 // parquet.thrift `union LogicalType` (only the members binlake writes).
 struct LogicalType {
   LogicalKind kind = LogicalKind::kNone;
-  int32_t scale = 0;       // kDecimal
-  int32_t precision = 0;   // kDecimal
-  bool adjusted_to_utc = false;      // kTimestamp
+  int32_t scale = 0;                  // kDecimal
+  int32_t precision = 0;              // kDecimal
+  bool adjusted_to_utc = false;       // kTimestamp
   TimeUnit unit = TimeUnit::kMicros;  // kTimestamp
-  int8_t bit_width = 0;    // kInteger: 8, 16, 32 or 64
-  bool is_signed = true;   // kInteger
+  int8_t bit_width = 0;               // kInteger: 8, 16, 32 or 64
+  bool is_signed = true;              // kInteger
 };
 
 // parquet.thrift `struct SchemaElement`.

@@ -26,15 +26,14 @@ Column Col(std::string name, SqlType type) {
 
 Status WriteAllTypes(const ParquetWriterOptions& o, const std::string& path, int repeat) {
   testing::AllTypesTable t = testing::MakeAllTypesTable(repeat);
-  ASSIGN_OR_RETURN(auto w, NewParquetFileWriter(t.schema, OutputColumns{}, o,
-                                                testing::NewFileSink(path)));
+  ASSIGN_OR_RETURN(auto w,
+                   NewParquetFileWriter(t.schema, OutputColumns{}, o, testing::NewFileSink(path)));
   for (const auto& row : t.rows) RETURN_IF_ERROR(w->Append(RowMeta{}, row));
   return w->Finish();
 }
 
 std::map<std::string, std::string> DuckTypes(const std::string& path) {
-  auto rows = testing::DuckDbQuery(
-      {"DESCRIBE SELECT * FROM read_parquet(" + SqlQuote(path) + ")"});
+  auto rows = testing::DuckDbQuery({"DESCRIBE SELECT * FROM read_parquet(" + SqlQuote(path) + ")"});
   EXPECT_TRUE(rows.ok()) << rows.status().ToString();
   std::map<std::string, std::string> types;
   if (rows.ok()) {
@@ -91,8 +90,10 @@ TEST(ParquetEncodings, DictionaryOnlyWhereItPays) {
     ASSERT_TRUE((*w)->Append(RowMeta{}, row).ok());
   }
   ASSERT_TRUE((*w)->Finish().ok());
-  auto rows = testing::DuckDbQuery({"SELECT path_in_schema AS c, encodings AS e FROM "
-                                    "parquet_metadata(" + SqlQuote(path) + ") ORDER BY 1"});
+  auto rows =
+      testing::DuckDbQuery({"SELECT path_in_schema AS c, encodings AS e FROM "
+                            "parquet_metadata(" +
+                            SqlQuote(path) + ") ORDER BY 1"});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ((*rows)[0]["e"], "PLAIN, RLE") << "unique keys: no dictionary";
@@ -109,7 +110,8 @@ TEST(ParquetStatistics, MinMaxAndNullCountsReadBackByDuckDb) {
       {"SET TimeZone='UTC'",
        "SELECT path_in_schema AS c, CAST(stats_min_value AS VARCHAR) AS lo, "
        "CAST(stats_max_value AS VARCHAR) AS hi, CAST(stats_null_count AS VARCHAR) AS nulls "
-       "FROM parquet_metadata(" + SqlQuote(path) + ")"});
+       "FROM parquet_metadata(" +
+           SqlQuote(path) + ")"});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   std::map<std::string, nlohmann::json> by_column;
   for (const auto& r : *rows) by_column[r["c"]] = r;
@@ -135,9 +137,13 @@ TEST(ParquetStatistics, MinMaxAndNullCountsReadBackByDuckDb) {
   check("d30", "-99999999999999999999.9999999999", "99999999999999999999.9999999999", "8");
   check("dbl", "-1e-300", "1.7976931348623157e+308", "2");
   check("dt", "1000-01-01", "9999-12-31", "6");  // 2 NULL + 2 zero dates + 2 day-0 dates
-  check("ch", "", "\xc3\xbcn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9", "6");  // bytes order: ü > a
+  check("ch", "",
+        "\xc3\xbcn\xc3\xaf"
+        "c\xc3\xb6"
+        "d\xc3\xa9",
+        "6");                           // bytes order: ü > a
   check("tx", nullptr, nullptr, "10");  // a 5000-byte value: min/max dropped
-  check("uniq", "u0", "u3", "1");  // u0..u3; row 3 is NULL
+  check("uniq", "u0", "u3", "1");       // u0..u3; row 3 is NULL
 }
 
 TEST(ParquetStatistics, DisabledWritesNone) {
@@ -146,8 +152,8 @@ TEST(ParquetStatistics, DisabledWritesNone) {
   ParquetWriterOptions o;
   o.enable_statistics = false;
   ASSERT_TRUE(WriteAllTypes(o, path, 1).ok());
-  auto rows = testing::DuckDbQuery({"SELECT count(*) AS n FROM parquet_metadata(" +
-                                    SqlQuote(path) + ") WHERE stats_null_count IS NOT NULL "
+  auto rows = testing::DuckDbQuery({"SELECT count(*) AS n FROM parquet_metadata(" + SqlQuote(path) +
+                                    ") WHERE stats_null_count IS NOT NULL "
                                     "OR stats_min_value IS NOT NULL"});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ((*rows)[0]["n"], "0");
@@ -156,8 +162,8 @@ TEST(ParquetStatistics, DisabledWritesNone) {
 // sysbench-like rows: the memory the writer holds depends on the row group, not the table.
 TEST(ParquetMemory, BoundedByTheRowGroup) {
   TableSchema schema;
-  schema.columns = {Col("id", SqlType::kInt), Col("k", SqlType::kInt),
-                    Col("c", SqlType::kChar), Col("pad", SqlType::kChar)};
+  schema.columns = {Col("id", SqlType::kInt), Col("k", SqlType::kInt), Col("c", SqlType::kChar),
+                    Col("pad", SqlType::kChar)};
   ParquetWriterOptions o;
   o.row_group_length = 10000;
   o.codec = Codec::kZstd;
@@ -221,7 +227,7 @@ TEST(ParquetWriter, BadValueFailsThatRowOnly) {
                                 testing::NewFileSink(path));
   ASSERT_TRUE(w.ok());
   Value good[] = {Value::Int(1), Value::Decimal("1.50")};
-  Value too_big[] = {Value::Int(2), Value::Int(1000)};  // DECIMAL(5,2) holds < 1000
+  Value too_big[] = {Value::Int(2), Value::Int(1000)};          // DECIMAL(5,2) holds < 1000
   Value bad_int[] = {Value::Int(200), Value::Decimal("1.00")};  // TINYINT
   Value bad_text[] = {Value::Int(3), Value::Decimal("1.2.3")};
   Value wrong_count[] = {Value::Int(4)};
@@ -249,8 +255,8 @@ TEST(ParquetWriter, EmptyFileAndAbort) {
                                 testing::NewFileSink(dir.path() + "/empty.parquet"));
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->Finish().ok());
-  auto rows = testing::DuckDbQuery({"SELECT count(*) AS n FROM read_parquet(" +
-                                    SqlQuote(dir.path() + "/empty.parquet") + ")"});
+  auto rows = testing::DuckDbQuery(
+      {"SELECT count(*) AS n FROM read_parquet(" + SqlQuote(dir.path() + "/empty.parquet") + ")"});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ((*rows)[0]["n"], "0");
 

@@ -66,7 +66,7 @@ Result<ParquetWriterOptions> ParquetOptionsFromSettings(const S3Settings& settin
       o.codec = parquet::Codec::kZstd;
       break;
   }
-  o.compression_level = settings.compression_level;  // 0: GZIP 6 / ZSTD 3 (compression.h)
+  o.compression_level = settings.compression_level;  // 0: GZIP 1 / ZSTD 3 (compression.h)
   o.render.binary_encoding = settings.binary_encoding;
   return o;
 }

@@ -41,8 +41,11 @@ TEST(ParquetSize, WithinTenPercentOfDuckDb) {
         {"SET threads=1",
          "COPY (SELECT * FROM read_csv(" + testing::SqlQuote(csv_path) +
              ", header=false, columns={'id':'INTEGER','k':'INTEGER','c':'VARCHAR',"
-             "'pad':'VARCHAR'})) TO " + testing::SqlQuote(theirs) + " (FORMAT parquet, "
-             "COMPRESSION " + name + ", ROW_GROUP_SIZE " + std::to_string(o.row_group_length) + ")",
+             "'pad':'VARCHAR'})) TO " +
+             testing::SqlQuote(theirs) +
+             " (FORMAT parquet, "
+             "COMPRESSION " +
+             name + ", ROW_GROUP_SIZE " + std::to_string(o.row_group_length) + ")",
          "SELECT count(*) AS n FROM read_parquet(" + testing::SqlQuote(ours) + ")"});
     ASSERT_TRUE(copy.ok()) << copy.status().ToString();
     EXPECT_EQ((*copy)[0]["n"], std::to_string(kRows));

@@ -122,8 +122,9 @@ Result<nlohmann::json> DuckDbQuery(const std::vector<std::string>& statements) {
 }
 
 Result<nlohmann::json> HyparquetRead(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string out, RunCommand("node " + ShellQuote(JsDir() + "/hyparquet_read.mjs") +
-                                               " " + ShellQuote(path)));
+  ASSIGN_OR_RETURN(
+      std::string out,
+      RunCommand("node " + ShellQuote(JsDir() + "/hyparquet_read.mjs") + " " + ShellQuote(path)));
   return ParseJson(out);
 }
 

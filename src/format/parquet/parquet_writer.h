@@ -43,16 +43,16 @@ enum class ParquetVersion { k1_0, k2_0 };
 enum class ParquetEncoding { kRleDictionary, kPlainDictionary, kPlain };
 
 struct ParquetWriterOptions {
-  ParquetVersion version = ParquetVersion::k1_0;           // ParquetVersion
+  ParquetVersion version = ParquetVersion::k1_0;               // ParquetVersion
   ParquetEncoding encoding = ParquetEncoding::kRleDictionary;  // EncodingType
-  uint64_t dict_page_size_limit = 1024000;                 // DictPageSizeLimit (bytes)
-  uint64_t data_page_size = 1024000;                       // DataPageSize (bytes)
-  uint64_t row_group_length = 10000;                       // RowGroupLength (rows)
-  uint64_t row_group_max_bytes = uint64_t{128} << 20;      // binlake: memory cap of a row group
-  bool enable_statistics = true;                           // EnableStatistics
-  bool timestamp_in_millis = false;                        // ParquetTimestampInMillisecond
-  parquet::Codec codec = parquet::Codec::kUncompressed;    // CompressionType
-  int compression_level = 0;                               // 0 = codec default (GZIP 6, ZSTD 3)
+  uint64_t dict_page_size_limit = 1024000;                     // DictPageSizeLimit (bytes)
+  uint64_t data_page_size = 1024000;                           // DataPageSize (bytes)
+  uint64_t row_group_length = 10000;                           // RowGroupLength (rows)
+  uint64_t row_group_max_bytes = uint64_t{128} << 20;          // binlake: memory cap of a row group
+  bool enable_statistics = true;                               // EnableStatistics
+  bool timestamp_in_millis = false;                            // ParquetTimestampInMillisecond
+  parquet::Codec codec = parquet::Codec::kUncompressed;        // CompressionType
+  int compression_level = 0;                                   // 0 = codec default (GZIP 1, ZSTD 3)
   RenderOptions render;  // text of TIME/ENUM/SET/JSON values (binary stays raw bytes)
   std::string created_by = "binlake version 0.1.0";
 };
@@ -67,8 +67,8 @@ Result<ParquetWriterOptions> ParquetOptionsFromSettings(const S3Settings& settin
 // footer on Finish, which closes `sink`. Fails with kInvalidArgument if two output columns share
 // a name.
 Result<std::unique_ptr<RowFileWriter>> NewParquetFileWriter(const TableSchema& schema,
-                                                           const OutputColumns& extra,
-                                                           const ParquetWriterOptions& options,
-                                                           std::unique_ptr<ObjectWriter> sink);
+                                                            const OutputColumns& extra,
+                                                            const ParquetWriterOptions& options,
+                                                            std::unique_ptr<ObjectWriter> sink);
 
 }  // namespace binlake

@@ -232,14 +232,15 @@ std::string ComboName(const ::testing::TestParamInfo<Combo>& info) {
          (std::get<2>(info.param) == ParquetVersion::k1_0 ? "V1" : "V2");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllCombinations, ParquetMatrixTest,
-    ::testing::Combine(::testing::Values(ParquetEncoding::kRleDictionary,
-                                         ParquetEncoding::kPlainDictionary, ParquetEncoding::kPlain),
-                       ::testing::Values(Codec::kUncompressed, Codec::kGzip, Codec::kSnappy,
-                                         Codec::kZstd),
-                       ::testing::Values(ParquetVersion::k1_0, ParquetVersion::k2_0)),
-    ComboName);
+INSTANTIATE_TEST_SUITE_P(AllCombinations, ParquetMatrixTest,
+                         ::testing::Combine(::testing::Values(ParquetEncoding::kRleDictionary,
+                                                              ParquetEncoding::kPlainDictionary,
+                                                              ParquetEncoding::kPlain),
+                                            ::testing::Values(Codec::kUncompressed, Codec::kGzip,
+                                                              Codec::kSnappy, Codec::kZstd),
+                                            ::testing::Values(ParquetVersion::k1_0,
+                                                              ParquetVersion::k2_0)),
+                         ComboName);
 
 }  // namespace
 }  // namespace binlake::parquet

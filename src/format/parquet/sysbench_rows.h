@@ -1,6 +1,6 @@
-// sysbench oltp-style rows (id INT, k INT, c CHAR(120), pad CHAR(60)) for Parquet tests and benchmarks:
-// c is ten groups of 11 random digits joined by '-', pad five groups, k uniform in 1..rows, as
-// sysbench's oltp_common.lua generates them. Deterministic (fixed seed).
+// sysbench oltp-style rows (id INT, k INT, c CHAR(120), pad CHAR(60)) for Parquet tests and
+// benchmarks: c is ten groups of 11 random digits joined by '-', pad five groups, k uniform
+// in 1..rows, as sysbench's oltp_common.lua generates them. Deterministic (fixed seed).
 #pragma once
 
 #include <cstdint>

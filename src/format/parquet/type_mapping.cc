@@ -37,8 +37,8 @@ void SetInteger(ColumnSpec* s, int bits, bool is_signed) {
   s->element.logical.is_signed = is_signed;
   if (is_signed) {
     s->min_int = bits == 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (bits - 1));
-    s->max_uint = bits == 64 ? std::numeric_limits<int64_t>::max()
-                             : (uint64_t{1} << (bits - 1)) - 1;
+    s->max_uint =
+        bits == 64 ? std::numeric_limits<int64_t>::max() : (uint64_t{1} << (bits - 1)) - 1;
     s->conversion = bits == 64 ? Conversion::kInt64 : Conversion::kInt32;
     s->sort_order = bits == 64 ? SortOrder::kSigned64 : SortOrder::kSigned32;
   } else {
@@ -62,22 +62,38 @@ int DaysInMonth(int year, int month) {
 
 std::string_view KindName(Value::Kind kind) {
   switch (kind) {
-    case Value::Kind::kNull: return "NULL";
-    case Value::Kind::kInt: return "integer";
-    case Value::Kind::kUInt: return "unsigned integer";
-    case Value::Kind::kFloat: return "FLOAT";
-    case Value::Kind::kDouble: return "DOUBLE";
-    case Value::Kind::kDecimal: return "DECIMAL";
-    case Value::Kind::kString: return "string";
-    case Value::Kind::kBytes: return "bytes";
-    case Value::Kind::kBit: return "BIT";
-    case Value::Kind::kEnumIndex: return "ENUM index";
-    case Value::Kind::kSetBits: return "SET bits";
-    case Value::Kind::kDate: return "DATE";
-    case Value::Kind::kTime: return "TIME";
-    case Value::Kind::kDateTime: return "DATETIME";
-    case Value::Kind::kTimestamp: return "TIMESTAMP";
-    case Value::Kind::kJson: return "JSON";
+    case Value::Kind::kNull:
+      return "NULL";
+    case Value::Kind::kInt:
+      return "integer";
+    case Value::Kind::kUInt:
+      return "unsigned integer";
+    case Value::Kind::kFloat:
+      return "FLOAT";
+    case Value::Kind::kDouble:
+      return "DOUBLE";
+    case Value::Kind::kDecimal:
+      return "DECIMAL";
+    case Value::Kind::kString:
+      return "string";
+    case Value::Kind::kBytes:
+      return "bytes";
+    case Value::Kind::kBit:
+      return "BIT";
+    case Value::Kind::kEnumIndex:
+      return "ENUM index";
+    case Value::Kind::kSetBits:
+      return "SET bits";
+    case Value::Kind::kDate:
+      return "DATE";
+    case Value::Kind::kTime:
+      return "TIME";
+    case Value::Kind::kDateTime:
+      return "DATETIME";
+    case Value::Kind::kTimestamp:
+      return "TIMESTAMP";
+    case Value::Kind::kJson:
+      return "JSON";
   }
   return "?";
 }
@@ -359,8 +375,8 @@ Status ConvertValue(const Value& value, const ColumnSpec& spec, const ColumnType
         return Status::Ok();
       }
       int64_t seconds = int64_t{days} * 86400 + p.hour * 3600 + p.minute * 60 + p.second;
-      cell->i = spec.timestamp_millis ? seconds * 1000 + p.micros / 1000
-                                      : seconds * 1000000 + p.micros;
+      cell->i =
+          spec.timestamp_millis ? seconds * 1000 + p.micros / 1000 : seconds * 1000000 + p.micros;
       return Status::Ok();
     }
     case Conversion::kBytes:

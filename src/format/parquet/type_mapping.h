@@ -52,31 +52,31 @@ namespace binlake::parquet {
 
 // How a Value is turned into the column's physical value.
 enum class Conversion : uint8_t {
-  kInt32,          // signed integer into INT32 (range-checked against the annotation)
-  kUInt32,         // unsigned integer into INT32 bits (INT(32,false) / UINT_8 / UINT_16)
-  kInt64,          // signed integer, or unsigned < 2^63, into INT64
-  kUInt64,         // unsigned integer (or BIT) into INT64 bits
+  kInt32,   // signed integer into INT32 (range-checked against the annotation)
+  kUInt32,  // unsigned integer into INT32 bits (INT(32,false) / UINT_8 / UINT_16)
+  kInt64,   // signed integer, or unsigned < 2^63, into INT64
+  kUInt64,  // unsigned integer (or BIT) into INT64 bits
   kFloat,
   kDouble,
-  kDecimal,        // decimal text into INT32 / INT64 / FIXED_LEN_BYTE_ARRAY unscaled value
-  kDate,           // date parts into days since the epoch
-  kTimestamp,      // date-time parts into micro- or milliseconds since the epoch
-  kText,           // rendered with render_text (strings pass through)
-  kBytes,          // raw bytes
+  kDecimal,    // decimal text into INT32 / INT64 / FIXED_LEN_BYTE_ARRAY unscaled value
+  kDate,       // date parts into days since the epoch
+  kTimestamp,  // date-time parts into micro- or milliseconds since the epoch
+  kText,       // rendered with render_text (strings pass through)
+  kBytes,      // raw bytes
 };
 
 struct ColumnSpec {
   SchemaElement element;  // name, physical type, annotations, OPTIONAL
   SortOrder sort_order = SortOrder::kBytesUnsigned;
   Conversion conversion = Conversion::kText;
-  int64_t min_int = 0;             // kInt32/kInt64/kUInt32: accepted range of the value
-  uint64_t max_uint = 0;           // kUInt32/kUInt64/kInt64
-  bool timestamp_millis = false;   // kTimestamp
+  int64_t min_int = 0;            // kInt32/kInt64/kUInt32: accepted range of the value
+  uint64_t max_uint = 0;          // kUInt32/kUInt64/kInt64
+  bool timestamp_millis = false;  // kTimestamp
 };
 
 struct MappingOptions {
-  bool version_2 = false;          // ParquetVersion 2.0 (UINT_32 in INT32)
-  bool timestamp_millis = false;   // ParquetTimestampInMillisecond
+  bool version_2 = false;         // ParquetVersion 2.0 (UINT_32 in INT32)
+  bool timestamp_millis = false;  // ParquetTimestampInMillisecond
 };
 
 // The Parquet column for a table column.

@@ -1,0 +1,81 @@
+#!/bin/bash
+# Builds binlake's libFuzzer targets with clang (own build dir, -DBINLAKE_FUZZ=ON, ASan/UBSan) and
+# runs each for a bounded time on a seed corpus made from testdata/fixtures.
+#
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]
+# Env:   BINLAKE_FUZZ_BUILD  build directory (default: build-fuzz)
+#        BINLAKE_FUZZ_JOBS   ninja parallelism (default 2)
+# Exit status is non-zero if a target crashes, leaks or times out; the crashing input is left in
+# $BINLAKE_FUZZ_BUILD/fuzz-artifacts/.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SECS=${1:-60}
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz)
+BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
+JOBS=${BINLAKE_FUZZ_JOBS:-2}
+command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
+
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
+  -DBINLAKE_FUZZ=ON -DBINLAKE_SANITIZE=ON -DBINLAKE_BENCH=OFF >"$BUILD.configure.log" 2>&1 ||
+  { cat "$BUILD.configure.log" >&2; exit 1; }
+ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
+
+# Seed corpora: whole fixture binlogs (stream), their events one per file (event), binary JSON
+# vectors (json). Rebuilt every run; findings accumulate in fuzz-corpus/<target>.
+SEEDS=$BUILD/fuzz-seeds
+rm -rf "$SEEDS"
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz} "$BUILD/fuzz-artifacts"
+python3 - "$ROOT/testdata/fixtures" "$SEEDS" <<'PY'
+import gzip, json, os, struct, sys
+fixtures, seeds = sys.argv[1], sys.argv[2]
+n = 0
+for dirpath, _, files in os.walk(fixtures):
+    for f in files:
+        path = os.path.join(dirpath, f)
+        data = open(path, 'rb').read()
+        if data[:2] == b'\x1f\x8b':
+            data = gzip.decompress(data)
+        if data[:4] != b'\xfebin':
+            continue
+        if len(data) <= 256 * 1024:
+            open(os.path.join(seeds, 'binlog_stream_fuzz', 'file%03d' % n), 'wb').write(data)
+        pos, k = 4, 0
+        while pos + 19 <= len(data) and k < 200:
+            size = struct.unpack_from('<I', data, pos + 9)[0]
+            if size < 19 or pos + size > len(data):
+                break
+            ev = data[pos:pos + size]
+            if size <= 64 * 1024:
+                for mode in (0, 1, 2, 3):  # MySQL/MariaDB x without/with CRC32
+                    open(os.path.join(seeds, 'binlog_event_fuzz', 'ev%03d_%03d_%d' % (n, k, mode)),
+                         'wb').write(bytes([mode]) + ev)
+            pos += size
+            k += 1
+        n += 1
+vec = json.load(open(os.path.join(fixtures, 'type-vectors', 'mysqlcdc-type-vectors.json')))
+for i, v in enumerate(vec['jsonb']):
+    doc = bytes.fromhex(v['hex'])
+    open(os.path.join(seeds, 'json_binary_fuzz', 'json%02d' % i), 'wb').write(
+        bytes([min(len(doc), 255)]) + doc)
+PY
+
+status=0
+for t in "${TARGETS[@]}"; do
+  CORPUS=$BUILD/fuzz-corpus/$t
+  mkdir -p "$CORPUS"
+  echo "== $t: ${SECS}s, $(ls "$SEEDS/$t" | wc -l) seeds"
+  if ! "$BUILD/fuzz/$t" -max_total_time="$SECS" -max_len=262144 -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$BUILD/fuzz-artifacts/$t-" "$CORPUS" "$SEEDS/$t" \
+      >"$BUILD/fuzz-$t.log" 2>&1; then
+    echo "FAILED: $t (see $BUILD/fuzz-$t.log)" >&2
+    tail -40 "$BUILD/fuzz-$t.log" >&2
+    status=1
+  else
+    grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$BUILD/fuzz-$t.log" || true
+  fi
+done
+exit $status

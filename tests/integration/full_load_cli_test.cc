@@ -1,0 +1,449 @@
+// End-to-end tests of `binlake full-load` against a real MariaDB, with DuckDB as the independent
+// reader of what was written. The expected values come from the server itself (SQL casts), never
+// from binlake's own rendering code.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "support/readers.h"
+#include "support/test_servers.h"
+
+namespace binlake {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::DuckDbQuery;
+using testing::DuckQuote;
+using testing::MariaDbServer;
+using testing::RunBinlake;
+using testing::ShellQuote;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// All files under `dir` whose name starts with LOAD, sorted by name.
+std::vector<fs::path> LoadFiles(const fs::path& dir) {
+  std::vector<fs::path> files;
+  if (!fs::exists(dir)) return files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().filename().string().rfind("LOAD", 0) == 0) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string Concatenate(const std::vector<fs::path>& files) {
+  std::string all;
+  for (const auto& f : files) all += ReadAll(f);
+  return all;
+}
+
+class FullLoadCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // A non-UTC server time zone: binlake must still write TIMESTAMP values in UTC.
+    auto s = MariaDbServer::Start({"default-time-zone='+05:30'"});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(s).value().release();
+    ASSERT_TRUE(server_->Execute(kSchema).ok());
+    ASSERT_TRUE(server_->Execute(kRows).ok());
+    std::string orders = "INSERT INTO shop.orders VALUES ";
+    for (int i = 1; i <= 60000; ++i) {
+      // Ids with gaps; a few NULL notes; amounts with cents.
+      orders += (i > 1 ? "," : "") + std::string("(") + std::to_string(i * 3) + "," +
+                std::to_string(i % 97) + "," + std::to_string(i) + "." + std::to_string(i % 100) +
+                "," + (i % 13 ? "'note " + std::to_string(i) + "'" : "NULL") + ")";
+    }
+    ASSERT_TRUE(server_->Execute(orders).ok());
+  }
+  static void TearDownTestSuite() { delete server_; }
+
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("binlake-fl-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Source() const { return "--source " + server_->RootUrl() + " --tls-mode disabled"; }
+  std::string Target(const std::string& sub) const {
+    return "--target " + ShellQuote("file://" + (dir_ / sub).string());
+  }
+  CommandResult Load(const std::string& sub, const std::string& extra) {
+    return RunBinlake("full-load " + Source() + " " + Target(sub) + " --progress off " + extra);
+  }
+
+  static constexpr const char* kSchema = R"sql(
+    SET SESSION sql_mode = '';
+    CREATE DATABASE types;
+    CREATE TABLE types.all_types (
+      id INT PRIMARY KEY,
+      ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, mi MEDIUMINT UNSIGNED, i INT, bi BIGINT,
+      biu BIGINT UNSIGNED, dec0 DECIMAL(10,0), dec65 DECIMAL(65,30), dsm DECIMAL(5,2),
+      f FLOAT, d DOUBLE, b1 BIT(1), b64 BIT(64), y YEAR,
+      dt DATE, t0 TIME, t6 TIME(6), dt0 DATETIME, dt3 DATETIME(3), dt6 DATETIME(6),
+      ts0 TIMESTAMP NULL DEFAULT NULL, ts6 TIMESTAMP(6) NULL DEFAULT NULL,
+      c CHAR(10), vc VARCHAR(100), tx TEXT, l1 VARCHAR(20) CHARACTER SET latin1,
+      bn BINARY(4), vb VARBINARY(20), bl BLOB,
+      e ENUM('small','medium','large'), s SET('a','b','c'), j JSON, g GEOMETRY);
+    CREATE DATABASE shop;
+    CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, customer INT, amount DECIMAL(12,2),
+                              note VARCHAR(50));
+    CREATE TABLE shop.nopk (x INT, y VARCHAR(10));
+    INSERT INTO shop.nopk VALUES (1, 'a'), (1, 'a'), (NULL, NULL);
+    CREATE TABLE shop.empty_table (id INT PRIMARY KEY);
+  )sql";
+
+  static constexpr const char* kRows = R"sql(
+    SET SESSION sql_mode = ''; SET SESSION time_zone = '+00:00';
+    INSERT INTO types.all_types VALUES
+     (1, 1, 2, 3, 4, 5, 6, 7, 8, 9.5, 1.25, 0.1, 0.1e0 + 0.2e0, b'1', b'101', 2024,
+      '2024-02-29', '12:34:56', '-01:02:03.000004', '2024-02-29 23:59:59',
+      '2024-02-29 23:59:59.123', '2024-02-29 23:59:59.123456', '2024-02-29 23:59:59',
+      '2024-02-29 23:59:59.654321', 'abc', 'hello', 'text value', 'café',
+      x'01020304', x'deadbeef', x'cafe', 'medium', 'a,c',
+      '{"k": "v", "n": [1, 2, {"x": null}], "u": "\u00e9", "f": 1.5}', ST_GeomFromText('POINT(1 2)')),
+     (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+      NULL, NULL, NULL, NULL),
+     (3, -128, 0, -32768, 0, -2147483648, -9223372036854775808, 0, -9999999999,
+      -99999999999999999999999999999999999.999999999999999999999999999999, -999.99,
+      -3.40282e38, -1.7976931348623157e308, b'0', b'0', 1901, '1000-01-01', '-838:59:59',
+      '-838:59:59.000000', '1000-01-01 00:00:00', '1000-01-01 00:00:00.000',
+      '1000-01-01 00:00:00.000000', '1970-01-01 00:00:01', '1970-01-01 00:00:01.000000',
+      '', '', '', '', x'00000000', x'', x'', 'small', '', '[]', ST_GeomFromText('POINT(0 0)')),
+     (4, 127, 255, 32767, 16777215, 2147483647, 9223372036854775807, 18446744073709551615,
+      9999999999, 99999999999999999999999999999999999.999999999999999999999999999999, 999.99,
+      3.40282e38, 1.7976931348623157e308, b'1', x'ffffffffffffffff', 2155, '9999-12-31',
+      '838:59:59', '838:59:59.000000', '9999-12-31 23:59:59', '9999-12-31 23:59:59.999',
+      '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07', '2038-01-19 03:14:07.999999',
+      'zzzzzzzzzz', REPEAT('x', 100), REPEAT('long ', 2000), 'ÿ', x'ffffffff',
+      x'ffffffffffffffffffffffffffffffffffffffff', x'ff', 'large', 'a,b,c', '"a string"',
+      ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))')),
+     (5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0e0, -0e0, b'0', b'0', 0, '0000-00-00', '00:00:00',
+      '00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00.000',
+      '0000-00-00 00:00:00.000000', '0000-00-00 00:00:00', '0000-00-00 00:00:00.000000',
+      '0', '0', '0', '0', x'00', x'00', x'00', '', '', '0', NULL),
+     (6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.17549435e-38, 4.9e-324, b'1', b'1', 1999,
+      '2000-01-01', '00:00:00.5', '-00:00:00.000001', '2000-01-01 00:00:00',
+      '2000-01-01 00:00:00.5', '2000-01-01 00:00:00.000001', '2000-01-01 00:00:00',
+      '2000-01-01 00:00:00.000001',
+      'a,b', 'say "hi", then\nleave\r\n', 'tab\there,"quoted",\\backslash', 'naïve',
+      x'002c220a', x'0d0a2c22', x'000000', 'small', 'b', '{"emoji": "😀", "esc": "a\\"b\\\\c\\n"}',
+      NULL),
+     (7, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 16777216, 123456789.123456789, b'0', b'1000000000000000',
+      2000, '2001-01-01', '100:00:00', '23:59:59.999999', '2001-01-01 01:01:01',
+      '2001-01-01 01:01:01.001', '2001-01-01 01:01:01.010101', '2001-01-01 01:01:01',
+      '2001-01-01 01:01:01.100000', ' lead', 'trail ', '😀 utf8mb4 ✓ 中文', 'Ø',
+      x'20202020', x'', x'', 'medium', 'a', 'true', NULL);
+  )sql";
+
+  static MariaDbServer* server_;
+  fs::path dir_;
+};
+MariaDbServer* FullLoadCliTest::server_ = nullptr;
+
+// The text each column must have, computed by the server (UTC session), or "float"/"double"
+// markers for numeric comparison.
+struct ExpectedColumn {
+  std::string name;
+  std::string expression;
+  enum Compare { kText, kFloat, kDouble } compare = kText;
+};
+
+std::vector<ExpectedColumn> AllTypesExpectations() {
+  std::vector<ExpectedColumn> cols;
+  auto text = [&](const std::string& n) { cols.push_back({n, "CAST(`" + n + "` AS CHAR)"}); };
+  auto hex = [&](const std::string& n) { cols.push_back({n, "LOWER(HEX(`" + n + "`))"}); };
+  text("id");
+  for (auto n : {"ti", "tiu", "si", "mi", "i", "bi", "biu", "dec0", "dec65", "dsm"}) text(n);
+  cols.push_back({"f", "CAST(`f` + 0e0 AS CHAR)", ExpectedColumn::kFloat});
+  cols.push_back({"d", "CAST(`d` AS CHAR)", ExpectedColumn::kDouble});
+  cols.push_back({"b1", "CAST(`b1` + 0 AS CHAR)"});
+  cols.push_back({"b64", "CAST(`b64` + 0 AS CHAR)"});
+  for (auto n : {"y", "dt", "t0", "t6", "dt0", "dt3", "dt6", "ts0", "ts6", "c", "vc", "tx", "l1"}) {
+    text(n);
+  }
+  for (auto n : {"bn", "vb", "bl"}) hex(n);
+  text("e");
+  text("s");
+  cols.push_back({"j", "JSON_COMPACT(`j`)"});
+  hex("g");
+  return cols;
+}
+
+TEST_F(FullLoadCliTest, EveryTypeReadsBackThroughDuckDbAsTheServerHasIt) {
+  CommandResult r = Load("out", "--threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fs::path file = dir_ / "out/types/all_types/LOAD00000001.csv";
+  ASSERT_TRUE(fs::exists(file)) << r.out << r.err;
+
+  std::vector<ExpectedColumn> cols = AllTypesExpectations();
+  std::string names, select;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    names += (i ? "," : "") + DuckQuote(cols[i].name);
+    select += (i ? ", " : "") + cols[i].expression;
+  }
+  auto expected = server_->Query("SELECT " + select + " FROM types.all_types ORDER BY id",
+                                 "SET time_zone = '+00:00'");
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+  auto actual = DuckDbQuery({"SELECT * FROM read_csv(" + DuckQuote(file.string()) +
+                             ", header=false, all_varchar=true, allow_quoted_nulls=false, "
+                             "quote='\"', escape='\"', delim=',', names=[" + names +
+                             "]) ORDER BY CAST(id AS INTEGER)"});
+  ASSERT_TRUE(actual.ok()) << actual.status().ToString();
+  ASSERT_EQ(actual->size(), expected->size());
+  for (size_t r = 0; r < expected->size(); ++r) {
+    for (size_t c = 0; c < cols.size(); ++c) {
+      const auto& want = (*expected)[r][c];
+      const auto& got = (*actual)[r].at(cols[c].name);
+      SCOPED_TRACE("row id " + (*expected)[r][0].value_or("?") + " column " + cols[c].name);
+      ASSERT_EQ(want.has_value(), got.has_value())
+          << "want " << want.value_or("NULL") << " got " << got.value_or("NULL");
+      if (!want) continue;
+      if (cols[c].compare == ExpectedColumn::kFloat) {
+        // strtod/strtof, not stod: they accept subnormals.
+        float w = static_cast<float>(std::strtod(want->c_str(), nullptr));
+        float g = std::strtof(got->c_str(), nullptr);
+        EXPECT_EQ(w, g) << *want << " vs " << *got;
+        EXPECT_EQ(std::signbit(w), std::signbit(g));
+      } else if (cols[c].compare == ExpectedColumn::kDouble) {
+        double w = std::strtod(want->c_str(), nullptr);
+        double g = std::strtod(got->c_str(), nullptr);
+        EXPECT_EQ(w, g) << *want << " vs " << *got;
+        EXPECT_EQ(std::signbit(w), std::signbit(g));
+      } else {
+        EXPECT_EQ(*want, *got);
+      }
+    }
+  }
+  // The snapshot's position is in the task state, for CDC.
+  std::string state = ReadAll(dir_ / "out/_binlake/full_load.json");
+  EXPECT_NE(state.find("\"status\": \"complete\""), std::string::npos);
+  EXPECT_NE(state.find("\"binlog_file\": \"binlog."), std::string::npos);
+  // A table without rows has no folder (as DMS), one without a primary key is still loaded.
+  EXPECT_FALSE(fs::exists(dir_ / "out/shop/empty_table"));
+  EXPECT_EQ(ReadAll(dir_ / "out/shop/nopk/LOAD00000001.csv"), "1,a\n1,a\n,\n");
+}
+
+TEST_F(FullLoadCliTest, ParallelChunksAndSmallFilesGiveTheSameBytesAsOneReader) {
+  CommandResult one = Load("one", "--threads 1");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  CommandResult many = Load("many", "--threads 4 --chunk-rows 5000 --set MaxFileSize=64");
+  ASSERT_EQ(many.exit_code, 0) << many.err;
+  auto one_files = LoadFiles(dir_ / "one/shop/orders");
+  auto many_files = LoadFiles(dir_ / "many/shop/orders");
+  ASSERT_EQ(one_files.size(), 1u);
+  EXPECT_GT(many_files.size(), 10u);
+  for (const auto& f : many_files) EXPECT_LE(fs::file_size(f), 64u * 1024 + 100);
+  EXPECT_EQ(Concatenate(many_files), Concatenate(one_files));
+  auto counts = DuckDbQuery({"SELECT count(*) AS n, sum(column0) AS s, count(column3) AS notes "
+                             "FROM read_csv(" + DuckQuote((dir_ / "many/shop/orders").string() +
+                             "/LOAD*.csv") + ", header=false, allow_quoted_nulls=false)"});
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  auto server = server_->Query("SELECT count(*), sum(id), count(note) FROM shop.orders");
+  ASSERT_TRUE(server.ok());
+  EXPECT_EQ((*counts)[0].at("n"), (*server)[0][0]);
+  EXPECT_EQ((*counts)[0].at("s"), (*server)[0][1]);
+  EXPECT_EQ((*counts)[0].at("notes"), (*server)[0][2]);
+}
+
+TEST_F(FullLoadCliTest, RunningAgainReplacesTheFilesWithIdenticalOnes) {
+  ASSERT_EQ(Load("out", "--threads 3 --chunk-rows 7000 --set MaxFileSize=32").exit_code, 0);
+  auto first = LoadFiles(dir_ / "out/shop/orders");
+  std::string first_bytes = Concatenate(first);
+  ASSERT_EQ(Load("out", "--threads 2 --chunk-rows 9000 --set MaxFileSize=128").exit_code, 0);
+  auto second = LoadFiles(dir_ / "out/shop/orders");
+  EXPECT_LT(second.size(), first.size());  // the earlier run's extra files are gone
+  EXPECT_EQ(Concatenate(second), first_bytes);
+  ASSERT_EQ(Load("out", "--threads 3 --chunk-rows 7000 --set MaxFileSize=32").exit_code, 0);
+  auto third = LoadFiles(dir_ / "out/shop/orders");
+  ASSERT_EQ(third.size(), first.size());
+  for (size_t i = 0; i < third.size(); ++i) EXPECT_EQ(ReadAll(third[i]), ReadAll(first[i]));
+}
+
+TEST_F(FullLoadCliTest, GzipHeaderOpTimestampAndDelimiter) {
+  CommandResult r = Load("out",
+                         "--set CompressionType=GZIP --set AddColumnName=true "
+                         "--set IncludeOpForFullLoad=true --set TimestampColumnName=loaded_at "
+                         "--set CsvDelimiter=';'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fs::path file = dir_ / "out/shop/orders/LOAD00000001.csv.gz";
+  ASSERT_TRUE(fs::exists(file));
+  auto rows = DuckDbQuery({"SELECT count(*) AS n, min(Op) AS op_min, max(Op) AS op_max, "
+                           "count(TRY_CAST(loaded_at AS TIMESTAMP)) AS ts, sum(id) AS s FROM "
+                           "read_csv(" + DuckQuote(file.string()) +
+                           ", header=true, delim=';', allow_quoted_nulls=false)"});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)[0].at("n"), "60000");
+  EXPECT_EQ((*rows)[0].at("op_min"), "I");
+  EXPECT_EQ((*rows)[0].at("op_max"), "I");
+  EXPECT_EQ((*rows)[0].at("ts"), "60000");
+  auto sum = server_->Query("SELECT sum(id) FROM shop.orders");
+  EXPECT_EQ((*rows)[0].at("s"), (*sum)[0][0]);
+}
+
+TEST_F(FullLoadCliTest, TableMappingsSelectExcludeAndFilter) {
+  std::string mappings = (dir_ / "mappings.json").string();
+  std::ofstream(mappings) << R"({"rules":[
+    {"rule-type":"selection","rule-id":"1","rule-name":"shop","rule-action":"include",
+     "object-locator":{"schema-name":"sho_","table-name":"%"}},
+    {"rule-type":"selection","rule-id":"2","rule-name":"no-nopk","rule-action":"exclude",
+     "object-locator":{"schema-name":"shop","table-name":"[n]opk"}},
+    {"rule-type":"selection","rule-id":"3","rule-name":"orders","rule-action":"include",
+     "object-locator":{"schema-name":"shop","table-name":"orders"},
+     "filters":[{"filter-type":"source","column-name":"customer","filter-conditions":[
+        {"filter-operator":"eq","value":"5"},{"filter-operator":"eq","value":"7"}]}]}]})";
+  CommandResult r = Load("out", "--table-mappings " + mappings);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out/types"));
+  EXPECT_FALSE(fs::exists(dir_ / "out/shop/nopk"));
+  // Rule 1 selects orders unfiltered as well, so every row is loaded (OR across rules).
+  auto n = DuckDbQuery({"SELECT count(*) AS n FROM read_csv(" +
+                        DuckQuote((dir_ / "out/shop/orders/LOAD00000001.csv").string()) + ")"});
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ((*n)[0].at("n"), "60000");
+
+  std::ofstream(mappings) << R"({"rules":[
+    {"rule-type":"selection","rule-id":"3","rule-name":"orders","rule-action":"include",
+     "object-locator":{"schema-name":"shop","table-name":"orders"},
+     "filters":[{"filter-type":"source","column-name":"customer","filter-conditions":[
+        {"filter-operator":"eq","value":"5"},{"filter-operator":"eq","value":"7"}]}]}]})";
+  r = Load("filtered", "--table-mappings " + mappings);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto filtered = DuckDbQuery({"SELECT count(*) AS n, min(column1) AS lo, max(column1) AS hi "
+                               "FROM read_csv(" +
+                               DuckQuote((dir_ / "filtered/shop/orders/LOAD00000001.csv").string()) +
+                               ", header=false)"});
+  ASSERT_TRUE(filtered.ok()) << filtered.status().ToString();
+  auto want = server_->Query("SELECT count(*) FROM shop.orders WHERE customer IN (5, 7)");
+  EXPECT_EQ((*filtered)[0].at("n"), (*want)[0][0]);
+  EXPECT_EQ((*filtered)[0].at("lo"), "5");
+  EXPECT_EQ((*filtered)[0].at("hi"), "7");
+}
+
+// Bad input: one clear line on stderr, a non-zero exit, nothing written.
+TEST_F(FullLoadCliTest, BadInputGivesOneLineAndNonZeroExit) {
+  auto expect_one_line_error = [&](const CommandResult& r, const std::string& needle) {
+    EXPECT_NE(r.exit_code, 0);
+    std::string err = r.err;
+    while (!err.empty() && err.back() == '\n') err.pop_back();
+    EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+    EXPECT_NE(err.find("binlake: error: "), std::string::npos) << err;
+    EXPECT_NE(err.find(needle), std::string::npos) << err;
+  };
+  ASSERT_TRUE(server_->Execute("CREATE USER IF NOT EXISTS 'reader'@'%' IDENTIFIED BY 'pw-secret-9';"
+                               "GRANT SELECT ON shop.orders TO 'reader'@'%';").ok());
+  std::string port = std::to_string(server_->port());
+  std::string reader = "--source mysql://reader@127.0.0.1:" + port + " --tls-mode disabled ";
+
+  CommandResult r = RunBinlake("full-load " + reader + Target("x") + " --progress off",
+                               "BINLAKE_SOURCE_PASSWORD=wrong-pw-77");
+  expect_one_line_error(r, "Access denied");
+  EXPECT_EQ(r.err.find("wrong-pw-77"), std::string::npos);
+
+  // Missing grant: the mappings name a table the user may not read.
+  std::string mappings = (dir_ / "m.json").string();
+  std::ofstream(mappings) << R"({"rules":[{"rule-type":"selection","rule-id":"1",
+    "rule-name":"1","rule-action":"include",
+    "object-locator":{"schema-name":"types","table-name":"all_types"}}]})";
+  r = RunBinlake("full-load " + reader + Target("x") + " --table-mappings " + mappings,
+                 "BINLAKE_SOURCE_PASSWORD=pw-secret-9");
+  expect_one_line_error(r, "SELECT grant");
+  EXPECT_EQ(r.err.find("pw-secret-9"), std::string::npos);
+
+  // With the grant the user has, the same user loads what it may read.
+  r = RunBinlake("full-load " + reader + Target("ok") + " --progress off",
+                 "BINLAKE_SOURCE_PASSWORD=pw-secret-9");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "ok/shop/orders/LOAD00000001.csv"));
+
+  // Unknown table in the mappings.
+  std::ofstream(mappings) << R"({"rules":[{"rule-type":"selection","rule-id":"7",
+    "rule-name":"1","rule-action":"explicit",
+    "object-locator":{"schema-name":"shop","table-name":"orderz"}}]})";
+  r = Load("x", "--table-mappings " + mappings);
+  expect_one_line_error(r, "orderz");
+
+  // Malformed settings.
+  std::string settings = (dir_ / "s.json").string();
+  std::ofstream(settings) << R"({"CsvDelimiter": ",", "MaxFileSize": "big"})";
+  r = Load("x", "--settings " + settings);
+  expect_one_line_error(r, "MaxFileSize");
+  std::ofstream(settings) << R"({"CsvDelimiterr": ","})";
+  r = Load("x", "--settings " + settings);
+  expect_one_line_error(r, "CsvDelimiter");
+
+  // Unreachable source and unreachable S3 endpoint.
+  r = RunBinlake("full-load --source mysql://root@127.0.0.1:1 " + Target("x"));
+  expect_one_line_error(r, "127.0.0.1:1");
+  r = RunBinlake("full-load " + Source() +
+                 " --target s3://bucket/p --endpoint-url http://127.0.0.1:1 --path-style",
+                 "AWS_ACCESS_KEY_ID=k AWS_SECRET_ACCESS_KEY=s");
+  expect_one_line_error(r, "127.0.0.1:1");
+
+  EXPECT_FALSE(fs::exists(dir_ / "x/shop"));
+}
+
+TEST_F(FullLoadCliTest, DryRunWritesNothing) {
+  CommandResult r = Load("out", "--dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("shop.orders"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("shop/orders/LOAD00000001.csv"), std::string::npos) << r.out;
+  EXPECT_TRUE(LoadFiles(dir_ / "out/shop/orders").empty());
+  EXPECT_FALSE(fs::exists(dir_ / "out/_binlake/full_load.json"));
+}
+
+// A full load killed with SIGKILL leaves only complete files and a "running" state; running it
+// again completes with exactly the files of an uninterrupted run.
+TEST_F(FullLoadCliTest, KilledLoadLeavesNoPartialFileAndRerunCompletes) {
+  ASSERT_EQ(Load("reference", "--threads 1 --set MaxFileSize=16").exit_code, 0);
+  std::string reference = Concatenate(LoadFiles(dir_ / "reference/shop/orders"));
+
+  // Throttle the load by making every row go through a slow target: many tiny files.
+  std::string cmd = ShellQuote(testing::BinlakeProgram()) + " full-load " + Source() + " " +
+                    Target("out") + " --progress off --threads 1 --set MaxFileSize=1 " +
+                    ">/dev/null 2>&1 & echo $!";
+  CommandResult started = testing::RunShell(cmd);
+  int pid = std::atoi(started.out.c_str());
+  ASSERT_GT(pid, 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (LoadFiles(dir_ / "out/shop/orders").size() < 20 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(::kill(pid, SIGKILL), 0) << "the load finished before it could be killed";
+  testing::RunShell("while kill -0 " + std::to_string(pid) + " 2>/dev/null; do sleep 0.05; done");
+
+  std::string state = ReadAll(dir_ / "out/_binlake/full_load.json");
+  EXPECT_NE(state.find("\"status\": \"running\""), std::string::npos);
+  // Every visible file is a complete prefix piece of the reference output, row-aligned.
+  auto partial = LoadFiles(dir_ / "out/shop/orders");
+  ASSERT_GE(partial.size(), 20u);
+  std::string visible = Concatenate(partial);
+  EXPECT_EQ(reference.compare(0, visible.size(), visible), 0);
+  EXPECT_EQ(visible.back(), '\n');
+
+  CommandResult again = Load("out", "--threads 1 --set MaxFileSize=16");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Concatenate(LoadFiles(dir_ / "out/shop/orders")), reference);
+  state = ReadAll(dir_ / "out/_binlake/full_load.json");
+  EXPECT_NE(state.find("\"status\": \"complete\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace binlake
