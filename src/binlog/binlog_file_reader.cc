@@ -12,7 +12,7 @@
 namespace binlake::binlog {
 namespace {
 
-constexpr size_t kReadChunk = 4 << 20;
+constexpr size_t kReadChunk = 1 << 20;
 // Largest event accepted: max_allowed_packet is at most 1 GiB.
 constexpr uint32_t kMaxEventSize = (1u << 30) + (1u << 16);
 
@@ -145,21 +145,29 @@ Result<std::unique_ptr<BinlogFileReader>> BinlogFileReader::Open(const std::stri
     return std::unique_ptr<BinlogFileReader>(new BinlogFileReader(std::move(s), gz));
   };
   ASSIGN_OR_RETURN(auto reader, Wrap(std::make_unique<FdSource>(fd), make));
-  Status st = reader->CheckMagic();
-  if (!st.ok()) return st.WithContext(path);
+  Status check = reader->CheckMagic();
+  if (!check.ok()) return check.WithContext(path);
   return reader;
 }
 
 Result<std::unique_ptr<BinlogFileReader>> BinlogFileReader::FromMemory(ByteView data) {
-  auto make = [](std::unique_ptr<ByteSource> s, bool gz) {
-    return std::unique_ptr<BinlogFileReader>(new BinlogFileReader(std::move(s), gz));
-  };
-  ASSIGN_OR_RETURN(auto reader, Wrap(std::make_unique<MemorySource>(data), make));
+  if (data.size() >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+    auto make = [](std::unique_ptr<ByteSource> s, bool gz) {
+      return std::unique_ptr<BinlogFileReader>(new BinlogFileReader(std::move(s), gz));
+    };
+    ASSIGN_OR_RETURN(auto reader, Wrap(std::make_unique<MemorySource>(data), make));
+    RETURN_IF_ERROR(reader->CheckMagic());
+    return reader;
+  }
+  std::unique_ptr<BinlogFileReader> reader(new BinlogFileReader(data));
   RETURN_IF_ERROR(reader->CheckMagic());
   return reader;
 }
 
+BinlogFileReader::~BinlogFileReader() = default;
+
 Result<size_t> BinlogFileReader::Fill(size_t n) {
+  if (in_place_) return static_cast<size_t>(whole_.size() - offset_);
   if (end_ - begin_ >= n || eof_) return end_ - begin_;
   if (begin_ > 0) {  // compact
     std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
@@ -178,7 +186,7 @@ Result<size_t> BinlogFileReader::Fill(size_t n) {
 
 Status BinlogFileReader::CheckMagic() {
   ASSIGN_OR_RETURN(size_t have, Fill(kMagicSize));
-  const uint8_t* p = buf_.data() + begin_;
+  const uint8_t* p = Current();
   if (have >= kMagicSize && std::memcmp(p, kEncryptedBinlogMagic, kMagicSize) == 0) {
     return Unsupported(
         "the binlog is encrypted (MySQL binlog_encryption=ON); binlake cannot read encrypted "
@@ -191,7 +199,7 @@ Status BinlogFileReader::CheckMagic() {
     }
     return Corruption(std::string("not a binlog file (bad magic ") + hex + ", expected fe62696e)");
   }
-  begin_ += kMagicSize;
+  if (!in_place_) begin_ += kMagicSize;
   offset_ = kMagicSize;
   return Status::Ok();
 }
@@ -203,7 +211,7 @@ Result<std::optional<FileEvent>> BinlogFileReader::Next() {
     return Corruption("truncated event header at offset " + std::to_string(offset_) + ": " +
                       std::to_string(have) + " of 19 bytes");
   }
-  uint32_t size = LoadLe32(buf_.data() + begin_ + 9);
+  uint32_t size = LoadLe32(Current() + 9);
   if (size < kEventHeaderSize || size > kMaxEventSize) {
     return Corruption("invalid event size " + std::to_string(size) + " at offset " +
                       std::to_string(offset_));
@@ -213,8 +221,8 @@ Result<std::optional<FileEvent>> BinlogFileReader::Next() {
     return Corruption("truncated event at offset " + std::to_string(offset_) + ": header says " +
                       std::to_string(size) + " bytes, file has " + std::to_string(have));
   }
-  FileEvent ev{offset_, ByteView(buf_.data() + begin_, size)};
-  begin_ += size;
+  FileEvent ev{offset_, ByteView(Current(), size)};
+  if (!in_place_) begin_ += size;
   offset_ += size;
   return std::optional<FileEvent>(ev);
 }
@@ -228,7 +236,7 @@ Status BinlogFileReader::SkipTo(uint64_t offset) {
     ASSIGN_OR_RETURN(size_t have, Fill(1));
     if (have == 0) return InvalidArgument("position " + std::to_string(offset) + " is past the end");
     size_t k = static_cast<size_t>(std::min<uint64_t>(have, offset - offset_));
-    begin_ += k;
+    if (!in_place_) begin_ += k;
     offset_ += k;
   }
   return Status::Ok();

@@ -150,6 +150,25 @@ TEST(JsonBinaryTest, CorruptDocumentsAreErrorsNotCrashes) {
   }
 }
 
+TEST(JsonBinaryTest, JsonStringEscapingAtEveryPosition) {
+  // The escaper scans 16/8 bytes at a time; put each special byte at each offset of 40.
+  for (char special : {'"', '\\', '\n', '\x01', '\x1f', '\x7f', '\xc3'}) {
+    for (size_t at = 0; at < 40; ++at) {
+      std::string s(40, 'a');
+      s[at] = special;
+      std::string out;
+      AppendJsonString(s, &out);
+      Json parsed = Json::parse(out, nullptr, false);
+      if (special == '\xc3') {
+        EXPECT_EQ(out, "\"" + s + "\"");  // bytes >= 0x80 pass through
+        continue;
+      }
+      ASSERT_FALSE(parsed.is_discarded()) << out;
+      EXPECT_EQ(parsed.get<std::string>(), s) << at;
+    }
+  }
+}
+
 TEST(JsonDiffTest, AppliesReplaceInsertRemoveInMySqlKeyOrder) {
   // Diff vector: REPLACE $.a = int16 2; INSERT $.bb = true; INSERT $[...]: REMOVE $.c
   std::vector<uint8_t> diffs = {0x00, 0x03, '$', '.', 'a', 0x03, 0x05, 0x02, 0x00,  // REPLACE

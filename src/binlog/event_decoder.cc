@@ -55,12 +55,16 @@ void ApplyFormatDescription(const FormatDescriptionEvent& fde, DecodeContext* ct
 
 namespace {
 
+// Decodes in place: the variant's previous alternative is replaced without moving events around.
 template <typename T, typename F>
 Status Decode(EventData* data, F&& f) {
-  T ev;
-  RETURN_IF_ERROR(f(&ev));
-  *data = std::move(ev);
-  return Status::Ok();
+  T* ev = std::get_if<T>(data);
+  if (ev == nullptr) {
+    ev = &data->emplace<T>();
+  } else {
+    *ev = T();
+  }
+  return f(ev);
 }
 
 Status DecodeBody(const EventHeader& h, ByteView bytes, ByteView body, const DecodeContext& ctx,
@@ -74,7 +78,7 @@ Status DecodeBody(const EventHeader& h, ByteView bytes, ByteView body, const Dec
     case EventType::kRotate:
       return Decode<RotateEvent>(data, [&](auto* e) { return DecodeRotate(body, ctx, e); });
     case EventType::kStop:
-      *data = StopEvent{};
+      data->emplace<StopEvent>();
       return Status::Ok();
     case EventType::kXid:
       return Decode<XidEvent>(data, [&](auto* e) { return DecodeXid(body, e); });
@@ -127,23 +131,29 @@ Status DecodeBody(const EventHeader& h, ByteView bytes, ByteView body, const Dec
       if (IsRowsEventType(h.type)) {
         return Decode<RowsEvent>(data, [&](auto* e) { return DecodeRows(h, body, ctx, e); });
       }
-      *data = SkippedEvent{body};
+      data->emplace<SkippedEvent>(SkippedEvent{body});
       return Status::Ok();
   }
 }
 
 }  // namespace
 
-Result<Event> DecodeEvent(ByteView bytes, const DecodeContext& ctx) {
+Status DecodeEvent(ByteView bytes, const DecodeContext& ctx, Event* out) {
   ASSIGN_OR_RETURN(FramedEvent framed, FrameEvent(bytes, ctx));
   if (ctx.permuted_types && framed.header.type < ctx.type_map.size()) {
     framed.header.type = ctx.type_map[framed.header.type];
   }
-  Event ev{framed.header, SkippedEvent{}};
-  Status st = DecodeBody(framed.header, bytes, framed.body, ctx, &ev.data);
+  out->header = framed.header;
+  Status st = DecodeBody(framed.header, bytes, framed.body, ctx, &out->data);
   if (!st.ok()) {
     return st.WithContext(std::string(EventTypeName(framed.header.type)) + " event");
   }
+  return Status::Ok();
+}
+
+Result<Event> DecodeEvent(ByteView bytes, const DecodeContext& ctx) {
+  Event ev{EventHeader{}, SkippedEvent{}};
+  RETURN_IF_ERROR(DecodeEvent(bytes, ctx, &ev));
   return ev;
 }
 

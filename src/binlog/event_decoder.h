@@ -19,6 +19,10 @@ namespace binlake::binlog {
 // Event types binlake does not interpret decode to SkippedEvent.
 Result<Event> DecodeEvent(ByteView bytes, const DecodeContext& ctx);
 
+// The same, decoding into `out` (reusing its storage: the fast path for streams). On error `out`
+// holds a partially decoded event and must not be used.
+Status DecodeEvent(ByteView bytes, const DecodeContext& ctx, Event* out);
+
 // Updates `ctx` from a stream's FORMAT_DESCRIPTION event: flavour, server version, checksum
 // algorithm and post-header lengths. Call it whenever a FORMAT_DESCRIPTION event is decoded.
 void ApplyFormatDescription(const FormatDescriptionEvent& fde, DecodeContext* ctx);

@@ -1,6 +1,6 @@
 #include "binlog/event_header.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <array>
 #include <cstdio>
@@ -43,16 +43,9 @@ Status DecodeEventHeader(ByteView bytes, EventHeader* out) {
 uint32_t Crc32(ByteView bytes) { return Crc32Update(0, bytes); }
 
 uint32_t Crc32Update(uint32_t running, ByteView bytes) {
-  uLong crc = running;
-  const uint8_t* p = bytes.data();
-  size_t n = bytes.size();
-  while (n > 0) {  // zlib takes uInt lengths
-    uInt chunk = n > (1u << 30) ? (1u << 30) : static_cast<uInt>(n);
-    crc = crc32(crc, p, chunk);
-    p += chunk;
-    n -= chunk;
-  }
-  return static_cast<uint32_t>(crc);
+  // libdeflate's CRC32 uses PCLMULQDQ/VPCLMULQDQ folding where the CPU has it (several times
+  // faster than zlib's table-driven crc32, which dominated decoding time).
+  return libdeflate_crc32(running, bytes.data(), bytes.size());
 }
 
 Result<FramedEvent> FrameEvent(ByteView bytes, const DecodeContext& ctx) {

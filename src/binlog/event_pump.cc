@@ -34,13 +34,12 @@ Status EventPump::Feed(ByteView bytes, uint64_t start) {
     return tracker_.file() + " at " + std::to_string(start) + " (" +
            std::string(EventTypeName(type)) + ")";
   };
-  Result<Event> decoded = DecodeEvent(bytes, ctx_);
+  Status decoded = DecodeEvent(bytes, ctx_, &event_);
   if (!decoded.ok()) {
     uint8_t type = bytes.size() > 4 ? bytes[4] : 0;
-    Status st = decoded.status();
-    return Status(st.code(), context(type) + ": " + st.message());
+    return Status(decoded.code(), context(type) + ": " + decoded.message());
   }
-  const Event& ev = decoded.value();
+  const Event& ev = event_;
   ++stats_.events[ev.header.type];
   stats_.bytes += bytes.size();
   tracker_.OnEvent(ev, start, start + bytes.size());

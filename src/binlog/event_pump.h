@@ -80,6 +80,7 @@ class EventPump {
   PositionTracker tracker_;
   RowScratch scratch_;
   PumpStats stats_;
+  Event event_{EventHeader{}, SkippedEvent{}};  // the top-level event being handled (reused)
 };
 
 }  // namespace binlake::binlog

@@ -23,6 +23,9 @@ void AppendJsonValue(const Value& v, const ColumnType& type, const RenderOptions
     case Value::Kind::kNull:
       out->append("null");
       return;
+    case Value::Kind::kString:  // the renderer's text is the string itself
+      AppendJsonString(v.text(), out);
+      return;
     case Value::Kind::kInt:
       if (type.type == SqlType::kYear) break;
       AppendNumber(v.int_value(), out);
@@ -51,8 +54,19 @@ void AppendJsonValue(const Value& v, const ColumnType& type, const RenderOptions
   AppendJsonString(*tmp, out);
 }
 
+// Per-thread cache of the JSON fragments that repeat from row to row.
+struct JsonCache {
+  uint64_t table_serial = 0;
+  std::string table_prefix;              // {"schema":"..","table":"..","op":"
+  std::vector<std::string> column_keys;  // "name":
+  std::string file, file_json;
+  uint64_t commit_us = UINT64_MAX;
+  std::string commit_text;
+  std::string gtid, gtid_json;
+};
+
 void AppendImageJson(const TableMap& table, const RowImage* image, const RenderOptions& options,
-                     std::string* tmp, std::string* out) {
+                     const JsonCache& cache, std::string* tmp, std::string* out) {
   if (image == nullptr) {
     out->append("null");
     return;
@@ -63,8 +77,7 @@ void AppendImageJson(const TableMap& table, const RowImage* image, const RenderO
     if (!image->present[i]) continue;
     if (!first) out->push_back(',');
     first = false;
-    AppendJsonString(table.ColumnLabel(i), out);
-    out->push_back(':');
+    out->append(cache.column_keys[i]);
     AppendJsonValue(image->values[i], table.schema.columns[i].type, options, tmp, out);
   }
   out->push_back('}');
@@ -122,31 +135,61 @@ void RenderRowCells(const TableMap& table, const RowImage& image, const RenderOp
 void AppendRowChangeJson(const RowChangeEvent& row, const RenderOptions& options,
                          std::string* out) {
   thread_local std::string tmp;
+  thread_local JsonCache cache;
   const TableMap& t = *row.table;
-  out->append("{\"schema\":");
-  AppendJsonString(t.schema.schema, out);
-  out->append(",\"table\":");
-  AppendJsonString(t.schema.table, out);
-  out->append(",\"op\":\"");
+  if (cache.table_serial != t.serial || cache.table_serial == 0) {
+    cache.table_serial = t.serial;
+    cache.table_prefix = "{\"schema\":";
+    AppendJsonString(t.schema.schema, &cache.table_prefix);
+    cache.table_prefix += ",\"table\":";
+    AppendJsonString(t.schema.table, &cache.table_prefix);
+    cache.table_prefix += ",\"op\":\"";
+    cache.column_keys.clear();
+    for (size_t i = 0; i < t.column_count(); ++i) {
+      std::string key;
+      AppendJsonString(t.ColumnLabel(i), &key);
+      key.push_back(':');
+      cache.column_keys.push_back(std::move(key));
+    }
+  }
+  const PositionTracker& pos = *row.position;
+  if (pos.file() != cache.file) {
+    cache.file = pos.file();
+    cache.file_json.clear();
+    AppendJsonString(cache.file, &cache.file_json);
+  }
+  if (pos.gtid() != cache.gtid) {
+    cache.gtid = pos.gtid();
+    cache.gtid_json.clear();
+    if (cache.gtid.empty()) {
+      cache.gtid_json = "null";
+    } else {
+      AppendJsonString(cache.gtid, &cache.gtid_json);
+    }
+  } else if (cache.gtid_json.empty()) {
+    cache.gtid_json = "null";
+  }
+  if (pos.commit_timestamp_us() != cache.commit_us) {
+    cache.commit_us = pos.commit_timestamp_us();
+    cache.commit_text.clear();
+    AppendCommitTime(cache.commit_us, &cache.commit_text);
+  }
+  out->append(cache.table_prefix);
   out->append(RowOpName(row.change->op));
   out->append("\",\"file\":");
-  AppendJsonString(row.position->file(), out);
+  out->append(cache.file_json);
   out->append(",\"position\":");
-  AppendNumber(row.position->event_start(), out);
+  AppendNumber(pos.event_start(), out);
   out->append(",\"row\":");
   AppendNumber(row.row_index, out);
   out->append(",\"gtid\":");
-  if (row.position->gtid().empty()) {
-    out->append("null");
-  } else {
-    AppendJsonString(row.position->gtid(), out);
-  }
+  out->append(cache.gtid_json);
   out->append(",\"commit_timestamp\":\"");
-  AppendCommitTime(row.position->commit_timestamp_us(), out);
+  out->append(cache.commit_text);
   out->append("\",\"before\":");
-  AppendImageJson(t, row.change->before, options, &tmp, out);
+  AppendImageJson(t, row.change->before, options, cache, &tmp, out);
   out->append(",\"after\":");
-  AppendImageJson(t, row.change->after, options, &tmp, out);
+  AppendImageJson(t, row.change->after, options, cache, &tmp, out);
   out->push_back('}');
 }
 

@@ -1,5 +1,6 @@
 #include "binlog/table_map.h"
 
+#include <atomic>
 #include <string>
 
 #include "binlog/decimal.h"
@@ -274,7 +275,9 @@ std::string TableMap::ColumnLabel(size_t i) const {
 Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& event,
                                                       const DecodeContext& ctx,
                                                       const TableSchema* hint) {
+  static std::atomic<uint64_t> next_serial{1};
   auto map = std::make_shared<TableMap>();
+  map->serial = next_serial.fetch_add(1, std::memory_order_relaxed);
   ByteReader r(event.body, kEventHeaderSize);
   uint8_t post = ctx.PostHeaderLen(static_cast<uint8_t>(EventType::kTableMap));
   size_t id_size = post == 6 ? 4 : 6;

@@ -80,6 +80,7 @@ struct ColumnCodec {
 };
 
 struct TableMap {
+  uint64_t serial = 0;  // unique per decoded map in this process (a cache key for renderers)
   uint64_t table_id = 0;
   uint16_t flags = 0;
   TableSchema schema;  // schema/table names; column names are empty when the map has none

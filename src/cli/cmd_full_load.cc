@@ -61,8 +61,8 @@ int Run(const FullLoadFlags& flags) {
 
   ProgressBoard progress(stderr);
   bool interactive = flags.progress == "on" || (flags.progress == "auto" && isatty(2));
+  if (!flags.dry_run) options.progress = &progress;  // counts rows for the summary
   if (flags.progress != "off" && !flags.dry_run) {
-    options.progress = &progress;
     progress.Start(interactive, std::chrono::milliseconds(interactive ? 500 : 10000));
   }
   options.cancel = &g_interrupted;
@@ -92,7 +92,9 @@ int Run(const FullLoadFlags& flags) {
     rows += t.rows;
     files += t.files.size();
   }
-  std::fprintf(stderr, "%s", progress.Summary(result->seconds).c_str());
+  if (spdlog::get_level() <= spdlog::level::info) {
+    std::fprintf(stderr, "%s", progress.Summary(result->seconds).c_str());
+  }
   std::printf("full load complete: %zu table(s), %llu rows, %zu file(s) in %.1f s -> %s\n",
               result->state.tables.size(), static_cast<unsigned long long>(rows), files,
               result->seconds, (*store)->Describe().c_str());

@@ -43,6 +43,8 @@ class S3ObjectStore : public ObjectStore {
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
                                                   const PutOptions& options) override;
   Result<std::string> Get(std::string_view key) override;
+  // A HEAD 404 carries no body, so a missing bucket also reads as "absent" here; CheckAccess
+  // (and any write) tells the bucket apart.
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;

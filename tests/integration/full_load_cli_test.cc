@@ -399,6 +399,43 @@ TEST_F(FullLoadCliTest, BadInputGivesOneLineAndNonZeroExit) {
   EXPECT_FALSE(fs::exists(dir_ / "x/shop"));
 }
 
+// DataFormat=parquet: the same rows as the CSV load, read by DuckDB from both.
+TEST_F(FullLoadCliTest, ParquetHoldsTheSameRowsAsCsv) {
+  ASSERT_EQ(Load("csv", "--threads 2").exit_code, 0);
+  for (const char* codec : {"NONE", "SNAPPY", "ZSTD", "GZIP"}) {
+    SCOPED_TRACE(codec);
+    std::string sub = std::string("pq-") + codec;
+    CommandResult r = Load(sub, std::string("--threads 2 --set DataFormat=parquet "
+                                            "--set CompressionType=") + codec +
+                                    " --set RowGroupLength=5000");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_TRUE(fs::exists(dir_ / sub / "shop/orders/LOAD00000001.parquet"));
+    std::string aggregate =
+        "count(*) AS n, sum(id) AS ids, sum(amount) AS amount, count(note) AS notes, "
+        "md5(string_agg(coalesce(note, '<null>'), '|' ORDER BY id)) AS note_digest";
+    auto pq = DuckDbQuery({"SELECT " + aggregate + " FROM read_parquet(" +
+                           DuckQuote((dir_ / sub / "shop/orders/LOAD00000001.parquet").string()) +
+                           ")"});
+    ASSERT_TRUE(pq.ok()) << pq.status().ToString();
+    auto csv = DuckDbQuery({"SELECT " + aggregate + " FROM read_csv(" +
+                            DuckQuote((dir_ / "csv/shop/orders/LOAD00000001.csv").string()) +
+                            ", header=false, allow_quoted_nulls=false, names=['id','customer',"
+                            "'amount','note'], types={'amount':'DECIMAL(12,2)'})"});
+    ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+    EXPECT_EQ(*pq, *csv);
+    // Every type: DuckDB reads the Parquet file of the all-types table, row for row.
+    auto types = DuckDbQuery({"SELECT count(*) AS n, count(dec65) AS dec65, max(biu) AS biu, "
+                              "min(bi) AS bi, max(vc) AS vc FROM read_parquet(" +
+                              DuckQuote((dir_ / sub / "types/all_types/LOAD00000001.parquet")
+                                            .string()) + ")"});
+    ASSERT_TRUE(types.ok()) << types.status().ToString();
+    EXPECT_EQ((*types)[0].at("n"), "7");
+    EXPECT_EQ((*types)[0].at("dec65"), "6");
+    EXPECT_EQ((*types)[0].at("biu"), "18446744073709551615");
+    EXPECT_EQ((*types)[0].at("bi"), "-9223372036854775808");
+  }
+}
+
 TEST_F(FullLoadCliTest, DryRunWritesNothing) {
   CommandResult r = Load("out", "--dry-run");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -1,6 +1,7 @@
 #include "format/csv/csv_writer.h"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ class CsvFileWriter final : public RowFileWriter {
     for (unsigned char c : {'"', '\r', '\n'}) special_[c] = true;
     special_[static_cast<unsigned char>(delimiter_[0])] = true;
     special_[static_cast<unsigned char>(row_delimiter_[0])] = true;
+    for (int c = 0; c < 256; ++c) {
+      if (special_[c]) special_list_.push_back(static_cast<unsigned char>(c));
+    }
     buf_.reserve(buffer_bytes_ + (buffer_bytes_ >> 2));
     if (options.header) WriteHeader(schema, columns);
   }
@@ -138,7 +142,7 @@ class CsvFileWriter final : public RowFileWriter {
         std::memcmp(p, null_value_.data(), n) == 0) {
       return true;
     }
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = SkipOrdinary(p, n); i < n; ++i) {
       const unsigned char c = static_cast<unsigned char>(p[i]);
       if (!special_[c]) continue;
       if (c == '"' || c == '\r' || c == '\n') return true;
@@ -147,6 +151,25 @@ class CsvFileWriter final : public RowFileWriter {
       }
     }
     return false;
+  }
+
+  // Index of the first 8-byte word of p[0..n) that may hold a special byte (SWAR: a word has
+  // byte b iff haszero(word ^ (b * 0x01..01))); everything before it needs no quoting.
+  size_t SkipOrdinary(const char* p, size_t n) const {
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    constexpr uint64_t kHighs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      uint64_t hit = 0;
+      for (unsigned char b : special_list_) {
+        uint64_t x = word ^ (kOnes * b);
+        hit |= (x - kOnes) & ~x & kHighs;
+      }
+      if (hit) return i;
+    }
+    return i;
   }
 
   static bool StartsWith(const char* p, size_t n, const std::string& s) {
@@ -191,6 +214,7 @@ class CsvFileWriter final : public RowFileWriter {
   const bool has_timestamp_;
   std::vector<ColumnType> types_;
   std::array<bool, 256> special_{};  // first bytes that may need quoting
+  std::vector<unsigned char> special_list_;  // the same bytes, as a list (3 to 5 of them)
 
   std::string buf_;      // pending CSV bytes
   std::string scratch_;  // reused by Quote

@@ -1,0 +1,103 @@
+#!/bin/bash
+# Full-load benchmark, binlake vs mydumper, on the same sysbench data in one run.
+#
+# Prepares sysbench data (4 tables x 500k rows by default) in a private MariaDB, warms the buffer
+# pool, then times, alternately and RUNS times each:
+#   - mydumper -t THREADS (Debian's mydumper 0.10; writes SQL INSERT files)
+#   - binlake full-load --threads THREADS to a local directory (DMS CSV)
+#   - with --s3: binlake full-load to a local Ceph radosgw
+# and prints the best time of each, rows/s, output MB/s and the ratio binlake/mydumper
+# (< 1.0 means binlake is faster). Both tools read the same server over TCP on 127.0.0.1.
+# binlake's local target fsyncs every file before making it visible (a crash never shows a
+# partial file); mydumper does not sync. The like-for-like ratio therefore times mydumper plus
+# `sync -f` of its output (its data on disk too); mydumper's time without the sync is printed as
+# well.
+#
+# Usage: bench/full_load/run.sh [--tables N] [--rows N] [--threads N] [--runs N] [--s3]
+#        [--format csv|parquet] [--keep]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TABLES=4; ROWS=500000; THREADS=2; RUNS=3; USE_S3=0; FORMAT=csv; KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tables) TABLES=$2; shift ;; --rows) ROWS=$2; shift ;; --threads) THREADS=$2; shift ;;
+    --runs) RUNS=$2; shift ;; --s3) USE_S3=1 ;; --format) FORMAT=$2; shift ;; --keep) KEEP=1 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+scripts/setup.sh
+scripts/build.sh >/dev/null
+BINLAKE=$PWD/build/src/cli/binlake
+WORK=$(mktemp -d /tmp/binlake-bench.XXXXXX)
+MDB=""; RGW=""
+cleanup() { set +e; [ -n "$MDB" ] && scripts/test-servers/mariadb-stop.sh "$MDB";
+  [ -n "$RGW" ] && scripts/test-servers/radosgw-stop.sh "$RGW" >/dev/null 2>&1
+  [ $KEEP = 1 ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+
+export MARIADB_EXTRA_CNF="innodb_buffer_pool_size=2G"
+eval "$(scripts/test-servers/mariadb-start.sh)"
+MDB=$MARIADB_STATE_DIR
+mariadb --defaults-file="$MARIADB_CNF" -e "CREATE DATABASE sbtest"
+echo "bench: sysbench prepare: $TABLES tables x $ROWS rows" >&2
+sysbench oltp_read_only --db-driver=mysql --mysql-socket="$MARIADB_SOCKET" --mysql-user=root \
+  --mysql-db=sbtest --tables="$TABLES" --table-size="$ROWS" --threads=2 prepare >/dev/null
+mariadb --defaults-file="$MARIADB_CNF" -e "ANALYZE TABLE $(seq -s, -f 'sbtest.sbtest%g' 1 "$TABLES")" >/dev/null
+TOTAL_ROWS=$((TABLES * ROWS))
+
+now() { date +%s.%N; }
+best_mydumper=999999; best_mydumper_nosync=999999; best_binlake=999999; best_s3=999999
+run_mydumper() {  # prints "seconds_without_sync seconds_with_sync"
+  rm -rf "$WORK/mydumper"; sync; local t0 t1; t0=$(now)
+  mydumper -h 127.0.0.1 -P "$MARIADB_PORT" -u root -t "$THREADS" -B sbtest -o "$WORK/mydumper" \
+    >/dev/null 2>&1
+  t1=$(now)
+  sync -f "$WORK/mydumper"
+  awk -v a="$(now)" -v m="$t1" -v b="$t0" 'BEGIN{printf "%.3f %.3f", m-b, a-b}'
+}
+run_binlake() {  # $1 = target url, extra args after
+  local target=$1; shift
+  [[ $target == file://* ]] && rm -rf "${target#file://}" && sync
+  local t0; t0=$(now)
+  "$BINLAKE" full-load --source "mysql://root@127.0.0.1:$MARIADB_PORT" --tls-mode disabled \
+    --target "$target" --threads "$THREADS" --progress off --log-level warn \
+    --set DataFormat="$FORMAT" "$@" >/dev/null
+  awk -v a="$(now)" -v b="$t0" 'BEGIN{printf "%.3f", a-b}'
+}
+min() { awk -v a="$1" -v b="$2" 'BEGIN{print (a<b)?a:b}'; }
+
+echo "bench: warm-up" >&2
+run_binlake "file://$WORK/binlake" >/dev/null
+run_mydumper >/dev/null
+for i in $(seq 1 "$RUNS"); do
+  read -r mn m < <(run_mydumper); b=$(run_binlake "file://$WORK/binlake")
+  echo "bench: run $i: mydumper ${mn}s (+sync ${m}s), binlake ${b}s" >&2
+  best_mydumper=$(min "$best_mydumper" "$m"); best_binlake=$(min "$best_binlake" "$b")
+  best_mydumper_nosync=$(min "$best_mydumper_nosync" "$mn")
+done
+mydumper_bytes=$(du -sb "$WORK/mydumper" | cut -f1)
+binlake_bytes=$(du -sb "$WORK/binlake" | cut -f1)
+
+if [ $USE_S3 = 1 ]; then
+  echo "bench: starting radosgw" >&2
+  eval "$(MEMSTORE_BYTES=$((4 << 30)) scripts/test-servers/radosgw-start.sh)"
+  RGW=$S3_STATE_DIR
+  for i in $(seq 1 "$RUNS"); do
+    s=$(run_binlake "s3://$S3_BUCKET/run$i" --endpoint-url "$S3_ENDPOINT" --path-style)
+    echo "bench: run $i: binlake -> radosgw ${s}s" >&2
+    best_s3=$(min "$best_s3" "$s")
+  done
+fi
+
+echo
+echo "full load of sysbench ${TABLES}x${ROWS} rows ($TOTAL_ROWS rows), $THREADS threads, best of $RUNS, $(nproc) cores"
+printf "%-34s %9s %13s %10s\n" tool seconds rows/s "out MB/s"
+line() { awk -v n="$1" -v t="$2" -v r="$TOTAL_ROWS" -v by="$3" \
+  'BEGIN{printf "%-34s %9.2f %13.0f %10.1f\n", n, t, r/t, by/t/1e6}'; }
+line "mydumper 0.10 (SQL), no sync" "$best_mydumper_nosync" "$mydumper_bytes"
+line "mydumper 0.10 (SQL) + sync" "$best_mydumper" "$mydumper_bytes"
+line "binlake -> local dir ($FORMAT)" "$best_binlake" "$binlake_bytes"
+[ $USE_S3 = 1 ] && line "binlake -> radosgw ($FORMAT)" "$best_s3" "$binlake_bytes"
+awk -v b="$best_binlake" -v m="$best_mydumper" \
+  -v n="$best_mydumper_nosync" 'BEGIN{printf "ratio binlake/mydumper (time, both on disk): %.2f  (<= 1.0: binlake at least as fast)\nratio binlake/mydumper without its sync: %.2f\n", b/m, b/n}'
