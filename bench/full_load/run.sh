@@ -54,7 +54,7 @@ run_mydumper() {  # prints "seconds_without_sync seconds_with_sync"
     >/dev/null 2>&1
   t1=$(now)
   sync -f "$WORK/mydumper"
-  awk -v a="$(now)" -v m="$t1" -v b="$t0" 'BEGIN{printf "%.3f %.3f", m-b, a-b}'
+  awk -v a="$(now)" -v m="$t1" -v b="$t0" 'BEGIN{printf "%.3f %.3f\n", m-b, a-b}'
 }
 run_binlake() {  # $1 = target url, extra args after
   local target=$1; shift

@@ -234,7 +234,8 @@ Status BinlogFileReader::SkipTo(uint64_t offset) {
   }
   while (offset_ < offset) {
     ASSIGN_OR_RETURN(size_t have, Fill(1));
-    if (have == 0) return InvalidArgument("position " + std::to_string(offset) + " is past the end");
+    if (have == 0)
+      return InvalidArgument("position " + std::to_string(offset) + " is past the end");
     size_t k = static_cast<size_t>(std::min<uint64_t>(have, offset - offset_));
     if (!in_place_) begin_ += k;
     offset_ += k;

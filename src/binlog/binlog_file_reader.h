@@ -55,7 +55,8 @@ class BinlogFileReader {
   bool gzip() const { return gzip_; }
 
  private:
-  BinlogFileReader(std::unique_ptr<ByteSource> src, bool gzip) : src_(std::move(src)), gzip_(gzip) {}
+  BinlogFileReader(std::unique_ptr<ByteSource> src, bool gzip)
+      : src_(std::move(src)), gzip_(gzip) {}
   // Reads `data` in place.
   explicit BinlogFileReader(ByteView data) : whole_(data), in_place_(true) {}
   Status CheckMagic();
@@ -72,7 +73,7 @@ class BinlogFileReader {
   std::vector<uint8_t> buf_;
   size_t begin_ = 0, end_ = 0;  // buffered bytes are buf_[begin_, end_)
   bool eof_ = false;
-  uint64_t offset_ = 0;         // file offset of buf_[begin_]
+  uint64_t offset_ = 0;  // file offset of buf_[begin_]
 };
 
 }  // namespace binlake::binlog

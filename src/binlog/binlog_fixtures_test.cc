@@ -15,16 +15,16 @@ using testing::FixturePath;
 
 struct FixtureCase {
   std::string path;
-  int64_t events = -1;      // top-level events expected (-1: not asserted)
-  std::string error;        // substring of the expected error; empty = must decode cleanly
-  bool rows = true;         // decode row images too
+  int64_t events = -1;  // top-level events expected (-1: not asserted)
+  std::string error;    // substring of the expected error; empty = must decode cleanly
+  bool rows = true;     // decode row images too
 };
 
 std::vector<FixtureCase> AllCases() {
   std::vector<FixtureCase> cases;
   // rust_mysql_common: counts from expected/rust_mysql_common.binlog-mod-tests.json.
-  auto expected = nlohmann::json::parse(testing::ReadFileOrDie(
-      FixturePath("expected/rust_mysql_common.binlog-mod-tests.json")));
+  auto expected = nlohmann::json::parse(
+      testing::ReadFileOrDie(FixturePath("expected/rust_mysql_common.binlog-mod-tests.json")));
   for (const auto& f : expected["fixtures"]) {
     FixtureCase c;
     c.path = f["path"].get<std::string>();
@@ -59,25 +59,35 @@ std::vector<FixtureCase> AllCases() {
   cases.push_back({"rust-mysql-binlog-easypost/test_data/bin-log.000001", 14, ""});
   cases.push_back({"go-mysql/replication/t/tcb-eval002c-bin.003320", 6, ""});
   cases.push_back({"canal/dbsync/src/test/resources/binlog/mysql-bin.000001", -1, ""});
-  for (const char* f : {"5.7/02_query/log.bin", "5.7/03_stop/log.bin", "5.7/04_rotate/log.bin",
-                        "5.7/05_intvar/log.bin", "5.7/13_rand/log.bin", "5.7/14_user_var/log.bin",
-                        "5.7/15_format_desc/log.bin", "5.7/16_xid/log.bin",
-                        "5.7/17_18_load/log.bin", "5.7/19_table_map/log.bin",
-                        "5.7/29_row_query/log.bin", "5.7/30_write_rows_v2/log.bin",
-                        "5.7/31_update_rows_v2/log.bin", "5.7/32_delete_rows_v2/log.bin",
-                        "5.7/33_35_gtid_prev_gtid/log.bin", "5.7/34_anonymous_gtid/log.bin",
-                        "8.0/02_query/binlog.000001", "8.0/02_query_bigger/binlog.000733",
+  for (const char* f : {"5.7/02_query/log.bin",
+                        "5.7/03_stop/log.bin",
+                        "5.7/04_rotate/log.bin",
+                        "5.7/05_intvar/log.bin",
+                        "5.7/13_rand/log.bin",
+                        "5.7/14_user_var/log.bin",
+                        "5.7/15_format_desc/log.bin",
+                        "5.7/16_xid/log.bin",
+                        "5.7/17_18_load/log.bin",
+                        "5.7/19_table_map/log.bin",
+                        "5.7/29_row_query/log.bin",
+                        "5.7/30_write_rows_v2/log.bin",
+                        "5.7/31_update_rows_v2/log.bin",
+                        "5.7/32_delete_rows_v2/log.bin",
+                        "5.7/33_35_gtid_prev_gtid/log.bin",
+                        "5.7/34_anonymous_gtid/log.bin",
+                        "8.0/02_query/binlog.000001",
+                        "8.0/02_query_bigger/binlog.000733",
                         "8.0/19_30_Table_map_event_Write_rows_log_event/binlog.000018",
                         "8.0/31_update_rows_v2/binlog.000001",
                         "8.0/32_delete_rows_v2/binlog.000001"}) {
     cases.push_back({std::string("mysql-cdc-rs/tests/events/") + f, -1, ""});
   }
-  for (const char* f : {"domain_id_0/mariadb-repl-bin.000001", "domain_id_0/mariadb-repl-bin.000002",
-                        "domain_id_0/mariadb-repl-bin.000004", "domain_id_0/mariadb-repl-bin.000005",
-                        "domain_id_0/mariadb-repl-bin.000006", "domain_id_0/mariadb-repl-bin.000007",
-                        "domain_id_0/mariadb-repl-bin.000009", "domain_id_0/mariadb-repl-bin.000010",
-                        "domain_id_1/mariadb-repl-bin.000001",
-                        "domain_id_1/mariadb-repl-bin.000002"}) {
+  for (const char* f :
+       {"domain_id_0/mariadb-repl-bin.000001", "domain_id_0/mariadb-repl-bin.000002",
+        "domain_id_0/mariadb-repl-bin.000004", "domain_id_0/mariadb-repl-bin.000005",
+        "domain_id_0/mariadb-repl-bin.000006", "domain_id_0/mariadb-repl-bin.000007",
+        "domain_id_0/mariadb-repl-bin.000009", "domain_id_0/mariadb-repl-bin.000010",
+        "domain_id_1/mariadb-repl-bin.000001", "domain_id_1/mariadb-repl-bin.000002"}) {
     cases.push_back({std::string("mariadb-poc/mariadb-binlog/binlogs/") + f, -1, ""});
   }
   return cases;
@@ -105,8 +115,8 @@ TEST(BinlogFixtures, EveryFixtureDecodesOrFailsAsExpected) {
 
 TEST(BinlogFixtures, PreGaRowsEventsAreRefusedClearly) {
   CollectSink sink;
-  auto result = DecodeFile(FixturePath("rust_mysql_common/test-data/binlogs/ver_5_1-wl2325_r.001"),
-                           &sink);
+  auto result =
+      DecodeFile(FixturePath("rust_mysql_common/test-data/binlogs/ver_5_1-wl2325_r.001"), &sink);
   EXPECT_EQ(result.status.code(), StatusCode::kUnsupported);
   EXPECT_NE(result.status.message().find("ver_5_1-wl2325_r.001 at 466 (Write_rows_v0)"),
             std::string::npos)

@@ -172,8 +172,8 @@ TEST(JsonBinaryTest, JsonStringEscapingAtEveryPosition) {
 TEST(JsonDiffTest, AppliesReplaceInsertRemoveInMySqlKeyOrder) {
   // Diff vector: REPLACE $.a = int16 2; INSERT $.bb = true; INSERT $[...]: REMOVE $.c
   std::vector<uint8_t> diffs = {0x00, 0x03, '$', '.', 'a', 0x03, 0x05, 0x02, 0x00,  // REPLACE
-                                0x01, 0x04, '$', '.', 'b', 'b', 0x02, 0x04, 0x01,   // INSERT
-                                0x02, 0x03, '$', '.', 'c'};                          // REMOVE
+                                0x01, 0x04, '$', '.', 'b', 'b',  0x02, 0x04, 0x01,  // INSERT
+                                0x02, 0x03, '$', '.', 'c'};                         // REMOVE
   std::string out;
   Status st = ApplyJsonDiffVector(R"({"a":1,"c":3,"zzz":[1,2]})", diffs, &out);
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -191,10 +191,10 @@ TEST(CharsetTest, Latin1IsWindows1252) {
   ScratchArena arena;
   std::string in = "caf\xe9 \x80 \x81";
   EXPECT_EQ(Latin1ToUtf8(in, &arena), "caf\xc3\xa9 \xe2\x82\xac \xc2\x81");
-  EXPECT_EQ(CharsetOfCollation(8).encoding, TextEncoding::kLatin1);       // latin1_swedish_ci
+  EXPECT_EQ(CharsetOfCollation(8).encoding, TextEncoding::kLatin1);  // latin1_swedish_ci
   EXPECT_EQ(CharsetOfCollation(63).encoding, TextEncoding::kBinary);
-  EXPECT_EQ(CharsetOfCollation(255).encoding, TextEncoding::kUtf8);       // utf8mb4_0900_ai_ci
-  EXPECT_EQ(CharsetOfCollation(2304).encoding, TextEncoding::kUtf8);      // MariaDB uca1400
+  EXPECT_EQ(CharsetOfCollation(255).encoding, TextEncoding::kUtf8);   // utf8mb4_0900_ai_ci
+  EXPECT_EQ(CharsetOfCollation(2304).encoding, TextEncoding::kUtf8);  // MariaDB uca1400
   EXPECT_EQ(CharsetOfCollation(0).encoding, TextEncoding::kUnknown);
   EXPECT_EQ(CharsetOfCollation(45).mbmaxlen, 4);
 }
@@ -206,7 +206,7 @@ TEST(CharsetTest, IconvConvertsOtherCharsets) {
   ASSERT_EQ(cs.encoding, TextEncoding::kIconv);
   auto out = iconv.ToUtf8(cs.iconv_name, "\xcf\xf0\xe8\xe2\xe5\xf2", &arena);
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ(*out, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82");  // "Привет"
+  EXPECT_EQ(*out, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82");         // "Привет"
   auto bad = iconv.ToUtf8(CharsetOfCollation(35).iconv_name, "\xd8", &arena);  // ucs2, odd
   EXPECT_FALSE(bad.ok());
 }
@@ -237,6 +237,39 @@ TEST(ByteReaderTest, PackedIntegersAndBounds) {
   std::vector<uint8_t> nul = {0xfb};
   ByteReader r2(nul);
   EXPECT_FALSE(r2.ReadPackedInt(&v).ok());
+}
+
+// Inputs the fuzzers (fuzz/, scripts/fuzz.sh) once crashed or hung on; each must now decode or
+// fail cleanly. File names say which target found them.
+TEST(FuzzRegressions, InputsDecodeOrFailCleanly) {
+  const char* src = std::getenv("BINLAKE_SOURCE_DIR");
+  std::string dir = std::string(src && *src ? src : ".") + "/fuzz/regressions/";
+  int checked = 0;
+  for (const char* name :
+       {"binlog_stream-zero-column-rows-hang", "json_binary-container-smaller-than-header"}) {
+    SCOPED_TRACE(name);
+    std::string data = testing::ReadFileOrDie(dir + name);
+    if (std::string_view(name).rfind("json_binary", 0) == 0) {
+      std::string out;
+      EXPECT_FALSE(AppendJsonFromBinary(AsBytes(data).subspan(1), &out).ok());
+    } else {
+      testing::CollectSink sink;
+      auto reader = BinlogFileReader::FromMemory(AsBytes(data));
+      ASSERT_TRUE(reader.ok());
+      PumpOptions options;
+      options.verify_checksum = false;
+      EventPump pump(options, &sink);
+      Status st;
+      for (int i = 0; i < 10000 && st.ok(); ++i) {
+        auto next = (*reader)->Next();
+        if (!next.ok() || !next.value()) break;
+        st = pump.Feed(next.value()->bytes, next.value()->offset);
+      }
+      EXPECT_LT(sink.rows.size(), 10000u);
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Decoders of the control events: FORMAT_DESCRIPTION, ROTATE, XID, INTVAR, RAND, USER_VAR,
 // HEARTBEAT (v1, v2), INCIDENT, XA_PREPARE, BINLOG_CHECKPOINT, ROWS_QUERY/ANNOTATE_ROWS and the
 // TRANSACTION_PAYLOAD header.
-// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_replication_binlog_event.html
+// Spec:
+// https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_replication_binlog_event.html
 //       https://mariadb.com/kb/en/1-binlog-events/
 #include <cstring>
 #include <string>
@@ -36,20 +37,18 @@ Status DecodeFormatDescription(const EventHeader& header, ByteView event_bytes, 
     return Unsupported("event header length " + std::to_string(out->header_length) +
                        " (expected 19)");
   }
-  out->flavor = out->server_version.find("MariaDB") != std::string::npos ? Flavor::kMariaDb
-                                                                         : Flavor::kMySql;
+  out->flavor =
+      out->server_version.find("MariaDB") != std::string::npos ? Flavor::kMariaDb : Flavor::kMySql;
   uint32_t version_number = ParseServerVersion(out->server_version);
   // log_event.cc (Format_description_log_event): the trees whose versions look like
   // 5.1.[1-5]-a_drop5p*, 5.1.4-a_drop6p*, 5.2.[0-2]-a_drop6p* used other type codes.
   const std::string& v = out->server_version;
-  out->permuted_event_types =
-      v.size() > 12 && v[0] == '5' && v[1] == '.' && v[3] == '.' &&
-      v.compare(5, 7, "-a_drop") == 0 &&
-      ((v[2] == '1' && v[4] >= '1' && v[4] <= '5' && v[12] == '5') ||
-       (v[2] == '1' && v[4] == '4' && v[12] == '6') ||
-       (v[2] == '2' && v[4] >= '0' && v[4] <= '2' && v[12] == '6'));
-  uint32_t split =
-      out->flavor == Flavor::kMariaDb ? kMariaChecksumVersion : kMySqlChecksumVersion;
+  out->permuted_event_types = v.size() > 12 && v[0] == '5' && v[1] == '.' && v[3] == '.' &&
+                              v.compare(5, 7, "-a_drop") == 0 &&
+                              ((v[2] == '1' && v[4] >= '1' && v[4] <= '5' && v[12] == '5') ||
+                               (v[2] == '1' && v[4] == '4' && v[12] == '6') ||
+                               (v[2] == '2' && v[4] >= '0' && v[4] <= '2' && v[12] == '6'));
+  uint32_t split = out->flavor == Flavor::kMariaDb ? kMariaChecksumVersion : kMySqlChecksumVersion;
   size_t rest = r.remaining();
   if (version_number >= split) {
     if (rest < 1 + kChecksumSize) return r.Error("FORMAT_DESCRIPTION too short for its checksum");

@@ -33,8 +33,8 @@ size_t DecimalBinarySize(int precision, int scale) {
 Result<size_t> DecodeDecimal(const uint8_t* in, int precision, int scale, char* out) {
   size_t size = DecimalBinarySize(precision, scale);
   if (size == 0) {
-    return Corruption("invalid DECIMAL(" + std::to_string(precision) + "," +
-                      std::to_string(scale) + ")");
+    return Corruption("invalid DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) +
+                      ")");
   }
   uint8_t buf[48];  // max size is 37 bytes for DECIMAL(81,30)
   bool negative = (in[0] & 0x80) == 0;

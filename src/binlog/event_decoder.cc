@@ -72,9 +72,8 @@ Status DecodeBody(const EventHeader& h, ByteView bytes, ByteView body, const Dec
   using namespace internal;  // NOLINT(build/namespaces)
   switch (static_cast<EventType>(h.type)) {
     case EventType::kFormatDescription:
-      return Decode<FormatDescriptionEvent>(data, [&](auto* e) {
-        return DecodeFormatDescription(h, bytes, ctx.verify_checksum, e);
-      });
+      return Decode<FormatDescriptionEvent>(
+          data, [&](auto* e) { return DecodeFormatDescription(h, bytes, ctx.verify_checksum, e); });
     case EventType::kRotate:
       return Decode<RotateEvent>(data, [&](auto* e) { return DecodeRotate(body, ctx, e); });
     case EventType::kStop:

@@ -8,7 +8,7 @@
 namespace binlake::binlog::internal {
 
 // control_events.cc
-// `after_header`: everything after the header, checksum included (the FDE decides its checksum).
+// `event_bytes`: the whole event, checksum included (the FDE decides its own checksum).
 Status DecodeFormatDescription(const EventHeader& header, ByteView event_bytes, bool verify,
                                FormatDescriptionEvent* out);
 Status DecodeRotate(ByteView body, const DecodeContext& ctx, RotateEvent* out);

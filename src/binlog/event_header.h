@@ -1,7 +1,8 @@
 // The v4 event header, the decode context a FORMAT_DESCRIPTION event establishes, and framing:
 // splitting one event's bytes into header and body and checking its CRC32.
 //
-// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_replication_binlog_event.html
+// Spec:
+// https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_replication_binlog_event.html
 //       https://mariadb.com/kb/en/2-binlog-event-header/
 #pragma once
 

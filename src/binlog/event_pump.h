@@ -24,7 +24,7 @@ namespace binlake::binlog {
 struct RowChangeEvent {
   const TableMap* table = nullptr;
   const RowChange* change = nullptr;
-  const EventHeader* header = nullptr;       // of the rows event
+  const EventHeader* header = nullptr;        // of the rows event
   const PositionTracker* position = nullptr;  // file, event_start(), gtid, commit timestamp
   uint32_t row_index = 0;                     // 0-based, within the rows event
 };
@@ -39,7 +39,7 @@ class EventSink {
 };
 
 struct PumpOptions {
-  bool decode_rows = true;       // false: rows events are decoded but not their row images
+  bool decode_rows = true;  // false: rows events are decoded but not their row images
   bool verify_checksum = true;
   TableMapCache::HintProvider schema_hints;  // optional, for maps without full metadata
 };
@@ -49,8 +49,8 @@ struct PumpStats {
   std::array<uint64_t, 256> inner_events{};  // events inside TRANSACTION_PAYLOAD, by type
   uint64_t skipped = 0;                      // events not interpreted (SkippedEvent)
   uint64_t row_changes = 0;
-  uint64_t unresolved_partial_json = 0;       // see RowReader::unresolved_partial_json
-  uint64_t bytes = 0;                        // top-level event bytes
+  uint64_t unresolved_partial_json = 0;  // see RowReader::unresolved_partial_json
+  uint64_t bytes = 0;                    // top-level event bytes
 };
 
 class EventPump {

@@ -79,9 +79,9 @@ struct QueryStatus {
   std::optional<uint16_t> collation_server;
   std::optional<uint16_t> collation_database;
   std::string_view time_zone;
-  std::optional<uint64_t> ddl_xid;             // MySQL Q_DDL_LOGGED_WITH_XID
-  std::optional<uint64_t> maria_xid;           // MariaDB Q_XID
-  std::optional<uint32_t> microseconds;        // MySQL Q_MICROSECONDS / MariaDB Q_HRNOW
+  std::optional<uint64_t> ddl_xid;       // MySQL Q_DDL_LOGGED_WITH_XID
+  std::optional<uint64_t> maria_xid;     // MariaDB Q_XID
+  std::optional<uint32_t> microseconds;  // MySQL Q_MICROSECONDS / MariaDB Q_HRNOW
   std::optional<uint16_t> default_collation_for_utf8mb4;
 };
 

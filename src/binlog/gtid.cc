@@ -53,8 +53,7 @@ std::string MySqlGtidSet::ToString() const {
 }
 
 std::string MariaGtid::ToString() const {
-  return std::to_string(domain_id) + "-" + std::to_string(server_id) + "-" +
-         std::to_string(seq_no);
+  return std::to_string(domain_id) + "-" + std::to_string(server_id) + "-" + std::to_string(seq_no);
 }
 
 }  // namespace binlake::binlog

@@ -1,6 +1,8 @@
 // Decoders of the GTID events of both flavours.
-// MySQL:   https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Gtid__event.html
-//          GTID_TAGGED (9.x) uses the mysql::serialization format (libs/mysql/serialization/readme.md).
+// MySQL:
+// https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Gtid__event.html
+//          GTID_TAGGED (9.x) uses the mysql::serialization format
+//          (libs/mysql/serialization/readme.md).
 // MariaDB: https://mariadb.com/kb/en/gtid_event/ and https://mariadb.com/kb/en/gtid_list_event/
 #include <bit>
 #include <string>

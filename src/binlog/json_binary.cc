@@ -34,7 +34,9 @@ enum JsonType : uint8_t {
 
 constexpr int kMaxDepth = 150;  // MySQL limits documents to depth 100
 
-Status Bad(std::string_view what) { return Corruption("invalid binary JSON: " + std::string(what)); }
+Status Bad(std::string_view what) {
+  return Corruption("invalid binary JSON: " + std::string(what));
+}
 
 // Variable-length length: 7 bits per byte, low bits first, at most 5 bytes.
 Status ReadVarLength(ByteView data, size_t* pos, uint64_t* out) {
@@ -127,6 +129,7 @@ Status AppendContainer(ByteView data, bool object, bool large, int depth, std::s
   const size_t key_entry = off_size + 2;
   const size_t value_entry = 1 + off_size;
   size_t header = 2 * off_size;
+  if (size < header) return Bad("container smaller than its header");
   uint64_t need = (object ? count * key_entry : 0) + count * value_entry;
   if (count > size || need > size - header) return Bad("entries beyond the container");
   out->push_back(object ? '{' : '[');
@@ -171,10 +174,17 @@ Status AppendValue(ByteView data, uint8_t type, size_t pos, int depth, std::stri
     case kLiteral:
       if (!need(1)) return Bad("truncated literal");
       switch (data[pos]) {
-        case 0: out->append("null"); return Status::Ok();
-        case 1: out->append("true"); return Status::Ok();
-        case 2: out->append("false"); return Status::Ok();
-        default: return Bad("unknown literal");
+        case 0:
+          out->append("null");
+          return Status::Ok();
+        case 1:
+          out->append("true");
+          return Status::Ok();
+        case 2:
+          out->append("false");
+          return Status::Ok();
+        default:
+          return Bad("unknown literal");
       }
     case kInt16:
       if (!need(2)) return Bad("truncated int16");
@@ -270,13 +280,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
     out->append(s.data() + run, i - run);
     run = ++i;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);

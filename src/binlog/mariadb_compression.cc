@@ -28,8 +28,8 @@ Result<std::shared_ptr<const std::string>> MariaUncompress(ByteView block) {
   if (alg != 0) return Unsupported("compressed event with algorithm " + std::to_string(alg));
   if (block.size() < 1 + lenlen) return Corruption("truncated compressed-event length");
   uint64_t len = LoadBe(block.data() + 1, lenlen);
-  if (len > kMaxUncompressed) return Corruption("compressed event claims " + std::to_string(len) +
-                                                " bytes");
+  if (len > kMaxUncompressed)
+    return Corruption("compressed event claims " + std::to_string(len) + " bytes");
   auto out = std::make_shared<std::string>();
   out->resize(len);
   uLongf dest_len = static_cast<uLongf>(len);

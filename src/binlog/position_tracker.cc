@@ -54,8 +54,9 @@ void PositionTracker::Observe(const Event& ev) {
           gtid_pending_ = true;
           in_trx_ = false;
           have_gtid_commit_ts_ = e.has_commit_timestamps;
-          commit_us_ = e.has_commit_timestamps ? e.immediate_commit_us
-                                               : static_cast<uint64_t>(ev.header.timestamp) * 1000000;
+          commit_us_ = e.has_commit_timestamps
+                           ? e.immediate_commit_us
+                           : static_cast<uint64_t>(ev.header.timestamp) * 1000000;
         } else if constexpr (std::is_same_v<T, MariaGtidEvent>) {
           gtid_ = e.gtid.ToString();
           gtid_pending_ = false;

@@ -60,8 +60,8 @@ class PositionTracker {
   uint64_t event_start_ = 4;
   uint64_t next_ = 4;
   bool in_trx_ = false;
-  bool gtid_pending_ = false;     // a GTID was seen; its transaction has not started
-  bool maria_standalone_ = false; // the current MariaDB group ends after one QUERY
+  bool gtid_pending_ = false;      // a GTID was seen; its transaction has not started
+  bool maria_standalone_ = false;  // the current MariaDB group ends after one QUERY
   bool have_gtid_commit_ts_ = false;
   std::string gtid_;
   uint64_t commit_us_ = 0;

@@ -1,5 +1,6 @@
 // QUERY_EVENT (2) and MariaDB QUERY_COMPRESSED_EVENT (165).
-// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Query__event.html
+// Spec:
+// https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Query__event.html
 //       https://mariadb.com/kb/en/query_event/
 //
 // Body:

@@ -20,16 +20,30 @@ void PresentColumns(ByteView bitmap, size_t n, std::vector<uint32_t>* out) {
 void PrepareImage(const std::vector<uint32_t>& cols, size_t n, RowImage* image) {
   image->values.assign(n, Value::Null());
   image->present.assign(n, 0);
+  image->pending_json_diff.assign(n, ByteView());
   for (uint32_t c : cols) image->present[c] = 1;
+}
+
+// The pre-5.6 temporal types carry no metadata, and MariaDB also uses their type codes for its
+// own pre-10.1 fractional-seconds format (mysql56_temporal_format=OFF), which has other sizes:
+// values that are not valid dates/times mean such a column.
+Status OldTemporalError(const char* type) {
+  return Unsupported(std::string("invalid pre-5.6 ") + type +
+                     " value: a MariaDB column in the pre-10.1 fractional-seconds format "
+                     "(mysql56_temporal_format=OFF) is not supported; ALTER TABLE ... FORCE "
+                     "converts it");
 }
 
 }  // namespace
 
 std::string_view RowOpName(RowOp op) {
   switch (op) {
-    case RowOp::kInsert: return "insert";
-    case RowOp::kUpdate: return "update";
-    case RowOp::kDelete: return "delete";
+    case RowOp::kInsert:
+      return "insert";
+    case RowOp::kUpdate:
+      return "update";
+    case RowOp::kDelete:
+      return "delete";
   }
   return "?";
 }
@@ -40,8 +54,9 @@ Result<RowReader> RowReader::Create(const RowsEvent& event, const TableMap& tabl
   if (event.version == 0) {
     // MySQL 5.1.0-5.1.15 stored raw record null bytes in rows events, decodable only with the
     // table definition of that server.
-    return Unsupported("row images of pre-GA MySQL 5.1 rows events (types 20-22) are not "
-                       "supported");
+    return Unsupported(
+        "row images of pre-GA MySQL 5.1 rows events (types 20-22) are not "
+        "supported");
   }
   if (event.column_count > n) {
     return Corruption("rows event for table " + table.schema.schema + "." + table.schema.table +
@@ -75,6 +90,7 @@ Result<RowReader> RowReader::Create(const RowsEvent& event, const TableMap& tabl
 Result<bool> RowReader::Next(RowChange* out) {
   if (pos_ >= event_->rows.size()) return false;
   scratch_->arena_.Reset();
+  size_t start = pos_;
   Status st;
   switch (event_->kind) {
     case RowsKind::kWrite:
@@ -97,9 +113,13 @@ Result<bool> RowReader::Next(RowChange* out) {
       if (st.ok()) st = DecodeImage(scratch_->cols_after_, true, &scratch_->after_);
       break;
   }
+  if (st.ok() && pos_ == start) {
+    // Only possible with no columns in the image; a real row always has some bytes.
+    st = Corruption("empty row image (rows event without columns)");
+  }
   if (!st.ok()) {
-    return st.WithContext("row " + std::to_string(row_ + 1) + " of " + table_->schema.schema +
-                          "." + table_->schema.table);
+    return st.WithContext("row " + std::to_string(row_ + 1) + " of " + table_->schema.schema + "." +
+                          table_->schema.table);
   }
   ++row_;
   return true;
@@ -140,6 +160,7 @@ Status RowReader::DecodeImage(const std::vector<uint32_t>& cols, bool after_imag
       uint32_t j = table_->json_order[col];
       diff = (partial_bits[j / 8] >> (j % 8)) & 1;
       image->present[col] = 1;
+      image->pending_json_diff[col] = ByteView();
       if (diff && scratch_->before_.values[col].kind() != Value::Kind::kJson) {
         // A diff without the document it applies to (binlog_row_image=MINIMAL): the full
         // after-value is unknown, so the column is left out of the after-image.
@@ -147,6 +168,7 @@ Status RowReader::DecodeImage(const std::vector<uint32_t>& cols, bool after_imag
         if (rows.size() - pos_ < pb) return Corruption("truncated partial JSON length");
         uint64_t len = LoadLe(rows.data() + pos_, pb);
         if (rows.size() - pos_ - pb < len) return Corruption("truncated partial JSON diff");
+        image->pending_json_diff[col] = rows.subspan(pos_ + pb, len);
         pos_ += pb + len;
         v = Value::Null();
         image->present[col] = 0;
@@ -194,11 +216,11 @@ Status RowReader::ToText(const ColumnCodec& c, std::string_view raw, Value* out)
   return Status::Ok();
 }
 
-Status RowReader::DecodeCell(const ColumnCodec& c, uint32_t column, bool partial_json,
-                             Value* out) {
+Status RowReader::DecodeCell(const ColumnCodec& c, uint32_t column, bool partial_json, Value* out) {
   const uint8_t* p = event_->rows.data() + pos_;
   const size_t left = event_->rows.size() - pos_;
   auto truncated = [&](size_t need) {
+    if (c.maria_old_temporal) return OldTemporalError("temporal");
     return Corruption("value needs " + std::to_string(need) + " bytes at row byte " +
                       std::to_string(pos_) + ", " + std::to_string(left) + " left");
   };
@@ -284,7 +306,9 @@ Status RowReader::DecodeCell(const ColumnCodec& c, uint32_t column, bool partial
       if (left < 3) return truncated(3);
       uint32_t v = LoadLe24(p);
       int32_t s = (v & 0x800000) ? static_cast<int32_t>(v | 0xff000000u) : static_cast<int32_t>(v);
-      *out = Value::Time(DecodeTimeOld(s));
+      TimeParts t = DecodeTimeOld(s);
+      if (t.minute > 59 || t.second > 59) return OldTemporalError("TIME");
+      *out = Value::Time(t);
       used = 3;
       break;
     }
@@ -293,11 +317,16 @@ Status RowReader::DecodeCell(const ColumnCodec& c, uint32_t column, bool partial
       if (left < used) return truncated(used);
       *out = Value::Time(DecodeTime2(p, c.fsp));
       break;
-    case CodecKind::kDateTimeOld:
+    case CodecKind::kDateTimeOld: {
       if (left < 8) return truncated(8);
-      *out = Value::DateTime(DecodeDateTimeOld(LoadLe64(p)));
+      DateTimeParts t = DecodeDateTimeOld(LoadLe64(p));
+      if (t.month > 12 || t.day > 31 || t.hour > 23 || t.minute > 59 || t.second > 59) {
+        return OldTemporalError("DATETIME");
+      }
+      *out = Value::DateTime(t);
       used = 8;
       break;
+    }
     case CodecKind::kDateTime2:
       used = 5 + FractionBytes(c.fsp);
       if (left < used) return truncated(used);

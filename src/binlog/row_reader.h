@@ -1,7 +1,8 @@
 // RowReader: iterates the row changes of one rows event, decoding each image into Values with the
 // table's precomputed column codecs.
 //
-// Row image layout (https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Rows__event.html):
+// Row image layout
+// (https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Rows__event.html):
 //   null bitmap: (number of columns present in the image + 7) / 8 bytes, bit k (LSB first) set
 //                when the k-th present column is NULL
 //   values of the present non-NULL columns, in column order, each in its type's packed format
@@ -31,6 +32,11 @@ namespace binlake::binlog {
 struct RowImage {
   std::vector<Value> values;     // one per table column; Null when absent or NULL
   std::vector<uint8_t> present;  // 1 if the column is in this image (binlog_row_image)
+  // PARTIAL_UPDATE_ROWS after-images only: a JSON diff vector (json_diff.h) for a column whose
+  // before-document was not in the event (binlog_row_image=MINIMAL). The column is then absent
+  // (present 0); a consumer that knows the document can apply the diff (ApplyJsonDiffVector).
+  // Empty views otherwise; points into the event bytes.
+  std::vector<ByteView> pending_json_diff;
 };
 
 enum class RowOp : uint8_t { kInsert, kUpdate, kDelete };
@@ -70,7 +76,8 @@ class RowReader {
   Result<bool> Next(RowChange* out);
 
   // Partial JSON updates whose column was missing from the before-image (binlog_row_image=
-  // MINIMAL): the after-value is unknown, so the column is absent from the after-image.
+  // MINIMAL): the after-value is unknown, so the column is absent from the after-image and its
+  // diff is in RowImage::pending_json_diff.
   uint64_t unresolved_partial_json() const { return unresolved_partial_json_; }
 
  private:

@@ -27,15 +27,13 @@ void RenderRowCells(const TableMap& table, const RowImage& image, const RenderOp
 // numbers, FLOAT/DOUBLE as numbers in shortest form, JSON columns as embedded JSON, everything
 // else (DECIMAL, temporal, strings, hex binary, ENUM/SET labels, YEAR) as a string holding the
 // renderer's text. Columns absent from an image are omitted.
-void AppendRowChangeJson(const RowChangeEvent& row, const RenderOptions& options,
-                         std::string* out);
+void AppendRowChangeJson(const RowChangeEvent& row, const RenderOptions& options, std::string* out);
 
 // mysqlbinlog -v style text:
 //   ### INSERT INTO `db`.`t` (binlog.000001 at 1234, gtid 0-1-5)
 //   ### SET
 //   ###   id=1
 //   ###   name='text'
-void AppendRowChangeText(const RowChangeEvent& row, const RenderOptions& options,
-                         std::string* out);
+void AppendRowChangeText(const RowChangeEvent& row, const RenderOptions& options, std::string* out);
 
 }  // namespace binlake::binlog

@@ -2,7 +2,8 @@
 //   v0  WRITE/UPDATE/DELETE_ROWS 20-22 (MySQL 5.1.0-5.1.15), layout as v1
 //   v1  23-25 (MySQL 5.1-5.5, MariaDB), MariaDB compressed 166-168
 //   v2  30-32 and PARTIAL_UPDATE_ROWS 39 (MySQL 5.6+), MariaDB compressed 169-171
-// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Rows__event.html
+// Spec:
+// https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Rows__event.html
 //       https://mariadb.com/kb/en/rows_event_v1v2-rows_compressed_event_v1/
 // Body:
 //   post-header: uint48 table_id (uint32 when the post-header is 6 bytes), uint16 flags,
@@ -26,16 +27,36 @@ struct RowsTypeInfo {
 
 bool RowsType(uint8_t type, RowsTypeInfo* info) {
   switch (static_cast<EventType>(type)) {
-    case EventType::kPreGaWriteRows: *info = {RowsKind::kWrite, 0, false, false}; return true;
-    case EventType::kPreGaUpdateRows: *info = {RowsKind::kUpdate, 0, false, false}; return true;
-    case EventType::kPreGaDeleteRows: *info = {RowsKind::kDelete, 0, false, false}; return true;
-    case EventType::kWriteRowsV1: *info = {RowsKind::kWrite, 1, false, false}; return true;
-    case EventType::kUpdateRowsV1: *info = {RowsKind::kUpdate, 1, false, false}; return true;
-    case EventType::kDeleteRowsV1: *info = {RowsKind::kDelete, 1, false, false}; return true;
-    case EventType::kWriteRowsV2: *info = {RowsKind::kWrite, 2, false, false}; return true;
-    case EventType::kUpdateRowsV2: *info = {RowsKind::kUpdate, 2, false, false}; return true;
-    case EventType::kDeleteRowsV2: *info = {RowsKind::kDelete, 2, false, false}; return true;
-    case EventType::kPartialUpdateRows: *info = {RowsKind::kUpdate, 2, false, true}; return true;
+    case EventType::kPreGaWriteRows:
+      *info = {RowsKind::kWrite, 0, false, false};
+      return true;
+    case EventType::kPreGaUpdateRows:
+      *info = {RowsKind::kUpdate, 0, false, false};
+      return true;
+    case EventType::kPreGaDeleteRows:
+      *info = {RowsKind::kDelete, 0, false, false};
+      return true;
+    case EventType::kWriteRowsV1:
+      *info = {RowsKind::kWrite, 1, false, false};
+      return true;
+    case EventType::kUpdateRowsV1:
+      *info = {RowsKind::kUpdate, 1, false, false};
+      return true;
+    case EventType::kDeleteRowsV1:
+      *info = {RowsKind::kDelete, 1, false, false};
+      return true;
+    case EventType::kWriteRowsV2:
+      *info = {RowsKind::kWrite, 2, false, false};
+      return true;
+    case EventType::kUpdateRowsV2:
+      *info = {RowsKind::kUpdate, 2, false, false};
+      return true;
+    case EventType::kDeleteRowsV2:
+      *info = {RowsKind::kDelete, 2, false, false};
+      return true;
+    case EventType::kPartialUpdateRows:
+      *info = {RowsKind::kUpdate, 2, false, true};
+      return true;
     case EventType::kMariaWriteRowsCompressedV1:
       *info = {RowsKind::kWrite, 1, true, false};
       return true;
@@ -45,7 +66,9 @@ bool RowsType(uint8_t type, RowsTypeInfo* info) {
     case EventType::kMariaDeleteRowsCompressedV1:
       *info = {RowsKind::kDelete, 1, true, false};
       return true;
-    case EventType::kMariaWriteRowsCompressed: *info = {RowsKind::kWrite, 2, true, false}; return true;
+    case EventType::kMariaWriteRowsCompressed:
+      *info = {RowsKind::kWrite, 2, true, false};
+      return true;
     case EventType::kMariaUpdateRowsCompressed:
       *info = {RowsKind::kUpdate, 2, true, false};
       return true;

@@ -99,10 +99,14 @@ int MetadataSize(FieldType t) {
 
 uint32_t BlobMaxLength(uint8_t prefix_bytes) {
   switch (prefix_bytes) {
-    case 1: return 255;
-    case 2: return 65535;
-    case 3: return 16777215;
-    default: return 4294967295u;
+    case 1:
+      return 255;
+    case 2:
+      return 65535;
+    case 3:
+      return 16777215;
+    default:
+      return 4294967295u;
   }
 }
 
@@ -113,13 +117,34 @@ Status BuildCodec(FieldType type, uint16_t meta, ColumnCodec* c, ColumnType* ct)
   c->meta = meta;
   uint8_t b0 = static_cast<uint8_t>(meta >> 8), b1 = static_cast<uint8_t>(meta);
   switch (type) {
-    case FieldType::kTiny: c->kind = CodecKind::kInt8; ct->type = SqlType::kTinyInt; break;
-    case FieldType::kShort: c->kind = CodecKind::kInt16; ct->type = SqlType::kSmallInt; break;
-    case FieldType::kInt24: c->kind = CodecKind::kInt24; ct->type = SqlType::kMediumInt; break;
-    case FieldType::kLong: c->kind = CodecKind::kInt32; ct->type = SqlType::kInt; break;
-    case FieldType::kLongLong: c->kind = CodecKind::kInt64; ct->type = SqlType::kBigInt; break;
-    case FieldType::kFloat: c->kind = CodecKind::kFloat; ct->type = SqlType::kFloat; break;
-    case FieldType::kDouble: c->kind = CodecKind::kDouble; ct->type = SqlType::kDouble; break;
+    case FieldType::kTiny:
+      c->kind = CodecKind::kInt8;
+      ct->type = SqlType::kTinyInt;
+      break;
+    case FieldType::kShort:
+      c->kind = CodecKind::kInt16;
+      ct->type = SqlType::kSmallInt;
+      break;
+    case FieldType::kInt24:
+      c->kind = CodecKind::kInt24;
+      ct->type = SqlType::kMediumInt;
+      break;
+    case FieldType::kLong:
+      c->kind = CodecKind::kInt32;
+      ct->type = SqlType::kInt;
+      break;
+    case FieldType::kLongLong:
+      c->kind = CodecKind::kInt64;
+      ct->type = SqlType::kBigInt;
+      break;
+    case FieldType::kFloat:
+      c->kind = CodecKind::kFloat;
+      ct->type = SqlType::kFloat;
+      break;
+    case FieldType::kDouble:
+      c->kind = CodecKind::kDouble;
+      ct->type = SqlType::kDouble;
+      break;
     case FieldType::kNewDecimal:  // metadata: precision, scale
       c->kind = CodecKind::kDecimal;
       c->precision = b0;
@@ -142,10 +167,19 @@ Status BuildCodec(FieldType type, uint16_t meta, ColumnCodec* c, ColumnType* ct)
       ct->length = bits;
       break;
     }
-    case FieldType::kYear: c->kind = CodecKind::kYear; ct->type = SqlType::kYear; break;
+    case FieldType::kYear:
+      c->kind = CodecKind::kYear;
+      ct->type = SqlType::kYear;
+      break;
     case FieldType::kDate:
-    case FieldType::kNewDate: c->kind = CodecKind::kDate; ct->type = SqlType::kDate; break;
-    case FieldType::kTime: c->kind = CodecKind::kTimeOld; ct->type = SqlType::kTime; break;
+    case FieldType::kNewDate:
+      c->kind = CodecKind::kDate;
+      ct->type = SqlType::kDate;
+      break;
+    case FieldType::kTime:
+      c->kind = CodecKind::kTimeOld;
+      ct->type = SqlType::kTime;
+      break;
     case FieldType::kDateTime:
       c->kind = CodecKind::kDateTimeOld;
       ct->type = SqlType::kDateTime;
@@ -228,7 +262,10 @@ Status BuildCodec(FieldType type, uint16_t meta, ColumnCodec* c, ColumnType* ct)
       c->binary = type == FieldType::kGeometry || type == FieldType::kVector;
       if (ct->type == SqlType::kText) ct->length = BlobMaxLength(b1);
       break;
-    case FieldType::kNull: c->kind = CodecKind::kNull; ct->type = SqlType::kNull; break;
+    case FieldType::kNull:
+      c->kind = CodecKind::kNull;
+      ct->type = SqlType::kNull;
+      break;
     default:
       c->kind = CodecKind::kUnsupported;
       ct->type = SqlType::kBlob;
@@ -273,8 +310,8 @@ std::string TableMap::ColumnLabel(size_t i) const {
 }
 
 Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& event,
-                                                      const DecodeContext& ctx,
-                                                      const TableSchema* hint) {
+                                                       const DecodeContext& ctx,
+                                                       const TableSchema* hint) {
   static std::atomic<uint64_t> next_serial{1};
   auto map = std::make_shared<TableMap>();
   map->serial = next_serial.fetch_add(1, std::memory_order_relaxed);
@@ -333,6 +370,9 @@ Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& even
     Column& col = map->schema.columns[i];
     RETURN_IF_ERROR(BuildCodec(type, static_cast<uint16_t>(meta), &c, &col.type));
     col.nullable = null_bits.empty() || (null_bits[i / 8] >> (i % 8)) & 1;
+    c.maria_old_temporal = ctx.flavor == Flavor::kMariaDb &&
+                           (c.kind == CodecKind::kTimeOld || c.kind == CodecKind::kDateTimeOld ||
+                            c.kind == CodecKind::kTimestampOld);
     if (type == FieldType::kJson) map->json_order[i] = map->json_column_count++;
   }
 
@@ -383,7 +423,8 @@ Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& even
       const auto& lists = c.real_type == FieldType::kEnum ? om.enum_labels : om.set_labels;
       size_t& k = c.real_type == FieldType::kEnum ? enums : sets;
       if (k < lists.size()) {
-        for (const std::string& label : lists[k]) col.type.elements.push_back(LabelToUtf8(label, cs));
+        for (const std::string& label : lists[k])
+          col.type.elements.push_back(LabelToUtf8(label, cs));
       }
       ++k;
       ++enum_set;
@@ -396,7 +437,8 @@ Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& even
   for (const auto& [col, prefix] : om.primary_key) {
     if (col < n) map->schema.primary_key.push_back(static_cast<int>(col));
   }
-  if (om.visibility.size() >= n) map->visible.assign(om.visibility.begin(), om.visibility.begin() + n);
+  if (om.visibility.size() >= n)
+    map->visible.assign(om.visibility.begin(), om.visibility.begin() + n);
 
   if (hint != nullptr && hint->columns.size() == n) {
     for (size_t i = 0; i < n; ++i) {
@@ -410,7 +452,13 @@ Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& even
       if (!map->has_charsets && IsCharacter(c.real_type, ctx.flavor) && h.type.collation_id != 0) {
         ApplyCollation(h.type.collation_id, ctx.flavor, &c, &col.type);
       }
-      if (col.type.elements.empty() && IsEnumOrSet(c.real_type)) col.type.elements = h.type.elements;
+      if (col.type.elements.empty() && IsEnumOrSet(c.real_type))
+        col.type.elements = h.type.elements;
+      if ((c.kind == CodecKind::kTimeOld || c.kind == CodecKind::kDateTimeOld ||
+           c.kind == CodecKind::kTimestampOld) &&
+          h.type.fsp > 0) {
+        c.kind = CodecKind::kUnsupported;  // MariaDB's pre-10.1 fractional format (see above)
+      }
     }
     if (map->schema.primary_key.empty()) map->schema.primary_key = hint->primary_key;
   }

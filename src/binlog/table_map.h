@@ -2,7 +2,8 @@
 // ColumnTypes the snapshot side builds from information_schema) and one precomputed ColumnCodec
 // per column, which RowReader uses to decode row images without re-inspecting metadata.
 //
-// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Table__map__event.html
+// Spec:
+// https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Table__map__event.html
 //       https://mariadb.com/kb/en/table_map_event/
 // Body:
 //   post-header: uint48 table_id (uint32 if the post-header is 6 bytes), uint16 flags
@@ -16,6 +17,9 @@
 //   - MariaDB's JSON is a LONGTEXT (utf8mb4_bin) in the binlog: it decodes to kText/Value::String,
 //     as information_schema reports it (DATA_TYPE 'longtext').
 //   - ENUM and SET arrive as MYSQL_TYPE_STRING with the real type in the metadata.
+//   - MariaDB columns still in its pre-10.1 fractional-seconds format (mysql56_temporal_format=
+//     OFF) use the old TIME/DATETIME/TIMESTAMP type codes without metadata and a different
+//     size: not supported (rows fail with a clear error; a schema hint with fsp > 0 marks them).
 //   - Without optional metadata (MySQL 5.7, MariaDB < 10.5) signedness, charsets and names are
 //     unknown: integers decode as signed, strings as UTF-8 when valid (else bytes), unless a
 //     schema hint (e.g. from information_schema) supplies them.
@@ -67,16 +71,17 @@ struct ColumnCodec {
   FieldType type = FieldType::kNull;       // as in the TABLE_MAP
   FieldType real_type = FieldType::kNull;  // STRING resolved to STRING/ENUM/SET
   uint16_t meta = 0;                       // raw metadata
-  uint8_t prefix_bytes = 0;  // length prefix size (kString: 1|2, kBlob/kJson: 1..4)
-  uint8_t width = 0;         // fixed byte width: ENUM/SET pack length, BIT, DECIMAL, fraction
+  uint8_t prefix_bytes = 0;                // length prefix size (kString: 1|2, kBlob/kJson: 1..4)
+  uint8_t width = 0;  // fixed byte width: ENUM/SET pack length, BIT, DECIMAL, fraction
   uint8_t fsp = 0;
   uint8_t precision = 0;
   uint8_t scale = 0;
   bool is_unsigned = false;
-  bool binary = false;       // bytes, not text (collation binary, GEOMETRY, VECTOR)
-  uint32_t max_length = 0;   // kString: declared max bytes
-  uint32_t pad_to = 0;       // BINARY(n): the server strips trailing NULs; pad back to n bytes
-  CharsetInfo charset;       // text columns
+  bool binary = false;              // bytes, not text (collation binary, GEOMETRY, VECTOR)
+  bool maria_old_temporal = false;  // MariaDB pre-5.6 temporal code: may be its hires format
+  uint32_t max_length = 0;          // kString: declared max bytes
+  uint32_t pad_to = 0;  // BINARY(n): the server strips trailing NULs; pad back to n bytes
+  CharsetInfo charset;  // text columns
 };
 
 struct TableMap {
@@ -100,7 +105,7 @@ struct TableMap {
 // Decodes the whole TABLE_MAP. `hint`, when given and its column count matches, supplies what
 // the map lacks (names, signedness, collations, ENUM/SET labels, primary key).
 Result<std::shared_ptr<const TableMap>> DecodeTableMap(const TableMapEvent& event,
-                                                      const DecodeContext& ctx,
-                                                      const TableSchema* hint = nullptr);
+                                                       const DecodeContext& ctx,
+                                                       const TableSchema* hint = nullptr);
 
 }  // namespace binlake::binlog

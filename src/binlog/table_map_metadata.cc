@@ -117,8 +117,8 @@ Status ParseOptionalMetadata(ByteView block, size_t base, OptionalMetadata* out)
         break;
       case TableMapMetadata::kEnumAndSetDefaultCharset:
         out->has_enum_set_default_charset = true;
-        RETURN_IF_ERROR(ParseDefaultCharset(&v, &out->enum_set_default_charset,
-                                            &out->enum_set_charset_pairs));
+        RETURN_IF_ERROR(
+            ParseDefaultCharset(&v, &out->enum_set_default_charset, &out->enum_set_charset_pairs));
         break;
       case TableMapMetadata::kEnumAndSetColumnCharset:
         RETURN_IF_ERROR(

@@ -1,6 +1,7 @@
 // The optional metadata block at the end of TABLE_MAP (binlog_row_metadata=MINIMAL|FULL), parsed
 // into plain vectors. Internal to table_map.cc.
-// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Table__map__event.html
+// Spec:
+// https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Table__map__event.html
 //   SIGNEDNESS           bitmap, MSB first, one bit per numeric column (1 = unsigned)
 //   DEFAULT_CHARSET      packed default collation, then packed (character-column index,
 //                        collation) pairs for the columns that differ

@@ -7,10 +7,14 @@ namespace {
 
 uint32_t FractionMicros(const uint8_t* p, int fsp) {
   switch (FractionBytes(fsp)) {
-    case 1: return static_cast<uint32_t>(p[0]) * 10000;
-    case 2: return static_cast<uint32_t>(LoadBe(p, 2)) * 100;
-    case 3: return static_cast<uint32_t>(LoadBe(p, 3));
-    default: return 0;
+    case 1:
+      return static_cast<uint32_t>(p[0]) * 10000;
+    case 2:
+      return static_cast<uint32_t>(LoadBe(p, 2)) * 100;
+    case 3:
+      return static_cast<uint32_t>(LoadBe(p, 3));
+    default:
+      return 0;
   }
 }
 

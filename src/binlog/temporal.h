@@ -1,5 +1,6 @@
 // Temporal column formats of rows events -> DateTimeParts / TimeParts (common/value.h).
-// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/my__time_8h.html (my_*_packed_from_binary)
+// Spec: https://dev.mysql.com/doc/dev/mysql-server/latest/my__time_8h.html
+// (my_*_packed_from_binary)
 //       https://mariadb.com/kb/en/rows_event_v1v2-rows_compressed_event_v1/ (column data formats)
 //
 //   DATE        3 bytes LE: day 5 bits | month 4 bits | year 15 bits

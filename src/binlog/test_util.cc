@@ -63,6 +63,9 @@ Status CollectSink::OnRowChange(const RowChangeEvent& row) {
   if (row.change->after) {
     RenderRowCells(*row.table, *row.change->after, options, &r.after);
     for (const Value& v : row.change->after->values) r.after_kinds.push_back(v.kind());
+    for (ByteView d : row.change->after->pending_json_diff) {
+      r.pending_json_diff.emplace_back(AsStringView(d));
+    }
   }
   rows.push_back(std::move(r));
   return Status::Ok();

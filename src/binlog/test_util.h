@@ -36,6 +36,7 @@ struct RowInfo {
   // Rendered cells (AppendValueText); nullopt = NULL or absent.
   std::vector<std::optional<std::string>> before, after;
   std::vector<Value::Kind> before_kinds, after_kinds;
+  std::vector<std::string> pending_json_diff;  // after-image, per column ("" if none)
 };
 
 class CollectSink : public EventSink {

@@ -148,7 +148,10 @@ Status Decode(const DecodeOptions& o) {
       const binlog::FileEvent& ev = *next.value();
       if (last && o.stop_position > 0 && ev.offset >= o.stop_position) break;
       Status st = pump.Feed(ev.bytes, ev.offset);
-      if (!st.ok()) return hint(st);
+      if (!st.ok()) {
+        bool framing = st.message().find("CRC32 mismatch") != std::string::npos;
+        return framing ? hint(st) : st;
+      }
       just_skipped = false;
       if (need_skip) {
         need_skip = false;
@@ -184,8 +187,9 @@ void RegisterBinlogCommands(CLI::App& root, CommandTable& table) {
   decode->add_flag("--stats", opts->stats,
                    "Decode everything but print only counts of events by type and row changes");
   decode->add_flag("--no-verify-checksum", opts->no_checksum, "Do not verify event CRC32s");
-  decode->add_option("--binary-encoding", opts->binary_encoding,
-                     "Binary values as hex (default) or base64")
+  decode
+      ->add_option("--binary-encoding", opts->binary_encoding,
+                   "Binary values as hex (default) or base64")
       ->check(CLI::IsMember({"hex", "base64"}));
   table.Add(decode, [opts] {
     Status st = Decode(*opts);

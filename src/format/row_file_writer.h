@@ -43,6 +43,10 @@ class RowFileWriter {
   virtual uint64_t rows() const = 0;
   // Flushes, writes any footer and closes the object (making it visible).
   virtual Status Finish() = 0;
+  // Two-phase alternative to Finish, for the CDC commit protocol: writes everything (footer
+  // included) and prepares the object (ObjectWriter::Prepare) without making it visible; returns
+  // the object's publication token. Afterwards Finish publishes it, Abort discards it.
+  virtual Result<std::string> Prepare() = 0;
   virtual void Abort() = 0;
 };
 

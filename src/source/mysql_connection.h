@@ -73,6 +73,9 @@ class MysqlConnection {
   void Cancel();
   // Escapes a string for use inside '...' in SQL.
   std::string Escape(std::string_view s) const;
+  // The libmariadb handle, for protocol commands this class does not wrap (the binlog dump in
+  // binlog_stream.cc). Owned by this object; same threading rules as the object.
+  MYSQL* native_handle() const { return mysql_; }
 
  private:
   MysqlConnection(MYSQL* mysql, ConnectionConfig config);

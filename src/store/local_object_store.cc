@@ -79,10 +79,18 @@ class LocalObjectWriter : public ObjectWriter {
 
   LocalObjectWriter(std::string path, std::string temp, int fd, PutOptions options)
       : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), options_(std::move(options)) {}
-  ~LocalObjectWriter() override { Abort(); }
+  ~LocalObjectWriter() override {
+    if (!prepared_) {
+      Abort();
+    } else if (fd_ >= 0) {
+      ::close(fd_);  // a prepared temp file may be named by a checkpoint: keep it
+    }
+  }
 
   Status Write(std::string_view data) override {
-    if (fd_ < 0) return Internal("write to " + path_ + " after Close or Abort");
+    if (fd_ < 0 || prepared_) {
+      return Internal("write to " + path_ + " after Prepare, Close or Abort");
+    }
     bytes_ += data.size();
     if (buffer_.size() + data.size() <= kBufferSize) {
       buffer_.append(data);
@@ -101,10 +109,20 @@ class LocalObjectWriter : public ObjectWriter {
     return s;
   }
 
+  Result<std::string> Prepare() override {
+    if (fd_ < 0 || prepared_) return Internal("Prepare of " + path_ + " after Close or Abort");
+    Status s = FlushAndSync();
+    if (!s.ok()) {
+      Abort();
+      return s;
+    }
+    prepared_ = true;
+    return BaseName(temp_);  // the temp file sits beside the destination
+  }
+
   Status Close() override {
     if (fd_ < 0) return Internal("Close of " + path_ + " after Close or Abort");
-    Status s = Flush();
-    if (s.ok() && ::fsync(fd_) != 0) s = FileError("sync", temp_, errno);
+    Status s = prepared_ ? Status::Ok() : FlushAndSync();
     if (::close(fd_) != 0 && s.ok()) s = FileError("close", temp_, errno);
     fd_ = -1;
     if (s.ok()) s = Publish();
@@ -124,6 +142,12 @@ class LocalObjectWriter : public ObjectWriter {
   uint64_t bytes_written() const override { return bytes_; }
 
  private:
+  Status FlushAndSync() {
+    Status s = Flush();
+    if (s.ok() && ::fsync(fd_) != 0) s = FileError("sync", temp_, errno);
+    return s;
+  }
+
   Status Flush() {
     Status s = WriteAll(fd_, buffer_, temp_);
     written_ += buffer_.size();
@@ -167,6 +191,7 @@ class LocalObjectWriter : public ObjectWriter {
   uint64_t bytes_ = 0;
   uint64_t written_ = 0;  // bytes handed to write(2)
   uint64_t synced_ = 0;   // bytes whose writeback was started
+  bool prepared_ = false;
 };
 
 }  // namespace
@@ -236,6 +261,22 @@ Result<std::unique_ptr<ObjectWriter>> LocalObjectStore::NewWriter(std::string_vi
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return FileError("create", temp, errno);
   return std::unique_ptr<ObjectWriter>(new LocalObjectWriter(path, temp, fd, options));
+}
+
+Status LocalObjectStore::PublishPrepared(std::string_view key, std::string_view token) {
+  ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  if (token.empty() || token.find('/') != std::string_view::npos ||
+      token.substr(0, kTempPrefix.size()) != kTempPrefix) {
+    return InvalidArgument("not a prepared-object token for file://" + path);
+  }
+  std::string temp = DirName(path) + "/" + std::string(token);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    struct stat st;
+    if (err == ENOENT && ::stat(path.c_str(), &st) == 0) return Status::Ok();  // done before
+    return FileError("rename to", path, err);
+  }
+  return SyncDir(DirName(path));
 }
 
 Result<std::string> LocalObjectStore::Get(std::string_view key) {

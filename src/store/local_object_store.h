@@ -33,6 +33,8 @@ class LocalObjectStore : public ObjectStore {
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;
+  // `token` names the prepared temp file beside the key's path.
+  Status PublishPrepared(std::string_view key, std::string_view token) override;
   // Creates the root directory if needed and proves it is writable (creates and removes a
   // temporary file).
   Status CheckAccess() override;

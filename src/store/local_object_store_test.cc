@@ -219,3 +219,52 @@ TEST(OpenObjectStore, DispatchesOnScheme) {
 
 }  // namespace
 }  // namespace binlake
+
+namespace binlake {
+namespace {
+
+// Two-phase publication: prepared bytes are durable but invisible until published, and a token
+// lets another process (here: another store instance) publish them after the writer is gone.
+TEST_F(LocalStoreTest, PreparedObjectIsInvisibleUntilPublishedFromItsToken) {
+  std::string token;
+  {
+    auto w = store_->NewWriter("cdc/t/20240101-000000000.csv", {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write("a,b\n").ok());
+    auto t = (*w)->Prepare();
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    token = *t;
+    EXPECT_FALSE((*w)->Write("more").ok());  // nothing may follow Prepare but Close/Abort
+  }  // destroyed without Close: a prepared object survives its writer
+  auto listed = store_->List("cdc/");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+  EXPECT_EQ(store_->Get("cdc/t/20240101-000000000.csv").status().code(), StatusCode::kNotFound);
+
+  auto other = LocalObjectStore::Open("file://" + root_.string());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->PublishPrepared("cdc/t/20240101-000000000.csv", token).ok());
+  EXPECT_EQ(*store_->Get("cdc/t/20240101-000000000.csv"), "a,b\n");
+  // Idempotent: publishing again (a second recovery) succeeds and changes nothing.
+  EXPECT_TRUE((*other)->PublishPrepared("cdc/t/20240101-000000000.csv", token).ok());
+  EXPECT_EQ(AllFiles(), std::vector<std::string>{"cdc/t/20240101-000000000.csv"});
+  // A token that names nothing, for a key that does not exist, is an error.
+  EXPECT_FALSE(store_->PublishPrepared("cdc/t/other.csv", token).ok());
+  EXPECT_FALSE(store_->PublishPrepared("cdc/t/other.csv", "../../etc/passwd").ok());
+}
+
+TEST_F(LocalStoreTest, CloseAfterPrepareFinishesAndAbortAfterPrepareDiscards) {
+  auto w = store_->NewWriter("a.csv", {});
+  ASSERT_TRUE((*w)->Write("x").ok());
+  ASSERT_TRUE((*w)->Prepare().ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(*store_->Get("a.csv"), "x");
+  auto v = store_->NewWriter("b.csv", {});
+  ASSERT_TRUE((*v)->Write("y").ok());
+  ASSERT_TRUE((*v)->Prepare().ok());
+  (*v)->Abort();
+  EXPECT_EQ(AllFiles(), std::vector<std::string>{"a.csv"});
+}
+
+}  // namespace
+}  // namespace binlake

@@ -47,6 +47,12 @@ class ObjectWriter {
   // neither Close nor Abort was.
   virtual void Abort() = 0;
   virtual uint64_t bytes_written() const = 0;
+
+  // Two-phase publication, for the CDC commit protocol (docs/COMMIT-PROTOCOL.md). Prepare makes
+  // every byte written durable in the store without making the object visible, and returns a
+  // token from which ObjectStore::PublishPrepared can publish it later, even from another
+  // process after a crash. After Prepare only Close (publish now) or Abort (discard) may follow.
+  virtual Result<std::string> Prepare() { return Unsupported("this writer cannot prepare"); }
 };
 
 class ObjectStore {
@@ -64,6 +70,10 @@ class ObjectStore {
   virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
   // Deleting an absent key succeeds.
   virtual Status Delete(std::string_view key) = 0;
+  // Publishes an object that an ObjectWriter prepared (`token` from Prepare). Idempotent: it
+  // succeeds when the object was already published from this token.
+  virtual Status PublishPrepared(std::string_view key, std::string_view token) = 0;
+
   // Checks the target is reachable and writable enough to start (bucket exists, credentials ok,
   // directory creatable). Returns a precise, user-facing error otherwise.
   virtual Status CheckAccess() = 0;

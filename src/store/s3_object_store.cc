@@ -149,6 +149,10 @@ Status S3ObjectStore::PutWhole(const std::string& full_key, std::string_view dat
                      out.attempts);
 }
 
+Status S3ObjectStore::PublishPrepared(std::string_view key, std::string_view token) {
+  return S3ObjectWriter::PublishPrepared(this, FullKey(key), token);
+}
+
 Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::NewWriter(std::string_view key,
                                                                const PutOptions& options) {
   RETURN_IF_ERROR(CheckKey(key));

@@ -48,6 +48,7 @@ class S3ObjectStore : public ObjectStore {
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;
+  Status PublishPrepared(std::string_view key, std::string_view token) override;
   // ListObjectsV2 (max-keys=1) under the prefix: proves the endpoint answers, the bucket exists
   // and the credentials are accepted. Write permission is not probed (no object is created).
   Status CheckAccess() override;

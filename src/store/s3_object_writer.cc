@@ -1,5 +1,6 @@
 #include "store/s3_object_writer.h"
 
+#include <cstdlib>
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
@@ -42,10 +43,13 @@ bool HexToBytes(const std::string& hex, std::string* out) {
 S3ObjectWriter::S3ObjectWriter(S3ObjectStore* store, std::string full_key, PutOptions options)
     : store_(store), key_(std::move(full_key)), options_(std::move(options)) {}
 
-S3ObjectWriter::~S3ObjectWriter() { Abort(); }
+S3ObjectWriter::~S3ObjectWriter() {
+  // A prepared upload may be named by a checkpoint: only an explicit Abort discards it.
+  if (!prepared_) Abort();
+}
 
 Status S3ObjectWriter::Write(std::string_view data) {
-  if (finished_)
+  if (finished_ || prepared_)
     return Internal("write to s3://" + store_->client().endpoint().bucket() + "/" + key_ +
                     " after Close or Abort");
   const size_t part_size = store_->part_size();
@@ -163,13 +167,66 @@ Status S3ObjectWriter::Complete() {
   return ErrorStatus(ctx, out.response, out.attempts);
 }
 
+Result<std::string> S3ObjectWriter::Prepare() {
+  if (finished_ || prepared_) {
+    return Internal("Prepare of s3://" + store_->client().endpoint().bucket() + "/" + key_ +
+                    " after Prepare, Close or Abort");
+  }
+  Status s = UploadPart();  // starts the upload when nothing was sent yet
+  if (!s.ok()) {
+    Abort();
+    return s;
+  }
+  prepared_ = true;
+  std::string token = upload_id_;
+  for (const CompletedPart& p : parts_) token += "\n" + std::to_string(p.part_number) + " " + p.etag;
+  std::string().swap(buffer_);
+  return token;
+}
+
+Status S3ObjectWriter::PublishPrepared(S3ObjectStore* store, std::string full_key,
+                                       std::string_view token) {
+  S3ObjectWriter w(store, std::move(full_key), PutOptions{});
+  size_t nl = token.find('\n');
+  w.upload_id_ = std::string(token.substr(0, nl));
+  while (nl != std::string_view::npos) {
+    token.remove_prefix(nl + 1);
+    nl = token.find('\n');
+    std::string_view line = token.substr(0, nl);
+    size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) return InvalidArgument("malformed prepared-upload token");
+    CompletedPart part;
+    part.part_number = std::atoi(std::string(line.substr(0, sp)).c_str());
+    part.etag = std::string(line.substr(sp + 1));
+    if (part.part_number <= 0) return InvalidArgument("malformed prepared-upload token");
+    w.parts_.push_back(std::move(part));
+  }
+  if (w.upload_id_.empty() || w.parts_.empty()) {
+    return InvalidArgument("malformed prepared-upload token");
+  }
+  w.prepared_ = true;
+  Status s = w.Complete();
+  if (!s.ok() && s.message().find("NoSuchUpload") != std::string::npos) {
+    // Completed earlier (by the process that crashed, or a previous recovery)?
+    ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, store->HeadFull(w.key_));
+    std::string expected = w.MultipartETag();
+    if (info && (expected.empty() || Unquote(info->etag) == expected)) s = Status::Ok();
+  }
+  w.upload_id_.clear();  // never abort an upload a checkpoint names
+  w.finished_ = true;
+  return s;
+}
+
 Status S3ObjectWriter::Close() {
   if (finished_)
     return Internal("Close of s3://" + store_->client().endpoint().bucket() + "/" + key_ +
                     " after Close or Abort");
   finished_ = true;
   Status s;
-  if (upload_id_.empty() && parts_.empty()) {
+  if (prepared_) {
+    s = Complete();
+    upload_id_.clear();  // a checkpoint may name it: recovery publishes it, never abort
+  } else if (upload_id_.empty() && parts_.empty()) {
     s = store_->PutWhole(key_, buffer_, options_);
   } else {
     s = UploadPart();

@@ -31,8 +31,15 @@ class S3ObjectWriter : public ObjectWriter {
   ~S3ObjectWriter() override;
 
   Status Write(std::string_view data) override;
+  // Uploads the buffered tail as the last part of a multipart upload (started now if the object
+  // was small) and returns "<uploadId>\n<part> <etag>\n...": CompleteMultipartUpload needs no
+  // more. After Prepare, a failed Close does not abort the upload (a checkpoint may name it).
+  Result<std::string> Prepare() override;
   Status Close() override;
   void Abort() override;
+
+  // Completes an upload prepared (possibly by another process) from its token. Idempotent.
+  static Status PublishPrepared(S3ObjectStore* store, std::string full_key, std::string_view token);
   uint64_t bytes_written() const override { return bytes_written_; }
 
   // The largest buffer capacity this writer has held (memory bound checks in tests).
@@ -57,6 +64,7 @@ class S3ObjectWriter : public ObjectWriter {
   uint64_t bytes_written_ = 0;
   size_t max_capacity_ = 0;
   bool finished_ = false;  // closed or aborted
+  bool prepared_ = false;
 };
 
 }  // namespace binlake::s3

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -272,6 +273,44 @@ TEST_F(RadosgwTest, EncryptionAndAclHeadersAreAccepted) {
     ASSERT_TRUE(s.ok()) << s.message();
     EXPECT_EQ(store->Get(std::string(v.name) + "/big")->size(), (5u << 20) + 10);
   }
+}
+
+}  // namespace
+}  // namespace binlake::s3
+
+namespace binlake::s3 {
+namespace {
+
+TEST_F(RadosgwTest, PreparedUploadsPublishFromTheirTokenOnly) {
+  TargetConfig config = binlake::testing::RadosgwTarget(env_, prefix_);
+  config.multipart_part_size = 5u << 20;
+  auto store = OpenStore(config);
+  ASSERT_NE(store, nullptr);
+  std::string big(7u << 20, 'b');  // two parts
+  std::map<std::string, std::string> tokens;
+  for (const auto& [key, data] : std::map<std::string, std::string>{
+           {"small.csv", "tiny\n"}, {"big.csv", big}}) {
+    auto w = store->NewWriter(key, {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write(data).ok());
+    auto t = (*w)->Prepare();
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    tokens[key] = *t;
+  }  // writers destroyed: the uploads stay open, invisible
+  auto listed = store->List("");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+  auto recovered = OpenStore(config);  // "another process"
+  for (const auto& [key, token] : tokens) {
+    ASSERT_TRUE(recovered->PublishPrepared(key, token).ok()) << key;
+    EXPECT_TRUE(recovered->PublishPrepared(key, token).ok()) << "idempotent: " << key;
+  }
+  EXPECT_EQ(*store->Get("small.csv"), "tiny\n");
+  auto got = store->Get("big.csv");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->size(), big.size());
+  EXPECT_TRUE(*got == big);
+  EXPECT_FALSE(recovered->PublishPrepared("x.csv", "not-a-token").ok());
 }
 
 }  // namespace

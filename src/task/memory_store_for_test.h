@@ -24,7 +24,14 @@ class MemoryObjectStore : public ObjectStore {
     Status Close() override {
       std::lock_guard<std::mutex> lock(store_->mu_);
       store_->objects_[key_] = data_;
+      store_->prepared_.erase(token_);
       return Status::Ok();
+    }
+    Result<std::string> Prepare() override {
+      std::lock_guard<std::mutex> lock(store_->mu_);
+      token_ = "prepared-" + std::to_string(++store_->next_token_);
+      store_->prepared_[token_] = data_;
+      return token_;
     }
     void Abort() override {}
     uint64_t bytes_written() const override { return data_.size(); }
@@ -33,6 +40,7 @@ class MemoryObjectStore : public ObjectStore {
     MemoryObjectStore* store_;
     std::string key_;
     std::string data_;
+    std::string token_;
   };
 
   Status Put(std::string_view key, std::string_view data, const PutOptions&) override {
@@ -69,7 +77,21 @@ class MemoryObjectStore : public ObjectStore {
     objects_.erase(std::string(key));
     return Status::Ok();
   }
+  Status PublishPrepared(std::string_view key, std::string_view token) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = prepared_.find(std::string(token));
+    if (it == prepared_.end()) {
+      return objects_.count(std::string(key)) ? Status::Ok() : NotFound("no prepared object");
+    }
+    objects_[std::string(key)] = it->second;
+    prepared_.erase(it);
+    return Status::Ok();
+  }
   Status CheckAccess() override { return Status::Ok(); }
+  size_t prepared_count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return prepared_.size();
+  }
   std::string Describe() const override { return "memory://"; }
 
   std::map<std::string, std::string> objects() {
@@ -80,6 +102,8 @@ class MemoryObjectStore : public ObjectStore {
  private:
   std::mutex mu_;
   std::map<std::string, std::string> objects_;
+  std::map<std::string, std::string> prepared_;  // token -> bytes
+  int next_token_ = 0;
 };
 
 // Writes each row as "op|v1|v2\n" with the shared renderer; NULL as "<null>".
@@ -105,6 +129,7 @@ class LineRowFileWriter : public RowFileWriter {
   uint64_t EstimatedSize() const override { return size_; }
   uint64_t rows() const override { return rows_; }
   Status Finish() override { return sink_->Close(); }
+  Result<std::string> Prepare() override { return sink_->Prepare(); }
   void Abort() override { sink_->Abort(); }
 
  private:

@@ -83,6 +83,10 @@ class CsvFileWriter final : public RowFileWriter {
   uint64_t rows() const override { return rows_; }
 
   Status Finish() override {
+    if (state_ == State::kPrepared) {
+      state_ = State::kFinished;
+      return sink_->Close();
+    }
     if (state_ != State::kOpen) return NotOpen();
     Status s = Flush();
     if (!s.ok()) {
@@ -93,6 +97,17 @@ class CsvFileWriter final : public RowFileWriter {
     return sink_->Close();
   }
 
+  Result<std::string> Prepare() override {
+    if (state_ != State::kOpen) return NotOpen();
+    Status s = Flush();
+    if (!s.ok()) {
+      Abort();
+      return s;
+    }
+    state_ = State::kPrepared;
+    return sink_->Prepare();
+  }
+
   void Abort() override {
     if (state_ == State::kFinished || state_ == State::kAborted) return;
     state_ = State::kAborted;
@@ -100,7 +115,7 @@ class CsvFileWriter final : public RowFileWriter {
   }
 
  private:
-  enum class State { kOpen, kFailed, kFinished, kAborted };
+  enum class State { kOpen, kFailed, kPrepared, kFinished, kAborted };
 
   Status NotOpen() const {
     if (state_ == State::kFailed) return error_;

@@ -44,8 +44,27 @@ class GzipObjectWriter final : public ObjectWriter {
     return Status::Ok();
   }
 
+  Result<std::string> Prepare() override {
+    if (state_ != State::kOpen) return Internal("gzip: prepare after close or abort");
+    RETURN_IF_ERROR(FinishStream());
+    state_ = State::kPrepared;
+    return inner_->Prepare();
+  }
+
   Status Close() override {
+    if (state_ == State::kPrepared) {
+      state_ = State::kClosed;
+      return inner_->Close();
+    }
     if (state_ != State::kOpen) return Internal("gzip: close after close or abort");
+    RETURN_IF_ERROR(FinishStream());
+    state_ = State::kClosed;
+    return inner_->Close();
+  }
+
+  // Ends the gzip stream and hands every compressed byte to the inner writer. On failure the
+  // inner writer is aborted.
+  Status FinishStream() {
     if (!error_.ok()) {
       Abort();
       return error_;
@@ -70,16 +89,16 @@ class GzipObjectWriter final : public ObjectWriter {
     }
     Status s = FlushOutput();
     End();
-    state_ = State::kClosed;
     if (!s.ok()) {
+      state_ = State::kAborted;
       inner_->Abort();
       return s;
     }
-    return inner_->Close();
+    return Status::Ok();
   }
 
   void Abort() override {
-    if (state_ != State::kOpen) return;
+    if (state_ != State::kOpen && state_ != State::kPrepared) return;
     state_ = State::kAborted;
     End();
     inner_->Abort();
@@ -88,7 +107,7 @@ class GzipObjectWriter final : public ObjectWriter {
   uint64_t bytes_written() const override { return inner_->bytes_written(); }
 
  private:
-  enum class State { kOpen, kClosed, kAborted };
+  enum class State { kOpen, kPrepared, kClosed, kAborted };
 
   void ResetOutput() {
     zs_.next_out = reinterpret_cast<Bytef*>(out_.data());

@@ -71,7 +71,7 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Make(
 }
 
 ParquetFileWriter::~ParquetFileWriter() {
-  if (open_) Abort();
+  if (open_ && !prepared_) Abort();  // a prepared object is left for its publisher
 }
 
 Status ParquetFileWriter::Write(std::string_view bytes) {
@@ -175,6 +175,19 @@ uint64_t ParquetFileWriter::EstimatedSize() const {
 
 Status ParquetFileWriter::Finish() {
   if (!open_) return Internal("Parquet writer finished twice");
+  if (!prepared_) RETURN_IF_ERROR(WriteFooter());
+  open_ = false;
+  return sink_->Close();
+}
+
+Result<std::string> ParquetFileWriter::Prepare() {
+  if (!open_ || prepared_) return Internal("Parquet writer prepared twice or after Finish");
+  RETURN_IF_ERROR(WriteFooter());
+  prepared_ = true;
+  return sink_->Prepare();
+}
+
+Status ParquetFileWriter::WriteFooter() {
   RETURN_IF_ERROR(failed_);
   if (rows_in_group_ > 0) RETURN_IF_ERROR(FlushRowGroup());
   meta_.num_rows = static_cast<int64_t>(rows_);
@@ -186,9 +199,7 @@ Status ParquetFileWriter::Finish() {
   std::memcpy(le, &length, 4);
   footer.append(le, 4);
   footer.append(kMagic);
-  RETURN_IF_ERROR(Write(footer));
-  open_ = false;
-  return sink_->Close();
+  return Write(footer);
 }
 
 void ParquetFileWriter::Abort() {

@@ -36,6 +36,7 @@ class ParquetFileWriter final : public RowFileWriter {
   uint64_t EstimatedSize() const override;
   uint64_t rows() const override { return rows_; }
   Status Finish() override;
+  Result<std::string> Prepare() override;
   void Abort() override;
 
   // Bytes held for the open row group (pages, open pages, dictionaries).
@@ -45,6 +46,8 @@ class ParquetFileWriter final : public RowFileWriter {
  private:
   ParquetFileWriter() = default;
   Status FlushRowGroup();
+  Status WriteFooter();  // the last row group and the footer
+  bool prepared_ = false;
   Status Write(std::string_view bytes);
 
   ParquetWriterOptions options_;

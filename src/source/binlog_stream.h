@@ -1,0 +1,193 @@
+// BinlogEventStream: reads the source's binary log as a replica (COM_BINLOG_DUMP) and hands over
+// the raw events, one at a time, ready for binlog::EventPump::Feed.
+//
+// Protocol (https://mariadb.com/kb/en/com_binlog_dump/,
+// https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_replication.html):
+// Open() connects with MysqlConnection, then on that session
+//   SET @master_binlog_checksum = @@global.binlog_checksum   (declare checksum awareness; the
+//                                                              events then carry their CRC32)
+//   SET @mariadb_slave_capability = 4                         (MariaDB: send GTID, GTID_LIST,
+//                                                              BINLOG_CHECKPOINT, ANNOTATE_ROWS
+//                                                              as they are, not rewritten)
+//   SET @master_heartbeat_period = <ns>                       (an idle source sends HEARTBEAT)
+//   SET @slave_connect_state = '<gtid list>', @slave_gtid_strict_mode = 0   (MariaDB GTID start)
+// and sends COM_BINLOG_DUMP with libmariadb's mariadb_rpl_open. Every reply packet is then one
+// event: a 0x00 status byte followed by the event (19-byte v4 header, body, CRC32 when the
+// binlog has checksums), or an ERR packet. Packets are read with mysql_net_read_packet and the
+// event bytes are handed over in place: mariadb_rpl_fetch is NOT used, because it parses every
+// event (copying it into a memory root, inflating MariaDB compressed rows) and refuses event
+// types it does not know (MySQL's TRANSACTION_PAYLOAD, HEARTBEAT_V2, GTID_TAGGED,
+// PARTIAL_UPDATE_ROWS). binlake's own decoder is the only parser of event bodies.
+//
+// What the server sends first: a fake ROTATE (log_pos 0, LOG_EVENT_ARTIFICIAL_F) naming the file
+// and start position, then that file's FORMAT_DESCRIPTION (with log_pos 0 when the start
+// position is past it), then the events. At every file change: the real ROTATE at the end of the
+// old file, a fake ROTATE for the new one, the new file's FORMAT_DESCRIPTION. A MariaDB GTID
+// start begins at the head of the file holding the GTID and skips to it with an artificial
+// GTID_LIST. Heartbeats (type 27; MySQL 8 may send type 41) arrive when the source is idle.
+//
+// The loop the CDC task runs (errors and shutdown elided):
+//
+//   ASSIGN_OR_RETURN(auto stream, BinlogEventStream::Open(options));
+//   binlog::EventPump pump(pump_options, &sink);
+//   pump.StartFile(stream->current_file(), stream->next_position());
+//   while (true) {
+//     Result<StreamEvent> ev = stream->Next();
+//     if (!ev.ok()) break;  // kNetworkError: reopen at the last commit (see replica_retry.h)
+//     if (ev->IsFakeRotate()) {  // a position, not data: the file it names starts here
+//       pump.StartFile(stream->current_file(), stream->next_position());
+//       continue;
+//     }
+//     RETURN_IF_ERROR(pump.Feed(ev->bytes, ev->position));
+//     if (!pump.position().in_transaction()) Commit(pump.position().last_commit());
+//   }
+//
+// The fake ROTATE must not be fed: it precedes the FORMAT_DESCRIPTION, so the decoder does not
+// know yet that it ends in a CRC32 and would read the checksum as part of the file name.
+// Reconnecting: the caller opens a new stream (there is no in-place Reconnect) at the
+// BinlogCoordinates of its last committed transaction: OpenStreamWithRetry in replica_retry.h.
+// Never resume inside a transaction: the TABLE_MAPs before the resume point would be missing.
+//
+// Thread-safety: one thread calls Open/Next/accessors; Cancel() may be called from any other
+// thread at any time (not from a signal handler: use a watcher thread).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "source/connection_config.h"
+#include "source/mysql_connection.h"
+
+namespace binlake {
+
+// Where the stream starts.
+struct StreamStart {
+  enum class Kind {
+    kFilePosition,  // file:position, both flavours (COM_BINLOG_DUMP)
+    kMariaDbGtid,   // MariaDB GTID list "domain-server-seq,...": start after those transactions
+    kMySqlGtidSet,  // MySQL "uuid:1-5,...": needs COM_BINLOG_DUMP_GTID, kUnsupported (below)
+  };
+  Kind kind = Kind::kFilePosition;
+  std::string file;       // kFilePosition
+  uint64_t position = 4;  // kFilePosition: offset of the first event to send (an event boundary)
+  std::string gtid;       // kMariaDbGtid / kMySqlGtidSet
+
+  static StreamStart At(std::string file, uint64_t position);
+  static StreamStart AfterMariaDbGtid(std::string gtid_list);
+  static StreamStart AfterMySqlGtidSet(std::string gtid_set);
+  // "binlog.000003:4711" or "GTID 0-1-100,1-2-7".
+  std::string ToString() const;
+};
+
+struct StreamOptions {
+  ConnectionConfig connection;
+  // Our server_id as a replica. Two replicas with the same id evict each other on the source
+  // (the source ends the older dump), so every binlake task needs its own: 0 here means
+  // DefaultReplicaServerId(task_key).
+  uint32_t server_id = 0;
+  std::string task_key;  // identity of the task, for the default server_id (e.g. its target URL)
+  StreamStart start;
+  // The source sends a HEARTBEAT after this much idle time; 0 disables heartbeats. The read
+  // timeout becomes 2 periods + 1 s, so a silently dead connection is a kNetworkError in
+  // about two periods (without heartbeats: connection.read_timeout_s).
+  std::chrono::milliseconds heartbeat_period{std::chrono::seconds(15)};
+  bool annotate_rows = true;  // MariaDB: ask for ANNOTATE_ROWS (the statement of row events)
+};
+
+// One event, exactly as the source sent it (no status byte, no file magic).
+struct StreamEvent {
+  std::span<const uint8_t> bytes;  // valid until the next Next() or the stream's destruction
+  uint8_t type = 0;                // header type code
+  uint16_t flags = 0;              // header flags
+  // Not part of the binlog file (fake ROTATE, FORMAT_DESCRIPTION re-sent before a start position
+  // past it, HEARTBEAT, MariaDB's skip-ahead GTID_LIST): log_pos 0, LOG_EVENT_ARTIFICIAL_F, or a
+  // heartbeat.
+  bool artificial = false;
+  // Offset of the event in the current file: end (header log_pos, widened to 64 bits across
+  // 4 GiB files) minus size. For events with log_pos 0 it is the stream position before them;
+  // EventPump then advances its next position by their size until the next real event
+  // corrects it (its last_commit is not affected).
+  uint64_t position = 0;
+
+  bool IsFakeRotate() const;
+  bool IsHeartbeat() const;
+};
+
+// Default replica server_id for a task: a hash of `task_key` in [2^30, 2^32 - 1), clear of the
+// small ids (1, 2, 100...) people give real servers. Stable for a task across restarts (so a
+// restarted task replaces its own old dump connection instead of competing with it) and distinct
+// between tasks with overwhelming probability (1 in ~3e9 per pair).
+uint32_t DefaultReplicaServerId(std::string_view task_key);
+
+// Checks a MariaDB GTID list "d-s-n[,d-s-n...]" (gtid_binlog_pos form; empty = from the start of
+// the binlog history). kInvalidArgument names the bad element.
+Status ValidateMariaDbGtidList(std::string_view gtid_list);
+
+// Maps an error the source returned for the dump (or while streaming) to a one-line Status:
+// purged file / GTID -> kPreconditionFailed ("run a new full load"), missing REPLICATION SLAVE
+// -> kPermissionDenied naming the grant, lost connection / shutdown / kill -> kNetworkError.
+Status DumpErrorToStatus(unsigned int error_number, std::string_view server_message,
+                         const StreamStart& start, const ConnectionConfig& connection);
+
+class BinlogEventStream {
+ public:
+  // Connects, negotiates, sends the dump request and waits for the source's first reply, so a
+  // purged start file, a missing grant or an unknown GTID fail here, not in Next().
+  static Result<std::unique_ptr<BinlogEventStream>> Open(const StreamOptions& options);
+  ~BinlogEventStream();
+  BinlogEventStream(const BinlogEventStream&) = delete;
+  BinlogEventStream& operator=(const BinlogEventStream&) = delete;
+
+  // Blocks until the next event. Errors: kNetworkError (connection lost, source restarted, no
+  // heartbeat within the read timeout: reopen), kPreconditionFailed / kPermissionDenied (see
+  // DumpErrorToStatus), kCorruption (a packet that is not one event), kCancelled (Cancel()).
+  // After an error the stream is finished: every later call returns an error.
+  Result<StreamEvent> Next();
+
+  // Makes a blocked or future Next() return kCancelled promptly (shuts the socket down).
+  // Thread-safe; idempotent.
+  void Cancel();
+
+  // The binlog file the stream is in: the start file, then the file named by each ROTATE (real
+  // or fake) once that ROTATE was returned by Next(). Empty before the first ROTATE of a GTID
+  // start.
+  const std::string& current_file() const { return file_; }
+  // Offset in current_file() of the next event the stream expects.
+  uint64_t next_position() const { return position_; }
+  uint32_t server_id() const { return server_id_; }
+  bool checksums() const { return checksums_; }  // negotiated binlog_checksum is CRC32
+  bool is_mariadb() const { return is_mariadb_; }
+  uint64_t events() const { return events_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  explicit BinlogEventStream(StreamOptions options);
+  Status Start();
+  Result<unsigned long> ReadPacket();
+  Result<StreamEvent> ToEvent(const uint8_t* data, size_t size);
+  Status Fail(Status st);
+
+  StreamOptions options_;
+  std::unique_ptr<MysqlConnection> conn_;
+  std::mutex mu_;  // guards conn_'s existence against Cancel() from another thread
+  std::atomic<bool> cancelled_{false};
+  Status failed_;               // sticky error after the stream ended
+  bool first_pending_ = false;  // Open() read the first packet; Next() returns it
+  unsigned long first_length_ = 0;
+  std::string file_;
+  uint64_t position_ = 4;
+  uint32_t server_id_ = 0;
+  bool checksums_ = false;
+  bool is_mariadb_ = false;
+  uint64_t events_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace binlake
