@@ -11,6 +11,22 @@ cd "$(dirname "$0")/.."
 T0=$(date +%s)
 step() { echo "=== $* ($(( $(date +%s) - T0 )) s)" >&2; }
 
+# Servers are started and stopped by the tests themselves. If a test is killed (a ctest
+# timeout), its server would outlive it: stop every server this run started that still runs.
+before=$(ls -d /tmp/binlake-mariadb.* /tmp/binlake-radosgw.* 2>/dev/null || true)
+stop_leftovers() {
+  set +e
+  for d in /tmp/binlake-mariadb.* /tmp/binlake-radosgw.*; do
+    [ -d "$d" ] || continue
+    case "$before" in *"$d"*) continue ;; esac
+    case "$d" in
+      /tmp/binlake-mariadb.*) scripts/test-servers/mariadb-stop.sh "$d" >/dev/null 2>&1 ;;
+      /tmp/binlake-radosgw.*) scripts/test-servers/radosgw-stop.sh "$d" >/dev/null 2>&1 ;;
+    esac
+  done
+}
+trap stop_leftovers EXIT
+
 step setup
 scripts/setup.sh
 

@@ -110,6 +110,10 @@ void PrintStats(const binlog::PumpStats& s, bool text, Output* out) {
     }
     o += "skipped events: " + std::to_string(s.skipped) + "\n";
     o += "row changes: " + std::to_string(s.row_changes) + "\n";
+    if (s.unresolved_partial_json > 0) {
+      o += "partial JSON updates without a before-image (column left out): " +
+           std::to_string(s.unresolved_partial_json) + "\n";
+    }
     o += "bytes: " + std::to_string(s.bytes) + "\n";
   } else {
     o += "{\"events\":{";
@@ -119,6 +123,7 @@ void PrintStats(const binlog::PumpStats& s, bool text, Output* out) {
     o += "},\"total_events\":" + std::to_string(total) +
          ",\"skipped_events\":" + std::to_string(s.skipped) +
          ",\"row_changes\":" + std::to_string(s.row_changes) +
+         ",\"unresolved_partial_json\":" + std::to_string(s.unresolved_partial_json) +
          ",\"bytes\":" + std::to_string(s.bytes) + "}\n";
   }
 }

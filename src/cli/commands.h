@@ -29,7 +29,7 @@ class CommandTable {
 int ReportFailure(const Status& status);
 
 void RegisterFullLoadCommand(CLI::App& root, CommandTable& table);
-void RegisterDemoCommand(CLI::App& root, CommandTable& table);
+void RegisterCdcCommands(CLI::App& root, CommandTable& table);  // cdc, run, status
 void RegisterBinlogCommands(CLI::App& root, CommandTable& table);
 
 }  // namespace binlake::cli

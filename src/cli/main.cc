@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "binlake 0.1.0");
   binlake::cli::CommandTable table;
   binlake::cli::RegisterFullLoadCommand(app, table);
-  binlake::cli::RegisterDemoCommand(app, table);
+  binlake::cli::RegisterCdcCommands(app, table);
   binlake::cli::RegisterBinlogCommands(app, table);
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 // RowFileWriter: one output data file (a LOAD or CDC file) in one data format (CSV, Parquet),
 // written row by row into an ObjectWriter. The table's columns come from its TableSchema; the
-// DMS extra columns (Op, TimestampColumnName) are described by OutputColumns.
+// extra columns (DMS's Op and TimestampColumnName, binlake's CDC sequence column) are described by
+// OutputColumns.
 //
 // Lifecycle: Create -> Append* -> Finish (the file is complete and its object visible) or Abort.
 // Memory: bounded by the format's buffer (CSV: a write buffer; Parquet: one row group).
@@ -21,16 +22,19 @@
 namespace binlake {
 
 // Extra, non-table columns written before the table's columns, in this order:
-//   Op (when include_op), then the TimestampColumnName column (when non-empty).
+//   Op (when include_op), then the TimestampColumnName column (when non-empty), then the CDC
+//   sequence column (when non-empty). Each extra column is a string (Parquet: STRING).
 struct OutputColumns {
   bool include_op = false;
   std::string timestamp_column_name;  // empty = no timestamp column
+  std::string sequence_column_name;   // binlake CdcSequenceColumnName; empty = no such column
 };
 
 // Per-row values for the extra columns.
 struct RowMeta {
-  char op = 'I';                    // 'I', 'U' or 'D'; written only when include_op
-  std::string_view timestamp;       // "yyyy-MM-dd HH:mm:ss.SSSSSS"; written when the column exists
+  char op = 'I';               // 'I', 'U' or 'D'; written only when include_op
+  std::string_view timestamp;  // "yyyy-MM-dd HH:mm:ss.SSSSSS"; written when the column exists
+  std::string_view sequence;   // the row's change sequence; written when the column exists
 };
 
 class RowFileWriter {

@@ -46,7 +46,10 @@
 // know yet that it ends in a CRC32 and would read the checksum as part of the file name.
 // Reconnecting: the caller opens a new stream (there is no in-place Reconnect) at the
 // BinlogCoordinates of its last committed transaction: OpenStreamWithRetry in replica_retry.h.
-// Never resume inside a transaction: the TABLE_MAPs before the resume point would be missing.
+// It drops what its sink buffered for the unfinished transaction and may keep the same
+// EventPump (the new stream starts with a fake ROTATE and a FORMAT_DESCRIPTION again). Never
+// resume inside a transaction: the TABLE_MAPs before the resume point would be missing.
+// replica_test_util.h (class Replica) is this loop as the tests run it.
 //
 // Thread-safety: one thread calls Open/Next/accessors; Cancel() may be called from any other
 // thread at any time (not from a signal handler: use a watcher thread).
@@ -106,19 +109,32 @@ struct StreamEvent {
   std::span<const uint8_t> bytes;  // valid until the next Next() or the stream's destruction
   uint8_t type = 0;                // header type code
   uint16_t flags = 0;              // header flags
-  // Not part of the binlog file (fake ROTATE, FORMAT_DESCRIPTION re-sent before a start position
-  // past it, HEARTBEAT, MariaDB's skip-ahead GTID_LIST): log_pos 0, LOG_EVENT_ARTIFICIAL_F, or a
-  // heartbeat.
+  // Not part of the binlog file: the fake ROTATE and a FORMAT_DESCRIPTION re-sent before a start
+  // position past it (both log_pos 0), HEARTBEATs, MariaDB's skip-ahead GTID_LIST
+  // (LOG_EVENT_ARTIFICIAL_F).
   bool artificial = false;
-  // Offset of the event in the current file: end (header log_pos, widened to 64 bits across
-  // 4 GiB files) minus size. For events with log_pos 0 it is the stream position before them;
-  // EventPump then advances its next position by their size until the next real event
+  // Offset of the event in the current file: its end (header log_pos, widened to 64 bits across
+  // 4 GiB files) minus its size. An event with log_pos 0 (MariaDB 11 writes it inside event
+  // groups) follows the previous one. For the log_pos-0 artificial events it is the stream
+  // position; EventPump then advances its next position by their size until the next real event
   // corrects it (its last_commit is not affected).
   uint64_t position = 0;
 
   bool IsFakeRotate() const;
   bool IsHeartbeat() const;
 };
+
+// Where a dump stream is: the file it reads and the offset of the next event.
+struct DumpCursor {
+  std::string file;
+  uint64_t position = 4;
+};
+
+// Frames one reply packet of COM_BINLOG_DUMP (status byte 0x00, then exactly one event) and
+// advances `cursor`: a ROTATE (real or fake) moves it to the file and position it names, another
+// event with a log_pos to its end. Pure; a packet that is not one whole event is kCorruption
+// (never an assertion: these are network bytes). `bytes` of the result point into `packet`.
+Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet, DumpCursor* cursor);
 
 // Default replica server_id for a task: a hash of `task_key` in [2^30, 2^32 - 1), clear of the
 // small ids (1, 2, 100...) people give real servers. Stable for a task across restarts (so a
@@ -162,6 +178,8 @@ class BinlogEventStream {
   // Offset in current_file() of the next event the stream expects.
   uint64_t next_position() const { return position_; }
   uint32_t server_id() const { return server_id_; }
+  // The source's id of the dump connection (SHOW PROCESSLIST, KILL).
+  unsigned long connection_id() const { return connection_id_; }
   bool checksums() const { return checksums_; }  // negotiated binlog_checksum is CRC32
   bool is_mariadb() const { return is_mariadb_; }
   uint64_t events() const { return events_; }
@@ -184,6 +202,8 @@ class BinlogEventStream {
   std::string file_;
   uint64_t position_ = 4;
   uint32_t server_id_ = 0;
+  int read_timeout_s_ = 0;
+  unsigned long connection_id_ = 0;
   bool checksums_ = false;
   bool is_mariadb_ = false;
   uint64_t events_ = 0;

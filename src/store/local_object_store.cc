@@ -362,6 +362,59 @@ Result<std::vector<ObjectInfo>> LocalObjectStore::List(std::string_view prefix) 
   return out;
 }
 
+Result<std::vector<UncommittedObject>> LocalObjectStore::ListUncommitted(std::string_view prefix) {
+  std::vector<UncommittedObject> out;
+  std::string start_rel(
+      prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
+  std::vector<std::string> pending = {start_rel};
+  while (!pending.empty()) {
+    std::string rel = std::move(pending.back());
+    pending.pop_back();
+    std::string dir = rel.empty() ? root_ : root_ + "/" + rel;
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+      if (errno == ENOENT || errno == ENOTDIR) continue;
+      return FileError("list", dir, errno);
+    }
+    while (struct dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      // Most entries are published files: skip them without a stat (d_type, when known).
+      if (e->d_type == DT_REG && !IsTempName(name)) continue;
+      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+      struct stat st;
+      if (::lstat((root_ + "/" + child).c_str(), &st) != 0) continue;
+      if (S_ISDIR(st.st_mode)) {
+        if (IsTempName(name)) continue;
+        std::string as_dir = child + "/";
+        size_t n = std::min(as_dir.size(), prefix.size());
+        if (as_dir.compare(0, n, prefix.substr(0, n)) == 0) pending.push_back(child);
+        continue;
+      }
+      if (!S_ISREG(st.st_mode) || !IsTempName(name)) continue;
+      // ".tmp-<name>.<16 hex>" (NewWriter), or any other ".tmp-*" left in the tree.
+      std::string_view base = name.substr(kTempPrefix.size());
+      if (base.size() > 17 && base[base.size() - 17] == '.') base.remove_suffix(17);
+      std::string key = rel.empty() ? std::string(base) : rel + "/" + std::string(base);
+      if (key.compare(0, prefix.size(), prefix) != 0) continue;
+      out.push_back(UncommittedObject{std::move(key), std::string(name)});
+    }
+    ::closedir(d);
+  }
+  return out;
+}
+
+Status LocalObjectStore::DiscardUncommitted(const UncommittedObject& object) {
+  if (object.id.find('/') != std::string::npos || !IsTempName(object.id)) {
+    return InvalidArgument("not a temporary file name: '" + object.id + "'");
+  }
+  size_t slash = object.key.rfind('/');
+  std::string dir = slash == std::string::npos ? root_ : root_ + "/" + object.key.substr(0, slash);
+  std::string path = dir + "/" + object.id;
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return FileError("delete", path, errno);
+  return Status::Ok();
+}
+
 Status LocalObjectStore::Delete(std::string_view key) {
   ASSIGN_OR_RETURN(std::string path, PathOf(key));
   if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {

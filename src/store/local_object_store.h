@@ -35,6 +35,11 @@ class LocalObjectStore : public ObjectStore {
   Status Delete(std::string_view key) override;
   // `token` names the prepared temp file beside the key's path.
   Status PublishPrepared(std::string_view key, std::string_view token) override;
+  // The hidden temp files (".tmp-<name>.<16 hex>") under `prefix`; `key` is the directory plus
+  // <name> (the destination's name, cut at 100 characters), `id` the temp file's name.
+  Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) override;
+  // Removes the temp file `object.id` in the directory of `object.key`.
+  Status DiscardUncommitted(const UncommittedObject& object) override;
   // Creates the root directory if needed and proves it is writable (creates and removes a
   // temporary file).
   Status CheckAccess() override;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "store/target_config.h"
@@ -264,6 +265,38 @@ TEST_F(LocalStoreTest, CloseAfterPrepareFinishesAndAbortAfterPrepareDiscards) {
   ASSERT_TRUE((*v)->Prepare().ok());
   (*v)->Abort();
   EXPECT_EQ(AllFiles(), std::vector<std::string>{"a.csv"});
+}
+
+TEST_F(LocalStoreTest, UncommittedTempFilesAreListedAndDiscarded) {
+  std::string token;
+  {
+    auto w = store_->NewWriter("cdc/t/20240101-000000000.csv", {});
+    ASSERT_TRUE((*w)->Write("a").ok());
+    token = *(*w)->Prepare();
+  }
+  auto open = store_->NewWriter("cdc/u/20240101-000000001.csv", {});
+  ASSERT_TRUE((*open)->Write("b").ok());
+  ASSERT_TRUE(store_->Put("cdc/t/visible.csv", "v", {}).ok());
+  auto listed = store_->ListUncommitted("cdc/");
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  std::map<std::string, std::string> by_key;
+  for (const UncommittedObject& o : *listed) by_key[o.key] = o.id;
+  ASSERT_EQ(by_key.size(), 2u);
+  EXPECT_EQ(by_key["cdc/t/20240101-000000000.csv"], token);  // the id is the prepare token
+  EXPECT_TRUE(by_key.count("cdc/u/20240101-000000001.csv"));
+  // The prefix filters on the destination key.
+  EXPECT_EQ(store_->ListUncommitted("cdc/u/")->size(), 1u);
+  EXPECT_TRUE(store_->ListUncommitted("cdc/t/2025")->empty());
+  EXPECT_TRUE(store_->ListUncommitted("other/")->empty());
+
+  ASSERT_TRUE(store_->DiscardUncommitted({"cdc/t/20240101-000000000.csv", token}).ok());
+  EXPECT_TRUE(store_->DiscardUncommitted({"cdc/t/20240101-000000000.csv", token}).ok());  // gone
+  EXPECT_FALSE(store_->PublishPrepared("cdc/t/20240101-000000000.csv", token).ok());
+  EXPECT_FALSE(store_->DiscardUncommitted({"cdc/t/x.csv", "../x"}).ok());
+  EXPECT_EQ(store_->ListUncommitted("cdc/")->size(), 1u);
+  (*open)->Abort();
+  EXPECT_TRUE(store_->ListUncommitted("")->empty());
+  EXPECT_EQ(AllFiles(), std::vector<std::string>{"cdc/t/visible.csv"});
 }
 
 }  // namespace

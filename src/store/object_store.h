@@ -30,6 +30,15 @@ struct PutOptions {
   std::string content_type = "application/octet-stream";
 };
 
+// An object a writer started but never published: a local hidden temp file, an S3 multipart
+// upload that was neither completed nor aborted. Prepared objects of a commit in progress are
+// uncommitted too, so only a caller that knows which ones are dead may discard them
+// (docs/COMMIT-PROTOCOL.md, "Crash and restart").
+struct UncommittedObject {
+  std::string key;  // the key it would be published under (local: may be cut at 100 characters)
+  std::string id;   // the store's handle: local temp file name, S3 upload id
+};
+
 struct ObjectInfo {
   std::string key;  // relative to the store root
   uint64_t size = 0;
@@ -73,6 +82,19 @@ class ObjectStore {
   // Publishes an object that an ObjectWriter prepared (`token` from Prepare). Idempotent: it
   // succeeds when the object was already published from this token.
   virtual Status PublishPrepared(std::string_view key, std::string_view token) = 0;
+
+  // Uncommitted objects whose key starts with `prefix`, in no particular order. The default (a
+  // store that cannot enumerate them) lists none.
+  virtual Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) {
+    (void)prefix;
+    return std::vector<UncommittedObject>{};
+  }
+  // Discards one uncommitted object for good (its bytes can never be published afterwards).
+  // Discarding one that is already gone succeeds.
+  virtual Status DiscardUncommitted(const UncommittedObject& object) {
+    (void)object;
+    return Status::Ok();
+  }
 
   // Checks the target is reachable and writable enough to start (bucket exists, credentials ok,
   // directory creatable). Returns a precise, user-facing error otherwise.

@@ -244,6 +244,44 @@ Status S3ObjectStore::Delete(std::string_view key) {
   return ErrorStatus(client_->Context("DeleteObject", full), out.response, out.attempts);
 }
 
+Result<std::vector<UncommittedObject>> S3ObjectStore::ListUncommitted(std::string_view prefix) {
+  const std::string full = prefix_ + std::string(prefix);
+  std::vector<UncommittedObject> out;
+  std::string key_marker, upload_marker;
+  std::set<std::string> seen_markers;
+  while (true) {
+    S3Request req{"GET", "", {{"uploads", ""}, {"prefix", full}, {"encoding-type", "url"}}, {}, {}};
+    if (!key_marker.empty()) req.query.emplace_back("key-marker", key_marker);
+    if (!upload_marker.empty()) req.query.emplace_back("upload-id-marker", upload_marker);
+    ASSIGN_OR_RETURN(S3Outcome page, client_->Send(req));
+    ErrorContext ctx = client_->Context("ListMultipartUploads", full + "*");
+    if (!Ok2xx(page.response)) return ErrorStatus(ctx, page.response, page.attempts);
+    Result<ListUploadsResult> parsed = ParseListMultipartUploads(page.response.body);
+    if (!parsed.ok()) return parsed.status().WithContext("listing " + ctx.object_url);
+    for (MultipartUpload& u : parsed->uploads) {
+      if (u.key.compare(0, full.size(), full) != 0) continue;  // servers may ignore the prefix
+      out.push_back(UncommittedObject{u.key.substr(prefix_.size()), std::move(u.upload_id)});
+    }
+    if (!parsed->is_truncated) break;
+    key_marker = parsed->next_key_marker;
+    upload_marker = parsed->next_upload_id_marker;
+    if (!seen_markers.insert(key_marker + "\n" + upload_marker).second) {
+      return Corruption("listing " + ctx.object_url + " repeated a marker");
+    }
+  }
+  return out;
+}
+
+Status S3ObjectStore::DiscardUncommitted(const UncommittedObject& object) {
+  RETURN_IF_ERROR(CheckKey(object.key));
+  if (object.id.empty()) return InvalidArgument("no upload id for " + object.key);
+  const std::string full = FullKey(object.key);
+  ASSIGN_OR_RETURN(S3Outcome out,
+                   client_->Send(S3Request{"DELETE", full, {{"uploadId", object.id}}, {}, {}}));
+  if (Ok2xx(out.response) || out.response.status == 404) return Status::Ok();
+  return ErrorStatus(client_->Context("AbortMultipartUpload", full), out.response, out.attempts);
+}
+
 Status S3ObjectStore::CheckAccess() {
   S3Request req{"GET", "", {{"list-type", "2"}, {"prefix", prefix_}, {"max-keys", "1"}}, {}, {}};
   ASSIGN_OR_RETURN(S3Outcome out, client_->Send(req));

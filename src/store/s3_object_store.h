@@ -49,6 +49,10 @@ class S3ObjectStore : public ObjectStore {
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;
   Status PublishPrepared(std::string_view key, std::string_view token) override;
+  // ListMultipartUploads under the prefix: incomplete uploads (`id` = the upload id).
+  Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) override;
+  // AbortMultipartUpload; an upload that is already gone (404 NoSuchUpload) is fine.
+  Status DiscardUncommitted(const UncommittedObject& object) override;
   // ListObjectsV2 (max-keys=1) under the prefix: proves the endpoint answers, the bucket exists
   // and the credentials are accepted. Write permission is not probed (no object is created).
   Status CheckAccess() override;

@@ -313,5 +313,31 @@ TEST_F(RadosgwTest, PreparedUploadsPublishFromTheirTokenOnly) {
   EXPECT_FALSE(recovered->PublishPrepared("x.csv", "not-a-token").ok());
 }
 
+TEST_F(RadosgwTest, UncommittedUploadsAreListedAndDiscarded) {
+  std::string token;
+  {
+    auto w = store_->NewWriter("cdc/t/20240101-000000000.csv", {});
+    ASSERT_TRUE((*w)->Write("a,b\n").ok());
+    auto t = (*w)->Prepare();
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    token = *t;
+  }  // prepared: the upload stays
+  ASSERT_TRUE(store_->Put("cdc/t/visible.csv", "v", {}).ok());
+  auto listed = store_->ListUncommitted("cdc/");
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].key, "cdc/t/20240101-000000000.csv");
+  EXPECT_EQ(token.substr(0, token.find('\n')), (*listed)[0].id);  // the token's upload id
+  EXPECT_TRUE(store_->ListUncommitted("other/")->empty());
+  ASSERT_TRUE(store_->DiscardUncommitted((*listed)[0]).ok());
+  EXPECT_TRUE(store_->DiscardUncommitted((*listed)[0]).ok());  // already gone
+  EXPECT_TRUE(store_->ListUncommitted("cdc/")->empty());
+  EXPECT_FALSE(store_->PublishPrepared("cdc/t/20240101-000000000.csv", token).ok());
+  auto visible = store_->List("cdc/");
+  ASSERT_TRUE(visible.ok());
+  ASSERT_EQ(visible->size(), 1u);
+  EXPECT_EQ((*visible)[0].key, "cdc/t/visible.csv");
+}
+
 }  // namespace
 }  // namespace binlake::s3

@@ -216,6 +216,43 @@ Result<CompleteResult> ParseCompleteMultipartUpload(std::string_view body) {
   return r;
 }
 
+Result<ListUploadsResult> ParseListMultipartUploads(std::string_view body) {
+  constexpr std::string_view kWhat = "ListMultipartUploads";
+  pugi::xml_document doc;
+  ASSIGN_OR_RETURN(pugi::xml_node root, Load(doc, body, kWhat));
+  if (LocalName(root) != "ListMultipartUploadsResult") {
+    return Malformed(kWhat, "root element is <" + OneLine(root.name()) + ">");
+  }
+  ListUploadsResult out;
+  const bool url = Text(root, "EncodingType") == "url";
+  auto decode = [url](std::string s) -> Result<std::string> {
+    if (!url) return s;
+    return UrlDecode(s);
+  };
+  std::string truncated = Text(root, "IsTruncated");
+  if (truncated == "true") {
+    out.is_truncated = true;
+  } else if (!truncated.empty() && truncated != "false") {
+    return Malformed(kWhat, "IsTruncated is '" + OneLine(truncated) + "'");
+  }
+  ASSIGN_OR_RETURN(out.next_key_marker, decode(Text(root, "NextKeyMarker")));
+  out.next_upload_id_marker = Text(root, "NextUploadIdMarker");
+  for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element || LocalName(c) != "Upload") continue;
+    MultipartUpload u;
+    if (!Child(c, "Key")) return Malformed(kWhat, "<Upload> without <Key>");
+    ASSIGN_OR_RETURN(u.key, decode(Text(c, "Key")));
+    u.upload_id = Text(c, "UploadId");
+    if (u.upload_id.empty()) return Malformed(kWhat, "<Upload> without <UploadId>");
+    u.initiated = Text(c, "Initiated");
+    out.uploads.push_back(std::move(u));
+  }
+  if (out.is_truncated && out.next_key_marker.empty() && out.next_upload_id_marker.empty()) {
+    return Malformed(kWhat, "truncated listing without NextKeyMarker");
+  }
+  return out;
+}
+
 std::string BuildCompleteMultipartUpload(const std::vector<CompletedPart>& parts) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"

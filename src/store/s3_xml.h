@@ -1,5 +1,6 @@
 // S3 REST XML bodies: the few binlake reads (ListObjectsV2, InitiateMultipartUpload,
-// CompleteMultipartUpload, Error) and the one it writes (CompleteMultipartUpload request).
+// CompleteMultipartUpload, ListMultipartUploads, Error) and the one it writes
+// (CompleteMultipartUpload request).
 // Spec: Amazon S3 API Reference (API_ListObjectsV2, API_CreateMultipartUpload,
 // API_CompleteMultipartUpload, ErrorResponses). Pure functions over untrusted bytes: a malformed
 // body gives kCorruption with a one-line message, never a crash (fuzzed by s3_xml_fuzz.cc).
@@ -65,6 +66,23 @@ struct CompleteResult {
 // failed after the headers were sent); that gives a non-OK status whose message names the code.
 // Callers that must tell the two apart call ParseError first.
 Result<CompleteResult> ParseCompleteMultipartUpload(std::string_view body);
+
+struct MultipartUpload {
+  std::string key;  // decoded if the response says EncodingType=url
+  std::string upload_id;
+  std::string initiated;  // ISO 8601, as sent
+};
+
+struct ListUploadsResult {
+  std::vector<MultipartUpload> uploads;
+  bool is_truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+
+// <ListMultipartUploadsResult> (API_ListMultipartUploads). Checked: every <Upload> has a Key and
+// an UploadId, and a truncated page names where the next one starts.
+Result<ListUploadsResult> ParseListMultipartUploads(std::string_view body);
 
 struct CompletedPart {
   int part_number = 0;

@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)binlake::s3::ParseListObjectsV2(body);
   (void)binlake::s3::ParseInitiateMultipartUpload(body);
   (void)binlake::s3::ParseCompleteMultipartUpload(body);
+  (void)binlake::s3::ParseListMultipartUploads(body);
   (void)binlake::s3::UrlDecode(body);
   return 0;
 }

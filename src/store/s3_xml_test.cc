@@ -198,6 +198,44 @@ TEST(S3XmlFixtures, BotocoreListObjectsV1Contents) {
   EXPECT_FALSE(r->is_truncated);
 }
 
+TEST(S3XmlFixtures, BotocoreListMultipartUploads) {
+  fs::path dir = Fixtures() / "s3-xml/botocore/tests/unit/response_parsing/xml/responses";
+  auto expected = nlohmann::json::parse(ReadFile(dir / "s3-list-multipart-uploads#2.json"));
+  Result<ListUploadsResult> r =
+      ParseListMultipartUploads(ReadFile(dir / "s3-list-multipart-uploads#2.xml"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->uploads.size(), expected["Uploads"].size());
+  for (size_t i = 0; i < r->uploads.size(); ++i) {
+    EXPECT_EQ(r->uploads[i].key, expected["Uploads"][i]["Key"]);
+    EXPECT_EQ(r->uploads[i].upload_id, expected["Uploads"][i]["UploadId"]);
+    EXPECT_EQ(r->uploads[i].initiated.substr(0, 19),
+              expected["Uploads"][i]["Initiated"].get<std::string>().substr(0, 19));
+  }
+  EXPECT_TRUE(r->is_truncated);
+  EXPECT_EQ(r->next_key_marker, expected["NextKeyMarker"]);
+  EXPECT_EQ(r->next_upload_id_marker, expected["NextUploadIdMarker"]);
+  // Only common prefixes, no uploads.
+  r = ParseListMultipartUploads(ReadFile(dir / "s3-list-multipart-uploads.xml"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->uploads.empty());
+  EXPECT_FALSE(r->is_truncated);
+  // Broken pages.
+  EXPECT_EQ(ParseListMultipartUploads("<ListBucketResult/>").status().code(),
+            StatusCode::kCorruption);
+  EXPECT_FALSE(ParseListMultipartUploads("<ListMultipartUploadsResult><Upload><Key>k</Key></Upload>"
+                                         "</ListMultipartUploadsResult>")
+                   .ok());
+  EXPECT_FALSE(
+      ParseListMultipartUploads("<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>"
+                                "</ListMultipartUploadsResult>")
+          .ok());
+  auto url = ParseListMultipartUploads(
+      "<ListMultipartUploadsResult><EncodingType>url</EncodingType><Upload><Key>a%2Fb+c</Key>"
+      "<UploadId>u1</UploadId></Upload></ListMultipartUploadsResult>");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->uploads[0].key, "a/b c");
+}
+
 TEST(S3XmlFixtures, NetAmazonS3Listings) {
   fs::path dir = Fixtures() / "s3-xml/net-amazon-s3/extracted-xml/response";
   Result<ListResult> r =

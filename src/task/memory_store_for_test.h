@@ -43,8 +43,11 @@ class MemoryObjectStore : public ObjectStore {
     std::string token_;
   };
 
-  Status Put(std::string_view key, std::string_view data, const PutOptions&) override {
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options) override {
     std::lock_guard<std::mutex> lock(mu_);
+    if (options.if_none_match && objects_.count(std::string(key))) {
+      return AlreadyExists(std::string(key) + " already exists");
+    }
     objects_[std::string(key)] = std::string(data);
     return Status::Ok();
   }

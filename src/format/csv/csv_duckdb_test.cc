@@ -63,14 +63,14 @@ class CsvDuckDbTest : public ::testing::Test {
     EXPECT_TRUE(w.ok()) << w.status().message();
     const std::string blob("\x00\x01\xfe", 3);
     for (size_t i = 0; i < strings_.size(); ++i) {
-      RowMeta meta{"IUD"[i % 3], "2024-05-01 10:00:00.000001"};
+      RowMeta meta{"IUD"[i % 3], "2024-05-01 10:00:00.000001", ""};
       std::vector<Value> row = {Value::Int(static_cast<int64_t>(i)), Value::String(strings_[i]),
                                 Value::Bytes(blob), Value::Json(R"({"a": [1, "x,y"]})")};
       EXPECT_TRUE((*w)->Append(meta, row).ok());
     }
     // A row of NULLs.
     std::vector<Value> nulls = {Value::Int(99), Value::Null(), Value::Null(), Value::Null()};
-    EXPECT_TRUE((*w)->Append(RowMeta{'D', "2024-05-01 10:00:00.000002"}, nulls).ok());
+    EXPECT_TRUE((*w)->Append(RowMeta{'D', "2024-05-01 10:00:00.000002", ""}, nulls).ok());
     EXPECT_TRUE((*w)->Finish().ok());
     std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary) << object->data;

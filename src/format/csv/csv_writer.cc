@@ -23,7 +23,8 @@ class CsvFileWriter final : public RowFileWriter {
         render_(options.render),
         buffer_bytes_(options.buffer_bytes),
         include_op_(columns.include_op),
-        has_timestamp_(!columns.timestamp_column_name.empty()) {
+        has_timestamp_(!columns.timestamp_column_name.empty()),
+        has_sequence_(!columns.sequence_column_name.empty()) {
     types_.reserve(schema.columns.size());
     for (const Column& c : schema.columns) types_.push_back(c.type);
     special_.fill(false);
@@ -59,6 +60,11 @@ class CsvFileWriter final : public RowFileWriter {
     if (has_timestamp_) {
       if (!first) buf_.append(delimiter_);
       AppendText(meta.timestamp);
+      first = false;
+    }
+    if (has_sequence_) {
+      if (!first) buf_.append(delimiter_);
+      AppendText(meta.sequence);
       first = false;
     }
     for (size_t i = 0; i < values.size(); ++i) {
@@ -131,6 +137,7 @@ class CsvFileWriter final : public RowFileWriter {
     };
     if (columns.include_op) name("Op");
     if (!columns.timestamp_column_name.empty()) name(columns.timestamp_column_name);
+    if (!columns.sequence_column_name.empty()) name(columns.sequence_column_name);
     for (const Column& c : schema.columns) name(c.name);
     buf_.append(row_delimiter_);
   }
@@ -227,6 +234,7 @@ class CsvFileWriter final : public RowFileWriter {
   const size_t buffer_bytes_;
   const bool include_op_;
   const bool has_timestamp_;
+  const bool has_sequence_;
   std::vector<ColumnType> types_;
   std::array<bool, 256> special_{};  // first bytes that may need quoting
   std::vector<unsigned char> special_list_;  // the same bytes, as a list (3 to 5 of them)

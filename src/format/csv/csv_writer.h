@@ -2,7 +2,7 @@
 // load's hot path. The rules, for users, are in README.md next to this file:
 //
 //   - Columns: Op (when OutputColumns::include_op), then the TimestampColumnName column (when
-//     set), then the table's columns in schema order.
+//     set), then the CDC sequence column (when set), then the table's columns in schema order.
 //   - Header (AddColumnName): one row with exactly those column names, "Op" for the Op column,
 //     quoted by the same rules as values. Written at the start of every file.
 //   - Values: transform/render_text.h (AppendValueText), the one text rendering.

@@ -150,10 +150,10 @@ TEST_F(CsvTest, HeaderOpAndTimestampColumns) {
   TableSchema s = Schema({{"id", Type(SqlType::kBigInt)}, {"a,b", Type(SqlType::kVarChar)}});
   CsvOptions o;
   o.header = true;
-  OutputColumns cols{.include_op = true, .timestamp_column_name = "ts"};
-  std::vector<RowMeta> metas = {{'I', "2024-05-01 10:00:00.000001"},
-                                {'U', "2024-05-01 10:00:01.000000"},
-                                {'D', "2024-05-01 10:00:02.500000"}};
+  OutputColumns cols{.include_op = true, .timestamp_column_name = "ts", .sequence_column_name = ""};
+  std::vector<RowMeta> metas = {{'I', "2024-05-01 10:00:00.000001", ""},
+                                {'U', "2024-05-01 10:00:01.000000", ""},
+                                {'D', "2024-05-01 10:00:02.500000", ""}};
   EXPECT_EQ(WriteRows(s,
                       {{Value::Int(1), Value::String("x")},
                        {Value::Int(1), Value::String("y")},
@@ -166,10 +166,29 @@ TEST_F(CsvTest, HeaderOpAndTimestampColumns) {
   // Header only (no rows) is still a valid file; without Op/timestamp just the table columns.
   OutputColumns none;
   EXPECT_EQ(WriteRows(s, {}, o, none), "id,\"a,b\"\n");
-  OutputColumns ts_only{.include_op = false, .timestamp_column_name = "ts"};
+  OutputColumns ts_only{
+      .include_op = false, .timestamp_column_name = "ts", .sequence_column_name = ""};
   EXPECT_EQ(WriteRows(s, {{Value::Int(2), Value::String("z")}}, {}, ts_only,
-                      {{'I', "2024-01-01 00:00:00.000000"}}),
+                      {{'I', "2024-01-01 00:00:00.000000", ""}}),
             "2024-01-01 00:00:00.000000,2,z\n");
+}
+
+TEST_F(CsvTest, SequenceColumnFollowsOpAndTimestamp) {
+  TableSchema s = Schema({{"id", Type(SqlType::kBigInt)}});
+  CsvOptions o;
+  o.header = true;
+  OutputColumns cols{
+      .include_op = true, .timestamp_column_name = "ts", .sequence_column_name = "seq"};
+  RowMeta m1{'I', "2024-05-01 10:00:00.000001", "000001000000000004000000"};
+  RowMeta m2{'D', "2024-05-01 10:00:00.000001", "a,b"};
+  EXPECT_EQ(WriteRows(s, {{Value::Int(1)}, {Value::Int(2)}}, o, cols, {m1, m2}),
+            "Op,ts,seq,id\n"
+            "I,2024-05-01 10:00:00.000001,000001000000000004000000,1\n"
+            "D,2024-05-01 10:00:00.000001,\"a,b\",2\n");
+  // The sequence column alone.
+  OutputColumns seq_only{
+      .include_op = false, .timestamp_column_name = "", .sequence_column_name = "seq"};
+  EXPECT_EQ(WriteRows(s, {{Value::Int(3)}}, {}, seq_only, {RowMeta{'U', "", "42"}}), "42,3\n");
 }
 
 TEST_F(CsvTest, JsonEnumAndSetAreQuotedWhenNeeded) {

@@ -22,8 +22,10 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Make(
   mapping.timestamp_millis = options.timestamp_in_millis;
   w->include_op_ = extra.include_op;
   w->include_timestamp_ = !extra.timestamp_column_name.empty();
+  w->include_sequence_ = !extra.sequence_column_name.empty();
   if (w->include_op_) w->specs_.push_back(StringColumn("Op"));
   if (w->include_timestamp_) w->specs_.push_back(StringColumn(extra.timestamp_column_name));
+  if (w->include_sequence_) w->specs_.push_back(StringColumn(extra.sequence_column_name));
   w->num_extra_ = w->specs_.size();
   for (const Column& c : schema.columns) {
     w->specs_.push_back(MapColumn(c, mapping));
@@ -105,6 +107,7 @@ Status ParquetFileWriter::Append(const RowMeta& meta, std::span<const Value> val
   size_t k = 0;
   if (include_op_) columns_[k++]->AddBytes(std::string_view(&meta.op, 1));
   if (include_timestamp_) columns_[k++]->AddBytes(meta.timestamp);
+  if (include_sequence_) columns_[k++]->AddBytes(meta.sequence);
   for (; k < columns_.size(); ++k) {
     const Cell& c = cells_[k];
     ColumnChunkWriter& col = *columns_[k];

@@ -55,6 +55,7 @@ class ParquetFileWriter final : public RowFileWriter {
   std::unique_ptr<Compressor> compressor_;
   bool include_op_ = false;
   bool include_timestamp_ = false;
+  bool include_sequence_ = false;
   size_t num_extra_ = 0;
   std::vector<ColumnSpec> specs_;  // output columns, extra columns first
   std::vector<ColumnType> types_;  // the table column types (for rendering text)

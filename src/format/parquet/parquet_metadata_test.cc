@@ -251,7 +251,7 @@ TEST(ParquetWriter, EmptyFileAndAbort) {
   testing::TempDir dir;
   TableSchema schema;
   schema.columns = {Col("a", SqlType::kInt)};
-  auto w = NewParquetFileWriter(schema, OutputColumns{true, "ts"}, ParquetWriterOptions{},
+  auto w = NewParquetFileWriter(schema, OutputColumns{true, "ts", ""}, ParquetWriterOptions{},
                                 testing::NewFileSink(dir.path() + "/empty.parquet"));
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->Finish().ok());
@@ -275,10 +275,48 @@ TEST(ParquetWriter, DuplicateColumnNamesAreRejected) {
   schema.schema = "db";
   schema.table = "t";
   schema.columns = {Col("Op", SqlType::kInt)};
-  auto w = NewParquetFileWriter(schema, OutputColumns{true, ""}, ParquetWriterOptions{},
+  auto w = NewParquetFileWriter(schema, OutputColumns{true, "", ""}, ParquetWriterOptions{},
                                 std::make_unique<testing::CountingSink>());
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.status().message(), "table db.t: two Parquet columns would be named \"Op\"");
+}
+
+TEST(ParquetWriter, ExtraColumnsOpTimestampAndSequenceAreStrings) {
+  testing::TempDir dir;
+  TableSchema schema;
+  schema.schema = "db";
+  schema.table = "t";
+  schema.columns = {Col("id", SqlType::kInt)};
+  OutputColumns extra{
+      .include_op = true, .timestamp_column_name = "ts", .sequence_column_name = "seq"};
+  std::string path = dir.path() + "/extra.parquet";
+  auto w = NewParquetFileWriter(schema, extra, ParquetWriterOptions{}, testing::NewFileSink(path));
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  Value v1[] = {Value::Int(7)};
+  Value v2[] = {Value::Int(8)};
+  ASSERT_TRUE(
+      (*w)->Append(RowMeta{'U', "2024-05-01 10:00:00.000001", "0000010000000004"}, v1).ok());
+  ASSERT_TRUE(
+      (*w)->Append(RowMeta{'D', "2024-05-01 10:00:02.000000", "0000010000000005"}, v2).ok());
+  ASSERT_TRUE((*w)->Finish().ok());
+  auto types = DuckTypes(path);
+  EXPECT_EQ(types["Op"], "VARCHAR");
+  EXPECT_EQ(types["ts"], "VARCHAR");
+  EXPECT_EQ(types["seq"], "VARCHAR");
+  auto rows =
+      testing::DuckDbQuery({"SELECT * FROM read_parquet(" + SqlQuote(path) + ") ORDER BY id"});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0]["Op"], "U");
+  EXPECT_EQ((*rows)[0]["ts"], "2024-05-01 10:00:00.000001");
+  EXPECT_EQ((*rows)[0]["seq"], "0000010000000004");
+  EXPECT_EQ((*rows)[0]["id"], "7");
+  EXPECT_EQ((*rows)[1]["Op"], "D");
+  EXPECT_EQ((*rows)[1]["seq"], "0000010000000005");
+  // A sequence column named like a table column is rejected like any duplicate.
+  auto dup = NewParquetFileWriter(schema, OutputColumns{false, "", "id"}, ParquetWriterOptions{},
+                                  std::make_unique<testing::CountingSink>());
+  EXPECT_FALSE(dup.ok());
 }
 
 TEST(ParquetSettings, FromS3Settings) {

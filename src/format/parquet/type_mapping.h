@@ -31,7 +31,8 @@
 //   BINARY/VARBINARY/BLOB        BYTE_ARRAY            - (raw bytes)
 //   GEOMETRY                     BYTE_ARRAY            - (SRID + WKB, as stored)
 //   VECTOR                       BYTE_ARRAY            - (float32 little-endian array, as stored)
-//   Op, TimestampColumnName      BYTE_ARRAY            STRING / UTF8 (first, as in CSV)
+//   Op, TimestampColumnName,     BYTE_ARRAY            STRING / UTF8 (first, as in CSV)
+//     CDC sequence column
 // Every column is OPTIONAL. Values Parquet cannot hold become NULL: zero and partial-zero dates
 // (0000-00-00, 2020-00-10), year 0, dates that are not calendar dates (2021-02-30) and times of day
 // outside 00:00:00..23:59:59 in DATE/DATETIME/TIMESTAMP columns. ParquetTimestampInMillisecond
@@ -81,7 +82,7 @@ struct MappingOptions {
 
 // The Parquet column for a table column.
 ColumnSpec MapColumn(const Column& column, const MappingOptions& options);
-// A STRING column (Op, the timestamp column).
+// A STRING column (Op, the timestamp column, the CDC sequence column).
 ColumnSpec StringColumn(std::string name);
 
 // One Parquet value ready to append: null, an integer (INT32/INT64), a float/double or bytes

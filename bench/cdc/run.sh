@@ -1,0 +1,101 @@
+#!/bin/bash
+# CDC benchmark, in one run on the same source:
+#   1. catch-up: a backlog of >= ROWS row changes (sysbench oltp_write_only) replicated by
+#      `binlake cdc` to a local directory and to a local Ceph radosgw, beside zongji (npm
+#      @vlasky/zongji) reading the same binlog range: row changes/s and the ratio;
+#   2. commit-to-visible latency p50/p99 with CdcMaxBatchInterval=1 under sysbench load: a
+#      pinger commits rows holding their own commit time every 20 ms; a watcher notes when the
+#      CDC file holding each row appears in the local target;
+#   3. peak RSS of `binlake cdc` replicating one 1,000,000-row transaction.
+# Usage: bench/cdc/run.sh [--rows N] [--no-s3] [--keep]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROWS=260000; USE_S3=1; KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in --rows) ROWS=$2; shift ;; --no-s3) USE_S3=0 ;; --keep) KEEP=1 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;; esac; shift
+done
+scripts/setup.sh
+scripts/build.sh >/dev/null
+BINLAKE=$PWD/build/src/cli/binlake
+WORK=$(mktemp -d /tmp/binlake-cdc-bench.XXXXXX)
+MDB=""; RGW=""; BG=""
+cleanup() { set +e; [ -n "$BG" ] && kill $BG 2>/dev/null; [ -n "$MDB" ] && scripts/test-servers/mariadb-stop.sh "$MDB"
+  [ -n "$RGW" ] && scripts/test-servers/radosgw-stop.sh "$RGW" >/dev/null 2>&1
+  [ $KEEP = 1 ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+export MARIADB_EXTRA_CNF="innodb_buffer_pool_size=1G"
+eval "$(scripts/test-servers/mariadb-start.sh)"
+MDB=$MARIADB_STATE_DIR
+sql() { mariadb --defaults-file="$MARIADB_CNF" -N -e "$1"; }
+pos() { sql "SHOW MASTER STATUS" | awk '{print $1":"$2}'; }
+sql "CREATE DATABASE sbtest; CREATE DATABASE bench;
+     CREATE TABLE bench.ping (id INT AUTO_INCREMENT PRIMARY KEY, sent_at DECIMAL(20,6));
+     CREATE TABLE bench.big (id INT PRIMARY KEY, pad VARCHAR(100))"
+SB="sysbench oltp_write_only --db-driver=mysql --mysql-socket=$MARIADB_SOCKET --mysql-user=root --mysql-db=sbtest --tables=4 --table-size=100000"
+$SB --threads=2 prepare >/dev/null
+P0=$(pos)
+echo "bench: making a backlog of >= $ROWS row changes" >&2
+$SB --threads=2 --time=0 --events=$(( ROWS / 4 + 100 )) run >/dev/null
+P1=$(pos)
+SOURCE="mysql://root@127.0.0.1:$MARIADB_PORT"
+now() { date +%s.%N; }
+elapsed() { awk -v a="$(now)" -v b="$1" 'BEGIN{printf "%.3f", a-b}'; }
+
+run_cdc() {  # target [extra...] -> "seconds rows"
+  local target=$1; shift; local t0 out; t0=$(now)
+  out=$("$BINLAKE" cdc --source "$SOURCE" --tls-mode disabled --target "$target" \
+        --start-position "$P0" --stop-at "$P1" --log-level warn "$@")
+  local s; s=$(elapsed "$t0")
+  echo "$s $(echo "$out" | sed -n 's/.*: \([0-9]*\) row changes.*/\1/p')"
+}
+read -r local_s local_rows < <(run_cdc "file://$WORK/local")
+echo "bench: binlake -> local: ${local_s}s, $local_rows rows" >&2
+s3_s=""; s3_rows=""
+if [ $USE_S3 = 1 ]; then
+  eval "$(MEMSTORE_BYTES=$((3 << 30)) scripts/test-servers/radosgw-start.sh)"
+  RGW=$S3_STATE_DIR
+  read -r s3_s s3_rows < <(run_cdc "s3://$S3_BUCKET/cdc" --endpoint-url "$S3_ENDPOINT" --path-style)
+  echo "bench: binlake -> radosgw: ${s3_s}s, $s3_rows rows" >&2
+fi
+t0=$(now)
+z=$(node tests/js/zongji_count.mjs 127.0.0.1 "$MARIADB_PORT" root "${P0%%:*}" "${P0##*:}" "${P1%%:*}" "${P1##*:}")
+z_s=$(echo "$z" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+z_rows=$(echo "$z" | sed -n 's/.*"rows":\([0-9]*\).*/\1/p')
+echo "bench: zongji: ${z_s}s, $z_rows rows" >&2
+
+echo "bench: latency under load (CdcMaxBatchInterval=1)" >&2
+P2=$(pos)
+"$BINLAKE" cdc --source "$SOURCE" --tls-mode disabled --target "file://$WORK/lat" \
+  --start-position "$P2" --set CdcMaxBatchInterval=1 --log-level warn >/dev/null 2>&1 &
+BG=$!
+node bench/cdc/latency_watch.mjs "$WORK/lat/bench/ping" 25 > "$WORK/latency.json" &
+WATCH=$!
+$SB --threads=2 --time=20 --rate=300 run >/dev/null &
+LOAD=$!
+end=$(( $(date +%s) + 20 ))
+while [ "$(date +%s)" -lt $end ]; do
+  sql "INSERT INTO bench.ping (sent_at) VALUES (UNIX_TIMESTAMP(NOW(6)))"; sleep 0.02
+done
+wait $LOAD; wait $WATCH
+kill -TERM $BG; wait $BG 2>/dev/null || true; BG=""
+
+echo "bench: peak memory with a 1,000,000-row transaction" >&2
+P3=$(pos)
+sql "INSERT INTO bench.big SELECT seq, REPEAT('x', 100) FROM seq_1_to_1000000"
+P4=$(pos)
+/usr/bin/time -v "$BINLAKE" cdc --source "$SOURCE" --tls-mode disabled --target "file://$WORK/big" \
+  --start-position "$P3" --stop-at "$P4" --log-level warn >/dev/null 2>"$WORK/time.txt"
+rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$WORK/time.txt")
+
+echo
+echo "CDC catch-up of $local_rows row changes ($P0 -> $P1), $(nproc) cores"
+printf "%-28s %9s %14s\n" reader seconds "row changes/s"
+line() { awk -v n="$1" -v s="$2" -v r="$3" 'BEGIN{printf "%-28s %9.2f %14.0f\n", n, s, r/s}'; }
+line "zongji 0.9 (count only)" "$z_s" "$z_rows"
+line "binlake -> local dir" "$local_s" "$local_rows"
+[ $USE_S3 = 1 ] && line "binlake -> radosgw" "$s3_s" "$s3_rows"
+awk -v b="$local_s" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" \
+  'BEGIN{printf "ratio binlake(local)/zongji rows/s: %.1fx (goal >= 10x)\n", (br/b)/(zr/z)}'
+echo "latency (commit -> file visible, CdcMaxBatchInterval=1): $(cat "$WORK/latency.json") (goal p99 <= 2000 ms)"
+echo "peak RSS replicating one 1,000,000-row transaction: $((rss_kb / 1024)) MB (goal <= 256 MB)"

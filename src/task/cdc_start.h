@@ -1,0 +1,34 @@
+// Where CDC starts when the target holds no CDC checkpoint yet, in this order:
+//   1. an explicit start (--start-position FILE:POS or --start-gtid LIST),
+//   2. --start-time: the newest binlog file created at or before that time, skipping the
+//      transactions committed before it,
+//   3. the snapshot position of a complete full load in the target (_binlake/full_load.json).
+// With a checkpoint in the target the checkpoint wins (CdcWriter::Recover) and this is unused.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "source/binlog_position.h"
+#include "source/binlog_stream.h"
+#include "source/mysql_connection.h"
+#include "store/object_store.h"
+
+namespace binlake {
+
+struct CdcTaskOptions;
+
+struct CdcStart {
+  BinlogPosition position;  // file empty for a GTID start (resolved once streaming)
+  StreamStart stream_start;
+  std::optional<std::chrono::system_clock::time_point> skip_before;  // --start-time
+  std::string origin;  // for the log: "the full load's snapshot", "--start-position", ...
+  bool found = false;  // false: nothing says where to start (an error unless a checkpoint exists)
+};
+
+Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& store,
+                                 MysqlConnection& control);
+
+}  // namespace binlake
