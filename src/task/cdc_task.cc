@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <map>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -15,6 +16,7 @@
 #include "task/cdc_start.h"
 #include "task/ddl_target.h"
 #include "task/gtid_set_tracker.h"
+#include "task/schema_history.h"
 
 namespace binlake {
 namespace {
@@ -41,8 +43,10 @@ bool AtOrAfter(const BinlogPosition& a, const BinlogPosition& b) {
 class CdcSink : public binlog::EventSink {
  public:
   CdcSink(const CdcTaskOptions& options, CdcWriter* writer,
-          std::map<std::string, TableSchema>* catalog, MysqlConnection* control)
-      : options_(options), writer_(writer), catalog_(catalog), control_(control) {}
+          std::map<std::string, TableSchema>* catalog, MysqlConnection* control,
+          SchemaHistory* history)
+      : options_(options), writer_(writer), catalog_(catalog), control_(control),
+        history_(history) {}
 
   Status OnEvent(const binlog::Event& ev, bool inner) override {
     const auto* q = std::get_if<binlog::QueryEvent>(&ev.data);
@@ -81,6 +85,12 @@ class CdcSink : public binlog::EventSink {
       return Status::Ok();
     }
     const TableSchema& schema = OutputSchema(*map);
+    if (recorded_serials_.insert(map->serial).second) {
+      BinlogPosition at;
+      at.file = row.position->file();
+      at.position = row.position->event_start();
+      RETURN_IF_ERROR(history_->Observe(schema, at).status());
+    }
     if (!transaction_open_) {
       writer_->BeginTransaction(row.position->commit_timestamp_us());
       transaction_open_ = true;
@@ -168,7 +178,9 @@ class CdcSink : public binlog::EventSink {
   CdcWriter* writer_;
   std::map<std::string, TableSchema>* catalog_;
   MysqlConnection* control_;
+  SchemaHistory* history_;
   std::unordered_map<uint64_t, TableSchema> output_schemas_;
+  std::set<uint64_t> recorded_serials_;  // table maps whose schema was given to the history
   std::vector<Value> values_;
   std::string sequence_;
   std::string sequence_file_;
@@ -295,7 +307,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   GtidSetTracker gtids;
   if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
 
-  CdcSink sink(options, &writer, &catalog, control.get());
+  SchemaHistory history(&store, options.settings.bucket_folder);
+  CdcSink sink(options, &writer, &catalog, control.get(), &history);
   if (!resumed && start.skip_before) sink.SetSkipBefore(*start.skip_before);
   binlog::PumpOptions pump_options;
   pump_options.schema_hints = [&sink](std::string_view s, std::string_view t) {

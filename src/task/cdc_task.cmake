@@ -4,6 +4,7 @@ add_library(binlake_cdc STATIC
   cdc_task.cc
   ddl_target.cc
   gtid_set_tracker.cc
+  schema_history.cc
 )
 target_link_libraries(binlake_cdc PUBLIC binlake_cdc_writer binlake_binlog binlake_source
   binlake_full_load binlake_task_config spdlog::spdlog fmt::fmt)

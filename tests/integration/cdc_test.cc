@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "integration/all_types_fixture.h"
 #include "support/readers.h"
 #include "support/test_servers.h"
 
@@ -254,6 +255,117 @@ TEST_F(CdcTest, SourceRestartMidStream) {
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
 }
+
+// 4. DDL during CDC: files after each DDL carry the new columns (and header), every schema
+//    version is recorded, TRUNCATE/DROP never delete target data, DDLs are counted.
+TEST_F(CdcTest, DdlDuringCdc) {
+  ASSERT_TRUE(server_->Execute("CREATE DATABASE app; CREATE TABLE app.items (id INT PRIMARY KEY, "
+                               "name VARCHAR(20), qty INT); INSERT INTO app.items VALUES "
+                               "(1,'a',1),(2,'b',2)").ok());
+  std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled --target " +
+                       ShellQuote(Target()) + " --set AddColumnName=true";
+  ASSERT_EQ(RunShell(ShellQuote(testing::BinlakeProgram()) + " full-load --progress off " +
+                     common).exit_code, 0);
+  const char* steps[] = {
+      "INSERT INTO app.items VALUES (3,'c',3)",
+      "ALTER TABLE app.items ADD COLUMN price DECIMAL(8,2)",
+      "INSERT INTO app.items VALUES (4,'d',4,9.99)",
+      "ALTER TABLE app.items DROP COLUMN qty",
+      "UPDATE app.items SET price = 1.50 WHERE id = 1",
+      "ALTER TABLE app.items MODIFY name VARCHAR(50)",
+      "ALTER TABLE app.items RENAME COLUMN name TO title",
+      "INSERT INTO app.items VALUES (5,'e',5.00)",
+      "TRUNCATE TABLE app.items",
+      "INSERT INTO app.items VALUES (6,'f',6.00)",
+  };
+  // One CDC run per step, so every step lands in its own batch and file.
+  for (const char* sql : steps) {
+    ASSERT_TRUE(server_->Execute(sql).ok()) << sql;
+    CommandResult r = RunShell(ShellQuote(testing::BinlakeProgram()) + " cdc " + common +
+                               " --stop-at " + MasterPosition());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::vector<std::string> headers;
+  for (const auto& e : fs::directory_iterator(dir_ / "out/app/items")) {
+    std::string name = e.path().filename().string();
+    if (name[0] != '2') continue;
+    std::ifstream in(e.path());
+    std::string header;
+    std::getline(in, header);
+    headers.push_back(name + " " + header);
+  }
+  std::sort(headers.begin(), headers.end());
+  std::vector<std::string> columns;
+  for (const auto& h : headers) columns.push_back(h.substr(h.find(' ') + 1));
+  EXPECT_EQ(columns, (std::vector<std::string>{
+                         "Op,id,name,qty",          // insert 3
+                         "Op,id,name,qty,price",    // insert 4
+                         "Op,id,name,price",        // update 1
+                         "Op,id,title,price",       // insert 5 (MODIFY changed no name)
+                         "Op,id,title,price"}))     // insert 6 after TRUNCATE
+      << ::testing::PrintToString(headers);
+  // The full load's file is still there after TRUNCATE.
+  EXPECT_TRUE(fs::exists(dir_ / "out/app/items/LOAD00000001.csv"));
+  // Every schema version that reached the binlog with rows is recorded (the columns each CDC
+  // file has): qty; +price; -qty; title. The MODIFY's version carried no row before the RENAME.
+  size_t versions = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "out/_binlake/schema/app/items")) {
+    (void)e;
+    ++versions;
+  }
+  EXPECT_EQ(versions, 4u);
+  CommandResult status = RunShell(ShellQuote(testing::BinlakeProgram()) + " status --json " +
+                                  "--target " + ShellQuote(Target()));
+  EXPECT_NE(status.out.find("\"ddls\": 5"), std::string::npos) << status.out;
+}
+
+// 5. Every column type changed by CDC renders exactly as a full load of the same rows, with
+//    full and with minimal binlog row metadata.
+class CdcAllTypesTest : public CdcTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(CdcAllTypesTest, CdcValuesEqualFullLoadValues) {
+  ASSERT_TRUE(server_->Execute(std::string("SET GLOBAL binlog_row_metadata = ") + GetParam()).ok());
+  ASSERT_TRUE(server_->Execute("CREATE DATABASE types").ok());
+  ASSERT_TRUE(server_->Execute(testing::kAllTypesCreate).ok());
+  std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled";
+  std::string program = ShellQuote(testing::BinlakeProgram());
+  ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
+                     ShellQuote(Target())).exit_code, 0);
+  ASSERT_TRUE(server_->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
+                                           "'+00:00';") + testing::kAllTypesRows).ok());
+  CommandResult cdc = RunShell(program + " cdc " + common + " --target " + ShellQuote(Target()) +
+                               " --stop-at " + MasterPosition());
+  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
+  std::string fresh = "file://" + (dir_ / "fresh").string();
+  ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
+                     ShellQuote(fresh)).exit_code, 0);
+  // Both read by DuckDB as text, all columns, ordered by id.
+  std::string options = ", header=false, all_varchar=true, allow_quoted_nulls=false)";
+  auto from_cdc = DuckDbQuery({"SELECT * EXCLUDE (column00) FROM read_csv(" +
+                               DuckQuote((dir_ / "out/types/all_types").string() + "/2*.csv") +
+                               options + " ORDER BY CAST(column01 AS INTEGER)"});
+  auto from_load = DuckDbQuery({"SELECT * FROM read_csv(" +
+                                DuckQuote((dir_ / "fresh/types/all_types/LOAD00000001.csv").string()) +
+                                options + " ORDER BY CAST(column00 AS INTEGER)"});
+  ASSERT_TRUE(from_cdc.ok()) << from_cdc.status().ToString();
+  ASSERT_TRUE(from_load.ok()) << from_load.status().ToString();
+  ASSERT_EQ(from_cdc->size(), 7u);
+  ASSERT_EQ(from_load->size(), 7u);
+  for (size_t r = 0; r < from_load->size(); ++r) {
+    // Column k of the LOAD file is column k+1 of the CDC file (after Op).
+    const auto& load_row = (*from_load)[r];
+    const auto& cdc_row = (*from_cdc)[r];
+    ASSERT_EQ(load_row.size(), cdc_row.size());
+    for (const auto& [name, value] : load_row) {
+      int k = std::stoi(name.substr(6));
+      char cdc_name[32];
+      std::snprintf(cdc_name, sizeof cdc_name, "column%02d", k + 1);
+      EXPECT_EQ(cdc_row.at(cdc_name), value) << "row " << r << " column " << k;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Metadata, CdcAllTypesTest, ::testing::Values("FULL", "MINIMAL"));
 
 }  // namespace
 }  // namespace binlake
