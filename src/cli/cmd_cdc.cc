@@ -97,11 +97,11 @@ Status FillCdcOptions(const CdcFlags& flags, const TaskConfig& config, CdcTaskOp
 int ReportCdcResult(const Result<CdcRunResult>& r, const std::string& target) {
   if (!r.ok()) return ReportFailure(r.status());
   const CdcCheckpoint& c = r->last_checkpoint;
-  std::printf("cdc stopped (%s): %llu row changes in %llu transactions this run, %llu "
-              "reconnects; checkpoint %llu at %s -> %s\n",
+  std::printf("cdc stopped (%s): %llu row changes in %llu transactions this run (%.3f s "
+              "streaming), %llu reconnects; checkpoint %llu at %s -> %s\n",
               r->stop_reason.empty() ? "done" : r->stop_reason.c_str(),
               static_cast<unsigned long long>(r->row_changes),
-              static_cast<unsigned long long>(r->transactions),
+              static_cast<unsigned long long>(r->transactions), r->stream_seconds,
               static_cast<unsigned long long>(r->reconnects),
               static_cast<unsigned long long>(c.sequence), c.position.ToString().c_str(),
               target.c_str());

@@ -108,14 +108,17 @@ class CdcSink : public binlog::EventSink {
         values_[i] = Value::Json(values_[i].text());
       }
     }
-    // Strictly increasing change sequence from the position: file, event, row in the event.
-    uint64_t start = row.position->event_start();
-    if (start != sequence_event_ || row.position->file() != sequence_file_) {
-      sequence_event_ = start;
-      sequence_file_ = row.position->file();
-      sequence_row_ = 0;
+    if (!options_.sequence_column_name.empty()) {
+      // Strictly increasing change sequence from the position: file, event, row in the event.
+      uint64_t start = row.position->event_start();
+      if (start != sequence_event_ || row.position->file() != sequence_file_) {
+        sequence_event_ = start;
+        sequence_file_ = row.position->file();
+        sequence_row_ = 0;
+      }
+      sequence_ = fmt::format("{:06}{:012}{:07}", FileNumber(sequence_file_), start,
+                              sequence_row_++);
     }
-    sequence_ = fmt::format("{:06}{:012}{:07}", FileNumber(sequence_file_), start, sequence_row_++);
     ++row_changes_;
     return writer_->AddChange(schema, op, values_, sequence_);
   }
@@ -315,6 +318,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
     return sink.Hint(s, t);
   };
 
+  std::optional<std::chrono::steady_clock::time_point> first_event;
   SystemRetryClock retry_clock;
   CancelWatcher watcher(options.cancel, &retry_clock);
   auto cancelled = [&] { return options.cancel && options.cancel->load(); };
@@ -342,6 +346,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
     sink.Reset();
     Status stream_error;
     bool stop = false;
+    int events_since_check = 0;
     while (!stop) {
       if (cancelled() && !pump.position().in_transaction() && !sink.transaction_open()) {
         result.stop_reason = "interrupted";
@@ -353,6 +358,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
         stream_error = ev.status();
         break;
       }
+      if (!first_event) first_event = std::chrono::steady_clock::now();
       if (ev->IsFakeRotate()) {
         pump.StartFile(stream->current_file(), stream->next_position());
         continue;
@@ -390,9 +396,12 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
           }
         }
       }
-      if (!pump.position().in_transaction() && !sink.transaction_open() &&
-          writer.ShouldCommit(Clock::now())) {
-        RETURN_IF_ERROR(writer.Commit());
+      // The batch thresholds are checked between transactions, at most every 64 events (the
+      // clock is not free) and at every heartbeat (an idle source still flushes on time).
+      if ((ev->IsHeartbeat() || ++events_since_check >= 64) &&
+          !pump.position().in_transaction() && !sink.transaction_open()) {
+        events_since_check = 0;
+        if (writer.ShouldCommit(Clock::now())) RETURN_IF_ERROR(writer.Commit());
       }
     }
     watcher.SetStream(nullptr);
@@ -417,6 +426,10 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   if (!writer.batch_empty()) RETURN_IF_ERROR(writer.Commit());
   result.last_checkpoint = writer.last_checkpoint();
   result.row_changes = sink.row_changes();
+  if (first_event) {
+    result.stream_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - *first_event).count();
+  }
   return result;
 }
 

@@ -59,6 +59,7 @@ struct CdcRunResult {
   uint64_t row_changes = 0;   // written in this run
   uint64_t transactions = 0;  // seen in this run
   uint64_t reconnects = 0;
+  double stream_seconds = 0;  // from the first event received to the end (commits included)
   std::string stop_reason;    // "stop position reached", "interrupted", ...
 };
 
