@@ -5,6 +5,10 @@
 # pool, then times, alternately and RUNS times each:
 #   - mydumper -t THREADS (Debian's mydumper 0.10; writes SQL INSERT files)
 #   - binlake full-load --threads THREADS to a local directory (DMS CSV)
+#   - binlake full-load to a local directory as Parquet (DMS defaults: version 1.0,
+#     rle-dictionary, RowGroupLength 10000, no compression) beside the CSV, and the size of
+#     binlake's Parquet files against DuckDB's own COPY ... (FORMAT parquet) of the same rows
+#     with the same codec, version and row group size
 #   - with --s3: binlake full-load to a local Ceph radosgw
 # and prints the best time of each, rows/s, output MB/s and the ratio binlake/mydumper
 # (< 1.0 means binlake is faster). Both tools read the same server over TCP on 127.0.0.1.
@@ -14,7 +18,7 @@
 # well.
 #
 # Usage: bench/full_load/run.sh [--tables N] [--rows N] [--threads N] [--runs N] [--s3]
-#        [--format csv|parquet] [--keep]
+#        [--format csv|parquet (the format of the mydumper ratio and radosgw runs)] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TABLES=4; ROWS=500000; THREADS=2; RUNS=3; USE_S3=0; FORMAT=csv; KEEP=0
@@ -48,6 +52,7 @@ TOTAL_ROWS=$((TABLES * ROWS))
 
 now() { date +%s.%N; }
 best_mydumper=999999; best_mydumper_nosync=999999; best_binlake=999999; best_s3=999999
+best_csv=999999; best_parquet=999999
 run_mydumper() {  # prints "seconds_without_sync seconds_with_sync"
   rm -rf "$WORK/mydumper"; sync; local t0 t1; t0=$(now)
   mydumper -h 127.0.0.1 -P "$MARIADB_PORT" -u root -t "$THREADS" -B sbtest -o "$WORK/mydumper" \
@@ -62,7 +67,7 @@ run_binlake() {  # $1 = target url, extra args after
   local t0; t0=$(now)
   "$BINLAKE" full-load --source "mysql://root@127.0.0.1:$MARIADB_PORT" --tls-mode disabled \
     --target "$target" --threads "$THREADS" --progress off --log-level warn \
-    --set DataFormat="$FORMAT" "$@" >/dev/null
+    --set DataFormat="${DATA_FORMAT:-$FORMAT}" "$@" >/dev/null
   awk -v a="$(now)" -v b="$t0" 'BEGIN{printf "%.3f", a-b}'
 }
 min() { awk -v a="$1" -v b="$2" 'BEGIN{print (a<b)?a:b}'; }
@@ -78,6 +83,21 @@ for i in $(seq 1 "$RUNS"); do
 done
 mydumper_bytes=$(du -sb "$WORK/mydumper" | cut -f1)
 binlake_bytes=$(du -sb "$WORK/binlake" | cut -f1)
+
+# Parquet beside CSV, alternately, same threads and data.
+for i in $(seq 1 "$RUNS"); do
+  c=$(DATA_FORMAT=csv run_binlake "file://$WORK/csv"); p=$(DATA_FORMAT=parquet run_binlake "file://$WORK/parquet")
+  echo "bench: run $i: binlake csv ${c}s, parquet ${p}s" >&2
+  best_csv=$(min "$best_csv" "$c"); best_parquet=$(min "$best_parquet" "$p")
+done
+csv_bytes=$(du -sb "$WORK/csv" | cut -f1)
+parquet_bytes=$(du -sb "$WORK/parquet" | cut -f1)
+# DuckDB writes the same rows (read back from binlake's files) with the same settings.
+node tests/js/duckdb_query.mjs "COPY (SELECT * FROM read_parquet('$WORK/parquet/sbtest/sbtest1/*.parquet')) \
+  TO '$WORK/duckdb_sbtest1.parquet' (FORMAT parquet, COMPRESSION uncompressed, \
+  ROW_GROUP_SIZE 10000, PARQUET_VERSION V1)" >/dev/null
+duck_bytes=$(stat -c %s "$WORK/duckdb_sbtest1.parquet")
+ours_bytes=$(cat "$WORK"/parquet/sbtest/sbtest1/*.parquet | wc -c)
 
 if [ $USE_S3 = 1 ]; then
   echo "bench: starting radosgw" >&2
@@ -99,5 +119,11 @@ line "mydumper 0.10 (SQL), no sync" "$best_mydumper_nosync" "$mydumper_bytes"
 line "mydumper 0.10 (SQL) + sync" "$best_mydumper" "$mydumper_bytes"
 line "binlake -> local dir ($FORMAT)" "$best_binlake" "$binlake_bytes"
 [ $USE_S3 = 1 ] && line "binlake -> radosgw ($FORMAT)" "$best_s3" "$binlake_bytes"
+line "binlake -> local dir (csv)" "$best_csv" "$csv_bytes"
+line "binlake -> local dir (parquet)" "$best_parquet" "$parquet_bytes"
+awk -v c="$best_csv" -v p="$best_parquet" \
+  'BEGIN{printf "parquet/csv throughput (rows/s): %.2f  (goal >= 0.70)\n", c/p}'
+awk -v o="$ours_bytes" -v d="$duck_bytes" \
+  'BEGIN{printf "parquet size of sbtest1, binlake / DuckDB COPY (uncompressed, v1, groups of 10000): %d / %d = %.3f  (goal <= 1.10)\n", o, d, o/d}'
 awk -v b="$best_binlake" -v m="$best_mydumper" \
   -v n="$best_mydumper_nosync" 'BEGIN{printf "ratio binlake/mydumper (time, both on disk): %.2f  (<= 1.0: binlake at least as fast)\nratio binlake/mydumper without its sync: %.2f\n", b/m, b/n}'

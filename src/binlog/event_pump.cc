@@ -48,6 +48,14 @@ Status EventPump::Feed(ByteView bytes, uint64_t start) {
   return Status::Ok();
 }
 
+Status EventPump::Feed(ByteView bytes, uint64_t start, bool crc32_verified) {
+  if (!crc32_verified || !ctx_.verify_checksum) return Feed(bytes, start);
+  ctx_.verify_checksum = false;  // the same comparison was made by the caller
+  Status st = Feed(bytes, start);
+  ctx_.verify_checksum = options_.verify_checksum;
+  return st;
+}
+
 Status EventPump::Handle(const Event& ev, bool inner) {
   if (std::holds_alternative<SkippedEvent>(ev.data)) ++stats_.skipped;
   if (const auto* fde = std::get_if<FormatDescriptionEvent>(&ev.data)) {

@@ -63,6 +63,9 @@ class EventPump {
 
   // Decodes one top-level event occupying [start, start + bytes.size()) of the current file.
   Status Feed(ByteView bytes, uint64_t start);
+  // The same, for bytes whose trailing 4 bytes the caller already checked to be the CRC32 of
+  // the rest (`crc32_verified`): when the stream has checksums, it is not computed again.
+  Status Feed(ByteView bytes, uint64_t start, bool crc32_verified);
 
   const DecodeContext& context() const { return ctx_; }
   const PositionTracker& position() const { return tracker_; }

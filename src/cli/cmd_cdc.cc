@@ -112,7 +112,9 @@ void AddCdcFlags(CLI::App* cmd, CdcFlags* f) {
   cmd->add_option("--start-position", f->start_position,
                   "Start at FILE:POS when the target has no checkpoint (default: the full "
                   "load's snapshot)");
-  cmd->add_option("--start-gtid", f->start_gtid, "Start after a MariaDB GTID list (d-s-n,...)");
+  cmd->add_option("--start-gtid", f->start_gtid,
+                  "Start after a MariaDB GTID list (d-s-n,...) or a MySQL GTID set "
+                  "(uuid:1-5:7,...: every transaction not in it)");
   cmd->add_option("--start-time", f->start_time,
                   "Start with the transactions committed at or after a UTC time");
   cmd->add_option("--stop-at", f->stop_at,

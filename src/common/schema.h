@@ -48,17 +48,17 @@ inline constexpr uint16_t kBinaryCollationId = 63;
 struct ColumnType {
   SqlType type = SqlType::kVarChar;
   bool is_unsigned = false;
-  uint8_t precision = 0;  // DECIMAL digits (1..65)
-  uint8_t scale = 0;      // DECIMAL digits after the point (0..30)
-  uint8_t fsp = 0;        // TIME/DATETIME/TIMESTAMP fractional digits (0..6)
-  uint32_t length = 0;    // CHAR/VARCHAR characters, BINARY/VARBINARY bytes, BIT bits,
-                          // BLOB/TEXT max bytes, VECTOR dimensions; 0 when unknown
+  uint8_t precision = 0;              // DECIMAL digits (1..65)
+  uint8_t scale = 0;                  // DECIMAL digits after the point (0..30)
+  uint8_t fsp = 0;                    // TIME/DATETIME/TIMESTAMP fractional digits (0..6)
+  uint32_t length = 0;                // CHAR/VARCHAR characters, BINARY/VARBINARY bytes, BIT bits,
+                                      // BLOB/TEXT max bytes, VECTOR dimensions; 0 when unknown
   uint16_t collation_id = 0;          // 0 when unknown
   std::vector<std::string> elements;  // ENUM/SET labels in declaration order (1-based on the wire)
 
   bool IsInteger() const {
-    return type == SqlType::kTinyInt || type == SqlType::kSmallInt ||
-           type == SqlType::kMediumInt || type == SqlType::kInt || type == SqlType::kBigInt;
+    return type == SqlType::kTinyInt || type == SqlType::kSmallInt || type == SqlType::kMediumInt ||
+           type == SqlType::kInt || type == SqlType::kBigInt;
   }
   bool IsTemporal() const {
     return type == SqlType::kDate || type == SqlType::kTime || type == SqlType::kDateTime ||
@@ -90,5 +90,8 @@ struct TableSchema {
     return -1;
   }
 };
+
+// Same column names and types, in the same order (what a data file's layout depends on).
+bool SameColumns(const TableSchema& a, const TableSchema& b);
 
 }  // namespace binlake

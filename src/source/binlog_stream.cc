@@ -5,11 +5,16 @@
 #include <mariadb_rpl.h>
 // clang-format on
 #include <errmsg.h>
+#include <libdeflate.h>
 #include <mysqld_error.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <limits>
+
+#include "source/mysql_gtid_dump.h"
 
 namespace binlake {
 namespace {
@@ -246,6 +251,15 @@ Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet, DumpCursor*
 BinlogEventStream::BinlogEventStream(StreamOptions options) : options_(std::move(options)) {}
 
 BinlogEventStream::~BinlogEventStream() {
+  if (prefetcher_) {
+    {
+      // The reader thread may be blocked in a read: cut the connection so that it returns.
+      std::lock_guard<std::mutex> lock(mu_);
+      cancelled_.store(true);
+      if (conn_) conn_->Cancel();
+    }
+    prefetcher_.reset();  // joins the reader thread
+  }
   std::lock_guard<std::mutex> lock(mu_);
   conn_.reset();
 }
@@ -273,11 +287,11 @@ Result<std::unique_ptr<BinlogEventStream>> BinlogEventStream::Open(const StreamO
     case StreamStart::Kind::kMariaDbGtid:
       RETURN_IF_ERROR(ValidateMariaDbGtidList(start.gtid));
       break;
-    case StreamStart::Kind::kMySqlGtidSet:
-      return Unsupported(
-          "starting from a MySQL GTID set (" + start.gtid +
-          ") needs COM_BINLOG_DUMP_GTID, which libmariadb's replication API does not send; "
-          "start from a binlog file:position instead (every binlake checkpoint records one)");
+    case StreamStart::Kind::kMySqlGtidSet: {
+      Result<MySqlGtidIntervals> set = ParseMySqlGtidSet(start.gtid);
+      if (!set.ok()) return set.status().WithContext("binlog start");
+      break;
+    }
   }
   std::unique_ptr<BinlogEventStream> stream(new BinlogEventStream(options));
   RETURN_IF_ERROR(stream->Start());
@@ -303,6 +317,12 @@ Status BinlogEventStream::Start() {
     return InvalidArgument("binlog start " + start.ToString() + " is a MariaDB GTID, but " +
                            config.Describe() + " is MySQL " + conn->server_version());
   }
+  if (start.kind == StreamStart::Kind::kMySqlGtidSet && is_mariadb_) {
+    return InvalidArgument("binlog start " + start.ToString() + " is a MySQL GTID set, but " +
+                           config.Describe() + " is MariaDB " + conn->server_version() +
+                           ": give a MariaDB GTID list (domain-server-sequence, as in "
+                           "@@gtid_binlog_pos) or a binlog file:position");
+  }
   // Checksum awareness: without it a source whose binlog has checksums refuses the dump.
   RETURN_IF_ERROR(conn->Execute("SET @master_binlog_checksum = @@global.binlog_checksum"));
   ASSIGN_OR_RETURN(auto rows, conn->QueryRows("SELECT @master_binlog_checksum = 'CRC32'"));
@@ -321,24 +341,38 @@ Status BinlogEventStream::Start() {
                                   "@slave_gtid_ignore_duplicates = 0"));
   }
   MYSQL* mysql = conn->native_handle();
-  // mariadb_rpl_init runs "select @@binlog_checksum" on the session (result consumed).
-  MARIADB_RPL* rpl = mariadb_rpl_init(mysql);
-  if (rpl == nullptr) {
-    return MysqlErrorToStatus(mysql_errno(mysql), mysql_error(mysql),
-                              "preparing the binlog dump on " + config.Describe());
-  }
+  // A GTID start has no file: the fake ROTATE that opens the stream names it.
   std::string file = start.kind == StreamStart::Kind::kFilePosition ? start.file : "";
   uint64_t position = start.kind == StreamStart::Kind::kFilePosition ? start.position : 4;
-  mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, file.c_str(), file.size());
-  mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, static_cast<unsigned long>(position));
-  mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(server_id_));
-  mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS,
-                       options_.annotate_rows && is_mariadb_ ? kDumpFlagAnnotateRows : 0u);
-  // Sends COM_BINLOG_DUMP without reading the reply; the reply is the event stream.
-  int rc = mariadb_rpl_open(rpl);
-  mariadb_rpl_close(rpl);  // frees only the request state, not the connection
-  if (rc != 0) {
-    return DumpErrorToStatus(mysql_errno(mysql), mysql_error(mysql), start, config);
+  if (start.kind == StreamStart::Kind::kMySqlGtidSet) {
+    ASSIGN_OR_RETURN(MySqlGtidIntervals set, ParseMySqlGtidSet(start.gtid));
+    ASSIGN_OR_RETURN(std::vector<uint8_t> payload, BuildBinlogDumpGtidPayload(server_id_, set));
+    // COM_BINLOG_DUMP_GTID, sent the way mariadb_rpl_open sends COM_BINLOG_DUMP (skip_check:
+    // the reply is not read here; it is the event stream). libmariadb names no command 0x1e.
+    int rc = mysql->methods->db_command(mysql, static_cast<enum_server_command>(kComBinlogDumpGtid),
+                                        reinterpret_cast<const char*>(payload.data()),
+                                        payload.size(), /*skip_check=*/1, nullptr);
+    if (rc != 0) {
+      return DumpErrorToStatus(mysql_errno(mysql), mysql_error(mysql), start, config);
+    }
+  } else {
+    // mariadb_rpl_init runs "select @@binlog_checksum" on the session (result consumed).
+    MARIADB_RPL* rpl = mariadb_rpl_init(mysql);
+    if (rpl == nullptr) {
+      return MysqlErrorToStatus(mysql_errno(mysql), mysql_error(mysql),
+                                "preparing the binlog dump on " + config.Describe());
+    }
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, file.c_str(), file.size());
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, static_cast<unsigned long>(position));
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(server_id_));
+    mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS,
+                         options_.annotate_rows && is_mariadb_ ? kDumpFlagAnnotateRows : 0u);
+    // Sends COM_BINLOG_DUMP without reading the reply; the reply is the event stream.
+    int rc = mariadb_rpl_open(rpl);
+    mariadb_rpl_close(rpl);  // frees only the request state, not the connection
+    if (rc != 0) {
+      return DumpErrorToStatus(mysql_errno(mysql), mysql_error(mysql), start, config);
+    }
   }
   file_ = file;
   position_ = position;
@@ -348,8 +382,18 @@ Status BinlogEventStream::Start() {
   }
   // The first reply is either an error (purged file, missing grant, unknown GTID) or the fake
   // ROTATE; read it now so those errors surface from Open().
-  ASSIGN_OR_RETURN(first_length_, ReadPacket());
+  ASSIGN_OR_RETURN(std::span<const uint8_t> first, ReadPacket());
+  first_packet_.assign(first.begin(), first.end());
   first_pending_ = true;
+  if (options_.prefetch_bytes > 0) {
+    // The reader thread also checks each event's CRC32, off the decoding thread.
+    prefetcher_ = std::make_unique<PacketPrefetcher>(
+        [this]() -> Result<PacketPrefetcher::Packet> {
+          ASSIGN_OR_RETURN(std::span<const uint8_t> packet, ReadPacket());
+          return PacketPrefetcher::Packet{packet, CrcTag(packet)};
+        },
+        options_.prefetch_bytes);
+  }
   return Status::Ok();
 }
 
@@ -358,53 +402,81 @@ Status BinlogEventStream::Fail(Status st) {
   return st;
 }
 
-Result<unsigned long> BinlogEventStream::ReadPacket() {
+Result<std::span<const uint8_t>> BinlogEventStream::ReadPacket() {
   MYSQL* mysql = conn_->native_handle();
-  const auto began = std::chrono::steady_clock::now();
+  // The coarse clock (a few ms resolution) is plenty to tell a read timeout, and far cheaper
+  // per packet than the precise one.
+  auto coarse_now = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  };
+  const auto began = coarse_now();
   unsigned long n = mysql_net_read_packet(mysql);
-  if (cancelled_.load()) return Fail(Cancelled("binlog stream cancelled"));
+  if (cancelled_.load()) return Cancelled("binlog stream cancelled");
   if (n == static_cast<unsigned long>(packet_error)) {
     Status st = DumpErrorToStatus(mysql_errno(mysql), mysql_error(mysql), options_.start,
                                   options_.connection);
-    auto waited = std::chrono::steady_clock::now() - began;
+    auto waited = coarse_now() - began;
     if (st.code() == StatusCode::kNetworkError && read_timeout_s_ > 0 &&
         waited >= std::chrono::seconds(read_timeout_s_) - std::chrono::milliseconds(500)) {
       st = NetworkError("no event or heartbeat from " + options_.connection.Describe() + " for " +
-                        std::to_string(read_timeout_s_) + " s at " + file_ + ":" +
-                        std::to_string(position_) +
-                        " (connection dead?): reconnect from the last committed position");
+                        std::to_string(read_timeout_s_) +
+                        " s (connection dead?): reconnect from the last committed position");
     }
-    return Fail(st);
+    return st;
   }
   const uint8_t* data = mysql->net.read_pos;
   if (n < 9 && n > 0 && data[0] == 0xfe) {
-    return Fail(NetworkError("the source " + options_.connection.Describe() +
-                             " ended the binlog dump at " + file_ + ":" +
-                             std::to_string(position_) +
-                             " (EOF packet): reconnect from the last committed position"));
+    return NetworkError("the source " + options_.connection.Describe() +
+                        " ended the binlog dump (EOF packet): reconnect from the last committed "
+                        "position");
   }
-  return n;
+  return std::span<const uint8_t>(data, n);
+}
+
+uint32_t BinlogEventStream::CrcTag(std::span<const uint8_t> packet) const {
+  // packet = status byte, event (header, body, CRC32).
+  if (!checksums_ || packet.size() < 1 + kHeaderSize + 4) return 0;
+  const size_t crc_at = packet.size() - 4;
+  const uint32_t computed = libdeflate_crc32(0, packet.data() + 1, crc_at - 1);
+  return computed == Le32(packet.data() + crc_at) ? 1 : 0;
 }
 
 Result<StreamEvent> BinlogEventStream::Next() {
   if (!failed_.ok()) return failed_;
   if (cancelled_.load()) return Fail(Cancelled("binlog stream cancelled"));
-  unsigned long n = 0;
   if (first_pending_) {
     first_pending_ = false;
-    n = first_length_;
-  } else {
-    ASSIGN_OR_RETURN(n, ReadPacket());
+    return ToEvent(first_packet_.data(), first_packet_.size(), false);
   }
-  return ToEvent(conn_->native_handle()->net.read_pos, n);
+  Result<PacketPrefetcher::Packet> packet(PacketPrefetcher::Packet{});
+  if (prefetcher_) {
+    packet = prefetcher_->Next();
+  } else {
+    Result<std::span<const uint8_t>> bytes = ReadPacket();
+    packet = bytes.ok() ? Result<PacketPrefetcher::Packet>(PacketPrefetcher::Packet{*bytes, 0})
+                        : Result<PacketPrefetcher::Packet>(bytes.status());
+  }
+  if (!packet.ok()) {
+    // Where the stream was: after the last event returned.
+    return Fail(packet.status().code() == StatusCode::kCancelled
+                    ? packet.status()
+                    : packet.status().WithContext("binlog stream at " + file_ + ":" +
+                                                  std::to_string(position_)));
+  }
+  // Tag 1: the prefetching thread verified the CRC32 (CrcTag).
+  return ToEvent(packet->bytes.data(), packet->bytes.size(), packet->tag == 1);
 }
 
-Result<StreamEvent> BinlogEventStream::ToEvent(const uint8_t* data, size_t size) {
+Result<StreamEvent> BinlogEventStream::ToEvent(const uint8_t* data, size_t size,
+                                               bool crc32_verified) {
   DumpCursor cursor{file_, position_};
   Result<StreamEvent> ev = FrameDumpPacket(std::span<const uint8_t>(data, size), &cursor);
   if (!ev.ok()) {
     return Fail(ev.status().WithContext("binlog stream from " + options_.connection.Describe()));
   }
+  ev->crc32_verified = crc32_verified;
   file_ = std::move(cursor.file);
   position_ = cursor.position;
   ++events_;

@@ -1,5 +1,6 @@
-// BinlogEventStream: reads the source's binary log as a replica (COM_BINLOG_DUMP) and hands over
-// the raw events, one at a time, ready for binlog::EventPump::Feed.
+// BinlogEventStream: reads the source's binary log as a replica (COM_BINLOG_DUMP, or
+// COM_BINLOG_DUMP_GTID for a MySQL GTID start) and hands over the raw events, one at a time,
+// ready for binlog::EventPump::Feed.
 //
 // Protocol (https://mariadb.com/kb/en/com_binlog_dump/,
 // https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_replication.html):
@@ -11,9 +12,12 @@
 //                                                              as they are, not rewritten)
 //   SET @master_heartbeat_period = <ns>                       (an idle source sends HEARTBEAT)
 //   SET @slave_connect_state = '<gtid list>', @slave_gtid_strict_mode = 0   (MariaDB GTID start)
-// and sends COM_BINLOG_DUMP with libmariadb's mariadb_rpl_open. Every reply packet is then one
-// event: a 0x00 status byte followed by the event (19-byte v4 header, body, CRC32 when the
-// binlog has checksums), or an ERR packet. Packets are read with mysql_net_read_packet and the
+// and sends COM_BINLOG_DUMP with libmariadb's mariadb_rpl_open, or, to start after a MySQL GTID
+// set, COM_BINLOG_DUMP_GTID (0x1e: flags, server_id, no file name, position 4 and the set's
+// binary SID block, built by mysql_gtid_dump.h) through the connection's db_command, as
+// mariadb_rpl_open sends its command (libmariadb has no API for 0x1e). Every reply packet is
+// then one event: a 0x00 status byte followed by the event (19-byte v4 header, body, CRC32 when
+// the binlog has checksums), or an ERR packet. Packets are read with mysql_net_read_packet and the
 // event bytes are handed over in place: mariadb_rpl_fetch is NOT used, because it parses every
 // event (copying it into a memory root, inflating MariaDB compressed rows) and refuses event
 // types it does not know (MySQL's TRANSACTION_PAYLOAD, HEARTBEAT_V2, GTID_TAGGED,
@@ -24,7 +28,9 @@
 // position is past it), then the events. At every file change: the real ROTATE at the end of the
 // old file, a fake ROTATE for the new one, the new file's FORMAT_DESCRIPTION. A MariaDB GTID
 // start begins at the head of the file holding the GTID and skips to it with an artificial
-// GTID_LIST. Heartbeats (type 27; MySQL 8 may send type 41) arrive when the source is idle.
+// GTID_LIST. A MySQL GTID start begins at the head of the oldest file holding a transaction not
+// in the set and leaves out the transactions in the set. Heartbeats (type 27; MySQL 8 may send
+// type 41) arrive when the source is idle.
 //
 // The loop the CDC task runs (errors and shutdown elided):
 //
@@ -63,10 +69,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "source/connection_config.h"
 #include "source/mysql_connection.h"
+#include "source/packet_prefetcher.h"
 
 namespace binlake {
 
@@ -75,7 +83,10 @@ struct StreamStart {
   enum class Kind {
     kFilePosition,  // file:position, both flavours (COM_BINLOG_DUMP)
     kMariaDbGtid,   // MariaDB GTID list "domain-server-seq,...": start after those transactions
-    kMySqlGtidSet,  // MySQL "uuid:1-5,...": needs COM_BINLOG_DUMP_GTID, kUnsupported (below)
+    // MySQL GTID set "uuid:1-5:7,uuid2:1-3" (gtid_executed form, see mysql_gtid_dump.h): every
+    // transaction not in the set (COM_BINLOG_DUMP_GTID). MySQL sources only; tagged GTIDs
+    // (uuid:tag:n) are kUnsupported. Empty = the whole binlog history.
+    kMySqlGtidSet,
   };
   Kind kind = Kind::kFilePosition;
   std::string file;       // kFilePosition
@@ -85,7 +96,7 @@ struct StreamStart {
   static StreamStart At(std::string file, uint64_t position);
   static StreamStart AfterMariaDbGtid(std::string gtid_list);
   static StreamStart AfterMySqlGtidSet(std::string gtid_set);
-  // "binlog.000003:4711" or "GTID 0-1-100,1-2-7".
+  // "binlog.000003:4711", "GTID 0-1-100,1-2-7" or "GTID 3e11fa47-...:1-5".
   std::string ToString() const;
 };
 
@@ -102,6 +113,10 @@ struct StreamOptions {
   // about two periods (without heartbeats: connection.read_timeout_s).
   std::chrono::milliseconds heartbeat_period{std::chrono::seconds(15)};
   bool annotate_rows = true;  // MariaDB: ask for ANNOTATE_ROWS (the statement of row events)
+  // Read ahead on a thread of its own (source/packet_prefetcher.h), holding up to this many
+  // bytes of events not yet returned by Next(): receiving then overlaps with the caller's
+  // decoding and writing. 0 = read on the caller's thread inside Next().
+  size_t prefetch_bytes = size_t{4} << 20;
 };
 
 // One event, exactly as the source sent it (no status byte, no file magic).
@@ -119,6 +134,9 @@ struct StreamEvent {
   // position; EventPump then advances its next position by their size until the next real event
   // corrects it (its last_commit is not affected).
   uint64_t position = 0;
+  // The stream negotiated CRC32 checksums and the last 4 bytes are the CRC32 of the rest,
+  // checked on the prefetching thread: EventPump::Feed need not compute it again.
+  bool crc32_verified = false;
 
   bool IsFakeRotate() const;
   bool IsHeartbeat() const;
@@ -155,7 +173,10 @@ Status DumpErrorToStatus(unsigned int error_number, std::string_view server_mess
 class BinlogEventStream {
  public:
   // Connects, negotiates, sends the dump request and waits for the source's first reply, so a
-  // purged start file, a missing grant or an unknown GTID fail here, not in Next().
+  // purged start file, a missing grant or an unknown GTID fail here, not in Next(). A malformed
+  // start (position < 4, bad GTID text) is kInvalidArgument and a tagged MySQL GTID set
+  // kUnsupported, both before connecting; a GTID of the other flavour than the source's is
+  // kInvalidArgument once connected.
   static Result<std::unique_ptr<BinlogEventStream>> Open(const StreamOptions& options);
   ~BinlogEventStream();
   BinlogEventStream(const BinlogEventStream&) = delete;
@@ -188,17 +209,22 @@ class BinlogEventStream {
  private:
   explicit BinlogEventStream(StreamOptions options);
   Status Start();
-  Result<unsigned long> ReadPacket();
-  Result<StreamEvent> ToEvent(const uint8_t* data, size_t size);
+  // Reads one reply packet (the caller's thread, or the prefetcher's). Touches no member the
+  // consumer changes: errors are returned, not recorded (Fail() is the consumer's).
+  Result<std::span<const uint8_t>> ReadPacket();
+  Result<StreamEvent> ToEvent(const uint8_t* data, size_t size, bool crc32_verified);
+  // Tag for a packet read on the prefetching thread: 1 when it ends in a matching CRC32.
+  uint32_t CrcTag(std::span<const uint8_t> packet) const;
   Status Fail(Status st);
 
   StreamOptions options_;
   std::unique_ptr<MysqlConnection> conn_;
   std::mutex mu_;  // guards conn_'s existence against Cancel() from another thread
   std::atomic<bool> cancelled_{false};
-  Status failed_;               // sticky error after the stream ended
-  bool first_pending_ = false;  // Open() read the first packet; Next() returns it
-  unsigned long first_length_ = 0;
+  Status failed_;                                 // sticky error after the stream ended
+  bool first_pending_ = false;                    // Open() read the first packet; Next() returns it
+  std::vector<uint8_t> first_packet_;             // its copy
+  std::unique_ptr<PacketPrefetcher> prefetcher_;  // when options_.prefetch_bytes > 0
   std::string file_;
   uint64_t position_ = 4;
   uint32_t server_id_ = 0;

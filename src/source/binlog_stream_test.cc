@@ -32,6 +32,8 @@ TEST(StreamStartTest, Describes) {
   EXPECT_EQ(StreamStart::At("binlog.000003", 4711).ToString(), "binlog.000003:4711");
   EXPECT_EQ(StreamStart::AfterMariaDbGtid("0-1-100,1-2-7").ToString(), "GTID 0-1-100,1-2-7");
   EXPECT_EQ(StreamStart::AfterMariaDbGtid("").ToString(), "GTID (empty)");
+  EXPECT_EQ(StreamStart::AfterMySqlGtidSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5").ToString(),
+            "GTID 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5");
 }
 
 TEST(DefaultReplicaServerIdTest, StableInRangeAndDistinct) {
@@ -134,11 +136,16 @@ TEST(OpenTest, RejectsBadStartsBeforeConnecting) {
   StreamOptions o;
   o.connection = Source();
   o.connection.port = 1;  // never reached: the checks come first
-  o.start = StreamStart::AfterMySqlGtidSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5");
+  o.start = StreamStart::AfterMySqlGtidSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:x");
   auto r = BinlogEventStream::Open(o);
-  EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
-  EXPECT_THAT(r.status().message(), HasSubstr("COM_BINLOG_DUMP_GTID"));
+  EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);  // a tag
+  EXPECT_THAT(r.status().message(), HasSubstr("tagged GTIDs"));
   EXPECT_THAT(r.status().message(), HasSubstr("file:position"));
+  o.start = StreamStart::AfterMySqlGtidSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:5-1");
+  r = BinlogEventStream::Open(o);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("binlog start: bad element"));
+  EXPECT_THAT(r.status().message(), HasSubstr("'3e11fa47-71ca-11e1-9e33-c80aa9429562:5-1'"));
 
   o.start = StreamStart::At("binlog.000001", 2);
   EXPECT_EQ(BinlogEventStream::Open(o).status().code(), StatusCode::kInvalidArgument);

@@ -1,7 +1,7 @@
 // BinlogEventStream against a real MariaDB: events fed to binlog::EventPump must give exactly the
-// row changes made after the start (file:pos or GTID), heartbeats on an idle source, Cancel(),
-// a server restart mid-stream with resume from the last commit, checksum NONE, compressed
-// events, and a throughput figure.
+// row changes made after the start (file:pos or GTID; a MySQL GTID set is refused), heartbeats
+// on an idle source, Cancel(), a server restart mid-stream with resume from the last commit,
+// checksum NONE, compressed events, and a throughput figure.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -117,6 +117,18 @@ TEST_F(StreamTest, StartsAfterAMariaDbGtid) {
   EXPECT_EQ(Ids(replica->committed), (std::vector<int64_t>{21, 22, 23, 24, 25}));
   EXPECT_EQ(replica->committed.back().gtid, end.gtid_set);
   EXPECT_EQ(replica->last_commit.position, end.position);
+}
+
+// COM_BINLOG_DUMP_GTID is MySQL's: a MariaDB source gets a clear error, not the command.
+TEST_F(StreamTest, MySqlGtidSetOnMariaDbIsRefused) {
+  auto stream = BinlogEventStream::Open(Options(
+      *server_, StreamStart::AfterMySqlGtidSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5")));
+  ASSERT_FALSE(stream.ok());
+  EXPECT_EQ(stream.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(stream.status().message(),
+              HasSubstr("GTID 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5 is a MySQL GTID set"));
+  EXPECT_THAT(stream.status().message(), HasSubstr("is MariaDB"));
+  EXPECT_THAT(stream.status().message(), HasSubstr("@@gtid_binlog_pos"));
 }
 
 TEST_F(StreamTest, HeartbeatsArriveOnAnIdleSource) {

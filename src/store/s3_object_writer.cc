@@ -1,10 +1,10 @@
 #include "store/s3_object_writer.h"
 
-#include <cstdlib>
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "store/s3_object_store.h"
 #include "store/sigv4.h"
@@ -57,7 +57,7 @@ Status S3ObjectWriter::Write(std::string_view data) {
     // A full buffer is sent only when more data arrives, so an object of exactly one part
     // is still a single PUT and the last part is never empty.
     if (buffer_.size() == part_size) {
-      Status s = UploadPart();
+      Status s = UploadPartAsync();
       if (!s.ok()) {
         Abort();
         return s;
@@ -91,17 +91,9 @@ Status S3ObjectWriter::StartUpload() {
   return Status::Ok();
 }
 
-Status S3ObjectWriter::UploadPart() {
-  if (upload_id_.empty()) RETURN_IF_ERROR(StartUpload());
-  if (parts_.size() >= kMaxParts) {
-    return InvalidArgument("s3://" + store_->client().endpoint().bucket() + "/" + key_ +
-                           " needs more than 10000 parts of " +
-                           std::to_string(store_->part_size()) +
-                           " bytes: raise the multipart part size");
-  }
-  const int number = static_cast<int>(parts_.size()) + 1;
+Result<CompletedPart> S3ObjectWriter::SendPart(int number, const std::string& data) {
   S3Request req{
-      "PUT", key_, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id_}}, {}, buffer_};
+      "PUT", key_, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id_}}, {}, data};
   ASSIGN_OR_RETURN(S3Outcome out, store_->client().Send(req));
   if (!Ok2xx(out.response)) {
     return ErrorStatus(store_->client().Context("UploadPart", key_), out.response, out.attempts);
@@ -111,9 +103,40 @@ Status S3ObjectWriter::UploadPart() {
     return Internal("UploadPart " + std::to_string(number) + " of s3://" +
                     store_->client().endpoint().bucket() + "/" + key_ + " returned no ETag");
   }
-  parts_.push_back(CompletedPart{number, std::move(etag)});
-  buffer_.clear();  // keeps the capacity for the next part
+  return CompletedPart{number, std::move(etag)};
+}
+
+Status S3ObjectWriter::WaitForInflight() {
+  if (!inflight_.valid()) return Status::Ok();
+  Result<CompletedPart> done = inflight_.get();  // invalidates the future
+  inflight_buffer_.clear();                      // keeps the capacity for the next part
+  if (!done.ok()) return done.status();
+  parts_.push_back(std::move(done).value());
   return Status::Ok();
+}
+
+Status S3ObjectWriter::UploadPartAsync() {
+  RETURN_IF_ERROR(WaitForInflight());
+  if (upload_id_.empty()) RETURN_IF_ERROR(StartUpload());
+  if (parts_.size() + 1 > kMaxParts) {
+    return InvalidArgument("s3://" + store_->client().endpoint().bucket() + "/" + key_ +
+                           " needs more than 10000 parts of " +
+                           std::to_string(store_->part_size()) +
+                           " bytes: raise the multipart part size");
+  }
+  const int number = static_cast<int>(parts_.size()) + 1;
+  buffer_.swap(inflight_buffer_);  // buffer_ is now the empty one
+  // More parts are likely: fill the next one without regrowing the buffer.
+  if (buffer_.capacity() < store_->part_size()) buffer_.reserve(store_->part_size());
+  max_capacity_ = std::max(max_capacity_, buffer_.capacity());
+  inflight_ =
+      std::async(std::launch::async, [this, number] { return SendPart(number, inflight_buffer_); });
+  return Status::Ok();
+}
+
+Status S3ObjectWriter::UploadPart() {
+  RETURN_IF_ERROR(UploadPartAsync());
+  return WaitForInflight();
 }
 
 std::string S3ObjectWriter::MultipartETag() const {
@@ -179,7 +202,8 @@ Result<std::string> S3ObjectWriter::Prepare() {
   }
   prepared_ = true;
   std::string token = upload_id_;
-  for (const CompletedPart& p : parts_) token += "\n" + std::to_string(p.part_number) + " " + p.etag;
+  for (const CompletedPart& p : parts_)
+    token += "\n" + std::to_string(p.part_number) + " " + p.etag;
   std::string().swap(buffer_);
   return token;
 }
@@ -223,6 +247,14 @@ Status S3ObjectWriter::Close() {
                     " after Close or Abort");
   finished_ = true;
   Status s;
+  if (!prepared_) {
+    s = WaitForInflight();
+    if (!s.ok()) {
+      AbortUpload();
+      std::string().swap(buffer_);
+      return s;
+    }
+  }
   if (prepared_) {
     s = Complete();
     upload_id_.clear();  // a checkpoint may name it: recovery publishes it, never abort
@@ -234,6 +266,7 @@ Status S3ObjectWriter::Close() {
     if (!s.ok()) AbortUpload();
   }
   std::string().swap(buffer_);
+  std::string().swap(inflight_buffer_);
   return s;
 }
 
@@ -254,8 +287,10 @@ void S3ObjectWriter::AbortUpload() {
 void S3ObjectWriter::Abort() {
   if (finished_) return;
   finished_ = true;
+  (void)WaitForInflight();  // its outcome no longer matters: the upload is aborted
   AbortUpload();
   std::string().swap(buffer_);
+  std::string().swap(inflight_buffer_);
 }
 
 }  // namespace binlake::s3

@@ -1,7 +1,10 @@
-// Streams one S3 object with bounded memory: it buffers at most one part (the store's
-// multipart_part_size). An object that fits in one part is written by a single PUT at Close;
-// a larger one by a multipart upload whose parts are sent as they fill (spec: S3 API Reference,
-// CreateMultipartUpload / UploadPart / CompleteMultipartUpload / AbortMultipartUpload).
+// Streams one S3 object with bounded memory: at most two parts (the store's
+// multipart_part_size) - one filling while the previous one uploads on a background thread, so
+// the writer's caller keeps producing data during the upload. An object that fits in one part
+// is written by a single PUT at Close (one buffer only); a larger one by a multipart upload
+// whose parts are sent as they fill (spec: S3 API Reference, CreateMultipartUpload / UploadPart
+// / CompleteMultipartUpload / AbortMultipartUpload). A failed background upload is reported by
+// the next Write, Prepare or Close.
 // Nothing is visible under the key before Close succeeds; Abort (or destruction without Close)
 // aborts the upload, so no parts are left behind.
 //
@@ -14,6 +17,7 @@
 // Thread-safety: one thread per writer (the store it came from must outlive it).
 #pragma once
 
+#include <future>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,14 +46,19 @@ class S3ObjectWriter : public ObjectWriter {
   static Status PublishPrepared(S3ObjectStore* store, std::string full_key, std::string_view token);
   uint64_t bytes_written() const override { return bytes_written_; }
 
-  // The largest buffer capacity this writer has held (memory bound checks in tests).
+  // The largest capacity either of its buffers has had (memory bound checks in tests).
   size_t max_buffer_capacity() const { return max_capacity_; }
-  // Parts uploaded so far (0 when the object will be a single PUT).
-  size_t parts_uploaded() const { return parts_.size(); }
+  // Parts sent so far, the one uploading included (0 when the object will be a single PUT).
+  size_t parts_uploaded() const { return parts_.size() + (inflight_.valid() ? 1 : 0); }
 
  private:
   Status StartUpload();
-  Status UploadPart();  // sends buffer_ as the next part and empties it
+  // Sends buffer_ as the next part in the background (after the previous one finished) and
+  // hands the caller an empty buffer.
+  Status UploadPartAsync();
+  Status UploadPart();       // sends buffer_ as the next part, waits for every part
+  Status WaitForInflight();  // the background part's outcome, recorded in parts_
+  Result<CompletedPart> SendPart(int number, const std::string& data);
   Status Complete();
   void AbortUpload();
   // "\"<md5 of the parts' md5s>-N\"", or "" if a part ETag is not an MD5 hex digest.
@@ -59,6 +68,8 @@ class S3ObjectWriter : public ObjectWriter {
   std::string key_;  // full key, prefix included
   PutOptions options_;
   std::string buffer_;
+  std::string inflight_buffer_;                  // the part uploading (read by the task only)
+  std::future<Result<CompletedPart>> inflight_;  // valid while a part uploads
   std::string upload_id_;
   std::vector<CompletedPart> parts_;
   uint64_t bytes_written_ = 0;

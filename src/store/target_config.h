@@ -37,7 +37,7 @@ struct TargetConfig {
   std::string expected_bucket_owner;
 
   // Transfer tuning.
-  size_t multipart_part_size = 8u << 20;  // bytes per part (>= 5 MiB); memory per writer ~ 1 part
+  size_t multipart_part_size = 8u << 20;  // bytes per part (>= 5 MiB); memory per writer <= 2 parts
   int max_attempts = 8;                   // per request, including the first
   int base_backoff_ms = 100;              // exponential backoff with full jitter, capped
   int max_backoff_ms = 20000;

@@ -43,12 +43,9 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
       start.position.file = options.start->file;
       start.position.position = options.start->position;
       start.origin = "--start-position";
-    } else if (options.start->kind == StreamStart::Kind::kMariaDbGtid) {
+    } else {  // a MariaDB GTID list or a MySQL GTID set
       start.position.gtid_set = options.start->gtid;
       start.origin = "--start-gtid";
-    } else {
-      return Unsupported("starting CDC from a MySQL GTID set is not supported yet; give "
-                         "--start-position FILE:POS instead");
     }
     return start;
   }

@@ -45,7 +45,10 @@ class CdcSink : public binlog::EventSink {
   CdcSink(const CdcTaskOptions& options, CdcWriter* writer,
           std::map<std::string, TableSchema>* catalog, MysqlConnection* control,
           SchemaHistory* history)
-      : options_(options), writer_(writer), catalog_(catalog), control_(control),
+      : options_(options),
+        writer_(writer),
+        catalog_(catalog),
+        control_(control),
         history_(history) {}
 
   Status OnEvent(const binlog::Event& ev, bool inner) override {
@@ -53,11 +56,19 @@ class CdcSink : public binlog::EventSink {
     if (!q) return Status::Ok();
     std::optional<DdlTarget> ddl = ParseDdlTarget(q->statement, q->schema);
     if (!ddl) return Status::Ok();
-    if (options_.mappings && !options_.mappings->Selects(ddl->schema, ddl->table)) {
+    if (options_.mappings ? !options_.mappings->Selects(ddl->schema, ddl->table)
+                          : IsSystemSchema(ddl->schema)) {
       return Status::Ok();
     }
     writer_->AddDdl(ddl->schema, ddl->table);
     spdlog::info("DDL on {}.{}: {}", ddl->schema, ddl->table, q->statement.substr(0, 200));
+    if (tracker_ && !skip_transaction_) {
+      BinlogPosition at;
+      at.file = tracker_->file();
+      at.position = tracker_->event_start();
+      RETURN_IF_ERROR(history_->RecordDdl(ddl->schema, ddl->table, ddl->kind, q->statement, at,
+                                          ev.header.timestamp));
+    }
     RefreshCatalog();  // hints for maps without full metadata follow the new columns
     output_schemas_.clear();
     return Status::Ok();
@@ -77,14 +88,14 @@ class CdcSink : public binlog::EventSink {
       return Status::Ok();  // before --start-time
     }
     if (options_.stop_at_time &&
-        std::chrono::system_clock::time_point(
-            std::chrono::microseconds(row.position->commit_timestamp_us())) >=
-            *options_.stop_at_time) {
+        std::chrono::system_clock::time_point(std::chrono::microseconds(
+            row.position->commit_timestamp_us())) >= *options_.stop_at_time) {
       stop_requested_ = true;  // the loop stops at this transaction's end, without it
       skip_transaction_ = true;
       return Status::Ok();
     }
-    const TableSchema& schema = OutputSchema(*map);
+    const OutputTable& output = OutputSchema(*map);
+    const TableSchema& schema = output.schema;
     if (recorded_serials_.insert(map->serial).second) {
       BinlogPosition at;
       at.file = row.position->file();
@@ -95,8 +106,8 @@ class CdcSink : public binlog::EventSink {
       writer_->BeginTransaction(row.position->commit_timestamp_us());
       transaction_open_ = true;
     }
-    const binlog::RowImage* image = row.change->op == binlog::RowOp::kDelete ? row.change->before
-                                                                                : row.change->after;
+    const binlog::RowImage* image =
+        row.change->op == binlog::RowOp::kDelete ? row.change->before : row.change->after;
     char op = row.change->op == binlog::RowOp::kInsert   ? 'I'
               : row.change->op == binlog::RowOp::kUpdate ? 'U'
                                                          : 'D';
@@ -116,11 +127,11 @@ class CdcSink : public binlog::EventSink {
         sequence_file_ = row.position->file();
         sequence_row_ = 0;
       }
-      sequence_ = fmt::format("{:06}{:012}{:07}", FileNumber(sequence_file_), start,
-                              sequence_row_++);
+      sequence_ =
+          fmt::format("{:06}{:012}{:07}", FileNumber(sequence_file_), start, sequence_row_++);
     }
     ++row_changes_;
-    return writer_->AddChange(schema, op, values_, sequence_);
+    return writer_->AddChange(schema, output.token, op, values_, sequence_);
   }
 
   // Called after each fed event; true when a transaction ended in it.
@@ -131,6 +142,8 @@ class CdcSink : public binlog::EventSink {
   }
   bool stop_requested() const { return stop_requested_; }
   void SetSkipBefore(std::chrono::system_clock::time_point t) { skip_before_ = t; }
+  // The pump's position (file and event offset of the event being handled).
+  void SetTracker(const binlog::PositionTracker* tracker) { tracker_ = tracker; }
   void Reset() {
     transaction_open_ = false;
     skip_transaction_ = false;
@@ -144,8 +157,14 @@ class CdcSink : public binlog::EventSink {
   }
 
  private:
+  // A table's columns as written, with the token that names this description to the writer.
+  struct OutputTable {
+    TableSchema schema;
+    uint64_t token = 0;
+  };
+
   // The map's schema with the catalog's knowledge the binlog lacks (MariaDB JSON columns).
-  const TableSchema& OutputSchema(const binlog::TableMap& map) {
+  const OutputTable& OutputSchema(const binlog::TableMap& map) {
     auto it = output_schemas_.find(map.serial);
     if (it != output_schemas_.end()) return it->second;
     TableSchema out = map.schema;
@@ -161,7 +180,8 @@ class CdcSink : public binlog::EventSink {
     for (size_t i = 0; i < out.columns.size(); ++i) {
       if (out.columns[i].name.empty()) out.columns[i].name = map.ColumnLabel(i);
     }
-    return output_schemas_.emplace(map.serial, std::move(out)).first->second;
+    return output_schemas_.emplace(map.serial, OutputTable{std::move(out), ++last_token_})
+        .first->second;
   }
 
   void RefreshCatalog() {
@@ -182,7 +202,9 @@ class CdcSink : public binlog::EventSink {
   std::map<std::string, TableSchema>* catalog_;
   MysqlConnection* control_;
   SchemaHistory* history_;
-  std::unordered_map<uint64_t, TableSchema> output_schemas_;
+  const binlog::PositionTracker* tracker_ = nullptr;
+  std::unordered_map<uint64_t, OutputTable> output_schemas_;  // by table map serial
+  uint64_t last_token_ = 0;              // never reused, so a token always means one description
   std::set<uint64_t> recorded_serials_;  // table maps whose schema was given to the history
   std::vector<Value> values_;
   std::string sequence_;
@@ -270,7 +292,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   std::map<std::string, TableSchema> catalog;
   {
     ASSIGN_OR_RETURN(auto tables, ReadCatalog(*control));
-    for (auto& t : tables) catalog.emplace(t.schema.schema + "." + t.schema.table, std::move(t.schema));
+    for (auto& t : tables)
+      catalog.emplace(t.schema.schema + "." + t.schema.table, std::move(t.schema));
   }
 
   CdcWriterOptions wopts;
@@ -278,6 +301,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   wopts.writer_factory = options.writer_factory;
   wopts.file_extension = options.file_extension;
   wopts.sequence_column_name = options.sequence_column_name;
+  GtidSetTracker gtids;  // the executed set after the last transaction given to the writer
+  wopts.gtid_set_after_batch = [&gtids] { return gtids.ToString(); };
   CdcWriter writer(&store, wopts);
 
   ASSIGN_OR_RETURN(CdcStart start, ResolveCdcStart(options, store, *control));
@@ -307,7 +332,6 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   for (const std::string& i : preflight.info) spdlog::info("{}", i);
   RETURN_IF_ERROR(preflight.FirstError());
 
-  GtidSetTracker gtids;
   if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
 
   SchemaHistory history(&store, options.settings.bucket_folder);
@@ -344,6 +368,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
     binlog::EventPump pump(pump_options, &sink);
     pump.StartFile(stream->current_file(), stream->next_position());
     sink.Reset();
+    sink.SetTracker(&pump.position());
     Status stream_error;
     bool stop = false;
     int events_since_check = 0;
@@ -365,26 +390,25 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
       }
       if (!ev->IsHeartbeat()) {
         uint64_t before = pump.position().transactions();
-        Status fed = pump.Feed(ev->bytes, ev->position);
+        Status fed = pump.Feed(ev->bytes, ev->position, ev->crc32_verified);
         if (!fed.ok()) return fed;
         if (pump.position().transactions() != before) {
           // A transaction ended with this event.
           const binlog::PositionTracker& t = pump.position();
-          gtids.Add(t.last_commit().gtid);
-          BinlogPosition after;
-          after.file = t.last_commit().file;
-          after.position = t.last_commit().position;
-          after.gtid_set = gtids.ToString();
           ++result.transactions;
           if (sink.stop_requested() ||
-              (options.stop_at_time &&
-               Clock::time_point(std::chrono::microseconds(t.commit_timestamp_us())) >=
-                   *options.stop_at_time)) {
+              (options.stop_at_time && Clock::time_point(std::chrono::microseconds(
+                                           t.commit_timestamp_us())) >= *options.stop_at_time)) {
             // Committed at or after the stop time: left out (its rows were skipped).
             result.stop_reason = "stop time reached";
             stop = true;
             break;
           }
+          // The GTID set goes into a checkpoint only when one is written (the writer asks).
+          gtids.Add(t.last_commit().gtid);
+          BinlogPosition after;
+          after.file = t.last_commit().file;
+          after.position = t.last_commit().position;
           if (!sink.transaction_open()) writer.BeginTransaction(t.commit_timestamp_us());
           RETURN_IF_ERROR(writer.EndTransaction(after));
           sink.TransactionEnded();
@@ -398,8 +422,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
       }
       // The batch thresholds are checked between transactions, at most every 64 events (the
       // clock is not free) and at every heartbeat (an idle source still flushes on time).
-      if ((ev->IsHeartbeat() || ++events_since_check >= 64) &&
-          !pump.position().in_transaction() && !sink.transaction_open()) {
+      if ((ev->IsHeartbeat() || ++events_since_check >= 64) && !pump.position().in_transaction() &&
+          !sink.transaction_open()) {
         events_since_check = 0;
         if (writer.ShouldCommit(Clock::now())) RETURN_IF_ERROR(writer.Commit());
       }
@@ -419,8 +443,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
     spdlog::warn("binlog stream lost ({}); reconnecting", stream_error.message());
     writer.Abort();
     ++result.reconnects;
-    position = writer.last_checkpoint().sequence ? writer.last_checkpoint().position
-                                                 : start.position;
+    position =
+        writer.last_checkpoint().sequence ? writer.last_checkpoint().position : start.position;
     if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
   }
   if (!writer.batch_empty()) RETURN_IF_ERROR(writer.Commit());

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/parallel_for.h"
 #include "format/csv/csv_writer.h"
 #include "task/cdc_naming.h"
 #include "task/cdc_writer_txn_file.h"
@@ -15,21 +16,8 @@
 namespace binlake {
 namespace {
 
-bool SameColumns(const TableSchema& a, const TableSchema& b) {
-  if (a.columns.size() != b.columns.size()) return false;
-  for (size_t i = 0; i < a.columns.size(); ++i) {
-    const Column& x = a.columns[i];
-    const Column& y = b.columns[i];
-    if (x.name != y.name || x.type.type != y.type.type ||
-        x.type.is_unsigned != y.type.is_unsigned || x.type.precision != y.type.precision ||
-        x.type.scale != y.type.scale || x.type.fsp != y.type.fsp ||
-        x.type.length != y.type.length || x.type.collation_id != y.type.collation_id ||
-        x.type.elements != y.type.elements) {
-      return false;
-    }
-  }
-  return true;
-}
+// Store round trips of a commit (prepare, publish) run this many files at a time.
+constexpr size_t kParallelFiles = 8;
 
 // One data file of the open batch: a table's RowFileWriter, or the CDC_TXN file.
 struct BatchFile {
@@ -76,15 +64,21 @@ class CdcWriter::Impl {
   ~Impl() { DropBatch(/*discard=*/true); }
 
   Result<BinlogPosition> Recover(const BinlogPosition& start);
-  Status AddChange(const TableSchema& table, char op, std::span<const Value> values,
-                   std::string_view sequence);
+  Status AddChange(const TableSchema& table, uint64_t schema_token, char op,
+                   std::span<const Value> values, std::string_view sequence);
   Status Commit();
 
   void BeginTransaction(uint64_t commit_us) {
     if (batch_txns_ == 0 && !batch_started_) batch_started_ = options_.clock();
     in_txn_ = true;
+    if (txn_time_.size() == 26 && commit_us / 1000000 == txn_commit_us_ / 1000000) {
+      // Same second as the previous transaction (the common case): only the µs digits change.
+      uint64_t us = commit_us % 1000000;
+      for (size_t i = 25; i >= 20; --i, us /= 10) txn_time_[i] = static_cast<char>('0' + us % 10);
+    } else {
+      txn_time_ = FormatCommitTime(commit_us);
+    }
     txn_commit_us_ = commit_us;
-    txn_time_ = FormatCommitTime(commit_us);
   }
 
   void AddDdl(const std::string& schema, const std::string& table) {
@@ -135,6 +129,7 @@ class CdcWriter::Impl {
     }
     files_.clear();
     slots_.clear();
+    by_token_.clear();
     last_slot_ = nullptr;
     in_txn_ = false;
     batch_txns_ = 0;
@@ -197,6 +192,13 @@ class CdcWriter::Impl {
   std::vector<std::unique_ptr<BatchFile>> files_;
   std::unordered_map<std::string, TableSlot> slots_;  // by schema + '\0' + table
   TableSlot* last_slot_ = nullptr;
+  // AddChange's shortcut for a schema_token seen before: its slot, and the file its rows went
+  // to (still right while that is the slot's current file).
+  struct TokenEntry {
+    TableSlot* slot = nullptr;
+    BatchFile* file = nullptr;
+  };
+  std::unordered_map<uint64_t, TokenEntry> by_token_;
   std::map<std::string, CdcTableStats> stats_;  // cumulative, open batch included
   bool in_txn_ = false;
   uint64_t txn_commit_us_ = 0;
@@ -282,8 +284,8 @@ Result<BatchFile*> CdcWriter::Impl::OpenFile(const TableSchema& table, const std
   return files_.back().get();
 }
 
-Status CdcWriter::Impl::AddChange(const TableSchema& table, char op, std::span<const Value> values,
-                                  std::string_view sequence) {
+Status CdcWriter::Impl::AddChange(const TableSchema& table, uint64_t schema_token, char op,
+                                  std::span<const Value> values, std::string_view sequence) {
   if (!recovered_) return Internal("CDC writer: AddChange before Recover");
   if (!in_txn_) return Internal("CDC writer: AddChange outside a transaction");
   RETURN_IF_ERROR(batch_error_);
@@ -299,7 +301,12 @@ Status CdcWriter::Impl::AddChange(const TableSchema& table, char op, std::span<c
                            std::to_string(values.size()) + " values for " +
                            std::to_string(table.columns.size()) + " columns");
   }
-  TableSlot& slot = Slot(table);
+  TokenEntry* known = nullptr;
+  if (schema_token != 0) {
+    auto it = by_token_.find(schema_token);
+    if (it != by_token_.end()) known = &it->second;
+  }
+  TableSlot& slot = known ? *known->slot : Slot(table);
   BatchFile* file = nullptr;
   Status st;
   if (s.preserve_transactions) {
@@ -315,7 +322,9 @@ Status CdcWriter::Impl::AddChange(const TableSchema& table, char op, std::span<c
                              !options_.sequence_column_name.empty(), sequence, values);
     }
   } else {
-    if (slot.file != nullptr && SameColumns(slot.file->schema, table)) {
+    if (known && known->file != nullptr && known->file == slot.file) {
+      file = slot.file;  // same columns as when this token's rows last went there
+    } else if (slot.file != nullptr && SameColumns(slot.file->schema, table)) {
       file = slot.file;
     } else {
       // A table's first file in this batch, or its columns changed: a new file.
@@ -330,6 +339,8 @@ Status CdcWriter::Impl::AddChange(const TableSchema& table, char op, std::span<c
       meta.sequence = sequence;
       st = file->rows->Append(meta, values);
     }
+    if (st.ok() && schema_token != 0 && !known) by_token_[schema_token] = {&slot, file};
+    if (st.ok() && known) known->file = file;
   }
   if (!st.ok()) {
     batch_error_ = st.WithContext("writing CDC changes of " + slot.name);
@@ -350,23 +361,29 @@ Status CdcWriter::Impl::Commit() {
   RETURN_IF_ERROR(batch_error_);
   if (batch_txns_ == 0) return Status::Ok();
 
-  // Step 2: prepare every file (durable, invisible).
+  // Step 2: prepare every file (durable, invisible), several at a time: each is a round trip
+  // to the store (an fsync, or an S3 part upload).
+  const auto began = std::chrono::steady_clock::now();
   CdcCheckpoint next;
   next.sequence = checkpoint_.sequence + 1;
-  for (auto& f : files_) {
-    Result<std::string> token = f->Prepare();
-    if (!token.ok()) {
-      Status s = token.status().WithContext("preparing " + f->key);
+  std::vector<Result<std::string>> tokens(files_.size(), Result<std::string>(std::string()));
+  ParallelFor(files_.size(), kParallelFiles, [&](size_t i) { tokens[i] = files_[i]->Prepare(); });
+  for (size_t i = 0; i < files_.size(); ++i) {
+    BatchFile& f = *files_[i];
+    if (!tokens[i].ok()) {
+      Status s = tokens[i].status().WithContext("preparing " + f.key);
       DropBatch(/*discard=*/true);
       return s;
     }
-    f->token = std::move(*token);
-    next.files.push_back(CdcFile{f->key, f->token, f->table, f->row_count()});
+    f.token = std::move(tokens[i]).value();
+    next.files.push_back(CdcFile{f.key, f.token, f.table, f.row_count()});
   }
+  const auto prepared = std::chrono::steady_clock::now();
   next.created_at = FormatIso8601(
       std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())
           .count());
   next.position = batch_position_;
+  if (options_.gtid_set_after_batch) next.position.gtid_set = options_.gtid_set_after_batch();
   next.last_commit_us = batch_last_commit_us_;
   next.last_file_ms =
       files_.empty() ? checkpoint_.last_file_ms : static_cast<uint64_t>(batch_max_ms_);
@@ -406,23 +423,38 @@ Status CdcWriter::Impl::Commit() {
   }
   checkpoint_ = next;
   known_checkpoints_.insert(next.sequence);
+  const auto checkpointed = std::chrono::steady_clock::now();
 
   // Step 4: publish.
+  const size_t files = files_.size();
   RETURN_IF_ERROR(PublishAll(next));
   AfterCommit();
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  const auto published = std::chrono::steady_clock::now();
+  spdlog::debug(
+      "committed CDC checkpoint {}: {} files in {} ms (prepare {} ms, checkpoint {} ms, "
+      "publish {} ms)",
+      next.sequence, files, ms(published - began), ms(prepared - began),
+      ms(checkpointed - prepared), ms(published - checkpointed));
   return Status::Ok();
 }
 
 Status CdcWriter::Impl::PublishAll(const CdcCheckpoint& next) {
-  Status failed;
-  for (auto& f : files_) {
-    Status s = f->Finish();
+  std::vector<Status> published(files_.size());
+  ParallelFor(files_.size(), kParallelFiles, [&](size_t i) {
+    BatchFile& f = *files_[i];
+    Status s = f.Finish();
     // The writer may fail where the store's idempotent publication succeeds (e.g. a concurrent
     // Recover already published the file).
-    if (!s.ok()) s = store_->PublishPrepared(f->key, f->token);
-    if (!s.ok() && failed.ok()) {
-      failed = s.WithContext("publishing " + f->key + " of committed CDC checkpoint " +
-                             std::to_string(next.sequence) + " (restart binlake to finish)");
+    if (!s.ok()) s = store_->PublishPrepared(f.key, f.token);
+    published[i] = s;
+  });
+  Status failed;
+  for (size_t i = 0; i < files_.size() && failed.ok(); ++i) {
+    if (!published[i].ok()) {
+      failed = published[i].WithContext(
+          "publishing " + files_[i]->key + " of committed CDC checkpoint " +
+          std::to_string(next.sequence) + " (restart binlake to finish)");
     }
   }
   DropBatch(/*discard=*/false);
@@ -468,7 +500,12 @@ void CdcWriter::BeginTransaction(uint64_t commit_timestamp_us) {
 }
 Status CdcWriter::AddChange(const TableSchema& table, char op, std::span<const Value> values,
                             std::string_view sequence) {
-  return impl_->AddChange(table, op, values, sequence);
+  return impl_->AddChange(table, 0, op, values, sequence);
+}
+
+Status CdcWriter::AddChange(const TableSchema& table, uint64_t schema_token, char op,
+                            std::span<const Value> values, std::string_view sequence) {
+  return impl_->AddChange(table, schema_token, op, values, sequence);
 }
 void CdcWriter::AddDdl(const std::string& schema, const std::string& table) {
   impl_->AddDdl(schema, table);

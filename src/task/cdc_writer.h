@@ -64,6 +64,10 @@ struct CdcWriterOptions {
   // Wall clock for file names, batch start times and checkpoint times (tests inject a fake
   // one); empty = std::chrono::system_clock::now.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // When set, Commit() records this GTID set in the checkpoint instead of the one passed to the
+  // batch's last EndTransaction: the source's executed set after that transaction, computed
+  // only when a checkpoint needs it (the CDC task's tracker).
+  std::function<std::string()> gtid_set_after_batch;
   int checkpoints_to_keep = 20;  // older checkpoint objects are deleted after a commit (min 1)
 };
 
@@ -94,6 +98,12 @@ class CdcWriter {
   // CdcInsertsAndUpdates (a dropped change is not counted).
   Status AddChange(const TableSchema& table, char op, std::span<const Value> values,
                    std::string_view sequence);
+  // The same, faster: `schema_token` (non-zero) names `table` as the caller's description
+  // object, the same columns every time the token is passed (a new description needs a new
+  // token; tokens are never reused). The writer then skips looking up the table and comparing
+  // its columns.
+  Status AddChange(const TableSchema& table, uint64_t schema_token, char op,
+                   std::span<const Value> values, std::string_view sequence);
   // A DDL on schema.table (counted in its statistics; never deletes target data).
   void AddDdl(const std::string& schema, const std::string& table);
   // The transaction ended at `after` (the position of the next event, GTID set included).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace binlake {
 
@@ -25,9 +26,37 @@ std::string SchemaHistory::Describe(const TableSchema& t) {
   return cols.dump();
 }
 
-std::string SchemaHistory::Prefix(const TableSchema& t) const {
-  return (folder_.empty() ? "" : folder_ + "/") + "_binlake/schema/" + t.schema + "/" + t.table +
-         "/";
+namespace {
+constexpr std::string_view kDdlSuffix = ".ddl.json";
+
+bool IsDdlRecord(std::string_view key) {
+  return key.size() >= kDdlSuffix.size() &&
+         key.substr(key.size() - kDdlSuffix.size()) == kDdlSuffix;
+}
+}  // namespace
+
+std::string SchemaHistory::Prefix(const std::string& schema, const std::string& table) const {
+  return (folder_.empty() ? "" : folder_ + "/") + "_binlake/schema/" + schema + "/" + table + "/";
+}
+
+Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& table,
+                                const std::string& kind, std::string_view statement,
+                                const BinlogPosition& position, uint32_t event_time_s) {
+  nlohmann::ordered_json doc;
+  doc["format"] = "binlake-table-ddl/1";
+  doc["schema"] = schema;
+  doc["table"] = table;
+  doc["kind"] = kind;
+  doc["statement"] = std::string(statement);
+  doc["binlog_file"] = position.file;
+  doc["binlog_position"] = position.position;
+  doc["event_time"] = event_time_s;
+  std::string name = fmt::format("{}-{:012}{}", position.file, position.position, kDdlSuffix);
+  // dump() with replace: a statement in a legacy charset is recorded, not refused.
+  return store_->Put(
+      Prefix(schema, table) + name,
+      doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n",
+      PutOptions{});
 }
 
 Result<bool> SchemaHistory::Observe(const TableSchema& table, const BinlogPosition& position) {
@@ -36,10 +65,14 @@ Result<bool> SchemaHistory::Observe(const TableSchema& table, const BinlogPositi
   auto it = newest_.find(key);
   if (it == newest_.end()) {
     // First sight in this process: compare with what an earlier run recorded.
-    ASSIGN_OR_RETURN(auto versions, store_->List(Prefix(table)));
+    ASSIGN_OR_RETURN(auto listed, store_->List(Prefix(table.schema, table.table)));
+    std::vector<std::string> versions;
+    for (const auto& o : listed) {
+      if (!IsDdlRecord(o.key)) versions.push_back(o.key);
+    }
     std::string recorded;
     if (!versions.empty()) {
-      ASSIGN_OR_RETURN(std::string text, store_->Get(versions.back().key));
+      ASSIGN_OR_RETURN(std::string text, store_->Get(versions.back()));
       auto j = nlohmann::ordered_json::parse(text, nullptr, false);
       if (!j.is_discarded() && j.contains("columns")) recorded = j["columns"].dump();
     }
@@ -53,7 +86,8 @@ Result<bool> SchemaHistory::Observe(const TableSchema& table, const BinlogPositi
   doc["first_seen"] = {{"binlog_file", position.file}, {"binlog_position", position.position}};
   doc["columns"] = nlohmann::ordered_json::parse(columns);
   std::string name = fmt::format("{}-{:012}.json", position.file, position.position);
-  RETURN_IF_ERROR(store_->Put(Prefix(table) + name, doc.dump(2) + "\n", PutOptions{}));
+  RETURN_IF_ERROR(
+      store_->Put(Prefix(table.schema, table.table) + name, doc.dump(2) + "\n", PutOptions{}));
   it->second = columns;
   return true;
 }

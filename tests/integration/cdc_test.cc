@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -33,8 +34,8 @@ using testing::ShellQuote;
 class BinlakeProcess {
  public:
   explicit BinlakeProcess(const std::string& args) {
-    log_ = fs::temp_directory_path() / ("binlake-cdc-log-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter_++));
+    log_ = fs::temp_directory_path() /
+           ("binlake-cdc-log-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     CommandResult r = RunShell(ShellQuote(testing::BinlakeProgram()) + " " + args + " >" +
                                ShellQuote(log_.string()) + " 2>&1 & echo $!");
     pid_ = std::atoi(r.out.c_str());
@@ -91,7 +92,8 @@ class CdcTest : public ::testing::Test {
     CommandResult r = RunShell("sysbench oltp_write_only --db-driver=mysql --mysql-socket=" +
                                ShellQuote(server_->socket()) +
                                " --mysql-user=root --mysql-db=sbtest --tables=2 "
-                               "--table-size=5000 " + extra + " " + command);
+                               "--table-size=5000 " +
+                               extra + " " + command);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
 
@@ -107,8 +109,8 @@ class CdcTest : public ::testing::Test {
     std::string file = position.substr(0, position.find(':'));
     uint64_t pos = std::stoull(position.substr(position.find(':') + 1));
     while (std::chrono::steady_clock::now() < deadline) {
-      CommandResult r = RunShell(ShellQuote(testing::BinlakeProgram()) + " status --json --target " +
-                                 ShellQuote(Target()));
+      CommandResult r = RunShell(ShellQuote(testing::BinlakeProgram()) +
+                                 " status --json --target " + ShellQuote(Target()));
       std::smatch m;
       std::regex re("\"position\": \"([^:\"]+):([0-9]+)\"");
       if (r.exit_code == 0 && std::regex_search(r.out, m, re)) {
@@ -125,7 +127,8 @@ class CdcTest : public ::testing::Test {
   std::string SourceDigest(const std::string& table) {
     auto r = server_->Query(
         "SELECT MD5(GROUP_CONCAT(CONCAT_WS(',', id, k, c, pad) ORDER BY id SEPARATOR '\\n')), "
-        "COUNT(*) FROM sbtest." + table,
+        "COUNT(*) FROM sbtest." +
+            table,
         "SET SESSION group_concat_max_len = 1073741824");
     return (*r)[0][0].value_or("") + "/" + (*r)[0][1].value_or("");
   }
@@ -135,8 +138,8 @@ class CdcTest : public ::testing::Test {
     fs::path folder = dir_ / "out/sbtest" / table;
     std::string cols = "['id','k','c','pad']";
     std::string base = "read_csv(" + DuckQuote(folder.string() + "/LOAD*.csv") +
-                       ", header=false, all_varchar=true, allow_quoted_nulls=false, names=" +
-                       cols + ")";
+                       ", header=false, all_varchar=true, allow_quoted_nulls=false, names=" + cols +
+                       ")";
     bool has_changes = false;
     for (const auto& e : fs::directory_iterator(folder)) {
       if (e.path().filename().string()[0] == '2') has_changes = true;
@@ -151,13 +154,15 @@ class CdcTest : public ::testing::Test {
       sql = "WITH ch AS (SELECT * FROM " + changes +
             "), last AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY "
             "seq DESC) AS rn FROM ch) WHERE rn = 1) "
-            "SELECT id, k, c, pad FROM " + base +
+            "SELECT id, k, c, pad FROM " +
+            base +
             " WHERE id NOT IN (SELECT id FROM last) UNION ALL "
             "SELECT id, k, c, pad FROM last WHERE Op <> 'D'";
     }
-    auto rows = DuckDbQuery({"SELECT md5(string_agg(concat_ws(',', id, k, c, pad), chr(10) "
-                             "ORDER BY CAST(id AS BIGINT))) AS d, count(*) AS n FROM (" +
-                             sql + ")"});
+    auto rows =
+        DuckDbQuery({"SELECT md5(string_agg(concat_ws(',', id, k, c, pad), chr(10) "
+                     "ORDER BY CAST(id AS BIGINT))) AS d, count(*) AS n FROM (" +
+                     sql + ")"});
     if (!rows.ok()) return "duckdb error: " + rows.status().message();
     return (*rows)[0].at("d").value_or("") + "/" + (*rows)[0].at("n").value_or("");
   }
@@ -259,13 +264,16 @@ TEST_F(CdcTest, SourceRestartMidStream) {
 // 4. DDL during CDC: files after each DDL carry the new columns (and header), every schema
 //    version is recorded, TRUNCATE/DROP never delete target data, DDLs are counted.
 TEST_F(CdcTest, DdlDuringCdc) {
-  ASSERT_TRUE(server_->Execute("CREATE DATABASE app; CREATE TABLE app.items (id INT PRIMARY KEY, "
-                               "name VARCHAR(20), qty INT); INSERT INTO app.items VALUES "
-                               "(1,'a',1),(2,'b',2)").ok());
+  ASSERT_TRUE(server_
+                  ->Execute("CREATE DATABASE app; CREATE TABLE app.items (id INT PRIMARY KEY, "
+                            "name VARCHAR(20), qty INT); INSERT INTO app.items VALUES "
+                            "(1,'a',1),(2,'b',2)")
+                  .ok());
   std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled --target " +
                        ShellQuote(Target()) + " --set AddColumnName=true";
-  ASSERT_EQ(RunShell(ShellQuote(testing::BinlakeProgram()) + " full-load --progress off " +
-                     common).exit_code, 0);
+  ASSERT_EQ(RunShell(ShellQuote(testing::BinlakeProgram()) + " full-load --progress off " + common)
+                .exit_code,
+            0);
   const char* steps[] = {
       "INSERT INTO app.items VALUES (3,'c',3)",
       "ALTER TABLE app.items ADD COLUMN price DECIMAL(8,2)",
@@ -297,23 +305,42 @@ TEST_F(CdcTest, DdlDuringCdc) {
   std::sort(headers.begin(), headers.end());
   std::vector<std::string> columns;
   for (const auto& h : headers) columns.push_back(h.substr(h.find(' ') + 1));
-  EXPECT_EQ(columns, (std::vector<std::string>{
-                         "Op,id,name,qty",          // insert 3
-                         "Op,id,name,qty,price",    // insert 4
-                         "Op,id,name,price",        // update 1
-                         "Op,id,title,price",       // insert 5 (MODIFY changed no name)
-                         "Op,id,title,price"}))     // insert 6 after TRUNCATE
+  EXPECT_EQ(columns,
+            (std::vector<std::string>{"Op,id,name,qty",        // insert 3
+                                      "Op,id,name,qty,price",  // insert 4
+                                      "Op,id,name,price",      // update 1
+                                      "Op,id,title,price",     // insert 5 (MODIFY changed no name)
+                                      "Op,id,title,price"}))   // insert 6 after TRUNCATE
       << ::testing::PrintToString(headers);
   // The full load's file is still there after TRUNCATE.
   EXPECT_TRUE(fs::exists(dir_ / "out/app/items/LOAD00000001.csv"));
   // Every schema version that reached the binlog with rows is recorded (the columns each CDC
   // file has): qty; +price; -qty; title. The MODIFY's version carried no row before the RENAME.
+  // Every DDL is recorded beside them, with its statement, in binlog order.
   size_t versions = 0;
+  std::vector<std::string> ddls;
   for (const auto& e : fs::directory_iterator(dir_ / "out/_binlake/schema/app/items")) {
-    (void)e;
-    ++versions;
+    std::string name = e.path().filename().string();
+    if (name.ends_with(".ddl.json")) {
+      std::ifstream in(e.path());
+      auto j = nlohmann::json::parse(in);
+      ddls.push_back(name + " " + j["kind"].get<std::string>() + ": " +
+                     j["statement"].get<std::string>());
+    } else {
+      ++versions;
+    }
   }
   EXPECT_EQ(versions, 4u);
+  std::sort(ddls.begin(), ddls.end());
+  ASSERT_EQ(ddls.size(), 5u) << ::testing::PrintToString(ddls);
+  const char* expected_ddls[] = {"ALTER: ALTER TABLE app.items ADD COLUMN price",
+                                 "ALTER: ALTER TABLE app.items DROP COLUMN qty",
+                                 "ALTER: ALTER TABLE app.items MODIFY name VARCHAR(50)",
+                                 "ALTER: ALTER TABLE app.items RENAME COLUMN name TO title",
+                                 "TRUNCATE: TRUNCATE TABLE app.items"};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_NE(ddls[i].find(expected_ddls[i]), std::string::npos) << ddls[i];
+  }
   CommandResult status = RunShell(ShellQuote(testing::BinlakeProgram()) + " status --json " +
                                   "--target " + ShellQuote(Target()));
   EXPECT_NE(status.out.find("\"ddls\": 5"), std::string::npos) << status.out;
@@ -330,23 +357,31 @@ TEST_P(CdcAllTypesTest, CdcValuesEqualFullLoadValues) {
   std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled";
   std::string program = ShellQuote(testing::BinlakeProgram());
   ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
-                     ShellQuote(Target())).exit_code, 0);
-  ASSERT_TRUE(server_->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
-                                           "'+00:00';") + testing::kAllTypesRows).ok());
+                     ShellQuote(Target()))
+                .exit_code,
+            0);
+  ASSERT_TRUE(server_
+                  ->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
+                                        "'+00:00';") +
+                            testing::kAllTypesRows)
+                  .ok());
   CommandResult cdc = RunShell(program + " cdc " + common + " --target " + ShellQuote(Target()) +
                                " --stop-at " + MasterPosition());
   ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
   std::string fresh = "file://" + (dir_ / "fresh").string();
-  ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
-                     ShellQuote(fresh)).exit_code, 0);
+  ASSERT_EQ(
+      RunShell(program + " full-load --progress off " + common + " --target " + ShellQuote(fresh))
+          .exit_code,
+      0);
   // Both read by DuckDB as text, all columns, ordered by id.
   std::string options = ", header=false, all_varchar=true, allow_quoted_nulls=false)";
   auto from_cdc = DuckDbQuery({"SELECT * EXCLUDE (column00) FROM read_csv(" +
                                DuckQuote((dir_ / "out/types/all_types").string() + "/2*.csv") +
                                options + " ORDER BY CAST(column01 AS INTEGER)"});
-  auto from_load = DuckDbQuery({"SELECT * FROM read_csv(" +
-                                DuckQuote((dir_ / "fresh/types/all_types/LOAD00000001.csv").string()) +
-                                options + " ORDER BY CAST(column00 AS INTEGER)"});
+  auto from_load =
+      DuckDbQuery({"SELECT * FROM read_csv(" +
+                   DuckQuote((dir_ / "fresh/types/all_types/LOAD00000001.csv").string()) + options +
+                   " ORDER BY CAST(column00 AS INTEGER)"});
   ASSERT_TRUE(from_cdc.ok()) << from_cdc.status().ToString();
   ASSERT_TRUE(from_load.ok()) << from_load.status().ToString();
   ASSERT_EQ(from_cdc->size(), 7u);

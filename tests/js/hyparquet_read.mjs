@@ -1,28 +1,24 @@
-// Reads a Parquet file with hyparquet (an independent JavaScript reader) and prints one JSON
-// object on stdout: {"num_rows", "row_groups", "columns": [{name, type, codec, encodings}],
+// Reads Parquet files with hyparquet (an independent JavaScript reader) and prints JSON on stdout.
+// For one file: one object {"num_rows", "row_groups", "columns": [{name, type, codec, encodings}],
 // "rows": [[cell, ...], ...]}. Cells are printed losslessly as JSON-friendly values:
 //   integers (INT32/INT64, any annotation) -> decimal string   FLOAT/DOUBLE -> number as string
 //   DATE -> days since the epoch (string)    TIMESTAMP -> the stored integer (string)
 //   DECIMAL -> hyparquet's Number as string  strings -> string   binary -> lowercase hex
-// GZIP pages are inflated with node:zlib, ZSTD pages with the zstd command (node 20 has no zstd);
-// SNAPPY is hyparquet's own.
+// GZIP pages are inflated with node:zlib, ZSTD pages in process with fzstd (a pure-JS decoder;
+// node 20 has no zstd); SNAPPY is hyparquet's own.
 //
 // Usage: node hyparquet_read.mjs FILE.parquet
-// Exit 1 with the error on stderr if the file cannot be read.
+//        Exit 1 with the error on stderr if the file cannot be read.
+//    or: node hyparquet_read.mjs --many FILE1.parquet [FILE2.parquet ...]
+//        Prints one JSON array with an element per file, in argument order: the object above,
+//        or {"error": "..."} for a file that cannot be read. Exit 0 unless the arguments are bad.
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { decompress as zstdDecompress } from 'fzstd';
 import { gunzipSync } from 'node:zlib';
-import { execFileSync } from 'node:child_process';
 
 const compressors = {
   GZIP: (input) => new Uint8Array(gunzipSync(input)),
-  ZSTD: (input) => {
-    try {
-      return new Uint8Array(execFileSync('zstd', ['-d', '-c', '-q'], { input, maxBuffer: 1 << 30 }));
-    } catch (e) {
-      if (e.code === 'ENOENT') throw new Error('ZSTD pages need the zstd command (apt-get install zstd)');
-      throw e;
-    }
-  },
+  ZSTD: (input) => zstdDecompress(input),
 };
 const raw = (v) => (v === null || v === undefined ? v : String(v));
 const parsers = {
@@ -40,8 +36,8 @@ function cell(v) {
   return v;
 }
 
-try {
-  const file = await asyncBufferFromFile(process.argv[2]);
+async function readOne(path) {
+  const file = await asyncBufferFromFile(path);
   const metadata = await parquetMetadataAsync(file);
   const names = metadata.schema.slice(1).map(e => e.name);
   const rows = await parquetReadObjects({ file, metadata, compressors, parsers, utf8: false });
@@ -49,14 +45,34 @@ try {
     const chunk = metadata.row_groups[0]?.columns[i]?.meta_data;
     return { name: e.name, type: e.type, codec: chunk?.codec ?? null, encodings: chunk?.encodings ?? [] };
   });
-  const out = {
+  return {
     num_rows: String(metadata.num_rows),
     row_groups: metadata.row_groups.length,
     columns,
     rows: rows.map(r => names.map(n => cell(r[n]))),
   };
+}
+
+const firstLine = (e) => String(e.message || e).split('\n')[0];
+const args = process.argv.slice(2);
+if (args[0] === '--many') {
+  const out = [];
+  for (const path of args.slice(1)) {
+    try {
+      out.push(await readOne(path));
+    } catch (e) {
+      out.push({ error: `${path}: ${firstLine(e)}` });
+    }
+  }
   process.stdout.write(JSON.stringify(out) + '\n');
-} catch (e) {
-  process.stderr.write(String(e.message || e).split('\n')[0] + '\n');
-  process.exit(1);
+} else if (args.length === 1) {
+  try {
+    process.stdout.write(JSON.stringify(await readOne(args[0])) + '\n');
+  } catch (e) {
+    process.stderr.write(firstLine(e) + '\n');
+    process.exit(1);
+  }
+} else {
+  process.stderr.write('usage: node hyparquet_read.mjs FILE.parquet | --many FILE...\n');
+  process.exit(2);
 }

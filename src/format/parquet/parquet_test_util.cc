@@ -121,11 +121,35 @@ Result<nlohmann::json> DuckDbQuery(const std::vector<std::string>& statements) {
   return ParseJson(out);
 }
 
+Result<nlohmann::json> DuckDbQueryEach(const std::vector<std::string>& statements) {
+  std::string cmd = "node " + ShellQuote(JsDir() + "/duckdb_query.mjs") + " --each";
+  for (const std::string& s : statements) cmd += " " + ShellQuote(s);
+  ASSIGN_OR_RETURN(std::string out, RunCommand(cmd));
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(out));
+  if (!j.is_array() || j.size() != statements.size()) {
+    return Internal("duckdb: expected the rows of " + std::to_string(statements.size()) +
+                    " statements: " + out.substr(0, 500));
+  }
+  return j;
+}
+
 Result<nlohmann::json> HyparquetRead(const std::string& path) {
   ASSIGN_OR_RETURN(
       std::string out,
       RunCommand("node " + ShellQuote(JsDir() + "/hyparquet_read.mjs") + " " + ShellQuote(path)));
   return ParseJson(out);
+}
+
+Result<std::vector<nlohmann::json>> HyparquetReadMany(const std::vector<std::string>& paths) {
+  std::string cmd = "node " + ShellQuote(JsDir() + "/hyparquet_read.mjs") + " --many";
+  for (const std::string& p : paths) cmd += " " + ShellQuote(p);
+  ASSIGN_OR_RETURN(std::string out, RunCommand(cmd));
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(out));
+  if (!j.is_array() || j.size() != paths.size()) {
+    return Internal("hyparquet: expected " + std::to_string(paths.size()) +
+                    " results: " + out.substr(0, 500));
+  }
+  return std::vector<nlohmann::json>(j.begin(), j.end());
 }
 
 }  // namespace binlake::parquet::testing

@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "store/object_store.h"
@@ -50,8 +51,14 @@ class TempDir {
 // Runs SQL statements in DuckDB; the rows of the last one as a JSON array of objects whose
 // values are DuckDB's VARCHAR casts (or null).
 Result<nlohmann::json> DuckDbQuery(const std::vector<std::string>& statements);
+// Like DuckDbQuery, in one DuckDB process, but returns the rows of every statement: a JSON array
+// with one element (an array of row objects) per statement, in order.
+Result<nlohmann::json> DuckDbQueryEach(const std::vector<std::string>& statements);
 // Reads `path` with hyparquet; see hyparquet_read.mjs for the output shape.
 Result<nlohmann::json> HyparquetRead(const std::string& path);
+// Reads every file of `paths` with one hyparquet process: one element per path, in order, each
+// what HyparquetRead returns for it, or {"error": "..."} for a file hyparquet cannot read.
+Result<std::vector<nlohmann::json>> HyparquetReadMany(const std::vector<std::string>& paths);
 
 // SQL string literal.
 std::string SqlQuote(const std::string& s);

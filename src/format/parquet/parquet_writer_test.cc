@@ -1,13 +1,20 @@
 // End-to-end tests of the Parquet writer: files are read back by two independent readers
 // (DuckDB and hyparquet, through node) for every EncodingType x codec x ParquetVersion, and each
-// value is compared with binlake's CSV rendering of the same Value (render_text).
+// value is compared with binlake's CSV rendering of the same Value (render_text). The files of
+// all combinations are written first and read by one process per reader (node start-up is most
+// of a reader's time); each combination is still its own test.
 #include "format/parquet/parquet_writer.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
+#include <future>
+#include <map>
+#include <memory>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/parquet_test_util.h"
@@ -80,24 +87,17 @@ bool SameFloat(const std::string& actual, const Value& v) {
   return a == v.double_value() && std::signbit(a) == std::signbit(v.double_value());
 }
 
-void CheckDuckDb(const AllTypesTable& t, const std::string& path, bool millis) {
-  std::string sql = "SELECT \"Op\", \"" + std::string(kTimestampColumn) + "\"";
-  for (size_t c = 0; c < t.schema.columns.size(); ++c) {
-    sql += ", " + DuckExpr(t.schema.columns[c]) + " AS c" + std::to_string(c);
-  }
-  sql += " FROM read_parquet(" + testing::SqlQuote(path) +
-         ", file_row_number=true) ORDER BY file_row_number";
-  auto rows = testing::DuckDbQuery({"SET TimeZone='UTC'", sql});
-  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  ASSERT_EQ(rows->size(), t.rows.size());
+// `rows`: DuckDB's rows of one file in file order, with the columns of DuckColumns().
+void CheckDuckDb(const AllTypesTable& t, const std::vector<nlohmann::json>& rows, bool millis) {
+  ASSERT_EQ(rows.size(), t.rows.size());
   for (size_t r = 0; r < t.rows.size(); ++r) {
-    const auto& row = (*rows)[r];
-    ASSERT_EQ(row["Op"], std::string(1, "IUD"[r % 3]));
-    ASSERT_EQ(row[kTimestampColumn], kRowTimestamp);
+    const auto& row = rows[r];
+    ASSERT_EQ(row.at("Op"), std::string(1, "IUD"[r % 3]));
+    ASSERT_EQ(row.at(kTimestampColumn), kRowTimestamp);
     for (size_t c = 0; c < t.schema.columns.size(); ++c) {
       const Column& col = t.schema.columns[c];
       const Value& v = t.rows[r][c];
-      const auto& actual = row["c" + std::to_string(c)];
+      const auto& actual = row.at("c" + std::to_string(c));
       std::optional<std::string> expected = ExpectedText(v, col.type, millis);
       std::string where = "row " + std::to_string(r) + " column " + col.name;
       if (!expected) {
@@ -143,19 +143,20 @@ std::optional<std::string> ExpectedHyparquet(const Value& v, const Column& col, 
   return text;
 }
 
-void CheckHyparquet(const AllTypesTable& t, const std::string& path, bool millis,
-                    const char* codec) {
-  auto out = testing::HyparquetRead(path);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
-  const auto& rows = (*out)["rows"];
+// `out`: what hyparquet_read.mjs printed for one file.
+void CheckHyparquet(const AllTypesTable& t, const nlohmann::json& out, bool millis,
+                    const std::string& codec) {
+  ASSERT_FALSE(out.contains("error")) << out.at("error");
+  const auto& rows = out.at("rows");
   ASSERT_EQ(rows.size(), t.rows.size());
-  ASSERT_EQ((*out)["columns"][0]["codec"], codec);
+  ASSERT_EQ(out.at("columns").at(0).at("codec"), codec);
   for (size_t r = 0; r < t.rows.size(); ++r) {
-    ASSERT_EQ(rows[r][0], std::string(1, "IUD"[r % 3]));
-    ASSERT_EQ(rows[r][1], kRowTimestamp);
+    const auto& row = rows.at(r);
+    ASSERT_EQ(row.at(0), std::string(1, "IUD"[r % 3]));
+    ASSERT_EQ(row.at(1), kRowTimestamp);
     for (size_t c = 0; c < t.schema.columns.size(); ++c) {
       const Column& col = t.schema.columns[c];
-      const auto& actual = rows[r][c + 2];
+      const auto& actual = row.at(c + 2);
       auto expected = ExpectedHyparquet(t.rows[r][c], col, millis);
       std::string where = "row " + std::to_string(r) + " column " + col.name;
       if (!expected) {
@@ -180,67 +181,176 @@ void CheckHyparquet(const AllTypesTable& t, const std::string& path, bool millis
 
 using Combo = std::tuple<ParquetEncoding, Codec, ParquetVersion>;
 
-class ParquetMatrixTest : public ::testing::TestWithParam<Combo> {};
+constexpr ParquetEncoding kEncodings[] = {
+    ParquetEncoding::kRleDictionary, ParquetEncoding::kPlainDictionary, ParquetEncoding::kPlain};
+constexpr Codec kCodecs[] = {Codec::kUncompressed, Codec::kGzip, Codec::kSnappy, Codec::kZstd};
+constexpr ParquetVersion kVersions[] = {ParquetVersion::k1_0, ParquetVersion::k2_0};
+
+std::string ComboName(const Combo& combo) {
+  auto [encoding, codec, version] = combo;
+  const char* e = encoding == ParquetEncoding::kRleDictionary     ? "RleDictionary"
+                  : encoding == ParquetEncoding::kPlainDictionary ? "PlainDictionary"
+                                                                  : "Plain";
+  return std::string(e) + "_" + std::string(CodecName(codec)) + "_" +
+         (version == ParquetVersion::k1_0 ? "V1" : "V2");
+}
+
+ParquetWriterOptions OptionsFor(const Combo& combo) {
+  // Row groups of 100, small pages and a small dictionary limit, so each file has several row
+  // groups, pages per chunk and a dictionary fallback.
+  ParquetWriterOptions o;
+  std::tie(o.encoding, o.codec, o.version) = combo;
+  o.row_group_length = 100;
+  o.data_page_size = 1024;
+  o.dict_page_size_limit = 512;
+  o.timestamp_in_millis = o.codec == Codec::kSnappy;  // both units across the matrix
+  return o;
+}
+
+// What the readers returned for one file.
+struct ReadBack {
+  std::vector<nlohmann::json> duck_rows;  // DuckDB's rows in file order (CheckDuckDb)
+  std::vector<nlohmann::json> meta_rows;  // parquet_metadata of column uniq, by row group
+  nlohmann::json hyparquet;               // hyparquet_read.mjs's object (or {"error"})
+};
+
+// Reads the files {name, path} with one DuckDB process: every value (rendered by DuckExpr, one
+// SELECT per file under a UNION ALL) and the metadata of column uniq. Fills duck_rows and
+// meta_rows of (*out)[name].
+Status ReadWithDuckDb(const AllTypesTable& t,
+                      const std::vector<std::pair<std::string, std::string>>& files,
+                      std::map<std::string, ReadBack>* out) {
+  std::string macro = "CREATE MACRO binlake_values(p) AS TABLE SELECT \"Op\", \"" +
+                      std::string(kTimestampColumn) + "\"";
+  for (size_t c = 0; c < t.schema.columns.size(); ++c) {
+    macro += ", " + DuckExpr(t.schema.columns[c]) + " AS c" + std::to_string(c);
+  }
+  macro += ", file_row_number FROM read_parquet(p, file_row_number=true)";
+  std::string values;
+  std::string paths;
+  for (const auto& [name, path] : files) {
+    if (!values.empty()) values += " UNION ALL ";
+    values += "SELECT " + testing::SqlQuote(name) + " AS binlake_file, * FROM binlake_values(" +
+              testing::SqlQuote(path) + ")";
+    paths += (paths.empty() ? "" : ", ") + testing::SqlQuote(path);
+  }
+  values += " ORDER BY binlake_file, file_row_number";
+  std::string meta =
+      "SELECT DISTINCT file_name, compression, encodings, row_group_id FROM parquet_metadata([" +
+      paths + "]) WHERE path_in_schema = 'uniq' ORDER BY file_name, row_group_id";
+  ASSIGN_OR_RETURN(nlohmann::json each,
+                   testing::DuckDbQueryEach({"SET TimeZone='UTC'", macro, values, meta}));
+  std::map<std::string, std::string> name_of_path;
+  for (const auto& [name, path] : files) name_of_path[path] = name;
+  for (auto& row : each[2]) {
+    std::string name = row.at("binlake_file");
+    (*out)[name].duck_rows.push_back(std::move(row));
+  }
+  for (auto& row : each[3]) {
+    auto it = name_of_path.find(row.at("file_name").get<std::string>());
+    if (it == name_of_path.end()) return Internal("parquet_metadata: unknown file " + row.dump());
+    (*out)[it->second].meta_rows.push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
+// Writes the file of every combination, then reads them all back with one DuckDB process and
+// one hyparquet process (running side by side); each test checks its combination's results.
+class ParquetMatrixTest : public ::testing::TestWithParam<Combo> {
+ protected:
+  struct Suite {
+    AllTypesTable table = MakeAllTypesTable(40);  // 280 rows
+    testing::TempDir dir;
+    std::map<std::string, Status> written;  // by ComboName
+    std::map<std::string, std::string> paths;
+    Status duck_status;       // of the DuckDB process over every file
+    Status hyparquet_status;  // of the hyparquet process over every file
+    std::map<std::string, ReadBack> read;
+  };
+
+  static void SetUpTestSuite() {
+    suite_ = std::make_unique<Suite>();
+    Suite& s = *suite_;
+    std::vector<std::pair<std::string, std::string>> files;
+    std::vector<std::string> paths;
+    for (ParquetEncoding e : kEncodings) {
+      for (Codec c : kCodecs) {
+        for (ParquetVersion v : kVersions) {
+          Combo combo{e, c, v};
+          std::string name = ComboName(combo);
+          std::string path = s.dir.path() + "/" + name + ".parquet";
+          s.written[name] = WriteTable(s.table, OptionsFor(combo), path);
+          s.paths[name] = path;
+          if (!s.written[name].ok()) continue;
+          files.emplace_back(name, path);
+          paths.push_back(path);
+        }
+      }
+    }
+    auto hyparquet =
+        std::async(std::launch::async, [&paths] { return testing::HyparquetReadMany(paths); });
+    s.duck_status = ReadWithDuckDb(s.table, files, &s.read);
+    auto results = hyparquet.get();
+    s.hyparquet_status = results.status();
+    if (!results.ok()) return;
+    for (size_t i = 0; i < files.size(); ++i) {
+      s.read[files[i].first].hyparquet = std::move((*results)[i]);
+    }
+  }
+
+  static void TearDownTestSuite() { suite_.reset(); }
+
+  static inline std::unique_ptr<Suite> suite_;
+};
 
 TEST_P(ParquetMatrixTest, DuckDbAndHyparquetReadEveryValue) {
-  auto [encoding, codec, version] = GetParam();
-  // 40 copies of the base rows in row groups of 100, small pages and a small dictionary limit,
-  // so the file has several row groups, pages per chunk and a dictionary fallback.
-  AllTypesTable t = MakeAllTypesTable(40);
-  ParquetWriterOptions o;
-  o.encoding = encoding;
-  o.codec = codec;
-  o.version = version;
-  o.row_group_length = 100;
-  // hyparquet inflates ZSTD pages with one zstd process per page: fewer, larger pages there.
-  o.data_page_size = codec == Codec::kZstd ? 16384 : 1024;
-  o.dict_page_size_limit = 512;
-  o.timestamp_in_millis = codec == Codec::kSnappy;  // both units across the matrix
-  testing::TempDir dir;
-  std::string path = dir.path() + "/LOAD00000001.parquet";
-  Status s = WriteTable(t, o, path);
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  CheckDuckDb(t, path, o.timestamp_in_millis);
-  CheckHyparquet(t, path, o.timestamp_in_millis, std::string(CodecName(codec)).c_str());
+  const Suite& s = *suite_;
+  const std::string name = ComboName(GetParam());
+  SCOPED_TRACE(name);
+  ParquetWriterOptions o = OptionsFor(GetParam());
+  const Status& written = s.written.at(name);
+  ASSERT_TRUE(written.ok()) << written.ToString();
+  ReadBack read = s.read.count(name) != 0 ? s.read.at(name) : ReadBack{};
+  if (!s.duck_status.ok()) {
+    // One unreadable file fails the shared query: read this one alone to tell which.
+    std::map<std::string, ReadBack> alone;
+    Status st = ReadWithDuckDb(s.table, {{name, s.paths.at(name)}}, &alone);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    read.duck_rows = alone[name].duck_rows;
+    read.meta_rows = alone[name].meta_rows;
+  }
+  std::string codec(CodecName(o.codec));
+  CheckDuckDb(s.table, read.duck_rows, o.timestamp_in_millis);
+  if (s.hyparquet_status.ok()) {
+    CheckHyparquet(s.table, read.hyparquet, o.timestamp_in_millis, codec);
+  } else {
+    ADD_FAILURE() << s.hyparquet_status.ToString();
+  }
 
   // The file says what was asked: codec, encodings, page version, row groups.
-  auto meta = testing::DuckDbQuery(
-      {"SELECT DISTINCT compression, encodings, row_group_id FROM parquet_metadata(" +
-       testing::SqlQuote(path) + ") WHERE path_in_schema = 'uniq' ORDER BY row_group_id"});
-  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
-  ASSERT_EQ(meta->size(), 3u);  // 280 rows in groups of 100
-  std::string encodings = (*meta)[0]["encodings"];
-  EXPECT_EQ((*meta)[0]["compression"], std::string(CodecName(codec)));
-  if (encoding == ParquetEncoding::kPlain) {
+  const auto& meta = read.meta_rows;
+  ASSERT_EQ(meta.size(), 3u);  // 280 rows in groups of 100
+  std::string encodings = meta[0].at("encodings");
+  EXPECT_EQ(meta[0].at("compression"), codec);
+  if (o.encoding == ParquetEncoding::kPlain) {
     EXPECT_EQ(encodings.find("DICTIONARY"), std::string::npos) << encodings;
   } else {
     // uniq's dictionary passes 512 bytes within each group: dictionary pages, then PLAIN.
-    EXPECT_NE(encodings.find(encoding == ParquetEncoding::kRleDictionary ? "RLE_DICTIONARY"
-                                                                         : "PLAIN_DICTIONARY"),
+    EXPECT_NE(encodings.find(o.encoding == ParquetEncoding::kRleDictionary ? "RLE_DICTIONARY"
+                                                                           : "PLAIN_DICTIONARY"),
               std::string::npos)
         << encodings;
     EXPECT_NE(encodings.find("PLAIN"), std::string::npos) << encodings;
   }
 }
 
-std::string ComboName(const ::testing::TestParamInfo<Combo>& info) {
-  auto [encoding, codec, version] = info.param;
-  const char* e = encoding == ParquetEncoding::kRleDictionary     ? "RleDictionary"
-                  : encoding == ParquetEncoding::kPlainDictionary ? "PlainDictionary"
-                                                                  : "Plain";
-  return std::string(e) + "_" + std::string(CodecName(codec)) + "_" +
-         (std::get<2>(info.param) == ParquetVersion::k1_0 ? "V1" : "V2");
-}
-
 INSTANTIATE_TEST_SUITE_P(AllCombinations, ParquetMatrixTest,
-                         ::testing::Combine(::testing::Values(ParquetEncoding::kRleDictionary,
-                                                              ParquetEncoding::kPlainDictionary,
-                                                              ParquetEncoding::kPlain),
-                                            ::testing::Values(Codec::kUncompressed, Codec::kGzip,
-                                                              Codec::kSnappy, Codec::kZstd),
-                                            ::testing::Values(ParquetVersion::k1_0,
-                                                              ParquetVersion::k2_0)),
-                         ComboName);
+                         ::testing::Combine(::testing::ValuesIn(kEncodings),
+                                            ::testing::ValuesIn(kCodecs),
+                                            ::testing::ValuesIn(kVersions)),
+                         [](const ::testing::TestParamInfo<Combo>& info) {
+                           return ComboName(info.param);
+                         });
 
 }  // namespace
 }  // namespace binlake::parquet
