@@ -402,5 +402,51 @@ TEST_P(CdcAllTypesTest, CdcValuesEqualFullLoadValues) {
 
 INSTANTIATE_TEST_SUITE_P(Metadata, CdcAllTypesTest, ::testing::Values("FULL", "MINIMAL"));
 
+// The same with DataFormat=parquet: DuckDB reads the CDC Parquet files to exactly the values it
+// reads from a Parquet full load of the same rows (types, units and logical annotations alike).
+TEST_F(CdcTest, CdcParquetValuesEqualFullLoadParquetValues) {
+  ASSERT_TRUE(server_->Execute("CREATE DATABASE types").ok());
+  ASSERT_TRUE(server_->Execute(testing::kAllTypesCreate).ok());
+  std::string common =
+      "--source " + server_->RootUrl() + " --tls-mode disabled --set " + "DataFormat=parquet";
+  std::string program = ShellQuote(testing::BinlakeProgram());
+  ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
+                     ShellQuote(Target()))
+                .exit_code,
+            0);
+  ASSERT_TRUE(server_
+                  ->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
+                                        "'+00:00';") +
+                            testing::kAllTypesRows)
+                  .ok());
+  CommandResult cdc = RunShell(program + " cdc " + common + " --target " + ShellQuote(Target()) +
+                               " --stop-at " + MasterPosition());
+  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
+  std::string fresh = "file://" + (dir_ / "fresh").string();
+  ASSERT_EQ(
+      RunShell(program + " full-load --progress off " + common + " --target " + ShellQuote(fresh))
+          .exit_code,
+      0);
+  auto from_cdc = DuckDbQuery(
+      {"SET TimeZone='UTC'",
+       "SELECT * EXCLUDE (Op) FROM read_parquet(" +
+           DuckQuote((dir_ / "out/types/all_types").string() + "/2*.parquet") + ") ORDER BY id"});
+  auto from_load =
+      DuckDbQuery({"SET TimeZone='UTC'",
+                   "SELECT * FROM read_parquet(" +
+                       DuckQuote((dir_ / "fresh/types/all_types/LOAD00000001.parquet").string()) +
+                       ") ORDER BY id"});
+  ASSERT_TRUE(from_cdc.ok()) << from_cdc.status().ToString();
+  ASSERT_TRUE(from_load.ok()) << from_load.status().ToString();
+  ASSERT_EQ(from_cdc->size(), 7u);
+  ASSERT_EQ(from_load->size(), 7u);
+  for (size_t r = 0; r < from_load->size(); ++r) {
+    ASSERT_EQ((*from_load)[r].size(), (*from_cdc)[r].size()) << "row " << r;
+    for (const auto& [name, value] : (*from_load)[r]) {
+      EXPECT_EQ((*from_cdc)[r].at(name), value) << "row " << r << " column " << name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace binlake
