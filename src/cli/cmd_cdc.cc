@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/task_options.h"
 #include "format/file_format.h"
+#include "task/cdc_naming.h"
 #include "task/cdc_task.h"
 #include "task/full_load.h"
 #include "task/task_state.h"
@@ -63,7 +64,8 @@ Status FillCdcOptions(const CdcFlags& flags, const TaskConfig& config, CdcTaskOp
   ASSIGN_OR_RETURN(o->writer_factory, MakeRowFileWriterFactory(config.settings));
   o->file_extension = DataFileExtension(config.settings);
   o->sequence_column_name = flags.sequence_column;
-  int starts = !flags.start_position.empty() + !flags.start_gtid.empty() + !flags.start_time.empty();
+  int starts =
+      !flags.start_position.empty() + !flags.start_gtid.empty() + !flags.start_time.empty();
   if (starts > 1) {
     return InvalidArgument("give at most one of --start-position, --start-gtid, --start-time");
   }
@@ -83,7 +85,8 @@ Status FillCdcOptions(const CdcFlags& flags, const TaskConfig& config, CdcTaskOp
     ASSIGN_OR_RETURN(o->start_time, ParseTime(flags.start_time));
   }
   if (!flags.stop_at.empty()) {
-    if (flags.stop_at.find(':') != std::string::npos && flags.stop_at.find('-') == std::string::npos) {
+    if (flags.stop_at.find(':') != std::string::npos &&
+        flags.stop_at.find('-') == std::string::npos) {
       ASSIGN_OR_RETURN(BinlogPosition p, ParseFilePosition(flags.stop_at));
       o->stop_at_position = p;
     } else {
@@ -97,14 +100,14 @@ Status FillCdcOptions(const CdcFlags& flags, const TaskConfig& config, CdcTaskOp
 int ReportCdcResult(const Result<CdcRunResult>& r, const std::string& target) {
   if (!r.ok()) return ReportFailure(r.status());
   const CdcCheckpoint& c = r->last_checkpoint;
-  std::printf("cdc stopped (%s): %llu row changes in %llu transactions this run (%.3f s "
-              "streaming), %llu reconnects; checkpoint %llu at %s -> %s\n",
-              r->stop_reason.empty() ? "done" : r->stop_reason.c_str(),
-              static_cast<unsigned long long>(r->row_changes),
-              static_cast<unsigned long long>(r->transactions), r->stream_seconds,
-              static_cast<unsigned long long>(r->reconnects),
-              static_cast<unsigned long long>(c.sequence), c.position.ToString().c_str(),
-              target.c_str());
+  std::printf(
+      "cdc stopped (%s): %llu row changes in %llu transactions this run (%.3f s "
+      "streaming), %llu reconnects; checkpoint %llu at %s -> %s\n",
+      r->stop_reason.empty() ? "done" : r->stop_reason.c_str(),
+      static_cast<unsigned long long>(r->row_changes),
+      static_cast<unsigned long long>(r->transactions), r->stream_seconds,
+      static_cast<unsigned long long>(r->reconnects), static_cast<unsigned long long>(c.sequence),
+      c.position.ToString().c_str(), target.c_str());
   return 0;
 }
 
@@ -147,17 +150,19 @@ int RunRunCommand(const CdcFlags& flags) {
   Status s = FillCdcOptions(flags, *config, &cdc);
   if (!s.ok()) return ReportFailure(s);
   if (cdc.start || cdc.start_time) {
-    return ReportFailure(InvalidArgument("`run` starts CDC at its own snapshot; use `cdc` for "
-                                         "--start-position/--start-gtid/--start-time"));
+    return ReportFailure(
+        InvalidArgument("`run` starts CDC at its own snapshot; use `cdc` for "
+                        "--start-position/--start-gtid/--start-time"));
   }
   auto store = OpenObjectStore(config->target);
   if (!store.ok()) return ReportFailure(store.status());
   InstallStopHandlers();
 
   // A task that already streams (it has a checkpoint) resumes CDC; otherwise load first.
-  auto existing = (*store)->List(config->settings.bucket_folder.empty()
-                                     ? "_binlake/cdc/checkpoint-"
-                                     : config->settings.bucket_folder + "/_binlake/cdc/checkpoint-");
+  auto existing =
+      (*store)->List(config->settings.bucket_folder.empty()
+                         ? "_binlake/cdc/checkpoint-"
+                         : config->settings.bucket_folder + "/_binlake/cdc/checkpoint-");
   if (!existing.ok()) return ReportFailure(existing.status());
   if (existing->empty()) {
     FullLoadOptions fl;
@@ -189,7 +194,8 @@ int RunRunCommand(const CdcFlags& flags) {
 }
 
 // Newest CDC checkpoint under `folder`, if any.
-Result<std::optional<CdcCheckpoint>> LatestCheckpoint(ObjectStore& store, const std::string& folder) {
+Result<std::optional<CdcCheckpoint>> LatestCheckpoint(ObjectStore& store,
+                                                      const std::string& folder) {
   std::string prefix = (folder.empty() ? "" : folder + "/") + "_binlake/cdc/checkpoint-";
   ASSIGN_OR_RETURN(auto objects, store.List(prefix));
   if (objects.empty()) return std::optional<CdcCheckpoint>();
@@ -198,17 +204,7 @@ Result<std::optional<CdcCheckpoint>> LatestCheckpoint(ObjectStore& store, const 
   return std::optional<CdcCheckpoint>(std::move(c));
 }
 
-std::string FormatMicros(uint64_t us) {
-  if (us == 0) return "-";
-  std::time_t secs = static_cast<std::time_t>(us / 1000000);
-  std::tm tm;
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(us % 1000000));
-  return buf;
-}
+std::string FormatMicros(uint64_t us) { return us == 0 ? "-" : FormatCommitTime(us); }
 
 int RunStatusCommand(const TaskFlags& flags, bool json) {
   TaskFlags f = flags;
@@ -303,16 +299,15 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
   std::printf("\n%-40s %14s %10s %10s %10s %5s  %s\n", "table", "full-load rows", "inserts",
               "updates", "deletes", "ddls", "last change");
   for (const auto& t : tables) {
-    std::printf("%-40s %14llu %10llu %10llu %10llu %5llu  %s\n",
-                t["table"].get<std::string>().c_str(),
-                static_cast<unsigned long long>(t["full_load_rows"].get<uint64_t>()),
-                static_cast<unsigned long long>(t["inserts"].get<uint64_t>()),
-                static_cast<unsigned long long>(t["updates"].get<uint64_t>()),
-                static_cast<unsigned long long>(t["deletes"].get<uint64_t>()),
-                static_cast<unsigned long long>(t["ddls"].get<uint64_t>()),
-                t["last_change"].get<std::string>().empty()
-                    ? "-"
-                    : t["last_change"].get<std::string>().c_str());
+    std::printf(
+        "%-40s %14llu %10llu %10llu %10llu %5llu  %s\n", t["table"].get<std::string>().c_str(),
+        static_cast<unsigned long long>(t["full_load_rows"].get<uint64_t>()),
+        static_cast<unsigned long long>(t["inserts"].get<uint64_t>()),
+        static_cast<unsigned long long>(t["updates"].get<uint64_t>()),
+        static_cast<unsigned long long>(t["deletes"].get<uint64_t>()),
+        static_cast<unsigned long long>(t["ddls"].get<uint64_t>()),
+        t["last_change"].get<std::string>().empty() ? "-"
+                                                    : t["last_change"].get<std::string>().c_str());
   }
   return 0;
 }
@@ -322,16 +317,18 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
 void RegisterCdcCommands(CLI::App& root, CommandTable& table) {
   auto cdc_flags = std::make_shared<CdcFlags>();
   CLI::App* cdc = root.add_subcommand(
-      "cdc", "Stream committed changes from the binlog into the target, exactly once, starting "
-             "at the last checkpoint (or the full load's snapshot)");
+      "cdc",
+      "Stream committed changes from the binlog into the target, exactly once, starting "
+      "at the last checkpoint (or the full load's snapshot)");
   AddTaskFlags(cdc, &cdc_flags->task);
   AddCdcFlags(cdc, cdc_flags.get());
   table.Add(cdc, [cdc_flags] { return RunCdcCommand(*cdc_flags); });
 
   auto run_flags = std::make_shared<CdcFlags>();
   CLI::App* run = root.add_subcommand(
-      "run", "Full load, then CDC from the snapshot's position (full-load-and-cdc), until "
-             "SIGINT/SIGTERM; resumes CDC when the target already has checkpoints");
+      "run",
+      "Full load, then CDC from the snapshot's position (full-load-and-cdc), until "
+      "SIGINT/SIGTERM; resumes CDC when the target already has checkpoints");
   AddTaskFlags(run, &run_flags->task);
   run->add_option("--stop-at", run_flags->stop_at,
                   "Stop CDC after FILE:POS, or before the first transaction committed at a time");
@@ -345,8 +342,9 @@ void RegisterCdcCommands(CLI::App& root, CommandTable& table) {
   auto status_flags = std::make_shared<TaskFlags>();
   auto json = std::make_shared<bool>(false);
   CLI::App* status = root.add_subcommand(
-      "status", "Show the task: phase, last committed position, CDC latency and per-table "
-                "statistics (read from the target)");
+      "status",
+      "Show the task: phase, last committed position, CDC latency and per-table "
+      "statistics (read from the target)");
   status->add_option("--target", status_flags->target_url, "Target URL")->required();
   status->add_option("--config", status_flags->config_path, "Task config file");
   status->add_option("--settings", status_flags->settings_path, "DMS S3Settings JSON file");

@@ -5,15 +5,14 @@
 #include <mariadb_rpl.h>
 // clang-format on
 #include <errmsg.h>
-#include <libdeflate.h>
 #include <mysqld_error.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <limits>
 
+#include "binlog/event_header.h"
 #include "source/mysql_gtid_dump.h"
 
 namespace binlake {
@@ -228,7 +227,7 @@ Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet, DumpCursor*
     // ROTATE arrives before any FORMAT_DESCRIPTION could say so).
     size_t name_end = ev_size;
     if (ev_size >= kHeaderSize + 8 + 1 + 4 &&
-        crc32(0, ev, static_cast<uInt>(ev_size - 4)) == Le32(ev + ev_size - 4)) {
+        binlog::Crc32(binlog::ByteView(ev, ev_size - 4)) == Le32(ev + ev_size - 4)) {
       name_end -= 4;
     }
     std::string_view name;
@@ -439,7 +438,7 @@ uint32_t BinlogEventStream::CrcTag(std::span<const uint8_t> packet) const {
   // packet = status byte, event (header, body, CRC32).
   if (!checksums_ || packet.size() < 1 + kHeaderSize + 4) return 0;
   const size_t crc_at = packet.size() - 4;
-  const uint32_t computed = libdeflate_crc32(0, packet.data() + 1, crc_at - 1);
+  const uint32_t computed = binlog::Crc32(packet.subspan(1, crc_at - 1));
   return computed == Le32(packet.data() + crc_at) ? 1 : 0;
 }
 

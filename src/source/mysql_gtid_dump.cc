@@ -4,6 +4,8 @@
 #include <limits>
 #include <map>
 
+#include "binlog/gtid.h"
+
 namespace binlake {
 namespace {
 
@@ -12,7 +14,7 @@ constexpr int64_t kMaxGno = std::numeric_limits<int64_t>::max() - 1;
 constexpr std::string_view kExpected =
     "expected UUID:N[-M][:N[-M]...], e.g. 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7";
 
-using Uuid = std::array<uint8_t, 16>;
+using binlog::Uuid;
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -75,18 +77,6 @@ void PutLe(std::vector<uint8_t>* out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out->push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
 
-std::string UuidText(const Uuid& uuid) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(36);
-  for (size_t i = 0; i < uuid.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kHex[uuid[i] >> 4]);
-    s.push_back(kHex[uuid[i] & 15]);
-  }
-  return s;
-}
-
 std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
@@ -95,7 +85,7 @@ std::string MySqlGtidIntervals::ToString() const {
   std::string s;
   for (const MySqlGtidSid& sid : sids) {
     if (!s.empty()) s.push_back(',');
-    s += UuidText(sid.uuid);
+    s += binlog::UuidToString(sid.uuid);
     for (const MySqlGnoInterval& in : sid.intervals) {
       s += ":" + std::to_string(in.first);
       if (in.last != in.first) s += "-" + std::to_string(in.last);

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <random>
 
 namespace binlake {
@@ -194,6 +195,54 @@ class LocalObjectWriter : public ObjectWriter {
   bool prepared_ = false;
 };
 
+// Walks the directories below `root` that can hold keys starting with `prefix`: from the
+// prefix's own directory down, entering only real directories (not symlinks: no loops) whose
+// path can still match the prefix and whose name is not a temporary one. Every other entry
+// ("." and ".." aside) goes to visit(rel, name, st): `rel` is its directory relative to root
+// ("" at the root); `st` is its lstat, or null when readdir already said it is a regular file
+// (no stat made: the visitor stats if it needs to). A directory that vanished is skipped.
+using EntryVisitor =
+    std::function<void(const std::string& rel, std::string_view name, const struct stat* st)>;
+
+Status WalkBelowPrefix(const std::string& root, std::string_view prefix,
+                       const EntryVisitor& visit) {
+  const size_t slash = prefix.rfind('/');
+  std::vector<std::string> pending = {
+      std::string(prefix.substr(0, slash == std::string_view::npos ? 0 : slash))};
+  while (!pending.empty()) {
+    std::string rel = std::move(pending.back());
+    pending.pop_back();
+    std::string dir = rel.empty() ? root : root + "/" + rel;
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+      if (errno == ENOENT || errno == ENOTDIR) continue;
+      return FileError("list", dir, errno);
+    }
+    while (struct dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (e->d_type == DT_REG) {
+        visit(rel, name, nullptr);
+        continue;
+      }
+      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+      struct stat st;
+      if (::lstat((root + "/" + child).c_str(), &st) != 0) continue;
+      if (!S_ISDIR(st.st_mode)) {
+        visit(rel, name, &st);
+        continue;
+      }
+      if (IsTempName(name)) continue;
+      // Descend only where keys can still match the prefix.
+      std::string as_dir = child + "/";
+      size_t n = std::min(as_dir.size(), prefix.size());
+      if (as_dir.compare(0, n, prefix.substr(0, n)) == 0) pending.push_back(std::move(child));
+    }
+    ::closedir(d);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status FileError(std::string_view what, const std::string& path, int err) {
@@ -323,40 +372,23 @@ Result<std::optional<ObjectInfo>> LocalObjectStore::Head(std::string_view key) {
 
 Result<std::vector<ObjectInfo>> LocalObjectStore::List(std::string_view prefix) {
   std::vector<ObjectInfo> out;
-  // Walk only below the directory named by the prefix up to its last '/'.
-  std::string start_rel(
-      prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
-  std::vector<std::string> pending = {start_rel};
-  while (!pending.empty()) {
-    std::string rel = std::move(pending.back());
-    pending.pop_back();
-    std::string dir = rel.empty() ? root_ : root_ + "/" + rel;
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) {
-      if (errno == ENOENT || errno == ENOTDIR) continue;
-      return FileError("list", dir, errno);
-    }
-    while (struct dirent* e = ::readdir(d)) {
-      std::string_view name = e->d_name;
-      if (name == "." || name == ".." || IsTempName(name)) continue;
-      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
-      struct stat st;
-      // Directories are entered only if real (no symlink loops); files may be symlinks.
-      if (::lstat((root_ + "/" + child).c_str(), &st) != 0) continue;
-      if (S_ISDIR(st.st_mode)) {
-        // Descend only where keys can still match the prefix.
-        std::string as_dir = child + "/";
-        size_t n = std::min(as_dir.size(), prefix.size());
-        if (as_dir.compare(0, n, prefix.substr(0, n)) == 0) pending.push_back(child);
-        continue;
-      }
-      if (S_ISLNK(st.st_mode) && (::stat((root_ + "/" + child).c_str(), &st) != 0)) continue;
-      if (!S_ISREG(st.st_mode)) continue;
-      if (child.compare(0, prefix.size(), prefix) != 0) continue;
-      out.push_back(ObjectInfo{std::move(child), static_cast<uint64_t>(st.st_size), ""});
-    }
-    ::closedir(d);
-  }
+  RETURN_IF_ERROR(WalkBelowPrefix(
+      root_, prefix, [&](const std::string& rel, std::string_view name, const struct stat* seen) {
+        if (IsTempName(name)) return;
+        std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+        const std::string path = root_ + "/" + child;
+        struct stat st;
+        if (seen != nullptr) {
+          st = *seen;
+        } else if (::lstat(path.c_str(), &st) != 0) {
+          return;
+        }
+        // Files may be symlinks (to regular files).
+        if (S_ISLNK(st.st_mode) && ::stat(path.c_str(), &st) != 0) return;
+        if (!S_ISREG(st.st_mode)) return;
+        if (child.compare(0, prefix.size(), prefix) != 0) return;
+        out.push_back(ObjectInfo{std::move(child), static_cast<uint64_t>(st.st_size), ""});
+      }));
   std::sort(out.begin(), out.end(),
             [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
   return out;
@@ -364,43 +396,17 @@ Result<std::vector<ObjectInfo>> LocalObjectStore::List(std::string_view prefix) 
 
 Result<std::vector<UncommittedObject>> LocalObjectStore::ListUncommitted(std::string_view prefix) {
   std::vector<UncommittedObject> out;
-  std::string start_rel(
-      prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
-  std::vector<std::string> pending = {start_rel};
-  while (!pending.empty()) {
-    std::string rel = std::move(pending.back());
-    pending.pop_back();
-    std::string dir = rel.empty() ? root_ : root_ + "/" + rel;
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) {
-      if (errno == ENOENT || errno == ENOTDIR) continue;
-      return FileError("list", dir, errno);
-    }
-    while (struct dirent* e = ::readdir(d)) {
-      std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      // Most entries are published files: skip them without a stat (d_type, when known).
-      if (e->d_type == DT_REG && !IsTempName(name)) continue;
-      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
-      struct stat st;
-      if (::lstat((root_ + "/" + child).c_str(), &st) != 0) continue;
-      if (S_ISDIR(st.st_mode)) {
-        if (IsTempName(name)) continue;
-        std::string as_dir = child + "/";
-        size_t n = std::min(as_dir.size(), prefix.size());
-        if (as_dir.compare(0, n, prefix.substr(0, n)) == 0) pending.push_back(child);
-        continue;
-      }
-      if (!S_ISREG(st.st_mode) || !IsTempName(name)) continue;
-      // ".tmp-<name>.<16 hex>" (NewWriter), or any other ".tmp-*" left in the tree.
-      std::string_view base = name.substr(kTempPrefix.size());
-      if (base.size() > 17 && base[base.size() - 17] == '.') base.remove_suffix(17);
-      std::string key = rel.empty() ? std::string(base) : rel + "/" + std::string(base);
-      if (key.compare(0, prefix.size(), prefix) != 0) continue;
-      out.push_back(UncommittedObject{std::move(key), std::string(name)});
-    }
-    ::closedir(d);
-  }
+  RETURN_IF_ERROR(WalkBelowPrefix(
+      root_, prefix, [&](const std::string& rel, std::string_view name, const struct stat* st) {
+        // Most entries are published files: skipped by name, without a stat.
+        if (!IsTempName(name) || (st != nullptr && !S_ISREG(st->st_mode))) return;
+        // ".tmp-<name>.<16 hex>" (NewWriter), or any other ".tmp-*" left in the tree.
+        std::string_view base = name.substr(kTempPrefix.size());
+        if (base.size() > 17 && base[base.size() - 17] == '.') base.remove_suffix(17);
+        std::string key = rel.empty() ? std::string(base) : rel + "/" + std::string(base);
+        if (key.compare(0, prefix.size(), prefix) != 0) return;
+        out.push_back(UncommittedObject{std::move(key), std::string(name)});
+      }));
   return out;
 }
 

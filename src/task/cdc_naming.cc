@@ -51,11 +51,9 @@ std::string FormatCdcFileTime(int64_t name_ms) {
 }
 
 std::string FormatTxnFileTime(int64_t name_ms) {
-  Civil c = ToCivil(name_ms, 1000);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d%03d", c.year, c.month, c.day, c.hour,
-                c.minute, c.second, static_cast<int>(c.sub));
-  return buf;
+  std::string s = FormatCdcFileTime(name_ms);  // the same digits without the '-'
+  s.erase(s.find('-'), 1);
+  return s;
 }
 
 std::string FormatCommitTime(uint64_t utc_us) {

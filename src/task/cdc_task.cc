@@ -94,9 +94,11 @@ class CdcSink : public binlog::EventSink {
       skip_transaction_ = true;
       return Status::Ok();
     }
-    const OutputTable& output = OutputSchema(*map);
+    bool created = false;
+    const OutputTable& output = OutputSchema(*map, &created);
     const TableSchema& schema = output.schema;
-    if (recorded_serials_.insert(map->serial).second) {
+    // A map's first row always creates its description: the history hears of it then.
+    if (created && recorded_serials_.insert(map->serial).second) {
       BinlogPosition at;
       at.file = row.position->file();
       at.position = row.position->event_start();
@@ -164,9 +166,11 @@ class CdcSink : public binlog::EventSink {
   };
 
   // The map's schema with the catalog's knowledge the binlog lacks (MariaDB JSON columns).
-  const OutputTable& OutputSchema(const binlog::TableMap& map) {
+  // `*created` tells whether this call made the description (else it was cached).
+  const OutputTable& OutputSchema(const binlog::TableMap& map, bool* created) {
     auto it = output_schemas_.find(map.serial);
     if (it != output_schemas_.end()) return it->second;
+    *created = true;
     TableSchema out = map.schema;
     const TableSchema* hint = Hint(out.schema, out.table);
     if (hint && hint->columns.size() == out.columns.size()) {

@@ -82,6 +82,32 @@ class CdcTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   std::string Target() const { return "file://" + (dir_ / "out").string(); }
+
+  // The all-types table: full load into Target(), its rows inserted, CDC up to now, then a
+  // second full load of the same rows into dir_/fresh. `flags` go to every binlake command.
+  void LoadChangeAndReloadAllTypes(const std::string& flags) {
+    ASSERT_TRUE(server_->Execute("CREATE DATABASE types").ok());
+    ASSERT_TRUE(server_->Execute(testing::kAllTypesCreate).ok());
+    std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled " + flags;
+    std::string program = ShellQuote(testing::BinlakeProgram());
+    ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
+                       ShellQuote(Target()))
+                  .exit_code,
+              0);
+    ASSERT_TRUE(server_
+                    ->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
+                                          "'+00:00';") +
+                              testing::kAllTypesRows)
+                    .ok());
+    CommandResult cdc = RunShell(program + " cdc " + common + " --target " + ShellQuote(Target()) +
+                                 " --stop-at " + MasterPosition());
+    ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
+    std::string fresh = "file://" + (dir_ / "fresh").string();
+    ASSERT_EQ(
+        RunShell(program + " full-load --progress off " + common + " --target " + ShellQuote(fresh))
+            .exit_code,
+        0);
+  }
   std::string Common() const {
     return "--source " + server_->RootUrl() + " --tls-mode disabled --target " +
            ShellQuote(Target()) +
@@ -352,27 +378,8 @@ class CdcAllTypesTest : public CdcTest, public ::testing::WithParamInterface<con
 
 TEST_P(CdcAllTypesTest, CdcValuesEqualFullLoadValues) {
   ASSERT_TRUE(server_->Execute(std::string("SET GLOBAL binlog_row_metadata = ") + GetParam()).ok());
-  ASSERT_TRUE(server_->Execute("CREATE DATABASE types").ok());
-  ASSERT_TRUE(server_->Execute(testing::kAllTypesCreate).ok());
-  std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled";
-  std::string program = ShellQuote(testing::BinlakeProgram());
-  ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
-                     ShellQuote(Target()))
-                .exit_code,
-            0);
-  ASSERT_TRUE(server_
-                  ->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
-                                        "'+00:00';") +
-                            testing::kAllTypesRows)
-                  .ok());
-  CommandResult cdc = RunShell(program + " cdc " + common + " --target " + ShellQuote(Target()) +
-                               " --stop-at " + MasterPosition());
-  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
-  std::string fresh = "file://" + (dir_ / "fresh").string();
-  ASSERT_EQ(
-      RunShell(program + " full-load --progress off " + common + " --target " + ShellQuote(fresh))
-          .exit_code,
-      0);
+  LoadChangeAndReloadAllTypes("");
+  if (HasFatalFailure()) return;
   // Both read by DuckDB as text, all columns, ordered by id.
   std::string options = ", header=false, all_varchar=true, allow_quoted_nulls=false)";
   auto from_cdc = DuckDbQuery({"SELECT * EXCLUDE (column00) FROM read_csv(" +
@@ -405,28 +412,8 @@ INSTANTIATE_TEST_SUITE_P(Metadata, CdcAllTypesTest, ::testing::Values("FULL", "M
 // The same with DataFormat=parquet: DuckDB reads the CDC Parquet files to exactly the values it
 // reads from a Parquet full load of the same rows (types, units and logical annotations alike).
 TEST_F(CdcTest, CdcParquetValuesEqualFullLoadParquetValues) {
-  ASSERT_TRUE(server_->Execute("CREATE DATABASE types").ok());
-  ASSERT_TRUE(server_->Execute(testing::kAllTypesCreate).ok());
-  std::string common =
-      "--source " + server_->RootUrl() + " --tls-mode disabled --set " + "DataFormat=parquet";
-  std::string program = ShellQuote(testing::BinlakeProgram());
-  ASSERT_EQ(RunShell(program + " full-load --progress off " + common + " --target " +
-                     ShellQuote(Target()))
-                .exit_code,
-            0);
-  ASSERT_TRUE(server_
-                  ->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
-                                        "'+00:00';") +
-                            testing::kAllTypesRows)
-                  .ok());
-  CommandResult cdc = RunShell(program + " cdc " + common + " --target " + ShellQuote(Target()) +
-                               " --stop-at " + MasterPosition());
-  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
-  std::string fresh = "file://" + (dir_ / "fresh").string();
-  ASSERT_EQ(
-      RunShell(program + " full-load --progress off " + common + " --target " + ShellQuote(fresh))
-          .exit_code,
-      0);
+  LoadChangeAndReloadAllTypes("--set DataFormat=parquet");
+  if (HasFatalFailure()) return;
   auto from_cdc = DuckDbQuery(
       {"SET TimeZone='UTC'",
        "SELECT * EXCLUDE (Op) FROM read_parquet(" +
