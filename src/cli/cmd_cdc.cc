@@ -178,7 +178,7 @@ int RunRunCommand(const CdcFlags& flags) {
     fl.progress = &progress;
     bool interactive = flags.progress == "on" || (flags.progress == "auto" && isatty(2));
     if (flags.progress != "off") {
-      progress.Start(interactive, std::chrono::milliseconds(interactive ? 500 : 10000));
+      progress.EnableReporting(interactive, std::chrono::milliseconds(interactive ? 500 : 10000));
     }
     auto loaded = RunFullLoad(fl, **store);
     progress.Stop();

@@ -63,7 +63,7 @@ int Run(const FullLoadFlags& flags) {
   bool interactive = flags.progress == "on" || (flags.progress == "auto" && isatty(2));
   if (!flags.dry_run) options.progress = &progress;  // counts rows for the summary
   if (flags.progress != "off" && !flags.dry_run) {
-    progress.Start(interactive, std::chrono::milliseconds(interactive ? 500 : 10000));
+    progress.EnableReporting(interactive, std::chrono::milliseconds(interactive ? 500 : 10000));
   }
   options.cancel = &g_interrupted;
   struct sigaction sa {};

@@ -350,6 +350,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     jobs.push_back(std::move(job));
   }
 
+  if (options.progress) options.progress->BeginReporting();
   LoadRun run(options, std::move(items));
   std::vector<std::thread> pool;
   for (MysqlConnection* w : workers) pool.emplace_back([&run, w] { run.Worker(w); });

@@ -37,10 +37,16 @@ size_t ProgressBoard::AddTable(std::string name, uint64_t estimated_rows) {
   return tables_.size() - 1;
 }
 
-void ProgressBoard::Start(bool interactive, std::chrono::milliseconds interval) {
+void ProgressBoard::EnableReporting(bool interactive, std::chrono::milliseconds interval) {
+  reporting_enabled_ = true;
   interactive_ = interactive;
+  interval_ = interval;
+}
+
+void ProgressBoard::BeginReporting() {
   start_ = std::chrono::steady_clock::now();
-  thread_ = std::thread([this, interval] {
+  if (!reporting_enabled_ || thread_.joinable()) return;
+  thread_ = std::thread([this, interval = interval_] {
     std::unique_lock<std::mutex> lock(mu_);
     while (!cv_.wait_for(lock, interval, [this] { return stop_; })) Report(false);
   });

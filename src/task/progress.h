@@ -2,7 +2,8 @@
 // thread (reader). On a terminal the reporter redraws one line per table plus a total line
 // (rows, rate, ETA); otherwise it writes a plain log line every `log_interval`.
 //
-// Thread-safety: Add* may be called from any thread; Start/Stop from the owning thread.
+// Thread-safety: AddTable only before BeginReporting; Mark*/Add*/SetBytes from any thread;
+// EnableReporting/BeginReporting/Stop from the owning thread.
 #pragma once
 
 #include <atomic>
@@ -52,8 +53,12 @@ class ProgressBoard {
   }
   const Table& table(size_t i) const { return *tables_[i]; }
 
-  // Starts the reporter thread. `interactive` = redraw in place (a terminal).
-  void Start(bool interactive, std::chrono::milliseconds interval);
+  // Asks for a reporter; `interactive` = redraw in place (a terminal). Nothing is printed until
+  // BeginReporting, so pre-flight failures stay one error line.
+  void EnableReporting(bool interactive, std::chrono::milliseconds interval);
+  // Called by the load once every table is registered and the copy starts: resets the clock and
+  // starts the reporter thread if reporting was enabled.
+  void BeginReporting();
   void Stop();
 
   // One line per table for the final summary: rows, bytes, seconds, rows/s.
@@ -76,6 +81,8 @@ class ProgressBoard {
   std::condition_variable cv_;
   bool stop_ = false;
   bool interactive_ = false;
+  bool reporting_enabled_ = false;
+  std::chrono::milliseconds interval_{10000};
   size_t lines_drawn_ = 0;
 };
 
