@@ -4,7 +4,7 @@
 //
 // A single-producer single-consumer ring of `ring_bytes`: the reader thread calls `read` in a
 // loop and copies each packet into the ring as a record [uint32 length, uint32 kind, uint32 tag,
-// pad][bytes], padded to 8 bytes, then publishes it (one atomic store; no lock). A packet larger
+// pad][bytes], padded to 8 bytes, then publishes it (one release store; no lock, no fence). A packet larger
 // than a quarter of the ring travels in its own heap buffer instead (the ring holds a marker). When
 // the ring is full the reader waits (memory stays bounded by ring_bytes plus one large packet)
 // until the consumer freed a 64 KiB step more than it needs. A consumer that finds the ring empty
@@ -66,6 +66,7 @@ class PacketPrefetcher {
 
   ReadFn read_;
   uint64_t seen_head_ = 0;  // reader: head_ when it last looked
+  uint64_t reader_checked_ = 0;  // reader: tail_ when it last looked for a sleeping consumer
   std::unique_ptr<uint8_t[]> ring_;  // size_ bytes, not zero-filled
   const size_t size_;
 
@@ -91,6 +92,7 @@ class PacketPrefetcher {
   std::vector<uint8_t> current_large_;      // consumer: the large packet returned last
   alignas(64) uint64_t release_to_ = 0;     // consumer: head_ after the packet returned
   uint64_t seen_tail_ = 0;                  // consumer: tail_ when it last looked
+  uint64_t consumer_checked_ = 0;           // consumer: head_ when it last looked for a waiter
   int64_t wait_ns_ = 200'000;               // consumer: its next wait's timeout
 
   std::thread reader_;
