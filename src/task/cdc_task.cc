@@ -13,6 +13,7 @@
 #include "source/catalog.h"
 #include "source/replica_preflight.h"
 #include "source/replica_retry.h"
+#include "task/cdc_row_filter.h"
 #include "task/cdc_start.h"
 #include "task/ddl_target.h"
 #include "task/gtid_set_tracker.h"
@@ -104,6 +105,8 @@ class CdcSink : public binlog::EventSink {
       at.position = row.position->event_start();
       RETURN_IF_ERROR(history_->Observe(schema, at).status());
     }
+    if (!output.filter_status.ok()) return output.filter_status;
+    if (output.filter.active() && !FilterPasses(output.filter, *row.change)) return Status::Ok();
     if (!transaction_open_) {
       writer_->BeginTransaction(row.position->commit_timestamp_us());
       transaction_open_ = true;
@@ -163,7 +166,18 @@ class CdcSink : public binlog::EventSink {
   struct OutputTable {
     TableSchema schema;
     uint64_t token = 0;
+    CdcRowFilter filter;   // the mappings' source filters on these columns
+    Status filter_status;  // why the filters do not apply to these columns (stops the task)
   };
+
+  // An UPDATE passes if either image does (cdc_row_filter.h); others by their one image.
+  static bool FilterPasses(const CdcRowFilter& filter, const binlog::RowChange& change) {
+    auto passes = [&](const binlog::RowImage* image) {
+      return image && filter.Passes(image->values, image->present);
+    };
+    if (change.op == binlog::RowOp::kUpdate) return passes(change.before) || passes(change.after);
+    return passes(change.op == binlog::RowOp::kDelete ? change.before : change.after);
+  }
 
   // The map's schema with the catalog's knowledge the binlog lacks (MariaDB JSON columns).
   // `*created` tells whether this call made the description (else it was cached).
@@ -184,8 +198,20 @@ class CdcSink : public binlog::EventSink {
     for (size_t i = 0; i < out.columns.size(); ++i) {
       if (out.columns[i].name.empty()) out.columns[i].name = map.ColumnLabel(i);
     }
-    return output_schemas_.emplace(map.serial, OutputTable{std::move(out), ++last_token_})
-        .first->second;
+    OutputTable table{std::move(out), ++last_token_, {}, Status::Ok()};
+    if (options_.mappings) {
+      // The mappings' source filters, on this description's columns (names from the map's full
+      // metadata or the catalog).
+      auto filter = CdcRowFilter::Compile(
+          options_.mappings->SelectingRulesFor(table.schema.schema, table.schema.table),
+          table.schema);
+      if (filter.ok()) {
+        table.filter = std::move(*filter);
+      } else {
+        table.filter_status = filter.status();
+      }
+    }
+    return output_schemas_.emplace(map.serial, std::move(table)).first->second;
   }
 
   void RefreshCatalog() {

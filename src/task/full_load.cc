@@ -322,15 +322,8 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
                                              job->source.estimated_rows,
                                              rows_per_chunk(job->source)));
     if (options.mappings) {
-      // Every include/explicit rule selecting the table: one without filters selects all rows.
-      std::vector<const SelectionRule*> rules;
-      for (const SelectionRule& rule : options.mappings->selection_rules()) {
-        if (rule.action != RuleAction::kExclude &&
-            rule.Matches(job->source.schema.schema, job->source.schema.table)) {
-          rules.push_back(&rule);
-        }
-      }
-      std::string filter = RowFilterPredicate(rules,
+      std::string filter = RowFilterPredicate(
+          options.mappings->SelectingRulesFor(job->source.schema.schema, job->source.schema.table),
           [&](std::string_view v) { return "'" + control->Escape(v) + "'"; });
       if (!filter.empty()) {
         for (Chunk& c : job->chunks) {

@@ -386,6 +386,16 @@ std::vector<const SelectionRule*> TableMappings::FilteringRulesFor(std::string_v
   return out;
 }
 
+std::vector<const SelectionRule*> TableMappings::SelectingRulesFor(std::string_view schema,
+                                                                   std::string_view table) const {
+  std::vector<const SelectionRule*> out;
+  if (!Selects(schema, table)) return out;
+  for (const SelectionRule& rule : selection_rules_) {
+    if (rule.action != RuleAction::kExclude && rule.Matches(schema, table)) out.push_back(&rule);
+  }
+  return out;
+}
+
 bool TableMappings::HasFilters() const {
   return std::any_of(selection_rules_.begin(), selection_rules_.end(),
                      [](const SelectionRule& r) { return !r.filters.empty(); });

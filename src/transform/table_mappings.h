@@ -129,6 +129,11 @@ class TableMappings {
   // with the source's table list so a typo is an error rather than a silently missing table.
   Status CheckExplicitOrNonWildcardRulesMatch(std::span<const TableName> existing) const;
 
+  // Every include/explicit rule that selects `schema`.`table` (empty if an exclude rule wins):
+  // the rows a rule without filters selects are all rows, so filters apply only if every one
+  // of these carries some (row_filter.h, cdc_row_filter.h).
+  std::vector<const SelectionRule*> SelectingRulesFor(std::string_view schema,
+                                                      std::string_view table) const;
   // The include/explicit rules that select `schema`.`table` and carry filters (for the reader).
   std::vector<const SelectionRule*> FilteringRulesFor(std::string_view schema,
                                                       std::string_view table) const;
