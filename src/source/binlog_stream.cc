@@ -373,8 +373,8 @@ Status BinlogEventStream::Start() {
       return DumpErrorToStatus(mysql_errno(mysql), mysql_error(mysql), start, config);
     }
   }
-  file_ = file;
-  position_ = position;
+  cursor_.file = file;
+  cursor_.position = position;
   {
     std::lock_guard<std::mutex> lock(mu_);
     conn_ = std::move(conn);
@@ -461,8 +461,8 @@ Result<StreamEvent> BinlogEventStream::Next() {
     // Where the stream was: after the last event returned.
     return Fail(packet.status().code() == StatusCode::kCancelled
                     ? packet.status()
-                    : packet.status().WithContext("binlog stream at " + file_ + ":" +
-                                                  std::to_string(position_)));
+                    : packet.status().WithContext("binlog stream at " + cursor_.file + ":" +
+                                                  std::to_string(cursor_.position)));
   }
   // Tag 1: the prefetching thread verified the CRC32 (CrcTag).
   return ToEvent(packet->bytes.data(), packet->bytes.size(), packet->tag == 1);
@@ -470,14 +470,12 @@ Result<StreamEvent> BinlogEventStream::Next() {
 
 Result<StreamEvent> BinlogEventStream::ToEvent(const uint8_t* data, size_t size,
                                                bool crc32_verified) {
-  DumpCursor cursor{file_, position_};
-  Result<StreamEvent> ev = FrameDumpPacket(std::span<const uint8_t>(data, size), &cursor);
+  // FrameDumpPacket moves the cursor only when it succeeds.
+  Result<StreamEvent> ev = FrameDumpPacket(std::span<const uint8_t>(data, size), &cursor_);
   if (!ev.ok()) {
     return Fail(ev.status().WithContext("binlog stream from " + options_.connection.Describe()));
   }
   ev->crc32_verified = crc32_verified;
-  file_ = std::move(cursor.file);
-  position_ = cursor.position;
   ++events_;
   bytes_ += ev->bytes.size();
   return ev;

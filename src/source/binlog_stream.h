@@ -151,7 +151,8 @@ struct DumpCursor {
 // Frames one reply packet of COM_BINLOG_DUMP (status byte 0x00, then exactly one event) and
 // advances `cursor`: a ROTATE (real or fake) moves it to the file and position it names, another
 // event with a log_pos to its end. Pure; a packet that is not one whole event is kCorruption
-// (never an assertion: these are network bytes). `bytes` of the result point into `packet`.
+// (never an assertion: these are network bytes) and leaves `cursor` as it was. `bytes` of the
+// result point into `packet`.
 Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet, DumpCursor* cursor);
 
 // Default replica server_id for a task: a hash of `task_key` in [2^30, 2^32 - 1), clear of the
@@ -195,9 +196,9 @@ class BinlogEventStream {
   // The binlog file the stream is in: the start file, then the file named by each ROTATE (real
   // or fake) once that ROTATE was returned by Next(). Empty before the first ROTATE of a GTID
   // start.
-  const std::string& current_file() const { return file_; }
+  const std::string& current_file() const { return cursor_.file; }
   // Offset in current_file() of the next event the stream expects.
-  uint64_t next_position() const { return position_; }
+  uint64_t next_position() const { return cursor_.position; }
   uint32_t server_id() const { return server_id_; }
   // The source's id of the dump connection (SHOW PROCESSLIST, KILL).
   unsigned long connection_id() const { return connection_id_; }
@@ -225,8 +226,7 @@ class BinlogEventStream {
   bool first_pending_ = false;                    // Open() read the first packet; Next() returns it
   std::vector<uint8_t> first_packet_;             // its copy
   std::unique_ptr<PacketPrefetcher> prefetcher_;  // when options_.prefetch_bytes > 0
-  std::string file_;
-  uint64_t position_ = 4;
+  DumpCursor cursor_;  // the file and the offset of the next event
   uint32_t server_id_ = 0;
   int read_timeout_s_ = 0;
   unsigned long connection_id_ = 0;

@@ -382,6 +382,9 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   sopts.server_id = server_id;
   sopts.task_key = options.task_key;
   sopts.heartbeat_period = HeartbeatFor(options.settings);
+  // MariaDB's ANNOTATE_ROWS (each row event's SQL statement) is not part of CDC output: not
+  // asking for it spares the source sending, and us receiving, a quarter of a typical stream.
+  sopts.annotate_rows = false;
 
   while (true) {
     sopts.start = stream_start_for(position);
