@@ -113,9 +113,13 @@ bool ParseDateTime(std::string_view s, DateTimeParts* out) {
     if (t.size() > 8 && (t[8] != '.' || !ParseFraction(t.substr(9), &us))) return false;
   }
   if (mo > 12 || d > 31 || h > 23 || mi > 59 || se > 59) return false;
-  *out = DateTimeParts{static_cast<uint16_t>(y), static_cast<uint8_t>(mo), static_cast<uint8_t>(d),
-                       static_cast<uint8_t>(h), static_cast<uint8_t>(mi),
-                       static_cast<uint8_t>(se), us};
+  *out = DateTimeParts{static_cast<uint16_t>(y),
+                       static_cast<uint8_t>(mo),
+                       static_cast<uint8_t>(d),
+                       static_cast<uint8_t>(h),
+                       static_cast<uint8_t>(mi),
+                       static_cast<uint8_t>(se),
+                       us};
   return true;
 }
 
@@ -174,18 +178,22 @@ Compare CompareClassOf(const ColumnType& t) {
   }
   switch (t.type) {
     case SqlType::kFloat:
-    case SqlType::kDouble: return Compare::kFloat;
+    case SqlType::kDouble:
+      return Compare::kFloat;
     case SqlType::kDate:
     case SqlType::kDateTime:
-    case SqlType::kTimestamp: return Compare::kDateTime;
-    case SqlType::kTime: return Compare::kTime;
+    case SqlType::kTimestamp:
+      return Compare::kDateTime;
+    case SqlType::kTime:
+      return Compare::kTime;
     case SqlType::kChar:
     case SqlType::kVarChar:
     case SqlType::kText:
     case SqlType::kEnum:
     case SqlType::kSet:
       return CaseSensitiveCollation(t.collation_id) ? Compare::kText : Compare::kTextCi;
-    default: return Compare::kBytes;
+    default:
+      return Compare::kBytes;
   }
 }
 
@@ -211,9 +219,15 @@ std::optional<Literal> ParseLiteral(std::string_view s, Compare compare) {
     case Compare::kTime:
       if (!ParseTime(s, &lit.micros)) return std::nullopt;
       return lit;
-    case Compare::kText: lit.text = TrimTrailingSpaces(s); return lit;
-    case Compare::kTextCi: lit.text = FoldAscii(TrimTrailingSpaces(s)); return lit;
-    case Compare::kBytes: lit.text = s; return lit;
+    case Compare::kText:
+      lit.text = TrimTrailingSpaces(s);
+      return lit;
+    case Compare::kTextCi:
+      lit.text = FoldAscii(TrimTrailingSpaces(s));
+      return lit;
+    case Compare::kBytes:
+      lit.text = s;
+      return lit;
   }
   return std::nullopt;
 }
@@ -244,16 +258,21 @@ std::optional<int> CompareValue(const Value& v, const ColumnType& type, Compare 
     case Compare::kNumeric: {
       std::string text;
       switch (v.kind()) {
-        case Value::Kind::kInt: text = std::to_string(v.int_value()); break;
+        case Value::Kind::kInt:
+          text = std::to_string(v.int_value());
+          break;
         case Value::Kind::kUInt:
-        case Value::Kind::kBit: text = std::to_string(v.uint_value()); break;
+        case Value::Kind::kBit:
+          text = std::to_string(v.uint_value());
+          break;
         case Value::Kind::kDecimal: {
           auto d = NormalizeDecimal(v.text());
           if (!d) return std::nullopt;
           text = *d;
           break;
         }
-        default: return std::nullopt;
+        default:
+          return std::nullopt;
       }
       return CompareDecimal(text, lit.text);
     }
@@ -302,7 +321,8 @@ Result<CdcRowFilter> CdcRowFilter::Compile(const std::vector<const SelectionRule
       int col = schema.FindColumn(f.column_name);
       for (size_t i = 0; col < 0 && i < schema.columns.size(); ++i) {
         // MySQL column names are case-insensitive, as in the full load's SQL predicate.
-        if (FoldAscii(schema.columns[i].name) == FoldAscii(f.column_name)) col = static_cast<int>(i);
+        if (FoldAscii(schema.columns[i].name) == FoldAscii(f.column_name))
+          col = static_cast<int>(i);
       }
       if (col < 0) {
         return InvalidArgument("table-mappings rule " + rule->rule_id + " filters " + table +
@@ -336,8 +356,10 @@ Result<CdcRowFilter> CdcRowFilter::Compile(const std::vector<const SelectionRule
             RETURN_IF_ERROR(parse(c.end_value, &cond.b));
             break;
           case FilterOperator::kNull:
-          case FilterOperator::kNotNull: break;
-          default: RETURN_IF_ERROR(parse(c.value, &cond.a));
+          case FilterOperator::kNotNull:
+            break;
+          default:
+            RETURN_IF_ERROR(parse(c.value, &cond.a));
         }
         filter.any.push_back(std::move(cond));
       }
@@ -368,10 +390,18 @@ bool CdcRowFilter::FilterPasses(const Filter& f, std::span<const Value> values,
     if (!a) return true;  // a value the filter cannot judge passes rather than vanishing
     bool holds = false;
     switch (c.op) {
-      case FilterOperator::kLte: holds = *a <= 0; break;
-      case FilterOperator::kGte: holds = *a >= 0; break;
-      case FilterOperator::kEq: holds = *a == 0; break;
-      case FilterOperator::kNotEq: holds = *a != 0; break;
+      case FilterOperator::kLte:
+        holds = *a <= 0;
+        break;
+      case FilterOperator::kGte:
+        holds = *a >= 0;
+        break;
+      case FilterOperator::kEq:
+        holds = *a == 0;
+        break;
+      case FilterOperator::kNotEq:
+        holds = *a != 0;
+        break;
       case FilterOperator::kBetween:
       case FilterOperator::kNotBetween: {
         std::optional<int> b = CompareValue(v, f.type, f.compare, c.b);
@@ -379,7 +409,8 @@ bool CdcRowFilter::FilterPasses(const Filter& f, std::span<const Value> values,
         holds = c.op == FilterOperator::kBetween ? between : !between;
         break;
       }
-      default: break;
+      default:
+        break;
     }
     if (holds) return true;
   }

@@ -9,7 +9,8 @@ namespace binlake {
 namespace {
 
 // shop.orders(id INT, status VARCHAR utf8mb4_general_ci, code VARCHAR utf8mb4_bin,
-//             amount DECIMAL(10,2), placed DATETIME(6), wait TIME, kind ENUM('a','b'), ratio DOUBLE)
+//             amount DECIMAL(10,2), placed DATETIME(6), wait TIME, kind ENUM('a','b'), ratio
+//             DOUBLE)
 TableSchema Orders() {
   TableSchema s;
   s.schema = "shop";
@@ -45,14 +46,10 @@ struct Row {
   bool null_status = false;
 
   std::vector<Value> Values() const {
-    return {Value::Int(id),
-            null_status ? Value::Null() : Value::String(status),
-            Value::String(code),
-            Value::Decimal(amount),
-            Value::DateTime(placed),
-            Value::Time(wait),
-            Value::EnumIndex(kind),
-            Value::Double(ratio)};
+    return {Value::Int(id),          null_status ? Value::Null() : Value::String(status),
+            Value::String(code),     Value::Decimal(amount),
+            Value::DateTime(placed), Value::Time(wait),
+            Value::EnumIndex(kind),  Value::Double(ratio)};
   }
 };
 
@@ -61,7 +58,8 @@ Result<CdcRowFilter> FilterFor(const std::string& filters_json) {
   auto mappings = TableMappings::Parse(
       R"({"rules":[{"rule-type":"selection","rule-id":"1","rule-name":"1",
           "rule-action":"include","object-locator":{"schema-name":"shop","table-name":"orders"},
-          "filters":)" + filters_json + "}]}",
+          "filters":)" +
+          filters_json + "}]}",
       "test");
   if (!mappings.ok()) return mappings.status();
   // The mappings must outlive the compile only; the filter copies what it needs.
@@ -69,8 +67,8 @@ Result<CdcRowFilter> FilterFor(const std::string& filters_json) {
 }
 
 std::string One(const std::string& column, const std::string& condition) {
-  return R"([{"filter-type":"source","column-name":")" + column +
-         R"(","filter-conditions":[)" + condition + "]}]";
+  return R"([{"filter-type":"source","column-name":")" + column + R"(","filter-conditions":[)" +
+         condition + "]}]";
 }
 
 bool Passes(const CdcRowFilter& f, const Row& r) {
@@ -83,9 +81,12 @@ TEST(CdcRowFilterTest, NumericComparisonsAreExact) {
                                         "end-value":"0010.25"})"));
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   Row r;
-  for (auto [amount, want] : std::vector<std::pair<const char*, bool>>{
-           {"9.49", false}, {"9.50", true}, {"10.25", true}, {"10.26", false},
-           {"-10.00", false}, {"100.00", false}}) {
+  for (auto [amount, want] : std::vector<std::pair<const char*, bool>>{{"9.49", false},
+                                                                       {"9.50", true},
+                                                                       {"10.25", true},
+                                                                       {"10.26", false},
+                                                                       {"-10.00", false},
+                                                                       {"100.00", false}}) {
     r.amount = amount;
     EXPECT_EQ(Passes(*f, r), want) << amount;
   }

@@ -61,8 +61,7 @@ TEST_F(ProgressBoardTest, PlainLogLinesOnceTheCopyBegins) {
   board.AddRows(t, 40);
   const std::string want = "binlake: progress: total: 40 rows of ~100 (40%)";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (Printed().find(want) == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (Printed().find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
     usleep(1000);  // polling a file the reporter flushes; the deadline bounds the wait
   }
   board.Stop();

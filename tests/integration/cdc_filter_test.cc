@@ -55,9 +55,8 @@ class CdcFilterTest : public ::testing::Test {
                         const std::string& extra = "") {
     return RunShell(ShellQuote(testing::BinlakeProgram()) + " " + command + " --source " +
                     server_->RootUrl() + " --tls-mode disabled --target " +
-                    ShellQuote("file://" + (dir_ / target_dir).string()) +
-                    " --table-mappings " + ShellQuote((dir_ / "mappings.json").string()) + " " +
-                    extra);
+                    ShellQuote("file://" + (dir_ / target_dir).string()) + " --table-mappings " +
+                    ShellQuote((dir_ / "mappings.json").string()) + " " + extra);
   }
   std::string MasterPosition() {
     auto rows = server_->Query("SHOW MASTER STATUS");
@@ -69,10 +68,9 @@ class CdcFilterTest : public ::testing::Test {
                              const std::string& select) {
     const bool cdc = glob[0] == '2';
     const std::string names = cdc ? "['c0','c1','c2','c3','c4']" : "['c0','c1','c2','c3']";
-    auto rows = DuckDbQuery(
-        {"SELECT " + select + " AS k FROM read_csv(" +
-         DuckQuote((dir_ / target_dir / "shop/orders").string() + "/" + glob) +
-         ", header=false, all_varchar=true, names=" + names + ")"});
+    auto rows = DuckDbQuery({"SELECT " + select + " AS k FROM read_csv(" +
+                             DuckQuote((dir_ / target_dir / "shop/orders").string() + "/" + glob) +
+                             ", header=false, all_varchar=true, names=" + names + ")"});
     std::set<std::string> out;
     if (!rows.ok()) {
       ADD_FAILURE() << rows.status().ToString();
@@ -106,14 +104,13 @@ TEST_F(CdcFilterTest, CdcKeepsTheRowsTheFullLoadFilterSelects) {
   std::string values;
   const char* statuses[] = {"'paid'", "'PAID'", "'Sent '", "'sent'", "'open'", "NULL"};
   const char* amounts[] = {"9.99", "10.00", "55", "100.50", "100.51"};
-  const char* dates[] = {"'2024-05-31 23:59:59'", "'2024-06-01 00:00:00'", "'2025-01-01'",
-                         "NULL"};
+  const char* dates[] = {"'2024-05-31 23:59:59'", "'2024-06-01 00:00:00'", "'2025-01-01'", "NULL"};
   int id = 1000;
   for (const char* s : statuses) {
     for (const char* a : amounts) {
       for (const char* d : dates) {
-        values += (values.empty() ? "" : ",") + std::string("(") + std::to_string(id++) + "," +
-                  s + "," + a + "," + d + ")";
+        values += (values.empty() ? "" : ",") + std::string("(") + std::to_string(id++) + "," + s +
+                  "," + a + "," + d + ")";
       }
     }
   }
