@@ -7,6 +7,8 @@
 #      pinger commits rows holding their own commit time every 20 ms; a watcher notes when the
 #      CDC file holding each row appears in the local target;
 #   3. peak RSS of `binlake cdc` replicating one 1,000,000-row transaction.
+# For reference it also times stream_drain (bench/cdc/stream_drain.cc): the same range of the
+# dump stream read raw, without checksums or decoding; the floor no replica can go below.
 # Usage: bench/cdc/run.sh [--rows N] [--runs N (best of, default 3)] [--no-s3] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -77,6 +79,13 @@ for i in $(seq 1 "$RUNS"); do
   echo "bench: run $i: zongji: ${zs}s, $zr rows" >&2
 done
 read -r _ z_rows z_s < <(printf '%s' "$z_runs" | best)
+d_runs=""
+for i in $(seq 1 "$RUNS"); do
+  read -r ds _ < <(build/bench/cdc/stream_drain "$MARIADB_PORT" "${P0%%:*}" "${P0##*:}" "${P1##*:}")
+  d_runs+="- - $ds"$'\n'
+  echo "bench: run $i: raw stream drain: ${ds}s" >&2
+done
+read -r _ _ drain_s < <(printf '%s' "$d_runs" | best)
 
 echo "bench: latency under load (CdcMaxBatchInterval=1)" >&2
 P2=$(pos)
@@ -107,10 +116,13 @@ echo "CDC catch-up of $local_rows row changes ($P0 -> $P1), $(nproc) cores, best
 echo "(streaming s: from the first event to the end, commits included; total s: the whole process)"
 printf "%-28s %12s %9s %14s\n" reader "streaming s" "total s" "row changes/s"
 line() { awk -v n="$1" -v s="$2" -v t="$3" -v r="$4" 'BEGIN{printf "%-28s %12.3f %9s %14.0f\n", n, s, t, r/s}'; }
+line "raw dump stream (floor)" "$drain_s" "-" "$local_rows"
 line "zongji 0.9 (count only)" "$z_s" "-" "$z_rows"
 line "binlake -> local dir" "$local_stream" "$local_s" "$local_rows"
 [ $USE_S3 = 1 ] && line "binlake -> radosgw" "$s3_stream" "$s3_s" "$s3_rows"
 awk -v b="$local_stream" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" \
   'BEGIN{printf "ratio binlake(local)/zongji rows/s: %.1fx (goal >= 10x)\n", (br/b)/(zr/z)}'
+awk -v d="$drain_s" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" -v b="$local_stream" \
+  'BEGIN{printf "floor: the raw dump stream alone is %.1fx zongji; binlake takes %.2fx the raw stream'"'"'s time\n", (br/d)/(zr/z), b/d}'
 echo "latency (commit -> file visible, CdcMaxBatchInterval=1): $(cat "$WORK/latency.json") (goal p99 <= 2000 ms)"
 echo "peak RSS replicating one 1,000,000-row transaction: $((rss_kb / 1024)) MB (goal <= 256 MB)"
