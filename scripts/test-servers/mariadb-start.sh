@@ -19,15 +19,20 @@ STATE=${1:-$(mktemp -d /tmp/binlake-mariadb.XXXXXX)}
 mkdir -p "$STATE"/{data,log,tmp}
 STATE=$(cd "$STATE" && pwd)
 free_port() {
-  local p
+  # Below the kernel's ephemeral range, so no client socket can hold the port, and among the
+  # last 16 ports of a 64-port block: radosgw-start.sh takes only the first 48 of its block.
+  local p lo top
+  read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range
+  top=$(( lo < 32000 ? lo : 32000 ))
   for _ in $(seq 1 200); do
-    p=$(( (RANDOM % 20000) + 30000 ))
+    p=$(( 10000 + (RANDOM % ((top - 10000) / 64 - 1)) * 64 + 48 + RANDOM % 16 ))
     if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo $p; return; fi
   done
   echo "no free port found" >&2; exit 1
 }
 PORT=${MARIADB_PORT:-$(free_port)}
 CNF=$STATE/my.cnf
+write_cnf() {
 {
   echo "[mariadbd]"
   echo "datadir=$STATE/data"
@@ -57,6 +62,8 @@ CNF=$STATE/my.cnf
   echo "socket=$STATE/mysqld.sock"
   echo "user=root"
 } > "$CNF"
+}
+write_cnf
 ok=0
 PID=""
 cleanup() { set +e; [ $ok = 1 ] && return
@@ -66,14 +73,29 @@ cleanup() { set +e; [ $ok = 1 ] && return
 trap cleanup EXIT
 mariadb-install-db --defaults-file="$CNF" --auth-root-authentication-method=normal \
   --skip-test-db >"$STATE/log/install.log" 2>&1
-mariadbd --defaults-file="$CNF" >"$STATE/log/mariadbd.out" 2>&1 &
-PID=$!
-echo "$PID" > "$STATE/pid"
-for i in $(seq 1 600); do
-  if mariadb-admin --defaults-file="$CNF" ping >/dev/null 2>&1; then break; fi
-  kill -0 "$PID" 2>/dev/null || { echo "mariadbd exited during start" >&2; exit 1; }
-  [ "$i" = 600 ] && { echo "mariadbd not ready after 60 s" >&2; exit 1; }
-  sleep 0.1
+# A port found free can still be taken before mariadbd binds it (another test starting a
+# server): then start again on another port, unless the caller chose the port.
+for attempt in 1 2 3 4 5; do
+  : > "$STATE/log/error.log"
+  mariadbd --defaults-file="$CNF" >"$STATE/log/mariadbd.out" 2>&1 &
+  PID=$!
+  echo "$PID" > "$STATE/pid"
+  started=0
+  for i in $(seq 1 600); do
+    if mariadb-admin --defaults-file="$CNF" ping >/dev/null 2>&1; then started=1; break; fi
+    kill -0 "$PID" 2>/dev/null || break
+    [ "$i" = 600 ] && { echo "mariadbd not ready after 60 s" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ $started = 1 ] && break
+  if [ -z "${MARIADB_PORT:-}" ] && [ $attempt -lt 5 ] &&
+     grep -q "Address already in use" "$STATE/log/error.log" 2>/dev/null; then
+    PID=""
+    PORT=$(free_port)
+    write_cnf
+    continue
+  fi
+  echo "mariadbd exited during start" >&2; exit 1
 done
 ok=1
 cat > "$STATE/env" <<ENV

@@ -379,6 +379,12 @@ Status BinlogEventStream::Start() {
     std::lock_guard<std::mutex> lock(mu_);
     conn_ = std::move(conn);
   }
+  if (options_.raw_socket_reads && mysql_get_ssl_cipher(mysql) == nullptr && !mysql->net.compress) {
+    // The dump request was sent and none of its reply read, so Connector/C holds no bytes of
+    // it: from here the stream is read from the socket directly.
+    raw_ = std::make_unique<RawPacketReader>(static_cast<int>(mysql_get_socket(mysql)),
+                                             read_timeout_s_ * 1000);
+  }
   // The first reply is either an error (purged file, missing grant, unknown GTID) or the fake
   // ROTATE; read it now so those errors surface from Open().
   ASSIGN_OR_RETURN(std::span<const uint8_t> first, ReadPacket());
@@ -402,6 +408,7 @@ Status BinlogEventStream::Fail(Status st) {
 }
 
 Result<std::span<const uint8_t>> BinlogEventStream::ReadPacket() {
+  if (raw_) return ReadRawPacket();
   MYSQL* mysql = conn_->native_handle();
   // The coarse clock (a few ms resolution) is plenty to tell a read timeout, and far cheaper
   // per packet than the precise one.
@@ -432,6 +439,36 @@ Result<std::span<const uint8_t>> BinlogEventStream::ReadPacket() {
                         "position");
   }
   return std::span<const uint8_t>(data, n);
+}
+
+Result<std::span<const uint8_t>> BinlogEventStream::ReadRawPacket() {
+  Result<std::span<const uint8_t>> packet = raw_->Next();
+  if (cancelled_.load()) return Cancelled("binlog stream cancelled");
+  if (!packet.ok()) {
+    if (raw_->timed_out()) {
+      return NetworkError("no event or heartbeat from " + options_.connection.Describe() +
+                          " for " + std::to_string(read_timeout_s_) +
+                          " s (connection dead?): reconnect from the last committed position");
+    }
+    return NetworkError("lost the binlog stream from " + options_.connection.Describe() + " (" +
+                        packet.status().message() +
+                        "): reconnect from the last committed position");
+  }
+  std::span<const uint8_t> data = *packet;
+  if (!data.empty() && data[0] == 0xff) {
+    // ERR packet: 0xFF, error number (2 bytes), '#' and a 5-character SQL state, message.
+    unsigned int number = data.size() >= 3 ? data[1] | data[2] << 8 : 0;
+    size_t text_at = data.size() >= 9 && data[3] == '#' ? 9 : std::min<size_t>(3, data.size());
+    std::string_view message(reinterpret_cast<const char*>(data.data()) + text_at,
+                             data.size() - text_at);
+    return DumpErrorToStatus(number, message, options_.start, options_.connection);
+  }
+  if (data.size() < 9 && !data.empty() && data[0] == 0xfe) {
+    return NetworkError("the source " + options_.connection.Describe() +
+                        " ended the binlog dump (EOF packet): reconnect from the last committed "
+                        "position");
+  }
+  return data;
 }
 
 uint32_t BinlogEventStream::CrcTag(std::span<const uint8_t> packet) const {

@@ -75,6 +75,7 @@
 #include "source/connection_config.h"
 #include "source/mysql_connection.h"
 #include "source/packet_prefetcher.h"
+#include "source/raw_packet_reader.h"
 
 namespace binlake {
 
@@ -113,6 +114,9 @@ struct StreamOptions {
   // about two periods (without heartbeats: connection.read_timeout_s).
   std::chrono::milliseconds heartbeat_period{std::chrono::seconds(15)};
   bool annotate_rows = true;  // MariaDB: ask for ANNOTATE_ROWS (the statement of row events)
+  // Read the stream from the socket in large reads (raw_packet_reader.h) when the connection
+  // has neither TLS nor compression; false: through Connector/C.
+  bool raw_socket_reads = true;
   // Read ahead on a thread of its own (source/packet_prefetcher.h), holding up to this many
   // bytes of events not yet returned by Next(): receiving then overlaps with the caller's
   // decoding and writing. 0 = read on the caller's thread inside Next().
@@ -213,6 +217,7 @@ class BinlogEventStream {
   // Reads one reply packet (the caller's thread, or the prefetcher's). Touches no member the
   // consumer changes: errors are returned, not recorded (Fail() is the consumer's).
   Result<std::span<const uint8_t>> ReadPacket();
+  Result<std::span<const uint8_t>> ReadRawPacket();  // ReadPacket when raw_ is set
   Result<StreamEvent> ToEvent(const uint8_t* data, size_t size, bool crc32_verified);
   // Tag for a packet read on the prefetching thread: 1 when it ends in a matching CRC32.
   uint32_t CrcTag(std::span<const uint8_t> packet) const;
@@ -226,6 +231,7 @@ class BinlogEventStream {
   bool first_pending_ = false;                    // Open() read the first packet; Next() returns it
   std::vector<uint8_t> first_packet_;             // its copy
   std::unique_ptr<PacketPrefetcher> prefetcher_;  // when options_.prefetch_bytes > 0
+  std::unique_ptr<RawPacketReader> raw_;          // reads the socket itself (no TLS)
   DumpCursor cursor_;  // the file and the offset of the next event
   uint32_t server_id_ = 0;
   int read_timeout_s_ = 0;

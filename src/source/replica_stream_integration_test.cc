@@ -100,6 +100,46 @@ TEST_F(StreamTest, EventLargerThanOnePacket) {
   EXPECT_GT(replica->stream().bytes(), uint64_t{20} << 20);
 }
 
+// The stream read from the socket directly (raw_packet_reader.h, used without TLS) and through
+// Connector/C (used with TLS) hands over the same events: same rows, commits, bytes and count.
+TEST_F(StreamTest, RawSocketReadsEqualConnectorReads) {
+  ASSERT_TRUE(server_->Execute("CREATE TABLE shop.mixed (id INT PRIMARY KEY, b LONGBLOB)").ok());
+  BinlogPosition start = Now(*server_);
+  ASSERT_TRUE(server_
+                  ->Execute("INSERT INTO shop.mixed VALUES (1, REPEAT('a', 100)), "
+                            "(2, REPEAT('b', 17 << 20)); UPDATE shop.mixed SET b = 'c' WHERE "
+                            "id = 2; DELETE FROM shop.mixed WHERE id = 1")
+                  .ok());
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(server_
+                    ->Execute("INSERT INTO shop.mixed VALUES (" + std::to_string(100 + i) +
+                              ", REPEAT('d', " + std::to_string(i * 97) + "))")
+                    .ok());
+  }
+  BinlogPosition end = Now(*server_);
+  std::vector<std::unique_ptr<replica_testing::Replica>> replicas;
+  for (bool raw : {false, true}) {
+    StreamOptions o = Options(*server_, StreamStart::At(start.file, start.position));
+    o.raw_socket_reads = raw;
+    replicas.push_back(OpenReplica(o));
+    ASSERT_NE(replicas.back(), nullptr);
+    ASSERT_TRUE(replicas.back()->RunTo(end).ok()) << "raw " << raw;
+  }
+  auto& a = *replicas[0];
+  auto& b = *replicas[1];
+  ASSERT_EQ(a.committed.size(), 204u);
+  ASSERT_EQ(b.committed.size(), a.committed.size());
+  for (size_t i = 0; i < a.committed.size(); ++i) {
+    EXPECT_EQ(b.committed[i].op, a.committed[i].op) << i;
+    EXPECT_EQ(b.committed[i].before, a.committed[i].before) << i;
+    EXPECT_EQ(b.committed[i].after, a.committed[i].after) << i;
+  }
+  EXPECT_EQ(b.last_commit.position, a.last_commit.position);
+  EXPECT_EQ(b.last_commit.position, end.position);
+  EXPECT_EQ(b.stream().bytes(), a.stream().bytes());
+  EXPECT_EQ(b.stream().events(), a.stream().events());
+}
+
 TEST_F(StreamTest, StartsAfterAMariaDbGtid) {
   ASSERT_TRUE(server_->Execute("INSERT INTO shop.items VALUES (20,'old',0,NULL,NULL)").ok());
   BinlogPosition start = Now(*server_);
