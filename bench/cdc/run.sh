@@ -9,10 +9,10 @@
 #   3. peak RSS of `binlake cdc` replicating one 1,000,000-row transaction.
 # For reference it also times stream_drain (bench/cdc/stream_drain.cc): the same range of the
 # dump stream read raw, without checksums or decoding; the floor no replica can go below.
-# Usage: bench/cdc/run.sh [--rows N] [--runs N (best of, default 3)] [--no-s3] [--keep]
+# Usage: bench/cdc/run.sh [--rows N] [--runs N (best of, default 5)] [--no-s3] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROWS=260000; USE_S3=1; KEEP=0; RUNS=3
+ROWS=260000; USE_S3=1; KEEP=0; RUNS=5
 while [ $# -gt 0 ]; do
   case "$1" in --rows) ROWS=$2; shift ;; --runs) RUNS=$2; shift ;; --no-s3) USE_S3=0 ;; --keep) KEEP=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;; esac; shift
@@ -54,12 +54,24 @@ run_cdc() {  # target [extra...] -> "seconds rows"
 # Best of RUNS for every reader (a freshly started radosgw is slow on its first uploads, and
 # short runs on a 2-core machine are noisy).
 best() { sort -k3n | head -1; }  # lines "total rows streaming" -> the fastest streaming
-local_runs=""; s3_runs=""; z_runs=""
+# The local readers take turns in each round, so that all meet the same machine state (the
+# source's background work after building the backlog fades during the first rounds).
+local_runs=""; s3_runs=""; z_runs=""; d_runs=""
 for i in $(seq 1 "$RUNS"); do
   r=$(run_cdc "file://$WORK/local$i"); local_runs+="$r"$'\n'
   echo "bench: run $i: binlake -> local: $r" >&2
+  z=$(node tests/js/zongji_count.mjs 127.0.0.1 "$MARIADB_PORT" root "${P0%%:*}" "${P0##*:}" "${P1%%:*}" "${P1##*:}")
+  zs=$(echo "$z" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+  zr=$(echo "$z" | sed -n 's/.*"rows":\([0-9]*\).*/\1/p')
+  z_runs+="- $zr $zs"$'\n'
+  echo "bench: run $i: zongji: ${zs}s, $zr rows" >&2
+  read -r ds _ < <(build/bench/cdc/stream_drain "$MARIADB_PORT" "${P0%%:*}" "${P0##*:}" "${P1##*:}")
+  d_runs+="- - $ds"$'\n'
+  echo "bench: run $i: raw stream drain: ${ds}s" >&2
 done
 read -r local_s local_rows local_stream < <(printf '%s' "$local_runs" | best)
+read -r _ z_rows z_s < <(printf '%s' "$z_runs" | best)
+read -r _ _ drain_s < <(printf '%s' "$d_runs" | best)
 s3_s=""; s3_rows=""
 if [ $USE_S3 = 1 ]; then
   eval "$(MEMSTORE_BYTES=$((3 << 30)) scripts/test-servers/radosgw-start.sh)"
@@ -71,21 +83,6 @@ if [ $USE_S3 = 1 ]; then
   done
   read -r s3_s s3_rows s3_stream < <(printf '%s' "$s3_runs" | best)
 fi
-for i in $(seq 1 "$RUNS"); do
-  z=$(node tests/js/zongji_count.mjs 127.0.0.1 "$MARIADB_PORT" root "${P0%%:*}" "${P0##*:}" "${P1%%:*}" "${P1##*:}")
-  zs=$(echo "$z" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
-  zr=$(echo "$z" | sed -n 's/.*"rows":\([0-9]*\).*/\1/p')
-  z_runs+="- $zr $zs"$'\n'
-  echo "bench: run $i: zongji: ${zs}s, $zr rows" >&2
-done
-read -r _ z_rows z_s < <(printf '%s' "$z_runs" | best)
-d_runs=""
-for i in $(seq 1 "$RUNS"); do
-  read -r ds _ < <(build/bench/cdc/stream_drain "$MARIADB_PORT" "${P0%%:*}" "${P0##*:}" "${P1##*:}")
-  d_runs+="- - $ds"$'\n'
-  echo "bench: run $i: raw stream drain: ${ds}s" >&2
-done
-read -r _ _ drain_s < <(printf '%s' "$d_runs" | best)
 
 echo "bench: latency under load (CdcMaxBatchInterval=1)" >&2
 P2=$(pos)
