@@ -1,8 +1,8 @@
 // stream_drain: the floor of CDC catch-up on a machine. It asks the source for its binlog dump
 // stream (COM_BINLOG_DUMP through Connector/C, as binlake does, ANNOTATE_ROWS not requested)
-// and reads it straight from the socket in 1 MiB reads, framing packets and nothing else: no
-// checksum, no decoding, no output. Its time is what the source's dump thread and the kernel
-// need to hand the bytes over; no replica can catch up faster.
+// and reads it straight from the socket with binlake's RawPacketReader, framing packets and
+// nothing else: no checksum, no decoding, no output. Its time is what the source's dump thread and
+// the kernel need to hand the bytes over; no replica can catch up faster.
 //
 // Usage: stream_drain PORT FILE START_POS STOP_POS   (user root, no password, no TLS)
 // Prints: "<seconds> <events> <bytes>", seconds from the dump request to the first event whose
@@ -11,14 +11,14 @@
 #include <mysql.h>  // before mariadb_rpl.h, which needs its types
 #include <mariadb_rpl.h>
 // clang-format on
-#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
+
+#include "source/raw_packet_reader.h"
 
 int main(int argc, char** argv) {
   if (argc != 5) {
@@ -50,46 +50,33 @@ int main(int argc, char** argv) {
     return 1;
   }
   // The request was written and no reply read: every byte of the reply is on the socket.
-  const int fd = static_cast<int>(mysql_get_socket(mysql));
-  std::vector<unsigned char> buf(1 << 20);
-  size_t have = 0;
+  binlake::RawPacketReader reader(static_cast<int>(mysql_get_socket(mysql)), 60000);
   unsigned long long events = 0, bytes = 0;
-  bool in_file = true, done = false;
-  while (!done) {
-    if (have == buf.size()) buf.resize(buf.size() * 2);  // one packet larger than the buffer
-    ssize_t n = recv(fd, buf.data() + have, buf.size() - have, 0);
-    if (n <= 0) {
-      std::fprintf(stderr, "stream_drain: the stream ended before %s:%lu\n", file.c_str(), stop);
+  bool in_file = true;
+  while (true) {
+    auto packet = reader.Next();
+    if (!packet.ok()) {
+      std::fprintf(stderr, "stream_drain: before %s:%lu: %s\n", file.c_str(), stop,
+                   packet.status().ToString().c_str());
       return 1;
     }
-    have += static_cast<size_t>(n);
-    bytes += static_cast<unsigned long long>(n);
-    size_t at = 0;
-    while (!done && have - at >= 4) {
-      const size_t len = buf[at] | buf[at + 1] << 8 | buf[at + 2] << 16;
-      if (have - at < 4 + len) break;
-      const unsigned char* p = buf.data() + at + 4;  // status byte, then the event
-      if (len > 0 && p[0] == 0xff) {
-        std::fprintf(stderr, "stream_drain: the source sent an error packet\n");
-        return 1;
-      }
-      if (len >= 1 + 19) {
-        ++events;
-        const unsigned char* ev = p + 1;
-        const unsigned type = ev[4];
-        const unsigned long log_pos = ev[13] | ev[14] << 8 | ev[15] << 16 |
-                                      static_cast<unsigned long>(ev[16]) << 24;
-        if (type == 4 /* ROTATE */ && len >= 1 + 19 + 8) {
-          std::string name(reinterpret_cast<const char*>(ev + 19 + 8), len - 1 - 19 - 8);
-          in_file = name.compare(0, file.size(), file) == 0;
-        } else if (in_file && log_pos >= stop) {
-          done = true;
-        }
-      }
-      at += 4 + len;
+    const std::span<const uint8_t> p = *packet;  // status byte, then the event
+    bytes += p.size() + 4;
+    if (!p.empty() && p[0] == 0xff) {
+      std::fprintf(stderr, "stream_drain: the source sent an error packet\n");
+      return 1;
     }
-    std::memmove(buf.data(), buf.data() + at, have - at);
-    have -= at;
+    if (p.size() < 1 + 19) continue;
+    ++events;
+    const uint8_t* ev = p.data() + 1;
+    const unsigned long log_pos =
+        ev[13] | ev[14] << 8 | ev[15] << 16 | static_cast<unsigned long>(ev[16]) << 24;
+    if (ev[4] == 4 /* ROTATE */ && p.size() >= 1 + 19 + 8) {
+      std::string name(reinterpret_cast<const char*>(ev + 19 + 8), p.size() - 1 - 19 - 8);
+      in_file = name.compare(0, file.size(), file) == 0;
+    } else if (in_file && log_pos >= stop) {
+      break;
+    }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

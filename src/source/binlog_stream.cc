@@ -408,7 +408,22 @@ Status BinlogEventStream::Fail(Status st) {
 }
 
 Result<std::span<const uint8_t>> BinlogEventStream::ReadPacket() {
-  if (raw_) return ReadRawPacket();
+  ASSIGN_OR_RETURN(std::span<const uint8_t> data, raw_ ? ReadRawPacket() : ReadConnectorPacket());
+  if (data.size() < 9 && !data.empty() && data[0] == 0xfe) {
+    return NetworkError("the source " + options_.connection.Describe() +
+                        " ended the binlog dump (EOF packet): reconnect from the last committed "
+                        "position");
+  }
+  return data;
+}
+
+Status BinlogEventStream::SilenceError() const {
+  return NetworkError("no event or heartbeat from " + options_.connection.Describe() + " for " +
+                      std::to_string(read_timeout_s_) +
+                      " s (connection dead?): reconnect from the last committed position");
+}
+
+Result<std::span<const uint8_t>> BinlogEventStream::ReadConnectorPacket() {
   MYSQL* mysql = conn_->native_handle();
   // The coarse clock (a few ms resolution) is plenty to tell a read timeout, and far cheaper
   // per packet than the precise one.
@@ -426,33 +441,20 @@ Result<std::span<const uint8_t>> BinlogEventStream::ReadPacket() {
     auto waited = coarse_now() - began;
     if (st.code() == StatusCode::kNetworkError && read_timeout_s_ > 0 &&
         waited >= std::chrono::seconds(read_timeout_s_) - std::chrono::milliseconds(500)) {
-      st = NetworkError("no event or heartbeat from " + options_.connection.Describe() + " for " +
-                        std::to_string(read_timeout_s_) +
-                        " s (connection dead?): reconnect from the last committed position");
+      st = SilenceError();
     }
     return st;
   }
-  const uint8_t* data = mysql->net.read_pos;
-  if (n < 9 && n > 0 && data[0] == 0xfe) {
-    return NetworkError("the source " + options_.connection.Describe() +
-                        " ended the binlog dump (EOF packet): reconnect from the last committed "
-                        "position");
-  }
-  return std::span<const uint8_t>(data, n);
+  return std::span<const uint8_t>(mysql->net.read_pos, n);
 }
 
 Result<std::span<const uint8_t>> BinlogEventStream::ReadRawPacket() {
   Result<std::span<const uint8_t>> packet = raw_->Next();
   if (cancelled_.load()) return Cancelled("binlog stream cancelled");
   if (!packet.ok()) {
-    if (raw_->timed_out()) {
-      return NetworkError("no event or heartbeat from " + options_.connection.Describe() +
-                          " for " + std::to_string(read_timeout_s_) +
-                          " s (connection dead?): reconnect from the last committed position");
-    }
-    return NetworkError("lost the binlog stream from " + options_.connection.Describe() + " (" +
-                        packet.status().message() +
-                        "): reconnect from the last committed position");
+    if (raw_->timed_out()) return SilenceError();
+    return DumpErrorToStatus(CR_SERVER_LOST, packet.status().message(), options_.start,
+                             options_.connection);
   }
   std::span<const uint8_t> data = *packet;
   if (!data.empty() && data[0] == 0xff) {
@@ -462,11 +464,6 @@ Result<std::span<const uint8_t>> BinlogEventStream::ReadRawPacket() {
     std::string_view message(reinterpret_cast<const char*>(data.data()) + text_at,
                              data.size() - text_at);
     return DumpErrorToStatus(number, message, options_.start, options_.connection);
-  }
-  if (data.size() < 9 && !data.empty() && data[0] == 0xfe) {
-    return NetworkError("the source " + options_.connection.Describe() +
-                        " ended the binlog dump (EOF packet): reconnect from the last committed "
-                        "position");
   }
   return data;
 }

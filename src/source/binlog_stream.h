@@ -217,7 +217,9 @@ class BinlogEventStream {
   // Reads one reply packet (the caller's thread, or the prefetcher's). Touches no member the
   // consumer changes: errors are returned, not recorded (Fail() is the consumer's).
   Result<std::span<const uint8_t>> ReadPacket();
-  Result<std::span<const uint8_t>> ReadRawPacket();  // ReadPacket when raw_ is set
+  Result<std::span<const uint8_t>> ReadConnectorPacket();  // through Connector/C
+  Result<std::span<const uint8_t>> ReadRawPacket();        // through raw_
+  Status SilenceError() const;  // no byte for read_timeout_s_: the connection is dead
   Result<StreamEvent> ToEvent(const uint8_t* data, size_t size, bool crc32_verified);
   // Tag for a packet read on the prefetching thread: 1 when it ends in a matching CRC32.
   uint32_t CrcTag(std::span<const uint8_t> packet) const;

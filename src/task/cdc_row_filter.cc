@@ -2,10 +2,11 @@
 
 #include <mysql.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
+
+#include "source/text_value.h"
 
 namespace binlake {
 namespace {
@@ -79,67 +80,15 @@ int CompareDecimal(std::string_view a, std::string_view b) {
   return na ? -c : c;
 }
 
-bool ParseUnsigned(std::string_view s, uint32_t* out) {
-  if (s.empty() || !IsDigits(s)) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
+// A literal 'YYYY-MM-DD[ HH:MM:SS[.ffffff]]' (source/text_value.h) with fields in range.
+bool ParseDateTimeLiteral(std::string_view s, DateTimeParts* out) {
+  return ParseDateTimeText(TrimSpaces(s), out) && out->month <= 12 && out->day <= 31 &&
+         out->hour <= 23 && out->minute <= 59 && out->second <= 59;
 }
 
-// ".ffffff" (1..6 digits) -> microseconds.
-bool ParseFraction(std::string_view s, uint32_t* micros) {
-  if (s.empty() || s.size() > 6 || !IsDigits(s)) return false;
-  uint32_t v = 0;
-  ParseUnsigned(s, &v);
-  for (size_t i = s.size(); i < 6; ++i) v *= 10;
-  *micros = v;
-  return true;
-}
-
-// 'YYYY-MM-DD[( |T)HH:MM:SS[.ffffff]]'
-bool ParseDateTime(std::string_view s, DateTimeParts* out) {
-  s = TrimSpaces(s);
-  uint32_t y, mo, d, h = 0, mi = 0, se = 0, us = 0;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !ParseUnsigned(s.substr(0, 4), &y) ||
-      !ParseUnsigned(s.substr(5, 2), &mo) || !ParseUnsigned(s.substr(8, 2), &d)) {
-    return false;
-  }
-  if (s.size() > 10) {
-    std::string_view t = s.substr(11);
-    if ((s[10] != ' ' && s[10] != 'T') || t.size() < 8 || t[2] != ':' || t[5] != ':' ||
-        !ParseUnsigned(t.substr(0, 2), &h) || !ParseUnsigned(t.substr(3, 2), &mi) ||
-        !ParseUnsigned(t.substr(6, 2), &se)) {
-      return false;
-    }
-    if (t.size() > 8 && (t[8] != '.' || !ParseFraction(t.substr(9), &us))) return false;
-  }
-  if (mo > 12 || d > 31 || h > 23 || mi > 59 || se > 59) return false;
-  *out = DateTimeParts{static_cast<uint16_t>(y),
-                       static_cast<uint8_t>(mo),
-                       static_cast<uint8_t>(d),
-                       static_cast<uint8_t>(h),
-                       static_cast<uint8_t>(mi),
-                       static_cast<uint8_t>(se),
-                       us};
-  return true;
-}
-
-// '[-]H:MM:SS[.ffffff]' -> signed microseconds.
-bool ParseTime(std::string_view s, int64_t* micros) {
-  s = TrimSpaces(s);
-  bool negative = !s.empty() && s.front() == '-';
-  if (negative) s.remove_prefix(1);
-  size_t c1 = s.find(':');
-  if (c1 == std::string_view::npos || s.size() < c1 + 6 || s[c1 + 3] != ':') return false;
-  uint32_t h, m, sec, us = 0;
-  if (!ParseUnsigned(s.substr(0, c1), &h) || !ParseUnsigned(s.substr(c1 + 1, 2), &m) ||
-      !ParseUnsigned(s.substr(c1 + 4, 2), &sec) || m > 59 || sec > 59) {
-    return false;
-  }
-  std::string_view rest = s.substr(c1 + 6);
-  if (!rest.empty() && (rest.front() != '.' || !ParseFraction(rest.substr(1), &us))) return false;
-  int64_t v = ((int64_t{h} * 60 + m) * 60 + sec) * 1'000'000 + us;
-  *micros = negative ? -v : v;
-  return true;
+// A literal '[-]H:MM:SS[.ffffff]' (source/text_value.h) with fields in range.
+bool ParseTimeLiteral(std::string_view s, TimeParts* out) {
+  return ParseTimeText(TrimSpaces(s), out) && out->minute <= 59 && out->second <= 59;
 }
 
 int64_t TimeMicros(const TimeParts& t) {
@@ -214,11 +163,14 @@ std::optional<Literal> ParseLiteral(std::string_view s, Compare compare) {
       return lit;
     }
     case Compare::kDateTime:
-      if (!ParseDateTime(s, &lit.parts)) return std::nullopt;
+      if (!ParseDateTimeLiteral(s, &lit.parts)) return std::nullopt;
       return lit;
-    case Compare::kTime:
-      if (!ParseTime(s, &lit.micros)) return std::nullopt;
+    case Compare::kTime: {
+      TimeParts t;
+      if (!ParseTimeLiteral(s, &t)) return std::nullopt;
+      lit.micros = TimeMicros(t);
       return lit;
+    }
     case Compare::kText:
       lit.text = TrimTrailingSpaces(s);
       return lit;
@@ -249,62 +201,82 @@ std::string TextOf(const Value& v, const ColumnType& type, bool fold) {
   return fold ? FoldAscii(text) : text;
 }
 
-// Three-way comparison of a non-NULL value with a literal of the column's class; nullopt when
-// the value's kind does not fit the class (never for values the decoder makes for that type).
-std::optional<int> CompareValue(const Value& v, const ColumnType& type, Compare compare,
-                                const Literal& lit) {
-  auto sign = [](auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); };
+// A non-NULL value in the form of a literal of its column's class, so that one conversion
+// serves every condition of a filter; nullopt when the value's kind does not fit the class
+// (never for values the decoder makes for that type).
+std::optional<Literal> ValueAsLiteral(const Value& v, const ColumnType& type, Compare compare) {
+  Literal out;
   switch (compare) {
     case Compare::kNumeric: {
-      std::string text;
+      std::optional<std::string> d;
       switch (v.kind()) {
         case Value::Kind::kInt:
-          text = std::to_string(v.int_value());
+          d = std::to_string(v.int_value());
           break;
         case Value::Kind::kUInt:
         case Value::Kind::kBit:
-          text = std::to_string(v.uint_value());
+          d = std::to_string(v.uint_value());
           break;
-        case Value::Kind::kDecimal: {
-          auto d = NormalizeDecimal(v.text());
-          if (!d) return std::nullopt;
-          text = *d;
+        case Value::Kind::kDecimal:
+          d = NormalizeDecimal(v.text());
           break;
-        }
         default:
-          return std::nullopt;
+          break;
       }
-      return CompareDecimal(text, lit.text);
+      if (!d) return std::nullopt;
+      out.text = std::move(*d);
+      return out;
     }
     case Compare::kFloat:
-      if (v.kind() == Value::Kind::kFloat) return sign(double{v.float_value()}, lit.number);
-      if (v.kind() == Value::Kind::kDouble) return sign(v.double_value(), lit.number);
-      return std::nullopt;
+      if (v.kind() == Value::Kind::kFloat)
+        out.number = v.float_value();
+      else if (v.kind() == Value::Kind::kDouble)
+        out.number = v.double_value();
+      else
+        return std::nullopt;
+      return out;
     case Compare::kDateTime:
       if (v.kind() != Value::Kind::kDate && v.kind() != Value::Kind::kDateTime &&
           v.kind() != Value::Kind::kTimestamp) {
         return std::nullopt;
       }
-      return CompareParts(v.datetime(), lit.parts);
+      out.parts = v.datetime();
+      return out;
     case Compare::kTime:
       if (v.kind() != Value::Kind::kTime) return std::nullopt;
-      return sign(TimeMicros(v.time()), lit.micros);
+      out.micros = TimeMicros(v.time());
+      return out;
     case Compare::kText:
     case Compare::kTextCi:
-    case Compare::kBytes: {
+    case Compare::kBytes:
       if (!v.HasText() && v.kind() != Value::Kind::kEnumIndex &&
           v.kind() != Value::Kind::kSetBits) {
         return std::nullopt;
       }
-      if (compare == Compare::kBytes) {
-        int c = v.text().compare(lit.text);
-        return c < 0 ? -1 : (c > 0 ? 1 : 0);
-      }
-      int c = TextOf(v, type, compare == Compare::kTextCi).compare(lit.text);
+      out.text = compare == Compare::kBytes ? std::string(v.text())
+                                            : TextOf(v, type, compare == Compare::kTextCi);
+      return out;
+  }
+  return std::nullopt;
+}
+
+// Three-way comparison of two literals of one class.
+int CompareLiterals(const Literal& a, const Literal& b, Compare compare) {
+  auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  switch (compare) {
+    case Compare::kNumeric:
+      return CompareDecimal(a.text, b.text);
+    case Compare::kFloat:
+      return sign(a.number, b.number);
+    case Compare::kDateTime:
+      return CompareParts(a.parts, b.parts);
+    case Compare::kTime:
+      return sign(a.micros, b.micros);
+    default: {
+      int c = a.text.compare(b.text);
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
   }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -376,6 +348,7 @@ bool CdcRowFilter::FilterPasses(const Filter& f, std::span<const Value> values,
   if (f.column >= values.size()) return true;
   if (!present.empty() && (f.column >= present.size() || !present[f.column])) return true;
   const Value& v = values[f.column];
+  std::optional<Literal> value;  // converted at the first comparison, for all of them
   for (const Condition& c : f.any) {
     if (c.op == FilterOperator::kNull) {
       if (v.is_null()) return true;
@@ -386,26 +359,28 @@ bool CdcRowFilter::FilterPasses(const Filter& f, std::span<const Value> values,
       continue;
     }
     if (v.is_null()) continue;  // a comparison with NULL is never true
-    std::optional<int> a = CompareValue(v, f.type, f.compare, c.a);
-    if (!a) return true;  // a value the filter cannot judge passes rather than vanishing
+    if (!value) {
+      value = ValueAsLiteral(v, f.type, f.compare);
+      if (!value) return true;  // a value the filter cannot judge passes rather than vanishing
+    }
+    const int a = CompareLiterals(*value, c.a, f.compare);
     bool holds = false;
     switch (c.op) {
       case FilterOperator::kLte:
-        holds = *a <= 0;
+        holds = a <= 0;
         break;
       case FilterOperator::kGte:
-        holds = *a >= 0;
+        holds = a >= 0;
         break;
       case FilterOperator::kEq:
-        holds = *a == 0;
+        holds = a == 0;
         break;
       case FilterOperator::kNotEq:
-        holds = *a != 0;
+        holds = a != 0;
         break;
       case FilterOperator::kBetween:
       case FilterOperator::kNotBetween: {
-        std::optional<int> b = CompareValue(v, f.type, f.compare, c.b);
-        bool between = *a >= 0 && b && *b <= 0;
+        bool between = a >= 0 && CompareLiterals(*value, c.b, f.compare) <= 0;
         holds = c.op == FilterOperator::kBetween ? between : !between;
         break;
       }

@@ -22,11 +22,11 @@ TEST(RowFilterTest, AndAcrossFiltersOrAcrossConditionsAndRules) {
           {"filter-operator":"null"}]}]}]})",
                                        "test");
   ASSERT_TRUE(mappings.ok()) << mappings.status().ToString();
-  std::string p = RowFilterPredicate(mappings->FilteringRulesFor("shop", "orders"), Quote);
+  std::string p = RowFilterPredicate(mappings->SelectingRulesFor("shop", "orders"), Quote);
   EXPECT_EQ(p,
             "((`status` = 'paid' OR `status` = 'sent') AND (`id` BETWEEN '10' AND '20')) OR "
             "((`note` IS NULL))");
-  EXPECT_EQ(RowFilterPredicate(mappings->FilteringRulesFor("shop", "items"), Quote), "");
+  EXPECT_EQ(RowFilterPredicate(mappings->SelectingRulesFor("shop", "items"), Quote), "");
 }
 
 }  // namespace

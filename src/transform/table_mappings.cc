@@ -373,19 +373,6 @@ Status TableMappings::CheckExplicitOrNonWildcardRulesMatch(
   return Status::Ok();
 }
 
-std::vector<const SelectionRule*> TableMappings::FilteringRulesFor(std::string_view schema,
-                                                                   std::string_view table) const {
-  std::vector<const SelectionRule*> out;
-  if (!Selects(schema, table)) return out;
-  for (const SelectionRule& rule : selection_rules_) {
-    if (rule.action != RuleAction::kExclude && !rule.filters.empty() &&
-        rule.Matches(schema, table)) {
-      out.push_back(&rule);
-    }
-  }
-  return out;
-}
-
 std::vector<const SelectionRule*> TableMappings::SelectingRulesFor(std::string_view schema,
                                                                    std::string_view table) const {
   std::vector<const SelectionRule*> out;

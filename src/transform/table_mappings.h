@@ -134,9 +134,6 @@ class TableMappings {
   // of these carries some (row_filter.h, cdc_row_filter.h).
   std::vector<const SelectionRule*> SelectingRulesFor(std::string_view schema,
                                                       std::string_view table) const;
-  // The include/explicit rules that select `schema`.`table` and carry filters (for the reader).
-  std::vector<const SelectionRule*> FilteringRulesFor(std::string_view schema,
-                                                      std::string_view table) const;
 
   bool is_default() const { return default_; }
   const std::vector<SelectionRule>& selection_rules() const { return selection_rules_; }

@@ -231,7 +231,7 @@ TEST(TableMappingsTest, Filters) {
       {"filter-type":"source","column-name":"dept","filter-conditions":[
         {"filter-operator":"notnull"}]}])")});
   EXPECT_TRUE(m.HasFilters());
-  std::vector<const SelectionRule*> rules = m.FilteringRulesFor("test", "employee");
+  std::vector<const SelectionRule*> rules = m.SelectingRulesFor("test", "employee");
   ASSERT_EQ(rules.size(), 1u);
   const std::vector<SourceFilter>& f = rules[0]->filters;
   ASSERT_EQ(f.size(), 2u);
@@ -244,7 +244,7 @@ TEST(TableMappingsTest, Filters) {
   EXPECT_EQ(f[0].conditions[1].end_value, "75");
   EXPECT_EQ(f[0].conditions[2].op, FilterOperator::kLte);  // ste is DMS's alias of lte
   EXPECT_EQ(f[1].conditions[0].op, FilterOperator::kNotNull);
-  EXPECT_TRUE(m.FilteringRulesFor("test", "other").empty());
+  EXPECT_TRUE(m.SelectingRulesFor("test", "other").empty());
 }
 
 TEST(TableMappingsTest, FilterErrors) {

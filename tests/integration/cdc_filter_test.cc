@@ -58,10 +58,6 @@ class CdcFilterTest : public ::testing::Test {
                     ShellQuote("file://" + (dir_ / target_dir).string()) + " --table-mappings " +
                     ShellQuote((dir_ / "mappings.json").string()) + " " + extra);
   }
-  std::string MasterPosition() {
-    auto rows = server_->Query("SHOW MASTER STATUS");
-    return (*rows)[0][0].value_or("") + ":" + (*rows)[0][1].value_or("");
-  }
   // `select` over the files `glob` of shop.orders, columns named c0..: "Op:id" of every CDC
   // row (5 columns), or the ids of its LOAD rows (4 columns).
   std::set<std::string> Read(const std::string& target_dir, const std::string& glob,
@@ -124,7 +120,7 @@ TEST_F(CdcFilterTest, CdcKeepsTheRowsTheFullLoadFilterSelects) {
                             "UPDATE shop.orders SET amount = 300 WHERE id = 4;"
                             "DELETE FROM shop.orders WHERE id IN (3, 5)")
                   .ok());
-  CommandResult cdc = Binlake("cdc", "out", "--stop-at " + MasterPosition());
+  CommandResult cdc = Binlake("cdc", "out", "--stop-at " + server_->MasterPosition());
   ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
 
   // The server's verdict on the inserted rows: a filtered full load of the table as it is now.
@@ -155,7 +151,7 @@ TEST_F(CdcFilterTest, FilterOnAColumnTheTableLacksStopsWithOneLine) {
                   ->Execute("ALTER TABLE shop.orders CHANGE placed placed_at DATETIME;"
                             "INSERT INTO shop.orders VALUES (1,'paid',50,'2024-01-01')")
                   .ok());
-  CommandResult cdc = Binlake("cdc", "out", "--stop-at " + MasterPosition());
+  CommandResult cdc = Binlake("cdc", "out", "--stop-at " + server_->MasterPosition());
   EXPECT_NE(cdc.exit_code, 0);
   std::string err = cdc.err;
   while (!err.empty() && err.back() == '\n') err.pop_back();

@@ -100,7 +100,7 @@ class CdcTest : public ::testing::Test {
                               testing::kAllTypesRows)
                     .ok());
     CommandResult cdc = RunShell(program + " cdc " + common + " --target " + ShellQuote(Target()) +
-                                 " --stop-at " + MasterPosition());
+                                 " --stop-at " + server_->MasterPosition());
     ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
     std::string fresh = "file://" + (dir_ / "fresh").string();
     ASSERT_EQ(
@@ -121,12 +121,6 @@ class CdcTest : public ::testing::Test {
                                "--table-size=5000 " +
                                extra + " " + command);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  }
-
-  // The binlog position the source is at now.
-  std::string MasterPosition() {
-    auto rows = server_->Query("SHOW MASTER STATUS");
-    return (*rows)[0][0].value_or("") + ":" + (*rows)[0][1].value_or("");
   }
 
   // Waits until the newest checkpoint covers `position` (file:pos).
@@ -241,7 +235,7 @@ TEST_F(CdcTest, RunReplicatesSysbenchExactly) {
   Sysbench("prepare", "");
   BinlakeProcess binlake("run " + Common());
   Sysbench("run", "--time=8 --threads=2");
-  ASSERT_TRUE(WaitForCheckpoint(MasterPosition(), std::chrono::seconds(120))) << binlake.Log();
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120))) << binlake.Log();
   binlake.Kill(SIGTERM);
   EXPECT_NE(binlake.Log().find("cdc stopped (interrupted)"), std::string::npos) << binlake.Log();
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
@@ -266,7 +260,7 @@ TEST_F(CdcTest, SurvivesRepeatedSigkill) {
   load.join();
   EXPECT_GE(kills, 5);
   BinlakeProcess last("run " + Common());
-  ASSERT_TRUE(WaitForCheckpoint(MasterPosition(), std::chrono::seconds(120))) << last.Log();
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120))) << last.Log();
   last.Kill(SIGTERM);
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
@@ -280,7 +274,7 @@ TEST_F(CdcTest, SourceRestartMidStream) {
   Sysbench("run", "--time=3 --threads=2");
   ASSERT_TRUE(server_->Restart().ok());
   Sysbench("run", "--time=3 --threads=2");
-  ASSERT_TRUE(WaitForCheckpoint(MasterPosition(), std::chrono::seconds(180))) << binlake.Log();
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(180))) << binlake.Log();
   binlake.Kill(SIGTERM);
   EXPECT_NE(binlake.Log().find("reconnect"), std::string::npos) << binlake.Log();
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
@@ -316,7 +310,7 @@ TEST_F(CdcTest, DdlDuringCdc) {
   for (const char* sql : steps) {
     ASSERT_TRUE(server_->Execute(sql).ok()) << sql;
     CommandResult r = RunShell(ShellQuote(testing::BinlakeProgram()) + " cdc " + common +
-                               " --stop-at " + MasterPosition());
+                               " --stop-at " + server_->MasterPosition());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   std::vector<std::string> headers;

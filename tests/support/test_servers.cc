@@ -132,6 +132,12 @@ Status MariaDbServer::Execute(const std::string& sql) {
   return Status::Ok();
 }
 
+std::string MariaDbServer::MasterPosition() {
+  auto rows = Query("SHOW MASTER STATUS");
+  if (!rows.ok() || rows->empty() || (*rows)[0].size() < 2) return "";
+  return (*rows)[0][0].value_or("") + ":" + (*rows)[0][1].value_or("");
+}
+
 Result<std::vector<SqlRow>> MariaDbServer::Query(const std::string& sql, const std::string& setup) {
   ASSIGN_OR_RETURN(auto m, ConnectRoot(socket_));
   if (!setup.empty() && mysql_query(m.get(), setup.c_str()) != 0) {

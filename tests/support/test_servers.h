@@ -49,6 +49,8 @@ class MariaDbServer {
   Status Execute(const std::string& sql);
   // `setup` runs first on the same connection (e.g. "SET time_zone='+00:00'").
   Result<std::vector<SqlRow>> Query(const std::string& sql, const std::string& setup = "");
+  // The binlog position now, "file:pos" (SHOW MASTER STATUS); "" if it cannot be read.
+  std::string MasterPosition();
 
   // Stops the server (SIGTERM, bounded wait) and starts it again on the same port and data.
   Status Restart();
