@@ -8,7 +8,9 @@
 #      CDC file holding each row appears in the local target;
 #   3. peak RSS of `binlake cdc` replicating one 1,000,000-row transaction.
 # For reference it also times stream_drain (bench/cdc/stream_drain.cc): the same range of the
-# dump stream read raw, without checksums or decoding; the floor no replica can go below.
+# dump stream read raw, without checksums or decoding; the floor no replica can go below; and
+# binlake with every table filtered out by its table mappings (it receives, checks and decodes
+# every event and row, and writes nothing): what the CSV rendering and the file writes add.
 # Usage: bench/cdc/run.sh [--rows N] [--runs N (best of, default 5)] [--no-s3] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,7 +58,11 @@ run_cdc() {  # target [extra...] -> "seconds rows"
 best() { sort -k3n | head -1; }  # lines "total rows streaming" -> the fastest streaming
 # The local readers take turns in each round, so that all meet the same machine state (the
 # source's background work after building the backlog fades during the first rounds).
-local_runs=""; s3_runs=""; z_runs=""; d_runs=""
+local_runs=""; s3_runs=""; z_runs=""; d_runs=""; n_runs=""
+cat > "$WORK/select-nothing.json" <<'EOF2'
+{"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "1", "rule-action": "include",
+            "object-locator": {"schema-name": "no_such_schema", "table-name": "%"}}]}
+EOF2
 for i in $(seq 1 "$RUNS"); do
   r=$(run_cdc "file://$WORK/local$i"); local_runs+="$r"$'\n'
   echo "bench: run $i: binlake -> local: $r" >&2
@@ -68,10 +74,13 @@ for i in $(seq 1 "$RUNS"); do
   read -r ds _ < <(build/bench/cdc/stream_drain "$MARIADB_PORT" "${P0%%:*}" "${P0##*:}" "${P1##*:}")
   d_runs+="- - $ds"$'\n'
   echo "bench: run $i: raw stream drain: ${ds}s" >&2
+  r=$(run_cdc "file://$WORK/none$i" --table-mappings "$WORK/select-nothing.json"); n_runs+="$r"$'\n'
+  echo "bench: run $i: binlake, every table filtered out: $r" >&2
 done
 read -r local_s local_rows local_stream < <(printf '%s' "$local_runs" | best)
 read -r _ z_rows z_s < <(printf '%s' "$z_runs" | best)
 read -r _ _ drain_s < <(printf '%s' "$d_runs" | best)
+read -r _ _ none_stream < <(printf '%s' "$n_runs" | best)
 s3_s=""; s3_rows=""
 if [ $USE_S3 = 1 ]; then
   eval "$(MEMSTORE_BYTES=$((3 << 30)) scripts/test-servers/radosgw-start.sh)"
@@ -115,11 +124,12 @@ printf "%-28s %12s %9s %14s\n" reader "streaming s" "total s" "row changes/s"
 line() { awk -v n="$1" -v s="$2" -v t="$3" -v r="$4" 'BEGIN{printf "%-28s %12.3f %9s %14.0f\n", n, s, t, r/s}'; }
 line "raw dump stream (floor)" "$drain_s" "-" "$local_rows"
 line "zongji 0.9 (count only)" "$z_s" "-" "$z_rows"
+line "binlake, nothing selected" "$none_stream" "-" "$local_rows"
 line "binlake -> local dir" "$local_stream" "$local_s" "$local_rows"
 [ $USE_S3 = 1 ] && line "binlake -> radosgw" "$s3_stream" "$s3_s" "$s3_rows"
 awk -v b="$local_stream" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" \
   'BEGIN{printf "ratio binlake(local)/zongji rows/s: %.1fx (goal >= 10x)\n", (br/b)/(zr/z)}'
-awk -v d="$drain_s" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" -v b="$local_stream" \
-  'BEGIN{printf "floor: the raw dump stream alone is %.1fx zongji; binlake takes %.2fx the raw stream'"'"'s time\n", (br/d)/(zr/z), b/d}'
+awk -v d="$drain_s" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" -v b="$local_stream" -v n="$none_stream" \
+  'BEGIN{printf "floor: the raw dump stream alone is %.1fx zongji; binlake takes %.2fx the raw stream'"'"'s time (%.2fx when it selects nothing and writes nothing)\n", (br/d)/(zr/z), b/d, n/d}'
 echo "latency (commit -> file visible, CdcMaxBatchInterval=1): $(cat "$WORK/latency.json") (goal p99 <= 2000 ms)"
 echo "peak RSS replicating one 1,000,000-row transaction: $((rss_kb / 1024)) MB (goal <= 256 MB)"

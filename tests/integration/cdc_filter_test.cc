@@ -81,9 +81,11 @@ class CdcFilterTest : public ::testing::Test {
 };
 
 TEST_F(CdcFilterTest, CdcKeepsTheRowsTheFullLoadFilterSelects) {
+  // shop.notes is not selected: its changes, between those of shop.orders, are not written.
   ASSERT_TRUE(server_
                   ->Execute("CREATE DATABASE shop; CREATE TABLE shop.orders (id INT PRIMARY KEY, "
-                            "status VARCHAR(10), amount DECIMAL(8,2), placed DATETIME)")
+                            "status VARCHAR(10), amount DECIMAL(8,2), placed DATETIME);"
+                            "CREATE TABLE shop.notes (id INT PRIMARY KEY, v INT)")
                   .ok());
   // Before the snapshot: 1 passes (paid, 50), 2 does not (open), 3 passes (sent, 10),
   // 4 does not (paid, 200), 5 does not (NULL status).
@@ -115,10 +117,13 @@ TEST_F(CdcFilterTest, CdcKeepsTheRowsTheFullLoadFilterSelects) {
   // 2 enters it (kept: its after-image passes), 4 stays out (dropped), 3 is deleted (kept),
   // 5 is deleted (dropped).
   ASSERT_TRUE(server_
-                  ->Execute("UPDATE shop.orders SET amount = 500 WHERE id = 1;"
+                  ->Execute("INSERT INTO shop.notes VALUES (1, 1);"
+                            "UPDATE shop.orders SET amount = 500 WHERE id = 1;"
+                            "UPDATE shop.notes SET v = 2 WHERE id = 1;"
                             "UPDATE shop.orders SET status = 'paid' WHERE id = 2;"
                             "UPDATE shop.orders SET amount = 300 WHERE id = 4;"
-                            "DELETE FROM shop.orders WHERE id IN (3, 5)")
+                            "DELETE FROM shop.orders WHERE id IN (3, 5);"
+                            "DELETE FROM shop.notes WHERE id = 1")
                   .ok());
   CommandResult cdc = Binlake("cdc", "out", "--stop-at " + server_->MasterPosition());
   ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
@@ -138,6 +143,8 @@ TEST_F(CdcFilterTest, CdcKeepsTheRowsTheFullLoadFilterSelects) {
   for (const std::string& r : cdc_rows) (r[0] == 'I' ? cdc_inserts : cdc_others).insert(r);
   EXPECT_EQ(cdc_inserts, server_selected);
   EXPECT_EQ(cdc_others, (std::set<std::string>{"U:1", "U:2", "D:3"}));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "shop" / "orders"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "shop" / "notes"));
 }
 
 TEST_F(CdcFilterTest, FilterOnAColumnTheTableLacksStopsWithOneLine) {
