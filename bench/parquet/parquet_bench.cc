@@ -1,13 +1,15 @@
 // Encode throughput of the Parquet writer against CSV rendering of the same sysbench-like rows
 // (rows/s; both into a sink that only counts bytes, so this is CPU cost, not I/O).
-// The CSV side is render_text plus the RFC 4180 quoting scan and delimiters, i.e. the work of
-// a CSV writer; its GZIP variant compresses the text with zlib level 1, the default GZIP level
-// of both formats (CompressionLevel 0).
+// BM_Csv is render_text plus the RFC 4180 quoting scan and delimiters, i.e. the work of a CSV
+// writer; its GZIP variant compresses the text with zlib level 1, the default GZIP level of both
+// formats (CompressionLevel 0). BM_CsvFileWriter is binlake's CSV writer itself, with the Op
+// column as CDC writes it (the CPU a CDC catch-up spends per row on CSV).
 //
 // Run: build/bench/parquet/parquet_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 #include <zlib.h>
 
+#include "format/csv/csv_writer.h"
 #include "format/parquet/parquet_test_util.h"
 #include "format/parquet/parquet_writer.h"
 #include "format/parquet/sysbench_rows.h"
@@ -78,6 +80,33 @@ void BM_Csv(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRows));
 }
 BENCHMARK(BM_Csv)->ArgNames({"gzip"})->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_CsvFileWriter(benchmark::State& state) {
+  const SysbenchRows& data = Rows();
+  std::vector<std::vector<Value>> rows;
+  for (size_t i = 0; i < kRows; ++i) rows.push_back(data.Row(i));
+  OutputColumns columns;
+  columns.include_op = true;
+  for (auto _ : state) {
+    auto sink = std::make_unique<parquet::testing::CountingSink>();
+    auto* counting = sink.get();
+    auto w = NewCsvFileWriter(data.schema, columns, CsvOptions{}, std::move(sink));
+    if (!w.ok()) {
+      state.SkipWithError(w.status().ToString().c_str());
+      return;
+    }
+    for (const std::vector<Value>& row : rows) {
+      if (!(*w)->Append(RowMeta{'I', {}, {}}, row).ok()) {
+        state.SkipWithError("append failed");
+        return;
+      }
+    }
+    if (!(*w)->Finish().ok()) state.SkipWithError("finish failed");
+    state.counters["bytes"] = static_cast<double>(counting->bytes_written());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRows));
+}
+BENCHMARK(BM_CsvFileWriter)->Unit(benchmark::kMillisecond);
 
 void BM_Parquet(benchmark::State& state) {
   const SysbenchRows& data = Rows();
