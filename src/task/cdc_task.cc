@@ -243,7 +243,7 @@ class CdcSink : public binlog::EventSink {
   SchemaHistory* history_;
   const binlog::PositionTracker* tracker_ = nullptr;
   std::unordered_map<uint64_t, OutputTable> output_schemas_;  // by table map serial
-  std::unordered_map<uint64_t, bool> selected_;                // by table map serial
+  std::unordered_map<uint64_t, bool> selected_;               // by table map serial
   uint64_t last_token_ = 0;              // never reused, so a token always means one description
   std::set<uint64_t> recorded_serials_;  // table maps whose schema was given to the history
   std::vector<Value> values_;
