@@ -63,16 +63,9 @@ Status S3ObjectWriter::Write(std::string_view data) {
         return s;
       }
     }
+    if (buffer_.capacity() == 0) buffer_.Allocate(part_size);  // only written pages are resident
     const size_t n = std::min(data.size(), part_size - buffer_.size());
-    if (buffer_.size() + n > buffer_.capacity()) {
-      // Grow geometrically but never beyond one part. A fresh string gets exactly the capacity
-      // asked for (reserve on the old one may round up to twice its capacity).
-      std::string bigger;
-      bigger.reserve(std::min(part_size, std::max(buffer_.size() + n, 2 * buffer_.capacity())));
-      bigger.append(buffer_);
-      buffer_.swap(bigger);
-    }
-    buffer_.append(data.data(), n);
+    buffer_.Append(data.substr(0, n));
     max_capacity_ = std::max(max_capacity_, buffer_.capacity());
     data.remove_prefix(n);
     bytes_written_ += n;
@@ -91,7 +84,7 @@ Status S3ObjectWriter::StartUpload() {
   return Status::Ok();
 }
 
-Result<CompletedPart> S3ObjectWriter::SendPart(int number, const std::string& data) {
+Result<CompletedPart> S3ObjectWriter::SendPart(int number, std::string_view data) {
   S3Request req{
       "PUT", key_, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id_}}, {}, data};
   ASSIGN_OR_RETURN(S3Outcome out, store_->client().Send(req));
@@ -109,7 +102,7 @@ Result<CompletedPart> S3ObjectWriter::SendPart(int number, const std::string& da
 Status S3ObjectWriter::WaitForInflight() {
   if (!inflight_.valid()) return Status::Ok();
   Result<CompletedPart> done = inflight_.get();  // invalidates the future
-  inflight_buffer_.clear();                      // keeps the capacity for the next part
+  inflight_buffer_.Clear();                      // keeps the memory for the next part
   if (!done.ok()) return done.status();
   parts_.push_back(std::move(done).value());
   return Status::Ok();
@@ -125,12 +118,9 @@ Status S3ObjectWriter::UploadPartAsync() {
                            " bytes: raise the multipart part size");
   }
   const int number = static_cast<int>(parts_.size()) + 1;
-  buffer_.swap(inflight_buffer_);  // buffer_ is now the empty one
-  // More parts are likely: fill the next one without regrowing the buffer.
-  if (buffer_.capacity() < store_->part_size()) buffer_.reserve(store_->part_size());
-  max_capacity_ = std::max(max_capacity_, buffer_.capacity());
-  inflight_ =
-      std::async(std::launch::async, [this, number] { return SendPart(number, inflight_buffer_); });
+  swap(buffer_, inflight_buffer_);  // buffer_ is now the empty one (memory from Write)
+  inflight_ = std::async(std::launch::async,
+                         [this, number] { return SendPart(number, inflight_buffer_.view()); });
   return Status::Ok();
 }
 
@@ -204,7 +194,7 @@ Result<std::string> S3ObjectWriter::Prepare() {
   std::string token = upload_id_;
   for (const CompletedPart& p : parts_)
     token += "\n" + std::to_string(p.part_number) + " " + p.etag;
-  std::string().swap(buffer_);
+  buffer_ = PartBuffer();
   return token;
 }
 
@@ -251,7 +241,7 @@ Status S3ObjectWriter::Close() {
     s = WaitForInflight();
     if (!s.ok()) {
       AbortUpload();
-      std::string().swap(buffer_);
+      buffer_ = PartBuffer();
       return s;
     }
   }
@@ -259,14 +249,14 @@ Status S3ObjectWriter::Close() {
     s = Complete();
     upload_id_.clear();  // a checkpoint may name it: recovery publishes it, never abort
   } else if (upload_id_.empty() && parts_.empty()) {
-    s = store_->PutWhole(key_, buffer_, options_);
+    s = store_->PutWhole(key_, buffer_.view(), options_);
   } else {
     s = UploadPart();
     if (s.ok()) s = Complete();
     if (!s.ok()) AbortUpload();
   }
-  std::string().swap(buffer_);
-  std::string().swap(inflight_buffer_);
+  buffer_ = PartBuffer();
+  inflight_buffer_ = PartBuffer();
   return s;
 }
 
@@ -289,8 +279,8 @@ void S3ObjectWriter::Abort() {
   finished_ = true;
   (void)WaitForInflight();  // its outcome no longer matters: the upload is aborted
   AbortUpload();
-  std::string().swap(buffer_);
-  std::string().swap(inflight_buffer_);
+  buffer_ = PartBuffer();
+  inflight_buffer_ = PartBuffer();
 }
 
 }  // namespace binlake::s3

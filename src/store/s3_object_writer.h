@@ -1,12 +1,12 @@
 // Streams one S3 object with bounded memory: at most two parts (the store's
 // multipart_part_size) - one filling while the previous one uploads on a background thread, so
-// the writer's caller keeps producing data during the upload. An object that fits in one part
-// is written by a single PUT at Close (one buffer only); a larger one by a multipart upload
-// whose parts are sent as they fill (spec: S3 API Reference, CreateMultipartUpload / UploadPart
-// / CompleteMultipartUpload / AbortMultipartUpload). A failed background upload is reported by
-// the next Write, Prepare or Close.
-// Nothing is visible under the key before Close succeeds; Abort (or destruction without Close)
-// aborts the upload, so no parts are left behind.
+// the writer's caller keeps producing data during the upload. Each is a PartBuffer (only the
+// pages written are resident; the memory is reused from part to part). An object that fits in
+// one part is written by a single PUT at Close (one buffer only); a larger one by a multipart
+// upload whose parts are sent as they fill (spec: S3 API Reference, CreateMultipartUpload /
+// UploadPart / CompleteMultipartUpload / AbortMultipartUpload). A failed background upload is
+// reported by the next Write, Prepare or Close. Nothing is visible under the key before Close
+// succeeds; Abort (or destruction without Close) aborts the upload, so no parts are left behind.
 //
 // If-None-Match: sent on the PUT and on CompleteMultipartUpload. Because S3-compatible servers
 // that predate conditional completes (radosgw 16) ignore it there, Close also checks with HEAD
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "store/object_store.h"
+#include "store/part_buffer.h"
 #include "store/s3_xml.h"
 
 namespace binlake::s3 {
@@ -46,7 +47,8 @@ class S3ObjectWriter : public ObjectWriter {
   static Status PublishPrepared(S3ObjectStore* store, std::string full_key, std::string_view token);
   uint64_t bytes_written() const override { return bytes_written_; }
 
-  // The largest capacity either of its buffers has had (memory bound checks in tests).
+  // The largest capacity either of its buffers has had (memory bound checks in tests): the
+  // part size once data was written.
   size_t max_buffer_capacity() const { return max_capacity_; }
   // Parts sent so far, the one uploading included (0 when the object will be a single PUT).
   size_t parts_uploaded() const { return parts_.size() + (inflight_.valid() ? 1 : 0); }
@@ -58,7 +60,7 @@ class S3ObjectWriter : public ObjectWriter {
   Status UploadPartAsync();
   Status UploadPart();       // sends buffer_ as the next part, waits for every part
   Status WaitForInflight();  // the background part's outcome, recorded in parts_
-  Result<CompletedPart> SendPart(int number, const std::string& data);
+  Result<CompletedPart> SendPart(int number, std::string_view data);
   Status Complete();
   void AbortUpload();
   // "\"<md5 of the parts' md5s>-N\"", or "" if a part ETag is not an MD5 hex digest.
@@ -67,8 +69,8 @@ class S3ObjectWriter : public ObjectWriter {
   S3ObjectStore* store_;
   std::string key_;  // full key, prefix included
   PutOptions options_;
-  std::string buffer_;
-  std::string inflight_buffer_;                  // the part uploading (read by the task only)
+  PartBuffer buffer_;                            // the part being filled
+  PartBuffer inflight_buffer_;                   // the part uploading (read by the task only)
   std::future<Result<CompletedPart>> inflight_;  // valid while a part uploads
   std::string upload_id_;
   std::vector<CompletedPart> parts_;

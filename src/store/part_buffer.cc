@@ -1,0 +1,86 @@
+#include "store/part_buffer.h"
+
+#include <sys/mman.h>
+
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <utility>
+
+namespace binlake::s3 {
+namespace {
+
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;  // x86-64 and arm64 (4 KiB base pages)
+
+// Advises the whole 2 MiB extents of [begin + 2 MiB, end) as transparent huge pages.
+void AdviseHugePages(char* begin, size_t length) {
+  const uintptr_t base = reinterpret_cast<uintptr_t>(begin);
+  const uintptr_t first = (base + kHugePage + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t end = (base + length) & ~(kHugePage - 1);
+  if (end > first) {
+    // Best effort: EINVAL where the kernel has no THP; the buffer works the same without.
+    (void)::madvise(begin + (first - base), end - first, MADV_HUGEPAGE);
+  }
+}
+
+}  // namespace
+
+PartBuffer::~PartBuffer() { Release(); }
+
+PartBuffer::PartBuffer(PartBuffer&& other) noexcept { swap(*this, other); }
+
+PartBuffer& PartBuffer::operator=(PartBuffer&& other) noexcept {
+  if (this != &other) {
+    Release();
+    swap(*this, other);
+  }
+  return *this;
+}
+
+void swap(PartBuffer& a, PartBuffer& b) noexcept {
+  std::swap(a.data_, b.data_);
+  std::swap(a.size_, b.size_);
+  std::swap(a.capacity_, b.capacity_);
+  std::swap(a.mapped_, b.mapped_);
+}
+
+void PartBuffer::Allocate(size_t capacity) {
+  if (data_ != nullptr) throw std::logic_error("PartBuffer::Allocate on a buffer with memory");
+  if (capacity == 0) throw std::logic_error("PartBuffer::Allocate of 0 bytes");
+  // MAP_NORESERVE: the pages are committed as they are written, not all at once.
+  void* p = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p != MAP_FAILED) {
+    data_ = static_cast<char*>(p);
+    mapped_ = true;
+    AdviseHugePages(data_, capacity);
+  } else {
+    data_ = new char[capacity];  // throws std::bad_alloc when there is no memory either
+    mapped_ = false;
+  }
+  capacity_ = capacity;
+  size_ = 0;
+}
+
+void PartBuffer::Append(std::string_view data) {
+  if (data.size() > capacity_ - size_) throw std::length_error("PartBuffer::Append past capacity");
+  if (data.empty()) return;
+  std::memcpy(data_ + size_, data.data(), data.size());
+  size_ += data.size();
+}
+
+void PartBuffer::Release() {
+  if (data_ != nullptr) {
+    if (mapped_) {
+      ::munmap(data_, capacity_);
+    } else {
+      delete[] data_;
+    }
+  }
+  data_ = nullptr;
+  size_ = capacity_ = 0;
+  mapped_ = false;
+}
+
+}  // namespace binlake::s3
