@@ -344,6 +344,22 @@ struct MultipartScript {
   }
 };
 
+TEST_F(S3StoreFakeTest, PreparedWriterHoldsNoPartMemory) {
+  // A CDC batch keeps its prepared writers until the checkpoint is written: with many tables,
+  // parts they no longer need would add up.
+  MultipartScript script;
+  Open(std::ref(script));
+  auto w = store_->NewWriter("big", {});
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write(std::string(11 << 20, 'p')).ok());
+  auto* s3w = static_cast<S3ObjectWriter*>(w->get());
+  EXPECT_EQ(s3w->buffer_capacity(), 2u * (5u << 20));  // one part filling, one uploading
+  ASSERT_TRUE((*w)->Prepare().ok());
+  EXPECT_EQ(s3w->buffer_capacity(), 0u);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(script.parts.size(), 3u);
+}
+
 TEST_F(S3StoreFakeTest, MultipartWithErrorInside200IsRetried) {
   MultipartScript script;
   Open(std::ref(script));

@@ -194,7 +194,8 @@ Result<std::string> S3ObjectWriter::Prepare() {
   std::string token = upload_id_;
   for (const CompletedPart& p : parts_)
     token += "\n" + std::to_string(p.part_number) + " " + p.etag;
-  buffer_ = PartBuffer();
+  buffer_ = PartBuffer();  // every part was sent (UploadPart waited): no memory is needed now
+  inflight_buffer_ = PartBuffer();
   return token;
 }
 

@@ -50,6 +50,8 @@ class S3ObjectWriter : public ObjectWriter {
   // The largest capacity either of its buffers has had (memory bound checks in tests): the
   // part size once data was written.
   size_t max_buffer_capacity() const { return max_capacity_; }
+  // Part memory the writer holds now (both buffers): 0 once Prepare, Close or Abort returned.
+  size_t buffer_capacity() const { return buffer_.capacity() + inflight_buffer_.capacity(); }
   // Parts sent so far, the one uploading included (0 when the object will be a single PUT).
   size_t parts_uploaded() const { return parts_.size() + (inflight_.valid() ? 1 : 0); }
 
