@@ -42,7 +42,6 @@ void swap(PartBuffer& a, PartBuffer& b) noexcept {
   std::swap(a.data_, b.data_);
   std::swap(a.size_, b.size_);
   std::swap(a.capacity_, b.capacity_);
-  std::swap(a.mapped_, b.mapped_);
 }
 
 void PartBuffer::Allocate(size_t capacity) {
@@ -51,14 +50,9 @@ void PartBuffer::Allocate(size_t capacity) {
   // MAP_NORESERVE: the pages are committed as they are written, not all at once.
   void* p = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p != MAP_FAILED) {
-    data_ = static_cast<char*>(p);
-    mapped_ = true;
-    AdviseHugePages(data_, capacity);
-  } else {
-    data_ = new char[capacity];  // throws std::bad_alloc when there is no memory either
-    mapped_ = false;
-  }
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  data_ = static_cast<char*>(p);
+  AdviseHugePages(data_, capacity);
   capacity_ = capacity;
   size_ = 0;
 }
@@ -71,16 +65,9 @@ void PartBuffer::Append(std::string_view data) {
 }
 
 void PartBuffer::Release() {
-  if (data_ != nullptr) {
-    if (mapped_) {
-      ::munmap(data_, capacity_);
-    } else {
-      delete[] data_;
-    }
-  }
+  if (data_ != nullptr) ::munmap(data_, capacity_);
   data_ = nullptr;
   size_ = capacity_ = 0;
-  mapped_ = false;
 }
 
 }  // namespace binlake::s3

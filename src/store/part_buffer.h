@@ -49,8 +49,7 @@ class PartBuffer {
 
   char* data_ = nullptr;
   size_t size_ = 0;
-  size_t capacity_ = 0;
-  bool mapped_ = false;  // data_ is an mmap of capacity_ bytes (else new[])
+  size_t capacity_ = 0;  // data_ is an anonymous mapping of capacity_ bytes
 };
 
 }  // namespace binlake::s3

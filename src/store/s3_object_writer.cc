@@ -63,10 +63,12 @@ Status S3ObjectWriter::Write(std::string_view data) {
         return s;
       }
     }
-    if (buffer_.capacity() == 0) buffer_.Allocate(part_size);  // only written pages are resident
+    if (buffer_.capacity() == 0) {
+      buffer_.Allocate(part_size);  // only the pages written become resident
+      max_capacity_ = part_size;
+    }
     const size_t n = std::min(data.size(), part_size - buffer_.size());
     buffer_.Append(data.substr(0, n));
-    max_capacity_ = std::max(max_capacity_, buffer_.capacity());
     data.remove_prefix(n);
     bytes_written_ += n;
   }
