@@ -1,8 +1,10 @@
-// stream_drain: the floor of CDC catch-up on a machine. It asks the source for its binlog dump
+// stream_drain: a reference for CDC catch-up on a machine. It asks the source for its binlog dump
 // stream (COM_BINLOG_DUMP through Connector/C, as binlake does, ANNOTATE_ROWS not requested)
-// and reads it straight from the socket with binlake's RawPacketReader, framing packets and
-// nothing else: no checksum, no decoding, no output. Its time is what the source's dump thread and
-// the kernel need to hand the bytes over; no replica can catch up faster.
+// and reads it straight from the socket with binlake's RawPacketReader on one thread, framing
+// packets and nothing else: no checksum, no decoding, no output. Its time is about what the
+// source's dump thread and the kernel need to hand the bytes over. It is not a strict floor:
+// binlake with nothing to write has come in under it (its reading thread runs beside its
+// decoding, and reads larger batches when the decoder is busy).
 //
 // Usage: stream_drain PORT FILE START_POS STOP_POS   (user root, no password, no TLS)
 // Prints: "<seconds> <events> <bytes>", seconds from the dump request to the first event whose

@@ -1,14 +1,16 @@
 #include "source/packet_prefetcher.h"
 
-#include <pthread.h>
-
 #include <linux/futex.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <new>
 
 namespace binlake {
 namespace {
@@ -51,7 +53,14 @@ void FutexWakeOne(std::atomic<uint32_t>* word) {
 
 PacketPrefetcher::PacketPrefetcher(ReadFn read, size_t ring_bytes)
     : read_(std::move(read)), size_(std::max<size_t>(Align8(ring_bytes), 64 << 10)) {
-  ring_.reset(new uint8_t[size_]);
+  // The ring is rewritten over and over: transparent huge pages (where the size allows) spare
+  // its first pass a page fault per 4 KiB, ~1,000 for 4 MiB (costly in a VM).
+  constexpr size_t kHuge = size_t{2} << 20;
+  const bool huge = size_ % kHuge == 0;
+  void* ring = huge ? std::aligned_alloc(kHuge, size_) : std::malloc(size_);
+  if (ring == nullptr) throw std::bad_alloc();
+  if (huge) (void)::madvise(ring, size_, MADV_HUGEPAGE);
+  ring_.reset(static_cast<uint8_t*>(ring));
   reader_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "binlake-stream");  // for top -H and perf
     ReaderLoop();

@@ -4,14 +4,14 @@
 //
 // A single-producer single-consumer ring of `ring_bytes`: the reader thread calls `read` in a
 // loop and copies each packet into the ring as a record [uint32 length, uint32 kind, uint32 tag,
-// pad][bytes], padded to 8 bytes, then publishes it (one release store; no lock, no fence). A packet larger
-// than a quarter of the ring travels in its own heap buffer instead (the ring holds a marker). When
-// the ring is full the reader waits (memory stays bounded by ring_bytes plus one large packet)
-// until the consumer freed a 64 KiB step more than it needs. A consumer that finds the ring empty
-// sleeps (Linux futex) until 64 KiB more arrived, the stream ended, or a timeout: 0.2 ms, doubling
-// while nothing arrives, at most 50 ms. So a busy stream is handed over in 64 KiB steps (two system
-// calls per step, not per packet), and an event on an idle stream waits at most 50 ms in the ring
-// (CDC batches last >= 1 s).
+// pad][bytes], padded to 8 bytes, then publishes it (one release store; no lock, no fence). A
+// packet larger than a quarter of the ring travels in its own heap buffer instead (the ring holds a
+// marker). When the ring is full the reader waits (memory stays bounded by ring_bytes plus one
+// large packet) until the consumer freed a 64 KiB step more than it needs. A consumer that finds
+// the ring empty sleeps (Linux futex) until 64 KiB more arrived, the stream ended, or a timeout:
+// 0.2 ms, doubling while nothing arrives, at most 50 ms. So a busy stream is handed over in 64 KiB
+// steps (two system calls per step, not per packet), and an event on an idle stream waits at most
+// 50 ms in the ring (CDC batches last >= 1 s).
 //
 // Errors keep their place: the packets read before an error are all returned, then the error,
 // then the same error again on every later call. After an error the reader thread has ended.
@@ -24,6 +24,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -65,9 +66,12 @@ class PacketPrefetcher {
   uint32_t ReadLength(uint64_t pos) const;
 
   ReadFn read_;
-  uint64_t seen_head_ = 0;  // reader: head_ when it last looked
+  uint64_t seen_head_ = 0;       // reader: head_ when it last looked
   uint64_t reader_checked_ = 0;  // reader: tail_ when it last looked for a sleeping consumer
-  std::unique_ptr<uint8_t[]> ring_;  // size_ bytes, not zero-filled
+  struct FreeRing {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, FreeRing> ring_;  // size_ bytes, not zero-filled
   const size_t size_;
 
   // Ring positions, counting bytes since the start (index = position % size_). Each side's

@@ -52,6 +52,27 @@ TEST(PacketPrefetcherTest, ReturnsEveryPacketInOrderThenTheErrorForever) {
   }
 }
 
+TEST(PacketPrefetcherTest, AHugePageRingCarriesEveryPacket) {
+  // A ring of a multiple of 2 MiB is allocated aligned and advised as huge pages: packets must
+  // cross it, and its end, unchanged (60,000 packets, ~5.8 MiB: the ring wraps twice).
+  constexpr int kPackets = 60000;
+  int next = 0;
+  std::string held;
+  PacketPrefetcher prefetcher(
+      [&]() -> Result<PacketPrefetcher::Packet> {
+        if (next == kPackets) return NetworkError("end");
+        held = PacketText(next++);
+        return PacketPrefetcher::Packet{Bytes(held), 0};
+      },
+      /*ring_bytes=*/size_t{2} << 20);
+  for (int i = 0; i < kPackets; ++i) {
+    auto p = prefetcher.Next();
+    ASSERT_TRUE(p.ok()) << i << ": " << p.status().ToString();
+    ASSERT_EQ(AsString(p->bytes), PacketText(i));
+  }
+  EXPECT_FALSE(prefetcher.Next().ok());
+}
+
 TEST(PacketPrefetcherTest, APacketIsDeliveredWhileTheReaderWaitsForTheNext) {
   // The second read blocks until released: the first packet must reach the consumer anyway
   // (an idle source must not delay the last event before it).

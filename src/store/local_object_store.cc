@@ -77,6 +77,7 @@ class LocalObjectWriter : public ObjectWriter {
  public:
   static constexpr size_t kBufferSize = 1 << 20;
   static constexpr uint64_t kWritebackStep = 8 << 20;
+  static constexpr size_t kDirectBytes = 64 << 10;  // written without buffering
 
   LocalObjectWriter(std::string path, std::string temp, int fd, PutOptions options)
       : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), options_(std::move(options)) {}
@@ -93,6 +94,14 @@ class LocalObjectWriter : public ObjectWriter {
       return Internal("write to " + path_ + " after Prepare, Close or Abort");
     }
     bytes_ += data.size();
+    if (buffer_.empty() && data.size() >= kDirectBytes) {
+      // Large enough for one system call of its own: no copy through buffer_.
+      Status s = WriteAll(fd_, data, temp_);
+      written_ += data.size();
+      if (s.ok()) StartWriteback();
+      if (!s.ok()) Abort();
+      return s;
+    }
     if (buffer_.size() + data.size() <= kBufferSize) {
       buffer_.append(data);
       return Status::Ok();
@@ -153,14 +162,19 @@ class LocalObjectWriter : public ObjectWriter {
     Status s = WriteAll(fd_, buffer_, temp_);
     written_ += buffer_.size();
     buffer_.clear();
-    // Start writing back what is on disk so far without waiting (sync_file_range), so the fsync
-    // in Close finds little left to do: a large file no longer stalls its writer at the end.
-    if (s.ok() && written_ - synced_ >= kWritebackStep) {
+    if (s.ok()) StartWriteback();
+    return s;
+  }
+
+  // Starts writing back what is written so far without waiting (sync_file_range) once
+  // kWritebackStep more is, so the fsync in Close finds little left to do: a large file no
+  // longer stalls its writer at the end.
+  void StartWriteback() {
+    if (written_ - synced_ >= kWritebackStep) {
       ::sync_file_range(fd_, static_cast<off_t>(synced_), static_cast<off_t>(written_ - synced_),
                         SYNC_FILE_RANGE_WRITE);
       synced_ = written_;
     }
-    return s;
   }
 
   Status Publish() {

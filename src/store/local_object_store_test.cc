@@ -109,6 +109,30 @@ TEST_F(LocalStoreTest, WriterIsInvisibleUntilClose) {
   EXPECT_FALSE((*w)->Write("more").ok());  // after Close
 }
 
+TEST_F(LocalStoreTest, WritesOfEverySizeKeepTheirOrder) {
+  // Small writes are gathered in the writer's buffer, large ones go straight to the file when
+  // the buffer is empty, and after a flush when it is not: the file must hold them in order.
+  const std::vector<size_t> sizes = {10,        64 << 10, 1,       (64 << 10) - 1,
+                                     200 << 10, 1 << 20,  3,       (1 << 20) + 5,
+                                     500 << 10, 64 << 10, 2 << 20, 7};
+  auto w = store_->NewWriter("t/mixed.csv", {});
+  ASSERT_TRUE(w.ok());
+  std::string expected;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    std::string chunk(sizes[i], static_cast<char>('a' + i));
+    chunk[0] = '<';
+    chunk.back() = '>';
+    ASSERT_TRUE((*w)->Write(chunk).ok()) << i;
+    expected += chunk;
+  }
+  EXPECT_EQ((*w)->bytes_written(), expected.size());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto got = store_->Get("t/mixed.csv");
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), expected.size());
+  EXPECT_TRUE(*got == expected);  // (not EXPECT_EQ: a mismatch would print megabytes)
+}
+
 TEST_F(LocalStoreTest, AbortedOrDestroyedWriterLeavesNothing) {
   {
     auto w = store_->NewWriter("t/a.csv", {});
