@@ -2,7 +2,6 @@
 
 #include <linux/futex.h>
 #include <pthread.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -53,14 +52,9 @@ void FutexWakeOne(std::atomic<uint32_t>* word) {
 
 PacketPrefetcher::PacketPrefetcher(ReadFn read, size_t ring_bytes)
     : read_(std::move(read)), size_(std::max<size_t>(Align8(ring_bytes), 64 << 10)) {
-  // The ring is rewritten over and over: transparent huge pages (where the size allows) spare
-  // its first pass a page fault per 4 KiB, ~1,000 for 4 MiB (costly in a VM).
-  constexpr size_t kHuge = size_t{2} << 20;
-  const bool huge = size_ % kHuge == 0;
-  void* ring = huge ? std::aligned_alloc(kHuge, size_) : std::malloc(size_);
-  if (ring == nullptr) throw std::bad_alloc();
-  if (huge) (void)::madvise(ring, size_, MADV_HUGEPAGE);
-  ring_.reset(static_cast<uint8_t*>(ring));
+  // The ring is rewritten over and over: huge pages (RawBytes, the default size is a multiple
+  // of 2 MiB) spare its first pass a page fault per 4 KiB, ~1,000 for 4 MiB.
+  ring_ = RawBytes(size_);
   reader_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "binlake-stream");  // for top -H and perf
     ReaderLoop();
@@ -75,12 +69,12 @@ PacketPrefetcher::~PacketPrefetcher() {
 }
 
 void PacketPrefetcher::WriteLength(uint64_t pos, uint32_t length) {
-  std::memcpy(ring_.get() + pos % size_, &length, 4);
+  std::memcpy(ring_.data() + pos % size_, &length, 4);
 }
 
 uint32_t PacketPrefetcher::ReadLength(uint64_t pos) const {
   uint32_t v;
-  std::memcpy(&v, ring_.get() + pos % size_, 4);
+  std::memcpy(&v, ring_.data() + pos % size_, 4);
   return v;
 }
 
@@ -136,11 +130,11 @@ void PacketPrefetcher::ReaderLoop() {
       // The record does not fit before the end of the ring: mark the rest as skipped.
       if (!WaitForRoom(tail, size_ - at)) return;
       WriteLength(tail, 0);
-      std::memcpy(ring_.get() + at + 4, &kWrap, 4);
+      std::memcpy(ring_.data() + at + 4, &kWrap, 4);
       tail += size_ - at;
     }
     if (!WaitForRoom(tail, need)) return;
-    uint8_t* record = ring_.get() + tail % size_;
+    uint8_t* record = ring_.data() + tail % size_;
     const uint32_t length = static_cast<uint32_t>(large ? 0 : n);
     const uint32_t kind = large ? kLarge : kData;
     std::memcpy(record, &length, 4);
@@ -192,14 +186,14 @@ Result<PacketPrefetcher::Packet> PacketPrefetcher::Next() {
     wait_ns_ = kFirstWaitNs;
     const size_t at = head % size_;
     uint32_t kind;
-    std::memcpy(&kind, ring_.get() + at + 4, 4);
+    std::memcpy(&kind, ring_.data() + at + 4, 4);
     if (kind == kWrap) {
       head += size_ - at;
       release(head, false);
       continue;
     }
     uint32_t tag;
-    std::memcpy(&tag, ring_.get() + at + 8, 4);
+    std::memcpy(&tag, ring_.data() + at + 8, 4);
     if (kind == kLarge) {
       {
         std::lock_guard<std::mutex> lock(large_mu_);
@@ -211,7 +205,7 @@ Result<PacketPrefetcher::Packet> PacketPrefetcher::Next() {
     }
     const uint32_t length = ReadLength(head);
     release_to_ = head + kHeader + Align8(length);
-    return Packet{std::span<const uint8_t>(ring_.get() + at + kHeader, length), tag};
+    return Packet{std::span<const uint8_t>(ring_.data() + at + kHeader, length), tag};
   }
 }
 

@@ -24,7 +24,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -33,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/raw_bytes.h"
 #include "common/status.h"
 
 namespace binlake {
@@ -68,10 +68,7 @@ class PacketPrefetcher {
   ReadFn read_;
   uint64_t seen_head_ = 0;       // reader: head_ when it last looked
   uint64_t reader_checked_ = 0;  // reader: tail_ when it last looked for a sleeping consumer
-  struct FreeRing {
-    void operator()(uint8_t* p) const { std::free(p); }
-  };
-  std::unique_ptr<uint8_t, FreeRing> ring_;  // size_ bytes, not zero-filled
+  RawBytes ring_;                // size_ bytes, not zero-filled
   const size_t size_;
 
   // Ring positions, counting bytes since the start (index = position % size_). Each side's

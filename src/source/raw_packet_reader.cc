@@ -10,7 +10,7 @@
 namespace binlake {
 namespace {
 
-constexpr size_t kReadBytes = 1 << 20;
+constexpr size_t kReadBytes = RawBytes::kHugePage;  // one huge page (RawBytes)
 constexpr size_t kHeaderBytes = 4;
 constexpr size_t kMaxPiece = 0xFFFFFF;  // a payload this long continues in the next packet
 
@@ -28,7 +28,7 @@ Status RawPacketReader::Fill() {
       end_ -= begin_;
       begin_ = 0;
     }
-    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // one packet larger than the buffer
+    if (end_ == buf_.size()) buf_.Grow(buf_.size() * 2, end_);  // a packet larger than buf_
   }
   while (true) {
     ssize_t n = recv(fd_, buf_.data() + end_, buf_.size() - end_, MSG_DONTWAIT);
@@ -81,7 +81,7 @@ Result<std::span<const uint8_t>> RawPacketReader::Next() {
         end_ = have;
         begin_ = 0;
       }
-      if (kHeaderBytes + len > buf_.size()) buf_.resize(kHeaderBytes + len);
+      if (kHeaderBytes + len > buf_.size()) buf_.Grow(kHeaderBytes + len, end_);
     }
     RETURN_IF_ERROR(Fill());
   }

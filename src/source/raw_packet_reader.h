@@ -1,5 +1,5 @@
 // RawPacketReader: MySQL client/server protocol packets read straight from a connection's
-// socket, in reads of up to 1 MiB, for the binlog dump stream. Connector/C reads at most 16 KiB
+// socket, in reads of up to 2 MiB, for the binlog dump stream. Connector/C reads at most 16 KiB
 // per system call (and the kernel sends a TCP window update per read); on a busy stream that is
 // a large share of the receiving thread's time, and on a small machine that time is taken from
 // the source's dump thread and the decoder.
@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "common/raw_bytes.h"
 #include "common/status.h"
 
 namespace binlake {
@@ -43,7 +44,7 @@ class RawPacketReader {
   int fd_;
   int read_timeout_ms_;
   bool timed_out_ = false;
-  std::vector<uint8_t> buf_;  // bytes [begin_, end_) received and not yet returned
+  RawBytes buf_;  // bytes [begin_, end_) received and not yet returned
   size_t begin_ = 0, end_ = 0;
   std::vector<uint8_t> joined_;  // a payload of 16 MiB or more, joined from its pieces
 };
