@@ -31,6 +31,15 @@ class RawBytes {
   const uint8_t* data() const { return data_.get(); }
   size_t size() const { return size_; }
 
+  // Makes room for at least `needed` bytes, keeping the first `keep` (<= size()): grows to twice
+  // the size or to `needed` rounded up to huge pages, whichever is more (amortised O(1) appends,
+  // every growth a multiple of 2 MiB). Nothing happens when `needed` <= size().
+  void Reserve(size_t needed, size_t keep) {
+    if (needed <= size_) return;
+    const size_t rounded = (needed + kHugePage - 1) / kHugePage * kHugePage;
+    Grow(rounded > 2 * size_ ? rounded : 2 * size_, keep);
+  }
+
   // Grows to `size` bytes keeping the first `keep` (<= size()) bytes; never shrinks.
   void Grow(size_t size, size_t keep) {
     if (size <= size_) return;

@@ -31,5 +31,20 @@ TEST(RawBytesTest, GrowKeepsThePrefixAndNeverShrinks) {
   EXPECT_EQ(b.data(), before);
 }
 
+TEST(RawBytesTest, ReserveRoundsToHugePagesAndDoubles) {
+  RawBytes b;
+  b.Reserve(10, 0);
+  EXPECT_EQ(b.size(), RawBytes::kHugePage);
+  b.data()[9] = 42;
+  b.Reserve(RawBytes::kHugePage + 1, 10);  // twice the size beats the rounded need
+  EXPECT_EQ(b.size(), 2 * RawBytes::kHugePage);
+  EXPECT_EQ(b.data()[9], 42);
+  b.Reserve(7 * RawBytes::kHugePage - 5, 10);  // the rounded need beats twice the size
+  EXPECT_EQ(b.size(), 7 * RawBytes::kHugePage);
+  EXPECT_EQ(b.data()[9], 42);
+  b.Reserve(100, 10);
+  EXPECT_EQ(b.size(), 7 * RawBytes::kHugePage);
+}
+
 }  // namespace
 }  // namespace binlake

@@ -43,8 +43,8 @@ std::string NowTimestampColumnValue() {
   std::time_t secs = static_cast<std::time_t>(us / 1000000);
   std::tm tm;
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us % 1000000);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us % 1000000);
 }
 
 std::string SettingsSummaryJson(const S3Settings& s) {
@@ -71,10 +71,13 @@ class LoadRun {
       : options_(options), items_(std::move(items)) {}
 
   void Worker(MysqlConnection* conn) {
+    // One row buffer per worker, reused from chunk to chunk: its memory is grown and faulted in
+    // once, not per chunk.
+    RowBuffer buffer(0);
     while (!failed_.load()) {
       size_t k = next_item_.fetch_add(1);
       if (k >= items_.size()) return;
-      Status s = ReadChunk(*conn, items_[k]);
+      Status s = ReadChunk(*conn, items_[k], &buffer);
       if (!s.ok()) {
         Fail(s.WithContext(items_[k].job->source.schema.schema + "." +
                            items_[k].job->source.schema.table));
@@ -89,9 +92,7 @@ class LoadRun {
   }
 
  private:
-  bool Stopping() const {
-    return failed_.load() || (options_.cancel && options_.cancel->load());
-  }
+  bool Stopping() const { return failed_.load() || (options_.cancel && options_.cancel->load()); }
 
   void Fail(const Status& s) {
     {
@@ -102,7 +103,7 @@ class LoadRun {
     for (const WorkItem& item : items_) item.job->sequencer->Cancel();
   }
 
-  Status ReadChunk(MysqlConnection& conn, const WorkItem& item) {
+  Status ReadChunk(MysqlConnection& conn, const WorkItem& item, RowBuffer* row_buffer) {
     TableJob& job = *item.job;
     const TableSchema& schema = job.source.schema;
     const size_t ncols = schema.columns.size();
@@ -120,7 +121,8 @@ class LoadRun {
     if (stream->field_count() != ncols) {
       return Internal("the table changed while loading (column count differs)");
     }
-    RowBuffer buffer(ncols);
+    RowBuffer& buffer = *row_buffer;
+    buffer.Reset(ncols);
     std::vector<Value> values(ncols);
     std::string timestamp = NowTimestampColumnValue();
     RowMeta meta;
@@ -252,9 +254,9 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   if (!result.preflight.ok()) return PreconditionFailed(result.preflight.errors.front());
 
   // Largest tables first: better balance across workers.
-  std::stable_sort(selected.begin(), selected.end(), [](const SourceTable& a, const SourceTable& b) {
-    return a.data_bytes > b.data_bytes;
-  });
+  std::stable_sort(
+      selected.begin(), selected.end(),
+      [](const SourceTable& a, const SourceTable& b) { return a.data_bytes > b.data_bytes; });
   auto rows_per_chunk = [&](const SourceTable& t) -> uint64_t {
     if (options.rows_per_chunk > 0) return options.rows_per_chunk;
     if (options.threads <= 1) return 0;  // one chunk per table
@@ -265,11 +267,11 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     for (const SourceTable& t : selected) {
       std::string key;
       for (int c : t.schema.primary_key) key += (key.empty() ? "" : ",") + t.schema.columns[c].name;
-      result.plan.push_back(fmt::format(
-          "{}.{}: ~{} rows, {} columns, primary key ({}), -> {}", t.schema.schema, t.schema.table,
-          t.estimated_rows, t.schema.columns.size(), key.empty() ? "none" : key,
-          TableKeyPrefix(options.settings.bucket_folder, t.schema) + "LOAD00000001" +
-              options.file_extension));
+      result.plan.push_back(fmt::format("{}.{}: ~{} rows, {} columns, primary key ({}), -> {}",
+                                        t.schema.schema, t.schema.table, t.estimated_rows,
+                                        t.schema.columns.size(), key.empty() ? "none" : key,
+                                        TableKeyPrefix(options.settings.bucket_folder, t.schema) +
+                                            "LOAD00000001" + options.file_extension));
     }
     RETURN_IF_ERROR(store.CheckAccess());
     return result;
@@ -289,8 +291,9 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
                    OpenConsistentSnapshot(*control, workers, schemas, options.snapshot_method));
   workers.resize(result.snapshot.connections_used);
   if (result.snapshot.position.empty()) {
-    spdlog::warn("no binlog position recorded (binlog off or not readable): CDC cannot start "
-                 "from this load");
+    spdlog::warn(
+        "no binlog position recorded (binlog off or not readable): CDC cannot start "
+        "from this load");
   }
   spdlog::info("snapshot: {} at {} (gtid {}), {} connection(s)",
                SnapshotMethodName(result.snapshot.method), result.snapshot.position.ToString(),
@@ -318,9 +321,9 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     job->source = std::move(t);
     std::string prefix = TableKeyPrefix(options.settings.bucket_folder, job->source.schema);
     RETURN_IF_ERROR(RemoveEarlierLoadFiles(store, prefix));
-    ASSIGN_OR_RETURN(job->chunks, PlanChunks(*workers[0], job->source.schema,
-                                             job->source.estimated_rows,
-                                             rows_per_chunk(job->source)));
+    ASSIGN_OR_RETURN(job->chunks,
+                     PlanChunks(*workers[0], job->source.schema, job->source.estimated_rows,
+                                rows_per_chunk(job->source)));
     if (options.mappings) {
       std::string filter = RowFilterPredicate(
           options.mappings->SelectingRulesFor(job->source.schema.schema, job->source.schema.table),
@@ -332,9 +335,9 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
       }
     }
     job->sequencer = std::make_unique<ChunkSequencer>(static_cast<int>(job->chunks.size()));
-    job->output = std::make_unique<TableOutput>(
-        &store, prefix, &job->source.schema, columns, options.writer_factory,
-        options.file_extension, options.settings.max_file_size_kb * 1024);
+    job->output = std::make_unique<TableOutput>(&store, prefix, &job->source.schema, columns,
+                                                options.writer_factory, options.file_extension,
+                                                options.settings.max_file_size_kb * 1024);
     if (options.progress) {
       job->progress_index = options.progress->AddTable(
           job->source.schema.schema + "." + job->source.schema.table, job->source.estimated_rows);

@@ -11,5 +11,5 @@ target_link_libraries(binlake_full_load PUBLIC binlake_source binlake_store binl
   binlake_common nlohmann_json::nlohmann_json spdlog::spdlog fmt::fmt)
 
 binlake_add_test(full_load_test SOURCES table_output_test.cc task_state_test.cc row_filter_test.cc
-  progress_test.cc cdc_row_filter_test.cc
+  progress_test.cc cdc_row_filter_test.cc row_buffer_test.cc
   LIBS binlake_full_load)
