@@ -35,6 +35,7 @@ uint64_t FileNumber(std::string_view file) {
 }
 
 bool AtOrAfter(const BinlogPosition& a, const BinlogPosition& b) {
+  if (a.file == b.file) return a.position >= b.position;  // (per transaction: the usual case)
   uint64_t fa = FileNumber(a.file), fb = FileNumber(b.file);
   if (fa != fb) return fa > fb;
   return a.position >= b.position;

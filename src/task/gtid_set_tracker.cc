@@ -30,6 +30,16 @@ std::string_view Trim(std::string_view s) {
 }
 
 void AddInterval(std::vector<std::pair<uint64_t, uint64_t>>* v, uint64_t a, uint64_t b) {
+  // The intervals are sorted and disjoint. A stream's usual case, once per transaction: the
+  // next number after the last interval, or beyond it.
+  if (!v->empty() && a > v->back().second) {
+    if (a == v->back().second + 1) {
+      v->back().second = std::max(v->back().second, b);
+    } else {
+      v->emplace_back(a, b);
+    }
+    return;
+  }
   v->emplace_back(a, b);
   std::sort(v->begin(), v->end());
   std::vector<std::pair<uint64_t, uint64_t>> merged;
@@ -64,7 +74,8 @@ Status GtidSetTracker::Reset(std::string_view set) {
     auto parts = Split(item, ':');
     std::string key(parts[0]);
     size_t i = 1;
-    while (i < parts.size() && !parts[i].empty() && !std::isdigit(static_cast<unsigned char>(parts[i][0]))) {
+    while (i < parts.size() && !parts[i].empty() &&
+           !std::isdigit(static_cast<unsigned char>(parts[i][0]))) {
       key += ":" + std::string(parts[i]);
       ++i;
     }
@@ -82,12 +93,16 @@ Status GtidSetTracker::Reset(std::string_view set) {
 }
 
 void GtidSetTracker::Add(std::string_view gtid) {
+  // Called once per transaction: no allocation on the usual paths.
   gtid = Trim(gtid);
   if (gtid.empty()) return;
   if (gtid.find(':') == std::string_view::npos) {
-    auto p = Split(gtid, '-');
+    const size_t a = gtid.find('-');
+    const size_t b = a == std::string_view::npos ? a : gtid.find('-', a + 1);
     uint64_t d = 0, s = 0, n = 0;
-    if (p.size() == 3 && ParseU64(p[0], &d) && ParseU64(p[1], &s) && ParseU64(p[2], &n)) {
+    if (b != std::string_view::npos && gtid.find('-', b + 1) == std::string_view::npos &&
+        ParseU64(gtid.substr(0, a), &d) && ParseU64(gtid.substr(a + 1, b - a - 1), &s) &&
+        ParseU64(gtid.substr(b + 1), &n)) {
       maria_[static_cast<uint32_t>(d)] = MariaEntry{static_cast<uint32_t>(s), n};
     }
     return;
@@ -95,7 +110,10 @@ void GtidSetTracker::Add(std::string_view gtid) {
   size_t colon = gtid.rfind(':');
   uint64_t n;
   if (!ParseU64(gtid.substr(colon + 1), &n)) return;
-  AddInterval(&mysql_[std::string(gtid.substr(0, colon))], n, n);
+  const std::string_view key = gtid.substr(0, colon);
+  auto it = mysql_.find(key);
+  if (it == mysql_.end()) it = mysql_.emplace(std::string(key), Intervals()).first;
+  AddInterval(&it->second, n, n);
 }
 
 std::string GtidSetTracker::ToString() const {

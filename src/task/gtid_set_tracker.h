@@ -29,8 +29,9 @@ class GtidSetTracker {
     uint32_t server = 0;
     uint64_t seq = 0;
   };
-  std::map<uint32_t, MariaEntry> maria_;                                  // by domain
-  std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>> mysql_;  // closed intervals
+  using Intervals = std::vector<std::pair<uint64_t, uint64_t>>;  // closed, sorted, disjoint
+  std::map<uint32_t, MariaEntry> maria_;                         // by domain
+  std::map<std::string, Intervals, std::less<>> mysql_;          // by source UUID[:tag]
 };
 
 }  // namespace binlake
