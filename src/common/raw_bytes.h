@@ -20,9 +20,20 @@
 
 namespace binlake {
 
+inline constexpr size_t kHugePage = size_t{2} << 20;  // x86-64 and arm64 (4 KiB base pages)
+
+// Advises the whole 2 MiB-aligned extents inside [begin, begin + length) as transparent huge
+// pages. Best effort: EINVAL where the kernel has no THP; the memory works the same without.
+inline void AdviseHugePages(void* begin, size_t length) {
+  const uintptr_t base = reinterpret_cast<uintptr_t>(begin);
+  const uintptr_t first = (base + kHugePage - 1) & ~uintptr_t{kHugePage - 1};
+  const uintptr_t end = (base + length) & ~uintptr_t{kHugePage - 1};
+  if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+}
+
 class RawBytes {
  public:
-  static constexpr size_t kHugePage = size_t{2} << 20;
+  static constexpr size_t kHugePage = binlake::kHugePage;
 
   RawBytes() = default;
   explicit RawBytes(size_t size) : data_(Allocate(size)), size_(size) {}
@@ -58,7 +69,7 @@ class RawBytes {
     const bool huge = size > 0 && size % kHugePage == 0;
     void* p = huge ? std::aligned_alloc(kHugePage, size) : std::malloc(size > 0 ? size : 1);
     if (p == nullptr) throw std::bad_alloc();
-    if (huge) (void)::madvise(p, size, MADV_HUGEPAGE);
+    if (huge) AdviseHugePages(p, size);
     return static_cast<uint8_t*>(p);
   }
 

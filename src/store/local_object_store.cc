@@ -77,7 +77,7 @@ class LocalObjectWriter : public ObjectWriter {
  public:
   static constexpr size_t kBufferSize = 1 << 20;
   static constexpr uint64_t kWritebackStep = 8 << 20;
-  static constexpr size_t kDirectBytes = 64 << 10;  // written without buffering
+  static constexpr size_t kDirectBytes = 64 << 10;  // writes this large bypass buffer_
 
   LocalObjectWriter(std::string path, std::string temp, int fd, PutOptions options)
       : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), options_(std::move(options)) {}
@@ -94,23 +94,18 @@ class LocalObjectWriter : public ObjectWriter {
       return Internal("write to " + path_ + " after Prepare, Close or Abort");
     }
     bytes_ += data.size();
-    if (buffer_.empty() && data.size() >= kDirectBytes) {
-      // Large enough for one system call of its own: no copy through buffer_.
-      Status s = WriteAll(fd_, data, temp_);
-      written_ += data.size();
-      if (s.ok()) StartWriteback();
-      if (!s.ok()) Abort();
-      return s;
-    }
-    if (buffer_.size() + data.size() <= kBufferSize) {
+    if (data.size() < kDirectBytes && buffer_.size() + data.size() <= kBufferSize) {
       buffer_.append(data);
       return Status::Ok();
     }
+    // What is buffered goes first; then a large write gets a system call of its own (no copy
+    // through buffer_), a small one starts the next buffer.
     Status s = Flush();
     if (s.ok()) {
-      if (data.size() >= kBufferSize) {
+      if (data.size() >= kDirectBytes) {
         s = WriteAll(fd_, data, temp_);
         written_ += data.size();
+        if (s.ok()) StartWriteback();
       } else {
         buffer_.append(data);
       }

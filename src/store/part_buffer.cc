@@ -2,29 +2,14 @@
 
 #include <sys/mman.h>
 
-#include <cstdint>
 #include <cstring>
 #include <new>
 #include <stdexcept>
 #include <utility>
 
+#include "common/raw_bytes.h"
+
 namespace binlake::s3 {
-namespace {
-
-constexpr uintptr_t kHugePage = uintptr_t{2} << 20;  // x86-64 and arm64 (4 KiB base pages)
-
-// Advises the whole 2 MiB extents of [begin + 2 MiB, end) as transparent huge pages.
-void AdviseHugePages(char* begin, size_t length) {
-  const uintptr_t base = reinterpret_cast<uintptr_t>(begin);
-  const uintptr_t first = (base + kHugePage + kHugePage - 1) & ~(kHugePage - 1);
-  const uintptr_t end = (base + length) & ~(kHugePage - 1);
-  if (end > first) {
-    // Best effort: EINVAL where the kernel has no THP; the buffer works the same without.
-    (void)::madvise(begin + (first - base), end - first, MADV_HUGEPAGE);
-  }
-}
-
-}  // namespace
 
 PartBuffer::~PartBuffer() { Release(); }
 
@@ -52,7 +37,8 @@ void PartBuffer::Allocate(size_t capacity) {
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   data_ = static_cast<char*>(p);
-  AdviseHugePages(data_, capacity);
+  // Huge pages past the first 2 MiB only: a small object keeps costing just what it holds.
+  if (capacity > kHugePage) AdviseHugePages(data_ + kHugePage, capacity - kHugePage);
   capacity_ = capacity;
   size_ = 0;
 }

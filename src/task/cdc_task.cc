@@ -58,10 +58,7 @@ class CdcSink : public binlog::EventSink {
     if (!q) return Status::Ok();
     std::optional<DdlTarget> ddl = ParseDdlTarget(q->statement, q->schema);
     if (!ddl) return Status::Ok();
-    if (options_.mappings ? !options_.mappings->Selects(ddl->schema, ddl->table)
-                          : IsSystemSchema(ddl->schema)) {
-      return Status::Ok();
-    }
+    if (!SelectsTable(ddl->schema, ddl->table)) return Status::Ok();
     writer_->AddDdl(ddl->schema, ddl->table);
     spdlog::info("DDL on {}.{}: {}", ddl->schema, ddl->table, q->statement.substr(0, 200));
     if (tracker_ && !skip_transaction_) {
@@ -176,17 +173,17 @@ class CdcSink : public binlog::EventSink {
     return passes(change.op == binlog::RowOp::kDelete ? change.before : change.after);
   }
 
-  // Whether the task replicates the map's table: the mappings' selection rules, else every
-  // table outside the system schemas. Decided once per table map (matching the rules' patterns
-  // for every row was ~2% of a catch-up).
+  // Whether the task replicates the map's table (SelectsTable), decided once per table map
+  // (matching the rules' patterns for every row was ~2% of a catch-up).
   bool Selected(const binlog::TableMap& map) {
     auto [it, inserted] = selected_.try_emplace(map.serial, false);
-    if (inserted) {
-      const TableSchema& source = map.schema;
-      it->second = options_.mappings ? options_.mappings->Selects(source.schema, source.table)
-                                     : !IsSystemSchema(source.schema);
-    }
+    if (inserted) it->second = SelectsTable(map.schema.schema, map.schema.table);
     return it->second;
+  }
+
+  // The task's selection: the mappings' rules, else every table outside the system schemas.
+  bool SelectsTable(std::string_view schema, std::string_view table) const {
+    return options_.mappings ? options_.mappings->Selects(schema, table) : !IsSystemSchema(schema);
   }
 
   // The map's schema with the catalog's knowledge the binlog lacks (MariaDB JSON columns).
