@@ -76,11 +76,16 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 class LocalObjectWriter : public ObjectWriter {
  public:
   static constexpr size_t kBufferSize = 1 << 20;
-  static constexpr uint64_t kWritebackStep = 8 << 20;
+  static constexpr uint64_t kSyncStep = 2 << 20;     // background flush after this much more
   static constexpr size_t kDirectBytes = 64 << 10;  // writes this large bypass buffer_
 
-  LocalObjectWriter(std::string path, std::string temp, int fd, PutOptions options)
-      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), options_(std::move(options)) {}
+  LocalObjectWriter(std::string path, std::string temp, int fd, PutOptions options,
+                    std::shared_ptr<BackgroundSyncer> syncer)
+      : path_(std::move(path)),
+        temp_(std::move(temp)),
+        fd_(fd),
+        options_(std::move(options)),
+        syncer_(std::move(syncer)) {}
   ~LocalObjectWriter() override {
     if (!prepared_) {
       Abort();
@@ -105,7 +110,7 @@ class LocalObjectWriter : public ObjectWriter {
       if (data.size() >= kDirectBytes) {
         s = WriteAll(fd_, data, temp_);
         written_ += data.size();
-        if (s.ok()) StartWriteback();
+        if (s.ok()) SyncInBackground();
       } else {
         buffer_.append(data);
       }
@@ -157,19 +162,24 @@ class LocalObjectWriter : public ObjectWriter {
     Status s = WriteAll(fd_, buffer_, temp_);
     written_ += buffer_.size();
     buffer_.clear();
-    if (s.ok()) StartWriteback();
+    if (s.ok()) SyncInBackground();
     return s;
   }
 
-  // Starts writing back what is written so far without waiting (sync_file_range) once
-  // kWritebackStep more is, so the fsync in Close finds little left to do: a large file no
-  // longer stalls its writer at the end.
-  void StartWriteback() {
-    if (written_ - synced_ >= kWritebackStep) {
-      ::sync_file_range(fd_, static_cast<off_t>(synced_), static_cast<off_t>(written_ - synced_),
-                        SYNC_FILE_RANGE_WRITE);
-      synced_ = written_;
+  // Has the store's syncer flush what is written so far once kSyncStep more is, so the fsync
+  // in Prepare or Close finds little left to do (background_syncer.h): a large file no longer
+  // stalls its writer at the end.
+  void SyncInBackground() {
+    if (written_ - synced_ < kSyncStep || !syncer_) return;
+    synced_ = written_;
+    if (!sync_file_) {
+      sync_file_ = BackgroundSyncer::File::Open(temp_);
+      if (!sync_file_) {
+        syncer_.reset();  // cannot open it again: only the final fsync flushes this file
+        return;
+      }
     }
+    syncer_->Request(sync_file_);
   }
 
   Status Publish() {
@@ -200,7 +210,9 @@ class LocalObjectWriter : public ObjectWriter {
   std::string buffer_;
   uint64_t bytes_ = 0;
   uint64_t written_ = 0;  // bytes handed to write(2)
-  uint64_t synced_ = 0;   // bytes whose writeback was started
+  uint64_t synced_ = 0;   // written_ when a background flush was last asked for
+  std::shared_ptr<BackgroundSyncer> syncer_;
+  std::shared_ptr<BackgroundSyncer::File> sync_file_;  // opened at the first background flush
   bool prepared_ = false;
 };
 
@@ -318,7 +330,7 @@ Result<std::unique_ptr<ObjectWriter>> LocalObjectStore::NewWriter(std::string_vi
   std::string temp = DirName(path) + "/" + std::string(kTempPrefix) + base + "." + RandomSuffix();
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return FileError("create", temp, errno);
-  return std::unique_ptr<ObjectWriter>(new LocalObjectWriter(path, temp, fd, options));
+  return std::unique_ptr<ObjectWriter>(new LocalObjectWriter(path, temp, fd, options, syncer_));
 }
 
 Status LocalObjectStore::PublishPrepared(std::string_view key, std::string_view token) {

@@ -4,7 +4,8 @@
 // Visibility: a writer writes "<dir>/.tmp-<name>.<random>" in the destination directory, then
 // fsync + rename (or, with if_none_match, renameat2(RENAME_NOREPLACE), falling back to
 // link + unlink) and fsyncs the directory. Names starting with ".tmp-" are never listed, never
-// valid keys, and are what an aborted or crashed writer can leave behind.
+// valid keys, and are what an aborted or crashed writer can leave behind. While a file grows, a
+// background thread flushes it every few MiB (background_syncer.h), so the final fsync is short.
 // Keys must be relative, '/'-separated, without empty, "." or ".." segments.
 //
 // Thread-safety: all methods may be called from several threads at once.
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/background_syncer.h"
 #include "store/object_store.h"
 
 namespace binlake {
@@ -46,6 +48,8 @@ class LocalObjectStore : public ObjectStore {
   std::string Describe() const override { return "file://" + root_; }
 
   const std::string& root() const { return root_; }
+  // Background flushes completed so far (background_syncer.h).
+  uint64_t background_flushes() const { return syncer_->flushes(); }
 
   // The reserved prefix of temporary file names.
   static constexpr std::string_view kTempPrefix = ".tmp-";
@@ -55,6 +59,9 @@ class LocalObjectStore : public ObjectStore {
   Result<std::string> PathOf(std::string_view key) const;
 
   std::string root_;  // absolute, no trailing '/' (except "/" itself)
+  // Flushes the files being written while they grow; shared with the writers, which may
+  // outlive the store.
+  std::shared_ptr<BackgroundSyncer> syncer_ = std::make_shared<BackgroundSyncer>();
 };
 
 // A one-line message for an errno from a file-system call on `path`:
