@@ -76,7 +76,7 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 class LocalObjectWriter : public ObjectWriter {
  public:
   static constexpr size_t kBufferSize = 1 << 20;
-  static constexpr uint64_t kSyncStep = 2 << 20;     // background flush after this much more
+  static constexpr uint64_t kSyncStep = 2 << 20;    // background flush after this much more
   static constexpr size_t kDirectBytes = 64 << 10;  // writes this large bypass buffer_
 
   LocalObjectWriter(std::string path, std::string temp, int fd, PutOptions options,
