@@ -12,19 +12,17 @@
 // has not seen it (errseq, since 4.13), so the writer's own final fsync on its descriptor still
 // fails if any write-back did.
 //
-// Threading: Request may be called from any thread. The thread starts at the first request and
-// is joined by the destructor, which drops requests not started yet (their files' final fsyncs
-// do the work) and waits for the flush in progress.
+// Threading: Request may be called from any thread. The flushes run on a SerialExecutor: the
+// destructor drops requests not started yet (their files' final fsyncs do the work) and waits
+// for the flush in progress.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
+
+#include "common/serial_executor.h"
 
 namespace binlake {
 
@@ -48,7 +46,6 @@ class BackgroundSyncer {
   };
 
   BackgroundSyncer() = default;
-  ~BackgroundSyncer();
   BackgroundSyncer(const BackgroundSyncer&) = delete;
   BackgroundSyncer& operator=(const BackgroundSyncer&) = delete;
 
@@ -61,14 +58,8 @@ class BackgroundSyncer {
   uint64_t flushes() const { return flushes_.load(std::memory_order_relaxed); }
 
  private:
-  void Loop();
-
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<std::shared_ptr<File>> queue_;  // guarded by mu_
-  bool stop_ = false;                        // guarded by mu_
-  std::thread thread_;                       // started by the first Request, under mu_
   std::atomic<uint64_t> flushes_{0};
+  SerialExecutor executor_;  // last: destroyed (joined) first
 };
 
 }  // namespace binlake

@@ -96,7 +96,7 @@ class CdcSink : public binlog::EventSink {
       BinlogPosition at;
       at.file = row.position->file();
       at.position = row.position->event_start();
-      RETURN_IF_ERROR(history_->Observe(schema, at).status());
+      history_->Observe(schema, at);  // in the background; the next commit waits for it
     }
     if (!output.filter_status.ok()) return output.filter_status;
     if (output.filter.active() && !FilterPasses(output.filter, *row.change)) return Status::Ok();
@@ -341,6 +341,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   wopts.sequence_column_name = options.sequence_column_name;
   GtidSetTracker gtids;  // the executed set after the last transaction given to the writer
   wopts.gtid_set_after_batch = [&gtids] { return gtids.ToString(); };
+  SchemaHistory history(&store, options.settings.bucket_folder);
+  wopts.before_checkpoint = [&history] { return history.Flush(); };
   CdcWriter writer(&store, wopts);
 
   ASSIGN_OR_RETURN(CdcStart start, ResolveCdcStart(options, store, *control));
@@ -372,7 +374,6 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
 
   if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
 
-  SchemaHistory history(&store, options.settings.bucket_folder);
   CdcSink sink(options, &writer, &catalog, control.get(), &history);
   if (!resumed && start.skip_before) sink.SetSkipBefore(*start.skip_before);
   binlog::PumpOptions pump_options;

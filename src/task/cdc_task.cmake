@@ -10,4 +10,5 @@ target_link_libraries(binlake_cdc PUBLIC binlake_cdc_writer binlake_binlog binla
   binlake_full_load binlake_task_config spdlog::spdlog fmt::fmt)
 
 binlake_add_test(cdc_task_test SOURCES ddl_target_test.cc gtid_set_tracker_test.cc
+  schema_history_test.cc
   LIBS binlake_cdc)

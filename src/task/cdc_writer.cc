@@ -378,6 +378,13 @@ Status CdcWriter::Impl::Commit() {
     f.token = std::move(tokens[i]).value();
     next.files.push_back(CdcFile{f.key, f.token, f.table, f.row_count()});
   }
+  if (options_.before_checkpoint) {
+    Status s = options_.before_checkpoint();
+    if (!s.ok()) {
+      DropBatch(/*discard=*/true);
+      return s;
+    }
+  }
   const auto prepared = std::chrono::steady_clock::now();
   next.created_at = FormatIso8601(
       std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())

@@ -69,6 +69,10 @@ struct CdcWriterOptions {
   // only when a checkpoint needs it (the CDC task's tracker).
   std::function<std::string()> gtid_set_after_batch;
   int checkpoints_to_keep = 20;  // older checkpoint objects are deleted after a commit (min 1)
+  // When set, Commit() calls it after preparing the batch's files and before writing the
+  // checkpoint; an error aborts the commit like a failed prepare. The CDC task waits here for
+  // the schema history's background writes.
+  std::function<Status()> before_checkpoint;
 };
 
 class CdcWriter {

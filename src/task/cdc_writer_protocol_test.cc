@@ -189,6 +189,32 @@ TEST_F(CdcProtocolTest, RecoverIsIdempotent) {
   }
 }
 
+TEST_F(CdcProtocolTest, AFailureBeforeTheCheckpointCommitsNothing) {
+  // The hook runs after the files are prepared and before the commit point (the CDC task waits
+  // there for the schema history): its error aborts the batch, and no file ever appears.
+  CdcWriterOptions o = Options();
+  int calls = 0;
+  o.before_checkpoint = [&calls] {
+    ++calls;
+    return IoError("schema history: disk full");
+  };
+  {
+    CdcWriter w(&target_.store(), o);
+    ASSERT_TRUE(w.Recover(Pos(4)).ok());
+    ASSERT_TRUE(Batch(w, 100, {1, 2}).ok());
+    Status s = w.Commit();
+    EXPECT_EQ(s.message(), "schema history: disk full");
+    EXPECT_EQ(calls, 1);
+  }
+  EXPECT_TRUE(DataKeys().empty());
+  EXPECT_FALSE(HasTempFiles());
+  CdcWriter again(&target_.store(), Options());
+  auto pos = again.Recover(Pos(4));
+  ASSERT_TRUE(pos.ok());
+  EXPECT_EQ(*pos, Pos(4));  // nothing was committed
+  EXPECT_EQ(again.last_checkpoint().sequence, 0u);
+}
+
 TEST_F(CdcProtocolTest, SecondWriterOnTheSameTargetFailsAndItsFilesNeverAppear) {
   auto other_store = target_.OpenAnother();
   CdcWriter a(&target_.store(), Options());

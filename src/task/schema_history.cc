@@ -59,7 +59,31 @@ Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& ta
       PutOptions{});
 }
 
-Result<bool> SchemaHistory::Observe(const TableSchema& table, const BinlogPosition& position) {
+void SchemaHistory::Observe(const TableSchema& table, const BinlogPosition& position) {
+  executor_.Post([this, table, position] {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_.ok()) return;  // stopped at the first error
+    }
+    Status s = Record(table, position);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!s.ok())
+      error_ = s.WithContext("recording the columns of " + table.schema + "." + table.table);
+  });
+}
+
+Status SchemaHistory::Flush() {
+  executor_.WaitIdle();
+  std::lock_guard<std::mutex> lock(mu_);
+  return error_;
+}
+
+uint64_t SchemaHistory::versions_written() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return versions_written_;
+}
+
+Status SchemaHistory::Record(const TableSchema& table, const BinlogPosition& position) {
   const std::string key = table.schema + "." + table.table;
   const std::string columns = Describe(table);
   auto it = newest_.find(key);
@@ -78,7 +102,7 @@ Result<bool> SchemaHistory::Observe(const TableSchema& table, const BinlogPositi
     }
     it = newest_.emplace(key, recorded).first;
   }
-  if (it->second == columns) return false;
+  if (it->second == columns) return Status::Ok();
   nlohmann::ordered_json doc;
   doc["format"] = "binlake-table-schema/1";
   doc["schema"] = table.schema;
@@ -89,7 +113,9 @@ Result<bool> SchemaHistory::Observe(const TableSchema& table, const BinlogPositi
   RETURN_IF_ERROR(
       store_->Put(Prefix(table.schema, table.table) + name, doc.dump(2) + "\n", PutOptions{}));
   it->second = columns;
-  return true;
+  std::lock_guard<std::mutex> lock(mu_);
+  ++versions_written_;
+  return Status::Ok();
 }
 
 }  // namespace binlake

@@ -5,14 +5,23 @@
 // version twice (the newest recorded version is compared before writing). DDL statements are
 // recorded beside them (RecordDdl).
 //
-// Thread-safety: one thread.
+// Observe works in the background: at a table's first sight it lists, reads and writes the
+// store (one to three round trips, with fsyncs or HTTP requests), which would stall decoding.
+// Flush waits for it; the CDC writer calls Flush before each checkpoint, so a checkpoint never
+// covers rows whose columns are not recorded (docs/COMMIT-PROTOCOL.md).
+//
+// Thread-safety: the methods are called from one thread; the background work runs on the
+// history's own thread (SerialExecutor) and touches only newest_ and the outcome fields.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "common/schema.h"
+#include "common/serial_executor.h"
 #include "common/status.h"
 #include "source/binlog_position.h"
 #include "store/object_store.h"
@@ -25,8 +34,14 @@ class SchemaHistory {
       : store_(store), folder_(std::move(bucket_folder)) {}
 
   // Records `table` as seen at `position` if its columns differ from the newest recorded
-  // version. Returns true when a new version was written.
-  Result<bool> Observe(const TableSchema& table, const BinlogPosition& position);
+  // version, in the background: returns at once (the copies it needs are taken). Calls run in
+  // order; an error reaches Flush.
+  void Observe(const TableSchema& table, const BinlogPosition& position);
+  // Waits until every Observe so far is done. Returns the first error any of them met; it is
+  // kept, and returned by every later Flush.
+  Status Flush();
+  // New versions written so far (complete after Flush).
+  uint64_t versions_written();
 
   // Records a DDL statement on schema.table (ALTER, TRUNCATE, DROP...) as
   // `<binlog file>-<position, 12 digits>.ddl.json` beside the versions: kind, statement,
@@ -42,10 +57,17 @@ class SchemaHistory {
 
  private:
   std::string Prefix(const std::string& schema, const std::string& table) const;
+  // Observe's work, on the executor's thread.
+  Status Record(const TableSchema& table, const BinlogPosition& position);
 
   ObjectStore* store_;
   std::string folder_;
-  std::map<std::string, std::string> newest_;  // "schema.table" -> Describe() of newest version
+  // Executor thread only: "schema.table" -> Describe() of the newest version.
+  std::map<std::string, std::string> newest_;
+  std::mutex mu_;
+  Status error_;                   // guarded by mu_: the first failed Record
+  uint64_t versions_written_ = 0;  // guarded by mu_
+  SerialExecutor executor_;        // last: destroyed (joined) first
 };
 
 }  // namespace binlake
