@@ -6,6 +6,7 @@
 // clang-format on
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <cstring>
@@ -89,6 +90,22 @@ uint32_t DefaultReplicaServerId(std::string_view task_key) {
   constexpr uint64_t kLow = uint64_t{1} << 30;
   constexpr uint64_t kSpan = (uint64_t{1} << 32) - 1 - kLow;
   return static_cast<uint32_t>(kLow + (h ^ (h >> 32)) % kSpan);
+}
+
+bool ReadAheadPays(const ConnectionConfig& source, unsigned cpus) {
+  if (cpus <= 1) return false;  // nothing to overlap with
+  if (cpus > 2) return true;
+  const std::string& h = source.host;
+  const bool on_this_host = !source.socket.empty() || h == "localhost" || h == "::1" ||
+                            h == "[::1]" || h.rfind("127.", 0) == 0;
+  return !on_this_host;
+}
+
+unsigned UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
 }
 
 Status ValidateMariaDbGtidList(std::string_view list) {

@@ -51,6 +51,25 @@ TEST(DefaultReplicaServerIdTest, StableInRangeAndDistinct) {
   EXPECT_GE(DefaultReplicaServerId(""), 1u << 30);
 }
 
+TEST(ReadAheadTest, OnlyWhereACpuIsFreeForIt) {
+  ConnectionConfig c;
+  for (const char* local : {"127.0.0.1", "127.0.1.1", "localhost", "::1"}) {
+    c.host = local;
+    EXPECT_FALSE(ReadAheadPays(c, 1)) << local;
+    EXPECT_FALSE(ReadAheadPays(c, 2)) << local;  // the source's dump thread takes one
+    EXPECT_TRUE(ReadAheadPays(c, 4)) << local;
+  }
+  c.host = "db.example.com";
+  EXPECT_TRUE(ReadAheadPays(c, 2));   // a remote source leaves both CPUs to us
+  EXPECT_FALSE(ReadAheadPays(c, 1));  // one CPU: nothing to overlap
+  c.host = "10.0.0.5";
+  EXPECT_TRUE(ReadAheadPays(c, 2));
+  c.socket = "/run/mysqld/mysqld.sock";  // a unix socket: the source is here
+  EXPECT_FALSE(ReadAheadPays(c, 2));
+  EXPECT_TRUE(ReadAheadPays(c, 3));
+  EXPECT_GE(UsableCpus(), 1u);
+}
+
 TEST(MariaDbGtidListTest, AcceptsGtidBinlogPosForms) {
   EXPECT_TRUE(ValidateMariaDbGtidList("").ok());
   EXPECT_TRUE(ValidateMariaDbGtidList("0-1-100").ok());

@@ -102,7 +102,7 @@ TEST_F(StreamTest, EventLargerThanOnePacket) {
 
 // The stream read from the socket directly (raw_packet_reader.h, used without TLS) and through
 // Connector/C (used with TLS) hands over the same events: same rows, commits, bytes and count.
-TEST_F(StreamTest, RawSocketReadsEqualConnectorReads) {
+TEST_F(StreamTest, RawSocketReadsWithOrWithoutReadAheadEqualConnectorReads) {
   ASSERT_TRUE(server_->Execute("CREATE TABLE shop.mixed (id INT PRIMARY KEY, b LONGBLOB)").ok());
   BinlogPosition start = Now(*server_);
   ASSERT_TRUE(server_
@@ -117,27 +117,36 @@ TEST_F(StreamTest, RawSocketReadsEqualConnectorReads) {
                     .ok());
   }
   BinlogPosition end = Now(*server_);
+  // Connector/C reads, raw reads on a read-ahead thread, raw reads on the caller's thread.
+  struct Variant {
+    bool raw;
+    size_t prefetch_bytes;
+  };
+  const std::vector<Variant> variants = {{false, 0}, {true, size_t{4} << 20}, {true, 0}};
   std::vector<std::unique_ptr<replica_testing::Replica>> replicas;
-  for (bool raw : {false, true}) {
+  for (const Variant& v : variants) {
     StreamOptions o = Options(*server_, StreamStart::At(start.file, start.position));
-    o.raw_socket_reads = raw;
+    o.raw_socket_reads = v.raw;
+    o.prefetch_bytes = v.prefetch_bytes;
     replicas.push_back(OpenReplica(o));
     ASSERT_NE(replicas.back(), nullptr);
-    ASSERT_TRUE(replicas.back()->RunTo(end).ok()) << "raw " << raw;
+    ASSERT_TRUE(replicas.back()->RunTo(end).ok()) << "raw " << v.raw << " " << v.prefetch_bytes;
   }
   auto& a = *replicas[0];
-  auto& b = *replicas[1];
   ASSERT_EQ(a.committed.size(), 204u);
-  ASSERT_EQ(b.committed.size(), a.committed.size());
-  for (size_t i = 0; i < a.committed.size(); ++i) {
-    EXPECT_EQ(b.committed[i].op, a.committed[i].op) << i;
-    EXPECT_EQ(b.committed[i].before, a.committed[i].before) << i;
-    EXPECT_EQ(b.committed[i].after, a.committed[i].after) << i;
+  for (size_t r = 1; r < replicas.size(); ++r) {
+    auto& b = *replicas[r];
+    ASSERT_EQ(b.committed.size(), a.committed.size()) << r;
+    for (size_t i = 0; i < a.committed.size(); ++i) {
+      EXPECT_EQ(b.committed[i].op, a.committed[i].op) << r << " " << i;
+      EXPECT_EQ(b.committed[i].before, a.committed[i].before) << r << " " << i;
+      EXPECT_EQ(b.committed[i].after, a.committed[i].after) << r << " " << i;
+    }
+    EXPECT_EQ(b.last_commit.position, a.last_commit.position) << r;
+    EXPECT_EQ(b.last_commit.position, end.position) << r;
+    EXPECT_EQ(b.stream().bytes(), a.stream().bytes()) << r;
+    EXPECT_EQ(b.stream().events(), a.stream().events()) << r;
   }
-  EXPECT_EQ(b.last_commit.position, a.last_commit.position);
-  EXPECT_EQ(b.last_commit.position, end.position);
-  EXPECT_EQ(b.stream().bytes(), a.stream().bytes());
-  EXPECT_EQ(b.stream().events(), a.stream().events());
 }
 
 TEST_F(StreamTest, StartsAfterAMariaDbGtid) {
@@ -228,36 +237,41 @@ bool DumpThreadIsWaiting(MariaDbServer& server, unsigned long id) {
 }
 
 TEST_F(StreamTest, CancelEndsABlockedNext) {
-  BinlogPosition end = Now(*server_);
-  StreamOptions o = Options(*server_, StreamStart::At(end.file, end.position));
-  o.heartbeat_period = std::chrono::milliseconds(0);  // Next() blocks for the 1 h read timeout
-  o.connection.read_timeout_s = 3600;
-  auto opened = BinlogEventStream::Open(o);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  std::unique_ptr<BinlogEventStream> stream = std::move(opened).value();
-  std::promise<Status> result;
-  std::thread reader([&] {
-    while (true) {
-      auto ev = stream->Next();
-      if (!ev.ok()) {
-        result.set_value(ev.status());
-        return;
+  // With the read-ahead thread and without it (reads on the caller's thread).
+  for (size_t prefetch_bytes : {size_t{4} << 20, size_t{0}}) {
+    SCOPED_TRACE("prefetch_bytes " + std::to_string(prefetch_bytes));
+    BinlogPosition end = Now(*server_);
+    StreamOptions o = Options(*server_, StreamStart::At(end.file, end.position));
+    o.prefetch_bytes = prefetch_bytes;
+    o.heartbeat_period = std::chrono::milliseconds(0);  // Next() blocks for the 1 h read timeout
+    o.connection.read_timeout_s = 3600;
+    auto opened = BinlogEventStream::Open(o);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    std::unique_ptr<BinlogEventStream> stream = std::move(opened).value();
+    std::promise<Status> result;
+    std::thread reader([&] {
+      while (true) {
+        auto ev = stream->Next();
+        if (!ev.ok()) {
+          result.set_value(ev.status());
+          return;
+        }
       }
+    });
+    ASSERT_TRUE(DumpThreadIsWaiting(*server_, stream->connection_id()));
+    stream->Cancel();
+    auto done = result.get_future();
+    bool ended = done.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+    if (!ended) {
+      Status unblock = server_->Execute("KILL USER root");  // unblock the reader, then fail
+      (void)unblock;
     }
-  });
-  ASSERT_TRUE(DumpThreadIsWaiting(*server_, stream->connection_id()));
-  stream->Cancel();
-  auto done = result.get_future();
-  bool ended = done.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
-  if (!ended) {
-    Status unblock = server_->Execute("KILL USER root");  // unblock the reader, then fail
-    (void)unblock;
+    reader.join();
+    ASSERT_TRUE(ended) << "Cancel() did not end the blocked Next()";
+    Status st = done.get();
+    EXPECT_EQ(st.code(), StatusCode::kCancelled) << st.ToString();
+    EXPECT_EQ(stream->Next().status().code(), StatusCode::kCancelled);
   }
-  reader.join();
-  ASSERT_TRUE(ended) << "Cancel() did not end the blocked Next()";
-  Status st = done.get();
-  EXPECT_EQ(st.code(), StatusCode::kCancelled) << st.ToString();
-  EXPECT_EQ(stream->Next().status().code(), StatusCode::kCancelled);
 }
 
 TEST(StreamRestartTest, ResumesFromTheLastCommitWithoutGapOrDuplicate) {

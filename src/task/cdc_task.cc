@@ -394,6 +394,13 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   // MariaDB's ANNOTATE_ROWS (each row event's SQL statement) is not part of CDC output: not
   // asking for it spares the source sending, and us receiving, a quarter of a typical stream.
   sopts.annotate_rows = false;
+  if (!ReadAheadPays(options.source, UsableCpus())) {
+    sopts.prefetch_bytes = 0;
+    spdlog::info(
+        "reading the binlog stream on the decoding thread (the source shares this "
+        "host's {} CPUs)",
+        UsableCpus());
+  }
 
   while (true) {
     sopts.start = stream_start_for(position);
