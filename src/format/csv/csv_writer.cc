@@ -41,6 +41,24 @@ class CsvFileWriter final : public RowFileWriter {
       }
       ++k;
     }
+    // Numbers and dates/times are rendered here (transform/render_text.h) from a small
+    // alphabet: when none of its bytes starts a delimiter or needs quotes, and the null value
+    // cannot be spelled with it, their text never needs quoting and is not scanned.
+    auto plain = [this](std::string_view alphabet) {
+      for (unsigned char c : alphabet) {
+        if (special_[c]) return false;
+      }
+      return null_value_.empty() || null_value_.find_first_not_of(alphabet) != std::string::npos;
+    };
+    const bool numbers = plain("-0123456789");
+    const bool temporal = plain("-0123456789:. ");
+    for (Value::Kind k : {Value::Kind::kInt, Value::Kind::kUInt, Value::Kind::kBit}) {
+      plain_kind_[static_cast<size_t>(k)] = numbers;
+    }
+    for (Value::Kind k : {Value::Kind::kDate, Value::Kind::kTime, Value::Kind::kDateTime,
+                          Value::Kind::kTimestamp}) {
+      plain_kind_[static_cast<size_t>(k)] = temporal;
+    }
     buf_.reserve(buffer_bytes_ + (buffer_bytes_ >> 2));
     if (options.header) WriteHeader(schema, columns);
   }
@@ -84,7 +102,7 @@ class CsvFileWriter final : public RowFileWriter {
       }
       const size_t start = buf_.size();
       AppendValueText(v, types_[i], render_, &buf_);
-      FinishField(start);
+      if (!plain_kind_[static_cast<size_t>(v.kind())]) FinishField(start);
     }
     buf_.append(row_delimiter_);
     ++rows_;
@@ -171,7 +189,10 @@ class CsvFileWriter final : public RowFileWriter {
         std::memcmp(p, null_value_.data(), n) == 0) {
       return true;
     }
-    for (size_t i = SkipOrdinary(p, n); i < n; ++i) {
+    size_t i = SkipOrdinary(p, n);
+    // No special byte in the whole blocks: the last 16 bytes (overlapping them) settle the rest.
+    if (i + 16 > n && n >= 16 && !HasSpecial(p + n - 16)) return false;
+    for (; i < n; ++i) {
       const unsigned char c = static_cast<unsigned char>(p[i]);
       if (!special_[c]) continue;
       if (c == '"' || c == '\r' || c == '\n') return true;
@@ -187,16 +208,20 @@ class CsvFileWriter final : public RowFileWriter {
   size_t SkipOrdinary(const char* p, size_t n) const {
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
-      Bytes16 block;
-      std::memcpy(&block, p + i, 16);
-      auto hit = (block == special_vec_[0]) | (block == special_vec_[1]) |
-                 (block == special_vec_[2]) | (block == special_vec_[3]) |
-                 (block == special_vec_[4]);
-      uint64_t halves[2];
-      std::memcpy(halves, &hit, 16);
-      if ((halves[0] | halves[1]) != 0) return i;
+      if (HasSpecial(p + i)) return i;
     }
     return i;
+  }
+
+  // Whether the 16 bytes at p hold a special byte.
+  bool HasSpecial(const char* p) const {
+    Bytes16 block;
+    std::memcpy(&block, p, 16);
+    auto hit = (block == special_vec_[0]) | (block == special_vec_[1]) |
+               (block == special_vec_[2]) | (block == special_vec_[3]) | (block == special_vec_[4]);
+    uint64_t halves[2];
+    std::memcpy(halves, &hit, 16);
+    return (halves[0] | halves[1]) != 0;
   }
 
   static bool StartsWith(const char* p, size_t n, const std::string& s) {
@@ -244,6 +269,8 @@ class CsvFileWriter final : public RowFileWriter {
   std::array<bool, 256> special_{};  // first bytes that may need quoting
   using Bytes16 = unsigned char __attribute__((vector_size(16)));
   std::array<Bytes16, 5> special_vec_{};  // the same bytes, broadcast (see the constructor)
+  std::array<bool, 16> plain_kind_{};     // by Value::Kind: text never needs quoting
+  static_assert(static_cast<size_t>(Value::Kind::kJson) < 16);
 
   std::string buf_;      // pending CSV bytes
   std::string scratch_;  // reused by Quote

@@ -138,6 +138,62 @@ TEST_F(CsvTest, NullValueString) {
   EXPECT_EQ(WriteStrings({std::nullopt, "\\N"}, mysql), "\\N\n\"\\N\"\n");
 }
 
+TEST_F(CsvTest, NumbersAndDatesAreQuotedWhenTheDelimiterOrNullValueCouldAppearInThem) {
+  // Their text is not scanned only when that cannot matter.
+  TableSchema s = Schema({{"n", Type(SqlType::kInt)},
+                          {"d", Type(SqlType::kDate)},
+                          {"t", Type(SqlType::kTime, 2)},
+                          {"at", Type(SqlType::kDateTime)}});
+  const std::vector<Value> row = {Value::Int(-5), Value::Date(2024, 2, 29),
+                                  Value::Time(TimeParts{true, 12, 30, 0, 450000}),
+                                  Value::DateTime(DateTimeParts{2024, 1, 2, 3, 4, 5, 0})};
+  EXPECT_EQ(WriteRows(s, {row}), "-5,2024-02-29,-12:30:00.45,2024-01-02 03:04:05\n");
+  CsvOptions dash;
+  dash.delimiter = "-";
+  EXPECT_EQ(WriteRows(s, {row}, dash),
+            "\"-5\"-\"2024-02-29\"-\"-12:30:00.45\"-\"2024-01-02 03:04:05\"\n");
+  CsvOptions colon;
+  colon.delimiter = ":";
+  EXPECT_EQ(WriteRows(s, {row}, colon), "-5:2024-02-29:\"-12:30:00.45\":\"2024-01-02 03:04:05\"\n");
+  CsvOptions space;
+  space.delimiter = " ";
+  EXPECT_EQ(WriteRows(s, {row}, space), "-5 2024-02-29 -12:30:00.45 \"2024-01-02 03:04:05\"\n");
+  CsvOptions digit_rows;
+  digit_rows.row_delimiter = "5";
+  EXPECT_EQ(
+      WriteRows(s, {{Value::Int(15), Value::Null(), Value::Null(), Value::Null()}}, digit_rows),
+      "\"15\",,,5");
+  CsvOptions zero_is_null;
+  zero_is_null.null_value = "0";
+  EXPECT_EQ(WriteRows(s,
+                      {{Value::Int(0), Value::Null(), Value::Null(), Value::Null()},
+                       {Value::Int(10), Value::Null(), Value::Null(), Value::Null()}},
+                      zero_is_null),
+            "\"0\",0,0,0\n10,0,0,0\n");
+  CsvOptions date_is_null;
+  date_is_null.null_value = "2024-02-29";
+  EXPECT_EQ(WriteRows(s, {{Value::Int(1), Value::Date(2024, 2, 29), Value::Null(), Value::Null()}},
+                      date_is_null),
+            "1,\"2024-02-29\",2024-02-29,2024-02-29\n");
+}
+
+TEST_F(CsvTest, SpecialBytesAreFoundAtEveryOffsetOfLongValues) {
+  // Values of 1..40 bytes with one special byte at each offset (the scan works on 16-byte
+  // blocks plus an overlapping last block), and without any.
+  for (size_t n = 1; n <= 40; ++n) {
+    std::string plain(n, 'x');
+    EXPECT_EQ(WriteStrings({plain}), plain + "\n") << n;
+    for (size_t at = 0; at < n; ++at) {
+      for (char special : {',', '"', '\n', '\r'}) {
+        std::string v = plain;
+        v[at] = special;
+        std::string quoted = special == '"' ? v.substr(0, at) + "\"\"" + v.substr(at + 1) : v;
+        EXPECT_EQ(WriteStrings({v}), "\"" + quoted + "\"\n") << n << " " << at << " " << special;
+      }
+    }
+  }
+}
+
 TEST_F(CsvTest, Rfc4180FalseWritesAsIs) {
   CsvOptions o;
   o.rfc4180 = false;
