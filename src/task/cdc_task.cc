@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -109,13 +110,17 @@ class CdcSink : public binlog::EventSink {
     char op = row.change->op == binlog::RowOp::kInsert   ? 'I'
               : row.change->op == binlog::RowOp::kUpdate ? 'U'
                                                          : 'D';
-    values_.assign(image->values.begin(), image->values.end());
-    for (size_t i = 0; i < values_.size() && i < schema.columns.size(); ++i) {
-      // MariaDB JSON arrives as LONGTEXT text: render it as the JSON the full load writes.
-      if (schema.columns[i].type.type == SqlType::kJson &&
-          values_[i].kind() == Value::Kind::kString) {
-        values_[i] = Value::Json(values_[i].text());
+    std::span<const Value> values = image->values;
+    if (output.has_json) {
+      values_.assign(image->values.begin(), image->values.end());
+      for (size_t i = 0; i < values_.size() && i < schema.columns.size(); ++i) {
+        // MariaDB JSON arrives as LONGTEXT text: render it as the JSON the full load writes.
+        if (schema.columns[i].type.type == SqlType::kJson &&
+            values_[i].kind() == Value::Kind::kString) {
+          values_[i] = Value::Json(values_[i].text());
+        }
       }
+      values = values_;
     }
     if (!options_.sequence_column_name.empty()) {
       // Strictly increasing change sequence from the position: file, event, row in the event.
@@ -129,7 +134,7 @@ class CdcSink : public binlog::EventSink {
           fmt::format("{:06}{:012}{:07}", FileNumber(sequence_file_), start, sequence_row_++);
     }
     ++row_changes_;
-    return writer_->AddChange(schema, output.token, op, values_, sequence_);
+    return writer_->AddChange(schema, output.token, op, values, sequence_);
   }
 
   // Called after each fed event; true when a transaction ended in it.
@@ -160,8 +165,9 @@ class CdcSink : public binlog::EventSink {
   struct OutputTable {
     TableSchema schema;
     uint64_t token = 0;
-    CdcRowFilter filter;   // the mappings' source filters on these columns
-    Status filter_status;  // why the filters do not apply to these columns (stops the task)
+    CdcRowFilter filter;    // the mappings' source filters on these columns
+    Status filter_status;   // why the filters do not apply to these columns (stops the task)
+    bool has_json = false;  // a JSON column (its text values become Value::Json)
   };
 
   // An UPDATE passes if either image does (cdc_row_filter.h); others by their one image.
@@ -206,6 +212,9 @@ class CdcSink : public binlog::EventSink {
       if (out.columns[i].name.empty()) out.columns[i].name = map.ColumnLabel(i);
     }
     OutputTable table{std::move(out), ++last_token_, {}, Status::Ok()};
+    for (const Column& c : table.schema.columns) {
+      if (c.type.type == SqlType::kJson) table.has_json = true;
+    }
     if (options_.mappings) {
       // The mappings' source filters, on this description's columns (names from the map's full
       // metadata or the catalog).

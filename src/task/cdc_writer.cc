@@ -71,6 +71,7 @@ class CdcWriter::Impl {
   void BeginTransaction(uint64_t commit_us) {
     if (batch_txns_ == 0 && !batch_started_) batch_started_ = options_.clock();
     in_txn_ = true;
+    ++txn_serial_;
     if (txn_time_.size() == 26 && commit_us / 1000000 == txn_commit_us_ / 1000000) {
       // Same second as the previous transaction (the common case): only the µs digits change.
       uint64_t us = commit_us % 1000000;
@@ -119,6 +120,7 @@ class CdcWriter::Impl {
     std::string name;  // "schema.table" (the statistics key)
     BatchFile* file = nullptr;
     CdcTableStats* stats = nullptr;
+    uint64_t last_txn = 0;  // txn_serial_ of the transaction that last set stats->last_change
   };
 
   // Ends the open batch. discard=true aborts its objects; false only forgets the writers, so
@@ -202,6 +204,7 @@ class CdcWriter::Impl {
   std::map<std::string, CdcTableStats> stats_;  // cumulative, open batch included
   bool in_txn_ = false;
   uint64_t txn_commit_us_ = 0;
+  uint64_t txn_serial_ = 0;  // counts BeginTransaction calls
   std::string txn_time_;
   uint64_t batch_txns_ = 0;
   BinlogPosition batch_position_;
@@ -349,7 +352,10 @@ Status CdcWriter::Impl::AddChange(const TableSchema& table, uint64_t schema_toke
   batch_max_file_bytes_ = std::max(batch_max_file_bytes_, file->size());
   CdcTableStats& t = *slot.stats;
   ++(op == 'I' ? t.inserts : op == 'U' ? t.updates : t.deletes);
-  t.last_change = txn_time_;
+  if (slot.last_txn != txn_serial_) {  // once per transaction: its rows share the time
+    slot.last_txn = txn_serial_;
+    t.last_change = txn_time_;
+  }
   return Status::Ok();
 }
 
