@@ -403,12 +403,11 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   // MariaDB's ANNOTATE_ROWS (each row event's SQL statement) is not part of CDC output: not
   // asking for it spares the source sending, and us receiving, a quarter of a typical stream.
   sopts.annotate_rows = false;
-  if (!ReadAheadPays(options.source, UsableCpus())) {
+  // Reading ahead on a thread of its own needs a CPU to spare (ReadAheadPays).
+  if (const unsigned cpus = UsableCpus(); !ReadAheadPays(options.source, cpus)) {
     sopts.prefetch_bytes = 0;
-    spdlog::info(
-        "reading the binlog stream on the decoding thread (the source shares this "
-        "host's {} CPUs)",
-        UsableCpus());
+    spdlog::info("reading the binlog stream on the decoding thread ({} usable CPUs{})", cpus,
+                 cpus > 1 ? ", one taken by the source on this host" : "");
   }
 
   while (true) {
