@@ -104,6 +104,7 @@ class CrashingStore::Writer : public ObjectWriter {
   Status Close() override {
     if (store_->crashed_) return store_->Dead();
     if (prepared_ && store_->point_ == Point::kAfterPublishes) {
+      std::lock_guard<std::mutex> lock(store_->mu_);
       if (store_->publishes_left_ == 0) {
         store_->crashed_ = true;
         return store_->Dead();

@@ -3,9 +3,11 @@
 // commit protocol (every later operation fails and nothing is cleaned up, as after kill -9).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -90,8 +92,10 @@ class CrashingStore : public ObjectStore {
 
   ObjectStore* inner_;
   Point point_;
-  int publishes_left_;
-  bool crashed_ = false;
+  // The writer commits prepares and publishes files from several threads at once.
+  std::mutex mu_;
+  int publishes_left_;  // guarded by mu_
+  std::atomic<bool> crashed_{false};
 };
 
 }  // namespace binlake::cdc_testing
