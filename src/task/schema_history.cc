@@ -67,8 +67,9 @@ void SchemaHistory::Observe(const TableSchema& table, const BinlogPosition& posi
     }
     Status s = Record(table, position);
     std::lock_guard<std::mutex> lock(mu_);
-    if (!s.ok())
+    if (!s.ok()) {
       error_ = s.WithContext("recording the columns of " + table.schema + "." + table.table);
+    }
   });
 }
 
