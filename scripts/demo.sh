@@ -29,9 +29,9 @@ say() { echo "demo: $*" >&2; }
 
 if [ -z "$BINLAKE" ]; then
   scripts/setup.sh
-  say "building binlake (first time: a few minutes)"
+  say "building binlake (first time: a few minutes; only the program, not the tests)"
   BUILD_LOG=$(mktemp)
-  scripts/build.sh >"$BUILD_LOG" 2>&1 || { tail -40 "$BUILD_LOG" >&2; say "build failed"; exit 1; }
+  BUILD_TARGETS=binlake scripts/build.sh >"$BUILD_LOG" 2>&1 || { tail -40 "$BUILD_LOG" >&2; say "build failed"; exit 1; }
   rm -f "$BUILD_LOG"
   BINLAKE=$ROOT/build/src/cli/binlake
 fi
