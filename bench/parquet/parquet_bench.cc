@@ -9,11 +9,11 @@
 #include <benchmark/benchmark.h>
 #include <zlib.h>
 
+#include "common/render_text.h"
 #include "format/csv/csv_writer.h"
 #include "format/parquet/parquet_test_util.h"
 #include "format/parquet/parquet_writer.h"
 #include "format/parquet/sysbench_rows.h"
-#include "transform/render_text.h"
 
 namespace binlake::bench {
 

@@ -11,7 +11,7 @@
 #include "binlog/json_diff.h"
 #include "binlog/temporal.h"
 #include "binlog/test_util.h"
-#include "transform/render_text.h"
+#include "common/render_text.h"
 
 namespace binlake::binlog {
 namespace {

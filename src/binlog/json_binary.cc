@@ -10,7 +10,7 @@
 #include "binlog/binlog_format.h"
 #include "binlog/decimal.h"
 #include "binlog/temporal.h"
-#include "transform/render_text.h"
+#include "common/render_text.h"
 
 namespace binlake::binlog {
 namespace {

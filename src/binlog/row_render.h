@@ -1,5 +1,5 @@
 // Rendering decoded rows with the one text renderer shared with the full load
-// (transform/render_text.h), so a value is byte-identical on both paths, plus the two output
+// (common/render_text.h), so a value is byte-identical on both paths, plus the two output
 // formats of `binlake binlog decode`.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include "binlog/event_pump.h"
 #include "binlog/row_reader.h"
 #include "binlog/table_map.h"
-#include "transform/render_text.h"
+#include "common/render_text.h"
 
 namespace binlake::binlog {
 

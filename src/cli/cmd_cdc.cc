@@ -8,13 +8,13 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "cdc/cdc_task.h"
+#include "cdc/naming.h"
 #include "cli/commands.h"
 #include "cli/task_options.h"
-#include "format/file_format.h"
-#include "task/cdc_naming.h"
-#include "task/cdc_task.h"
-#include "task/full_load.h"
-#include "task/task_state.h"
+#include "config/format_options.h"
+#include "fullload/full_load.h"
+#include "fullload/task_state.h"
 
 namespace binlake::cli {
 namespace {

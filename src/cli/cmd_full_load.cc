@@ -9,8 +9,8 @@
 
 #include "cli/commands.h"
 #include "cli/task_options.h"
-#include "format/file_format.h"
-#include "task/full_load.h"
+#include "config/format_options.h"
+#include "fullload/full_load.h"
 
 namespace binlake::cli {
 namespace {
@@ -111,8 +111,9 @@ int Run(const FullLoadFlags& flags) {
 void RegisterFullLoadCommand(CLI::App& root, CommandTable& table) {
   auto flags = std::make_shared<FullLoadFlags>();
   CLI::App* cmd = root.add_subcommand(
-      "full-load", "Copy every selected table from one consistent snapshot to the target as DMS "
-                   "LOAD files, and record the snapshot's binlog position for CDC");
+      "full-load",
+      "Copy every selected table from one consistent snapshot to the target as DMS "
+      "LOAD files, and record the snapshot's binlog position for CDC");
   AddTaskFlags(cmd, &flags->task);
   cmd->add_flag("--dry-run", flags->dry_run,
                 "Connect, check and print the plan (tables, rows, target keys); write nothing");

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "task/settings_parser.h"
+#include "config/settings_parser.h"
 #include "transform/table_mappings.h"
 
 namespace binlake::cli {
@@ -51,7 +51,8 @@ Result<TaskConfig> BuildTaskConfig(const TaskFlags& f) {
   spdlog::set_level(spdlog::level::from_str(f.log_level));
   spdlog::set_pattern("binlake: %l: %v");
   TaskConfig config;
-  if (!f.settings_path.empty()) RETURN_IF_ERROR(LoadS3SettingsFile(f.settings_path, &config.settings));
+  if (!f.settings_path.empty())
+    RETURN_IF_ERROR(LoadS3SettingsFile(f.settings_path, &config.settings));
   if (!f.config_path.empty()) RETURN_IF_ERROR(LoadTaskConfigFile(f.config_path, &config));
   if (!f.source_url.empty()) {
     ASSIGN_OR_RETURN(SourceConfig url, ParseSourceUrl(f.source_url));

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/task_config.h"
 #include "source/connection_config.h"
-#include "task/task_config.h"
 
 namespace binlake::cli {
 

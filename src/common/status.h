@@ -17,18 +17,18 @@ namespace binlake {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   // bad user input: config, flags, mappings
-  kNotFound,          // a table, object, file or bucket that should exist does not
-  kCorruption,        // bytes that violate their format (binlog, XML, checkpoint)
-  kUnsupported,       // valid input we deliberately do not handle (e.g. encrypted binlog)
-  kIoError,           // local file system
-  kNetworkError,      // connection refused/reset, timeout: retryable
-  kPermissionDenied,  // wrong password, missing grant, S3 403
-  kPreconditionFailed,// the source or target is not in a usable state (binlog_format, bucket)
-  kAlreadyExists,     // conditional write lost (If-None-Match)
-  kThrottled,         // S3 SlowDown/503/429: retryable
-  kInternal,          // a server or library reported something unexpected
-  kCancelled,         // stopped by a signal or a caller
+  kInvalidArgument,     // bad user input: config, flags, mappings
+  kNotFound,            // a table, object, file or bucket that should exist does not
+  kCorruption,          // bytes that violate their format (binlog, XML, checkpoint)
+  kUnsupported,         // valid input we deliberately do not handle (e.g. encrypted binlog)
+  kIoError,             // local file system
+  kNetworkError,        // connection refused/reset, timeout: retryable
+  kPermissionDenied,    // wrong password, missing grant, S3 403
+  kPreconditionFailed,  // the source or target is not in a usable state (binlog_format, bucket)
+  kAlreadyExists,       // conditional write lost (If-None-Match)
+  kThrottled,           // S3 SlowDown/503/429: retryable
+  kInternal,            // a server or library reported something unexpected
+  kCancelled,           // stopped by a signal or a caller
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -60,7 +60,9 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
 inline Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
@@ -81,7 +83,7 @@ inline Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::mo
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (std::get<Status>(data_).ok()) {
       data_ = Status(StatusCode::kInternal, "Result constructed from an OK status");
@@ -113,9 +115,9 @@ class [[nodiscard]] Result {
 #define BINLAKE_CONCAT_(a, b) BINLAKE_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function if `expr` failed.
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::binlake::Status binlake_status_ = (expr);       \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::binlake::Status binlake_status_ = (expr);        \
     if (!binlake_status_.ok()) return binlake_status_; \
   } while (false)
 

@@ -57,13 +57,41 @@ class Value {
 
   Value() : i_(0) {}
   static Value Null() { return Value(); }
-  static Value Int(int64_t v) { Value x(Kind::kInt); x.i_ = v; return x; }
-  static Value UInt(uint64_t v) { Value x(Kind::kUInt); x.u_ = v; return x; }
-  static Value Float(float v) { Value x(Kind::kFloat); x.f_ = v; return x; }
-  static Value Double(double v) { Value x(Kind::kDouble); x.d_ = v; return x; }
-  static Value Bit(uint64_t v) { Value x(Kind::kBit); x.u_ = v; return x; }
-  static Value EnumIndex(uint64_t v) { Value x(Kind::kEnumIndex); x.u_ = v; return x; }
-  static Value SetBits(uint64_t v) { Value x(Kind::kSetBits); x.u_ = v; return x; }
+  static Value Int(int64_t v) {
+    Value x(Kind::kInt);
+    x.i_ = v;
+    return x;
+  }
+  static Value UInt(uint64_t v) {
+    Value x(Kind::kUInt);
+    x.u_ = v;
+    return x;
+  }
+  static Value Float(float v) {
+    Value x(Kind::kFloat);
+    x.f_ = v;
+    return x;
+  }
+  static Value Double(double v) {
+    Value x(Kind::kDouble);
+    x.d_ = v;
+    return x;
+  }
+  static Value Bit(uint64_t v) {
+    Value x(Kind::kBit);
+    x.u_ = v;
+    return x;
+  }
+  static Value EnumIndex(uint64_t v) {
+    Value x(Kind::kEnumIndex);
+    x.u_ = v;
+    return x;
+  }
+  static Value SetBits(uint64_t v) {
+    Value x(Kind::kSetBits);
+    x.u_ = v;
+    return x;
+  }
   static Value Decimal(std::string_view text) { return WithText(Kind::kDecimal, text); }
   static Value String(std::string_view utf8) { return WithText(Kind::kString, utf8); }
   static Value Bytes(std::string_view bytes) { return WithText(Kind::kBytes, bytes); }
@@ -73,13 +101,21 @@ class Value {
     x.dt_ = DateTimeParts{y, m, d, 0, 0, 0, 0};
     return x;
   }
-  static Value DateTime(const DateTimeParts& p) { Value x(Kind::kDateTime); x.dt_ = p; return x; }
+  static Value DateTime(const DateTimeParts& p) {
+    Value x(Kind::kDateTime);
+    x.dt_ = p;
+    return x;
+  }
   static Value Timestamp(const DateTimeParts& utc) {
     Value x(Kind::kTimestamp);
     x.dt_ = utc;
     return x;
   }
-  static Value Time(const TimeParts& t) { Value x(Kind::kTime); x.tm_ = t; return x; }
+  static Value Time(const TimeParts& t) {
+    Value x(Kind::kTime);
+    x.tm_ = t;
+    return x;
+  }
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::kNull; }

@@ -1,27 +1,41 @@
 #include "format/file_format.h"
 
-#include "format/csv/csv_writer.h"
-#include "format/parquet/parquet_writer.h"
-
 namespace binlake {
 
-Result<RowFileWriterFactory> MakeRowFileWriterFactory(const S3Settings& settings) {
-  if (settings.data_format == DataFormat::kParquet) {
-    ASSIGN_OR_RETURN(ParquetWriterOptions options, ParquetOptionsFromSettings(settings));
-    return RowFileWriterFactory(
-        [options](const TableSchema& schema, const OutputColumns& columns,
-                  std::unique_ptr<ObjectWriter> sink) {
-          return NewParquetFileWriter(schema, columns, options, std::move(sink));
-        });
+std::string_view DataFormatName(DataFormat format) {
+  return format == DataFormat::kCsv ? "csv" : "parquet";
+}
+
+std::string_view CompressionName(Compression compression) {
+  switch (compression) {
+    case Compression::kNone:
+      return "NONE";
+    case Compression::kGzip:
+      return "GZIP";
+    case Compression::kSnappy:
+      return "SNAPPY";
+    case Compression::kZstd:
+      return "ZSTD";
   }
-  if (settings.compression != Compression::kNone && settings.compression != Compression::kGzip) {
-    return InvalidArgument("CompressionType SNAPPY and ZSTD apply to DataFormat=parquet only");
+  return "NONE";
+}
+
+std::string DataFileExtension(const FileFormatOptions& options) {
+  if (options.format == DataFormat::kParquet) return ".parquet";
+  return options.csv.gzip ? ".csv.gz" : ".csv";
+}
+
+RowFileWriterFactory MakeRowFileWriterFactory(const FileFormatOptions& options) {
+  if (options.format == DataFormat::kParquet) {
+    return [parquet = options.parquet](const TableSchema& schema, const OutputColumns& columns,
+                                       std::unique_ptr<ObjectWriter> sink) {
+      return NewParquetFileWriter(schema, columns, parquet, std::move(sink));
+    };
   }
-  CsvOptions options = CsvOptionsFromSettings(settings);
-  return RowFileWriterFactory([options](const TableSchema& schema, const OutputColumns& columns,
-                                        std::unique_ptr<ObjectWriter> sink) {
-    return NewCsvFileWriter(schema, columns, options, std::move(sink));
-  });
+  return [csv = options.csv](const TableSchema& schema, const OutputColumns& columns,
+                             std::unique_ptr<ObjectWriter> sink) {
+    return NewCsvFileWriter(schema, columns, csv, std::move(sink));
+  };
 }
 
 }  // namespace binlake

@@ -14,10 +14,10 @@
 #include <span>
 #include <string_view>
 
+#include "common/object_writer.h"
 #include "common/schema.h"
 #include "common/status.h"
 #include "common/value.h"
-#include "store/object_store.h"
 
 namespace binlake {
 

@@ -7,8 +7,8 @@
 namespace binlake {
 
 struct BinlogPosition {
-  std::string file;      // e.g. "binlog.000003"; empty when the binlog is off
-  uint64_t position = 0; // byte offset of the next event in `file`
+  std::string file;       // e.g. "binlog.000003"; empty when the binlog is off
+  uint64_t position = 0;  // byte offset of the next event in `file`
   // The GTID set executed at this position: MySQL "uuid:1-5,uuid2:1-3" or MariaDB
   // "domain-server-seq,..." (gtid_binlog_pos form). Empty when GTIDs are not in use.
   std::string gtid_set;

@@ -18,29 +18,51 @@ uint64_t ToU64(const std::optional<std::string>& s) {
 
 const std::map<std::string_view, SqlType>& TypeNames() {
   static const auto* kMap = new std::map<std::string_view, SqlType>{
-      {"tinyint", SqlType::kTinyInt},     {"smallint", SqlType::kSmallInt},
-      {"mediumint", SqlType::kMediumInt}, {"int", SqlType::kInt},
-      {"integer", SqlType::kInt},         {"bigint", SqlType::kBigInt},
-      {"decimal", SqlType::kDecimal},     {"numeric", SqlType::kDecimal},
-      {"float", SqlType::kFloat},         {"double", SqlType::kDouble},
-      {"real", SqlType::kDouble},         {"bit", SqlType::kBit},
-      {"year", SqlType::kYear},           {"date", SqlType::kDate},
-      {"time", SqlType::kTime},           {"datetime", SqlType::kDateTime},
-      {"timestamp", SqlType::kTimestamp}, {"char", SqlType::kChar},
-      {"varchar", SqlType::kVarChar},     {"tinytext", SqlType::kText},
-      {"text", SqlType::kText},           {"mediumtext", SqlType::kText},
-      {"longtext", SqlType::kText},       {"binary", SqlType::kBinary},
-      {"varbinary", SqlType::kVarBinary}, {"tinyblob", SqlType::kBlob},
-      {"blob", SqlType::kBlob},           {"mediumblob", SqlType::kBlob},
-      {"longblob", SqlType::kBlob},       {"enum", SqlType::kEnum},
-      {"set", SqlType::kSet},             {"json", SqlType::kJson},
-      {"geometry", SqlType::kGeometry},   {"point", SqlType::kGeometry},
-      {"linestring", SqlType::kGeometry}, {"polygon", SqlType::kGeometry},
-      {"multipoint", SqlType::kGeometry}, {"multilinestring", SqlType::kGeometry},
-      {"multipolygon", SqlType::kGeometry}, {"geometrycollection", SqlType::kGeometry},
-      {"geomcollection", SqlType::kGeometry}, {"vector", SqlType::kVector},
+      {"tinyint", SqlType::kTinyInt},
+      {"smallint", SqlType::kSmallInt},
+      {"mediumint", SqlType::kMediumInt},
+      {"int", SqlType::kInt},
+      {"integer", SqlType::kInt},
+      {"bigint", SqlType::kBigInt},
+      {"decimal", SqlType::kDecimal},
+      {"numeric", SqlType::kDecimal},
+      {"float", SqlType::kFloat},
+      {"double", SqlType::kDouble},
+      {"real", SqlType::kDouble},
+      {"bit", SqlType::kBit},
+      {"year", SqlType::kYear},
+      {"date", SqlType::kDate},
+      {"time", SqlType::kTime},
+      {"datetime", SqlType::kDateTime},
+      {"timestamp", SqlType::kTimestamp},
+      {"char", SqlType::kChar},
+      {"varchar", SqlType::kVarChar},
+      {"tinytext", SqlType::kText},
+      {"text", SqlType::kText},
+      {"mediumtext", SqlType::kText},
+      {"longtext", SqlType::kText},
+      {"binary", SqlType::kBinary},
+      {"varbinary", SqlType::kVarBinary},
+      {"tinyblob", SqlType::kBlob},
+      {"blob", SqlType::kBlob},
+      {"mediumblob", SqlType::kBlob},
+      {"longblob", SqlType::kBlob},
+      {"enum", SqlType::kEnum},
+      {"set", SqlType::kSet},
+      {"json", SqlType::kJson},
+      {"geometry", SqlType::kGeometry},
+      {"point", SqlType::kGeometry},
+      {"linestring", SqlType::kGeometry},
+      {"polygon", SqlType::kGeometry},
+      {"multipoint", SqlType::kGeometry},
+      {"multilinestring", SqlType::kGeometry},
+      {"multipolygon", SqlType::kGeometry},
+      {"geometrycollection", SqlType::kGeometry},
+      {"geomcollection", SqlType::kGeometry},
+      {"vector", SqlType::kVector},
       // MariaDB's own types that travel as text in the full load.
-      {"uuid", SqlType::kChar},           {"inet6", SqlType::kChar},
+      {"uuid", SqlType::kChar},
+      {"inet6", SqlType::kChar},
       {"inet4", SqlType::kChar},
   };
   return *kMap;
@@ -49,13 +71,14 @@ const std::map<std::string_view, SqlType>& TypeNames() {
 }  // namespace
 
 bool IsSystemSchema(std::string_view schema) {
-  return schema == "mysql" || schema == "information_schema" ||
-         schema == "performance_schema" || schema == "sys";
+  return schema == "mysql" || schema == "information_schema" || schema == "performance_schema" ||
+         schema == "sys";
 }
 
 Result<std::vector<std::string>> ParseEnumLabels(std::string_view column_type) {
   size_t open = column_type.find('(');
-  if (open == std::string_view::npos) return InvalidArgument("no labels in " + std::string(column_type));
+  if (open == std::string_view::npos)
+    return InvalidArgument("no labels in " + std::string(column_type));
   std::vector<std::string> labels;
   size_t i = open + 1;
   while (i < column_type.size()) {
@@ -93,13 +116,10 @@ Result<std::vector<std::string>> ParseEnumLabels(std::string_view column_type) {
   return labels;
 }
 
-Result<ColumnType> ColumnTypeFromInformationSchema(std::string_view data_type,
-                                                   std::string_view column_type,
-                                                   uint64_t numeric_precision,
-                                                   uint64_t numeric_scale,
-                                                   uint64_t datetime_precision,
-                                                   uint64_t character_maximum_length,
-                                                   uint16_t collation_id, bool is_json) {
+Result<ColumnType> ColumnTypeFromInformationSchema(
+    std::string_view data_type, std::string_view column_type, uint64_t numeric_precision,
+    uint64_t numeric_scale, uint64_t datetime_precision, uint64_t character_maximum_length,
+    uint16_t collation_id, bool is_json) {
   auto it = TypeNames().find(data_type);
   if (it == TypeNames().end()) {
     return Unsupported("column type '" + std::string(column_type) + "' is not supported");
@@ -146,7 +166,8 @@ Result<std::vector<SourceTable>> ReadCatalog(MysqlConnection& conn) {
   std::string tables_sql =
       "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS,0), IFNULL(DATA_LENGTH,0), "
       "IFNULL(ENGINE,'') FROM information_schema.TABLES WHERE TABLE_TYPE='BASE TABLE' AND "
-      "TABLE_SCHEMA " + std::string(kSystemFilter) + " ORDER BY TABLE_SCHEMA, TABLE_NAME";
+      "TABLE_SCHEMA " +
+      std::string(kSystemFilter) + " ORDER BY TABLE_SCHEMA, TABLE_NAME";
   ASSIGN_OR_RETURN(auto table_rows, conn.QueryRows(tables_sql));
   std::vector<SourceTable> tables;
   std::map<std::pair<std::string, std::string>, size_t> index;
@@ -173,7 +194,8 @@ Result<std::vector<SourceTable>> ReadCatalog(MysqlConnection& conn) {
         size_t a = clause.find('`');
         size_t b = clause.rfind('`');
         if (a != std::string::npos && b > a && clause.size() == b + 2) {
-          json_columns.insert({r[0].value_or(""), r[1].value_or(""), clause.substr(a + 1, b - a - 1)});
+          json_columns.insert(
+              {r[0].value_or(""), r[1].value_or(""), clause.substr(a + 1, b - a - 1)});
         }
       }
     }
@@ -194,9 +216,9 @@ Result<std::vector<SourceTable>> ReadCatalog(MysqlConnection& conn) {
     Column col;
     col.name = r[2].value_or("");
     bool is_json = json_columns.count({t.schema.schema, t.schema.table, col.name}) > 0;
-    auto type = ColumnTypeFromInformationSchema(
-        r[3].value_or(""), r[4].value_or(""), ToU64(r[6]), ToU64(r[7]), ToU64(r[8]), ToU64(r[9]),
-        static_cast<uint16_t>(ToU64(r[10])), is_json);
+    auto type = ColumnTypeFromInformationSchema(r[3].value_or(""), r[4].value_or(""), ToU64(r[6]),
+                                                ToU64(r[7]), ToU64(r[8]), ToU64(r[9]),
+                                                static_cast<uint16_t>(ToU64(r[10])), is_json);
     if (!type.ok()) {
       return type.status().WithContext(t.schema.schema + "." + t.schema.table + "." + col.name);
     }
@@ -208,7 +230,8 @@ Result<std::vector<SourceTable>> ReadCatalog(MysqlConnection& conn) {
   ASSIGN_OR_RETURN(auto pk_rows,
                    conn.QueryRows("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME FROM "
                                   "information_schema.STATISTICS WHERE INDEX_NAME='PRIMARY' AND "
-                                  "TABLE_SCHEMA " + std::string(kSystemFilter) +
+                                  "TABLE_SCHEMA " +
+                                  std::string(kSystemFilter) +
                                   " ORDER BY TABLE_SCHEMA, TABLE_NAME, SEQ_IN_INDEX"));
   for (auto& r : pk_rows) {
     auto it = index.find({r[0].value_or(""), r[1].value_or("")});

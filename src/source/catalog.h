@@ -30,13 +30,10 @@ Result<std::vector<SourceTable>> ReadCatalog(MysqlConnection& conn);
 // Builds a ColumnType from information_schema.COLUMNS fields. `data_type` is DATA_TYPE
 // (lowercase), `column_type` COLUMN_TYPE (e.g. "int(10) unsigned", "enum('a','b')").
 // `is_json` marks MariaDB JSON columns (LONGTEXT with a json_valid check).
-Result<ColumnType> ColumnTypeFromInformationSchema(std::string_view data_type,
-                                                   std::string_view column_type,
-                                                   uint64_t numeric_precision,
-                                                   uint64_t numeric_scale,
-                                                   uint64_t datetime_precision,
-                                                   uint64_t character_maximum_length,
-                                                   uint16_t collation_id, bool is_json);
+Result<ColumnType> ColumnTypeFromInformationSchema(
+    std::string_view data_type, std::string_view column_type, uint64_t numeric_precision,
+    uint64_t numeric_scale, uint64_t datetime_precision, uint64_t character_maximum_length,
+    uint16_t collation_id, bool is_json);
 
 // Parses the labels of "enum('a','b''c')" / "set(...)" (quotes doubled or backslash-escaped).
 Result<std::vector<std::string>> ParseEnumLabels(std::string_view column_type);

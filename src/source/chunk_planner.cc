@@ -2,15 +2,16 @@
 
 #include <charconv>
 
+#include "common/render_text.h"
 #include "source/text_value.h"
-#include "transform/render_text.h"
 
 namespace binlake {
 namespace {
 
 // (c1 > v1) OR (c1 = v1 AND c2 > v2) ... with the last comparison `last_op`.
-std::string Lexicographic(const std::vector<std::string>& cols, const std::vector<std::string>& vals,
-                          const std::string& strict_op, const std::string& last_op) {
+std::string Lexicographic(const std::vector<std::string>& cols,
+                          const std::vector<std::string>& vals, const std::string& strict_op,
+                          const std::string& last_op) {
   std::string out = "(";
   for (size_t i = 0; i < cols.size(); ++i) {
     if (i) out += " OR ";
@@ -132,7 +133,8 @@ Result<std::vector<Chunk>> PlanChunks(MysqlConnection& conn, const TableSchema& 
   stream.reset();
   for (size_t i = 0; i <= boundaries.size(); ++i) {
     std::vector<std::string> lower = i > 0 ? boundaries[i - 1] : std::vector<std::string>{};
-    std::vector<std::string> upper = i < boundaries.size() ? boundaries[i] : std::vector<std::string>{};
+    std::vector<std::string> upper =
+        i < boundaries.size() ? boundaries[i] : std::vector<std::string>{};
     chunks.push_back(Chunk{static_cast<int>(i), KeyRangePredicate(key_cols, lower, upper)});
   }
   return chunks;

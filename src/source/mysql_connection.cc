@@ -114,8 +114,7 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const ConnectionC
       break;
   }
   const char* socket = config.socket.empty() ? nullptr : config.socket.c_str();
-  if (!mysql_real_connect(m, config.host.c_str(), config.user.c_str(),
-                          config.password.c_str(),
+  if (!mysql_real_connect(m, config.host.c_str(), config.user.c_str(), config.password.c_str(),
                           config.database.empty() ? nullptr : config.database.c_str(),
                           static_cast<unsigned int>(config.port), socket, 0)) {
     return MysqlErrorToStatus(mysql_errno(m), mysql_error(m),
@@ -123,9 +122,9 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const ConnectionC
   }
   conn->server_version_ = mysql_get_server_info(m);
   conn->is_mariadb_ = conn->server_version_.find("MariaDB") != std::string::npos;
-  RETURN_IF_ERROR(conn->Execute(
-      "SET SESSION time_zone = '+00:00', SESSION net_write_timeout = 3600, "
-      "SESSION net_read_timeout = 3600, SESSION wait_timeout = 28800"));
+  RETURN_IF_ERROR(
+      conn->Execute("SET SESSION time_zone = '+00:00', SESSION net_write_timeout = 3600, "
+                    "SESSION net_read_timeout = 3600, SESSION wait_timeout = 28800"));
   return conn;
 }
 

@@ -35,15 +35,15 @@ Result<ServerSettings> ReadServerSettings(MysqlConnection& conn) {
 }
 
 Result<PreflightReport> CheckForFullLoad(MysqlConnection& conn,
-                                         const std::vector<TableSchema>& tables,
-                                         bool require_cdc) {
+                                         const std::vector<TableSchema>& tables, bool require_cdc) {
   PreflightReport report;
   ASSIGN_OR_RETURN(report.server, ReadServerSettings(conn));
   const ServerSettings& s = report.server;
   std::vector<std::string>& cdc = require_cdc ? report.errors : report.warnings;
   if (!s.log_bin) {
-    cdc.push_back("the binary log is off (log_bin=OFF): no CDC start position can be recorded; "
-                  "start the server with log-bin");
+    cdc.push_back(
+        "the binary log is off (log_bin=OFF): no CDC start position can be recorded; "
+        "start the server with log-bin");
   } else {
     if (s.binlog_format != "ROW") {
       cdc.push_back("binlog_format is " + s.binlog_format +
@@ -61,8 +61,8 @@ Result<PreflightReport> CheckForFullLoad(MysqlConnection& conn,
   }
   // SELECT on every table, checked by doing it: covers global, schema, table and role grants.
   for (const TableSchema& t : tables) {
-    std::string sql = "SELECT 1 FROM " + QuoteIdentifier(t.schema) + "." +
-                      QuoteIdentifier(t.table) + " LIMIT 0";
+    std::string sql =
+        "SELECT 1 FROM " + QuoteIdentifier(t.schema) + "." + QuoteIdentifier(t.table) + " LIMIT 0";
     Status st = conn.Execute(sql);
     if (st.code() == StatusCode::kPermissionDenied) {
       report.errors.push_back("user " + conn.config().user + " lacks SELECT on " + t.schema + "." +

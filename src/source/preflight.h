@@ -34,7 +34,6 @@ Result<ServerSettings> ReadServerSettings(MysqlConnection& conn);
 // Checks for a full load of `tables`: SELECT on every table (errors), plus the binlog settings
 // CDC will need (warnings, or errors when `require_cdc`).
 Result<PreflightReport> CheckForFullLoad(MysqlConnection& conn,
-                                         const std::vector<TableSchema>& tables,
-                                         bool require_cdc);
+                                         const std::vector<TableSchema>& tables, bool require_cdc);
 
 }  // namespace binlake

@@ -10,8 +10,7 @@ namespace binlake {
 namespace {
 
 constexpr int kLockFreeAttempts = 40;
-constexpr std::string_view kStartSnapshot =
-    "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+constexpr std::string_view kStartSnapshot = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
 
 Status BeginSnapshot(MysqlConnection& conn) {
   RETURN_IF_ERROR(conn.Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
@@ -37,8 +36,7 @@ bool Less(const BinlogPosition& a, const BinlogPosition& b) {
   return a.position < b.position;
 }
 
-Status ForEachParallel(const std::vector<MysqlConnection*>& conns,
-                       const std::vector<size_t>& which,
+Status ForEachParallel(const std::vector<MysqlConnection*>& conns, const std::vector<size_t>& which,
                        const std::function<Status(MysqlConnection&, size_t)>& fn) {
   std::vector<Status> results(which.size());
   std::vector<std::thread> threads;
@@ -107,11 +105,10 @@ Result<SnapshotResult> WithLock(MysqlConnection& control,
   }
   std::vector<size_t> all(workers.size());
   for (size_t i = 0; i < workers.size(); ++i) all[i] = i;
-  Status opened = ForEachParallel(workers, all, [](MysqlConnection& c, size_t) {
-    return BeginSnapshot(c);
-  });
-  Result<BinlogPosition> position = opened.ok() ? ReadCurrentBinlogPosition(control)
-                                                : Result<BinlogPosition>(opened);
+  Status opened =
+      ForEachParallel(workers, all, [](MysqlConnection& c, size_t) { return BeginSnapshot(c); });
+  Result<BinlogPosition> position =
+      opened.ok() ? ReadCurrentBinlogPosition(control) : Result<BinlogPosition>(opened);
   Status unlocked = control.Execute("UNLOCK TABLES");
   if (!position.ok()) return position.status();
   RETURN_IF_ERROR(unlocked);
@@ -127,11 +124,16 @@ Result<SnapshotResult> WithLock(MysqlConnection& control,
 
 std::string_view SnapshotMethodName(SnapshotMethod m) {
   switch (m) {
-    case SnapshotMethod::kAuto: return "auto";
-    case SnapshotMethod::kMariaDbLockFree: return "mariadb-lock-free";
-    case SnapshotMethod::kFlushTablesWithReadLock: return "flush-tables-with-read-lock";
-    case SnapshotMethod::kLockTables: return "lock-tables";
-    case SnapshotMethod::kSingleConnection: return "single-connection";
+    case SnapshotMethod::kAuto:
+      return "auto";
+    case SnapshotMethod::kMariaDbLockFree:
+      return "mariadb-lock-free";
+    case SnapshotMethod::kFlushTablesWithReadLock:
+      return "flush-tables-with-read-lock";
+    case SnapshotMethod::kLockTables:
+      return "lock-tables";
+    case SnapshotMethod::kSingleConnection:
+      return "single-connection";
   }
   return "unknown";
 }
@@ -176,10 +178,9 @@ Result<SnapshotResult> OpenConsistentSnapshot(MysqlConnection& control,
     if (workers[0]->is_mariadb()) {
       ASSIGN_OR_RETURN(r.position, MariaDbSnapshotPosition(*workers[0]));
       if (!r.position.file.empty()) {
-        ASSIGN_OR_RETURN(auto gtid, control.QueryValue(
-                                        "SELECT BINLOG_GTID_POS('" +
-                                        control.Escape(r.position.file) + "', " +
-                                        std::to_string(r.position.position) + ")"));
+        ASSIGN_OR_RETURN(auto gtid, control.QueryValue("SELECT BINLOG_GTID_POS('" +
+                                                       control.Escape(r.position.file) + "', " +
+                                                       std::to_string(r.position.position) + ")"));
         r.position.gtid_set = gtid.value_or("");
       }
     }

@@ -23,7 +23,8 @@ class SourceIntegrationTest : public ::testing::Test {
     auto s = MariaDbServer::Start();
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(s).value().release();
-    ASSERT_TRUE(server_->Execute(R"sql(
+    ASSERT_TRUE(server_
+                    ->Execute(R"sql(
       CREATE DATABASE shop;
       CREATE TABLE shop.items (id BIGINT PRIMARY KEY, name VARCHAR(20), price DECIMAL(10,2));
       CREATE TABLE shop.pairs (a VARCHAR(10), b INT, v INT, PRIMARY KEY (a, b));
@@ -33,7 +34,8 @@ class SourceIntegrationTest : public ::testing::Test {
       CREATE VIEW shop.v AS SELECT id FROM shop.items;
       CREATE USER 'repl'@'%' IDENTIFIED BY 's3cr3t-pw';
       GRANT SELECT ON shop.items TO 'repl'@'%';
-    )sql").ok());
+    )sql")
+                    .ok());
     std::string sql = "INSERT INTO shop.items VALUES ";
     for (int i = 0; i < 5000; ++i) {
       // Keys with gaps and negatives, so equal-width ranges are uneven.
@@ -137,8 +139,10 @@ TEST_F(SourceIntegrationTest, EverySnapshotMethodSeesOnePointAndItsPosition) {
        {SnapshotMethod::kMariaDbLockFree, SnapshotMethod::kFlushTablesWithReadLock,
         SnapshotMethod::kLockTables, SnapshotMethod::kSingleConnection}) {
     SCOPED_TRACE(std::string(SnapshotMethodName(method)));
-    ASSERT_TRUE(server_->Execute("CREATE TABLE IF NOT EXISTS shop.counter (id INT AUTO_INCREMENT "
-                                 "PRIMARY KEY, v INT)").ok());
+    ASSERT_TRUE(server_
+                    ->Execute("CREATE TABLE IF NOT EXISTS shop.counter (id INT AUTO_INCREMENT "
+                              "PRIMARY KEY, v INT)")
+                    .ok());
     auto control = Connect();
     std::vector<std::unique_ptr<MysqlConnection>> owned;
     std::vector<MysqlConnection*> workers;

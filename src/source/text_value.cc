@@ -54,8 +54,8 @@ bool ParseDateTimeText(std::string_view s, DateTimeParts* out) {
       s[7] != '-' || !Digits(s, 8, 2, &d)) {
     return false;
   }
-  *out = DateTimeParts{static_cast<uint16_t>(y), static_cast<uint8_t>(mo),
-                       static_cast<uint8_t>(d), 0, 0, 0, 0};
+  *out = DateTimeParts{
+      static_cast<uint16_t>(y), static_cast<uint8_t>(mo), static_cast<uint8_t>(d), 0, 0, 0, 0};
   if (s.size() == 10) return true;
   uint32_t h, mi, se, us;
   if (s.size() < 19 || s[10] != ' ' || !Digits(s, 11, 2, &h) || s[13] != ':' ||
@@ -79,9 +79,8 @@ bool ParseTimeText(std::string_view s, TimeParts* out) {
   size_t colon = s.find(':', pos);
   if (colon == std::string_view::npos || colon == pos || colon - pos > 4) return false;
   uint32_t h, mi, se, us;
-  if (!Digits(s, pos, colon - pos, &h) || !Digits(s, colon + 1, 2, &mi) ||
-      colon + 3 >= s.size() || s[colon + 3] != ':' || !Digits(s, colon + 4, 2, &se) ||
-      !Fraction(s, colon + 6, &us)) {
+  if (!Digits(s, pos, colon - pos, &h) || !Digits(s, colon + 1, 2, &mi) || colon + 3 >= s.size() ||
+      s[colon + 3] != ':' || !Digits(s, colon + 4, 2, &se) || !Fraction(s, colon + 6, &us)) {
     return false;
   }
   out->hours = h;

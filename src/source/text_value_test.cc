@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "transform/render_text.h"
+#include "common/render_text.h"
 
 namespace binlake {
 namespace {

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/object_writer.h"
 #include "common/status.h"
 
 namespace binlake {
@@ -43,25 +44,6 @@ struct ObjectInfo {
   std::string key;  // relative to the store root
   uint64_t size = 0;
   std::string etag;  // may be empty (local store)
-};
-
-// Streams one object. Memory use is bounded by the store's part size, not the object size.
-class ObjectWriter {
- public:
-  virtual ~ObjectWriter() = default;
-  virtual Status Write(std::string_view data) = 0;
-  // Makes the object visible. After Close (ok or not) the writer must not be used.
-  virtual Status Close() = 0;
-  // Discards everything written; best effort, never throws. Called by the destructor if
-  // neither Close nor Abort was.
-  virtual void Abort() = 0;
-  virtual uint64_t bytes_written() const = 0;
-
-  // Two-phase publication, for the CDC commit protocol (docs/COMMIT-PROTOCOL.md). Prepare makes
-  // every byte written durable in the store without making the object visible, and returns a
-  // token from which ObjectStore::PublishPrepared can publish it later, even from another
-  // process after a crash. After Prepare only Close (publish now) or Abort (discard) may follow.
-  virtual Result<std::string> Prepare() { return Unsupported("this writer cannot prepare"); }
 };
 
 class ObjectStore {

@@ -288,8 +288,8 @@ TEST_F(RadosgwTest, PreparedUploadsPublishFromTheirTokenOnly) {
   ASSERT_NE(store, nullptr);
   std::string big(7u << 20, 'b');  // two parts
   std::map<std::string, std::string> tokens;
-  for (const auto& [key, data] : std::map<std::string, std::string>{
-           {"small.csv", "tiny\n"}, {"big.csv", big}}) {
+  for (const auto& [key, data] :
+       std::map<std::string, std::string>{{"small.csv", "tiny\n"}, {"big.csv", big}}) {
     auto w = store->NewWriter(key, {});
     ASSERT_TRUE(w.ok());
     ASSERT_TRUE((*w)->Write(data).ok());

@@ -1,5 +1,5 @@
 // How to reach a target: everything OpenObjectStore needs, filled from flags, the task config and
-// DMS S3Settings (task/settings.h does that mapping).
+// DMS S3Settings (config/settings.h does that mapping).
 #pragma once
 
 #include <memory>
@@ -21,19 +21,20 @@ struct TargetConfig {
   std::string url;
 
   // S3 only.
-  std::string endpoint_url;  // e.g. http://127.0.0.1:18081; empty = AWS (https://s3.<region>.amazonaws.com)
-  std::string region;        // empty = AWS_REGION / AWS_DEFAULT_REGION / profile / us-east-1
+  std::string
+      endpoint_url;  // e.g. http://127.0.0.1:18081; empty = AWS (https://s3.<region>.amazonaws.com)
+  std::string region;             // empty = AWS_REGION / AWS_DEFAULT_REGION / profile / us-east-1
   bool force_path_style = false;  // path-style addressing (always used with a custom endpoint IP)
-  std::string profile;            // shared config/credentials profile; empty = AWS_PROFILE or default
+  std::string profile;  // shared config/credentials profile; empty = AWS_PROFILE or default
   // Explicit credentials from the task config; when empty the standard chain is used:
   // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then ~/.aws/credentials and
   // ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE) for the profile.
   S3Credentials credentials;
 
   // DMS settings that become request headers.
-  std::string encryption_mode;     // "", "SSE_S3" or "SSE_KMS"
-  std::string kms_key_id;          // ServerSideEncryptionKmsKeyId
-  std::string canned_acl;          // DMS CannedAclForObjects value, e.g. BUCKET_OWNER_FULL_CONTROL
+  std::string encryption_mode;  // "", "SSE_S3" or "SSE_KMS"
+  std::string kms_key_id;       // ServerSideEncryptionKmsKeyId
+  std::string canned_acl;       // DMS CannedAclForObjects value, e.g. BUCKET_OWNER_FULL_CONTROL
   std::string expected_bucket_owner;
 
   // Transfer tuning.

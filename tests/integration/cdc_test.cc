@@ -235,7 +235,8 @@ TEST_F(CdcTest, RunReplicatesSysbenchExactly) {
   Sysbench("prepare", "");
   BinlakeProcess binlake("run " + Common());
   Sysbench("run", "--time=8 --threads=2");
-  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120))) << binlake.Log();
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << binlake.Log();
   binlake.Kill(SIGTERM);
   EXPECT_NE(binlake.Log().find("cdc stopped (interrupted)"), std::string::npos) << binlake.Log();
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
@@ -260,7 +261,8 @@ TEST_F(CdcTest, SurvivesRepeatedSigkill) {
   load.join();
   EXPECT_GE(kills, 5);
   BinlakeProcess last("run " + Common());
-  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120))) << last.Log();
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << last.Log();
   last.Kill(SIGTERM);
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
@@ -274,7 +276,8 @@ TEST_F(CdcTest, SourceRestartMidStream) {
   Sysbench("run", "--time=3 --threads=2");
   ASSERT_TRUE(server_->Restart().ok());
   Sysbench("run", "--time=3 --threads=2");
-  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(180))) << binlake.Log();
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(180)))
+      << binlake.Log();
   binlake.Kill(SIGTERM);
   EXPECT_NE(binlake.Log().find("reconnect"), std::string::npos) << binlake.Log();
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;

@@ -61,8 +61,11 @@ class FullLoadCliTest : public ::testing::Test {
     ASSERT_TRUE(server_->Execute(kSchema).ok());
     ASSERT_TRUE(server_->Execute(testing::kAllTypesCreate).ok());
     ASSERT_TRUE(server_->Execute(kRows).ok());
-    ASSERT_TRUE(server_->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
-                                             "'+00:00';") + testing::kAllTypesRows).ok());
+    ASSERT_TRUE(server_
+                    ->Execute(std::string("SET SESSION sql_mode = ''; SET SESSION time_zone = "
+                                          "'+00:00';") +
+                              testing::kAllTypesRows)
+                    .ok());
     std::string orders = "INSERT INTO shop.orders VALUES ";
     for (int i = 1; i <= 60000; ++i) {
       // Ids with gaps; a few NULL notes; amounts with cents.
@@ -157,8 +160,8 @@ TEST_F(FullLoadCliTest, EveryTypeReadsBackThroughDuckDbAsTheServerHasIt) {
   ASSERT_TRUE(expected.ok()) << expected.status().ToString();
   auto actual = DuckDbQuery({"SELECT * FROM read_csv(" + DuckQuote(file.string()) +
                              ", header=false, all_varchar=true, allow_quoted_nulls=false, "
-                             "quote='\"', escape='\"', delim=',', names=[" + names +
-                             "]) ORDER BY CAST(id AS INTEGER)"});
+                             "quote='\"', escape='\"', delim=',', names=[" +
+                             names + "]) ORDER BY CAST(id AS INTEGER)"});
   ASSERT_TRUE(actual.ok()) << actual.status().ToString();
   ASSERT_EQ(actual->size(), expected->size());
   for (size_t r = 0; r < expected->size(); ++r) {
@@ -205,9 +208,11 @@ TEST_F(FullLoadCliTest, ParallelChunksAndSmallFilesGiveTheSameBytesAsOneReader) 
   EXPECT_GT(many_files.size(), 10u);
   for (const auto& f : many_files) EXPECT_LE(fs::file_size(f), 64u * 1024 + 100);
   EXPECT_EQ(Concatenate(many_files), Concatenate(one_files));
-  auto counts = DuckDbQuery({"SELECT count(*) AS n, sum(column0) AS s, count(column3) AS notes "
-                             "FROM read_csv(" + DuckQuote((dir_ / "many/shop/orders").string() +
-                             "/LOAD*.csv") + ", header=false, allow_quoted_nulls=false)"});
+  auto counts =
+      DuckDbQuery({"SELECT count(*) AS n, sum(column0) AS s, count(column3) AS notes "
+                   "FROM read_csv(" +
+                   DuckQuote((dir_ / "many/shop/orders").string() + "/LOAD*.csv") +
+                   ", header=false, allow_quoted_nulls=false)"});
   ASSERT_TRUE(counts.ok()) << counts.status().ToString();
   auto server = server_->Query("SELECT count(*), sum(id), count(note) FROM shop.orders");
   ASSERT_TRUE(server.ok());
@@ -238,10 +243,11 @@ TEST_F(FullLoadCliTest, GzipHeaderOpTimestampAndDelimiter) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   fs::path file = dir_ / "out/shop/orders/LOAD00000001.csv.gz";
   ASSERT_TRUE(fs::exists(file));
-  auto rows = DuckDbQuery({"SELECT count(*) AS n, min(Op) AS op_min, max(Op) AS op_max, "
-                           "count(TRY_CAST(loaded_at AS TIMESTAMP)) AS ts, sum(id) AS s FROM "
-                           "read_csv(" + DuckQuote(file.string()) +
-                           ", header=true, delim=';', allow_quoted_nulls=false)"});
+  auto rows = DuckDbQuery(
+      {"SELECT count(*) AS n, min(Op) AS op_min, max(Op) AS op_max, "
+       "count(TRY_CAST(loaded_at AS TIMESTAMP)) AS ts, sum(id) AS s FROM "
+       "read_csv(" +
+       DuckQuote(file.string()) + ", header=true, delim=';', allow_quoted_nulls=false)"});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ((*rows)[0].at("n"), "60000");
   EXPECT_EQ((*rows)[0].at("op_min"), "I");
@@ -279,10 +285,10 @@ TEST_F(FullLoadCliTest, TableMappingsSelectExcludeAndFilter) {
         {"filter-operator":"eq","value":"5"},{"filter-operator":"eq","value":"7"}]}]}]})";
   r = Load("filtered", "--table-mappings " + mappings);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto filtered = DuckDbQuery({"SELECT count(*) AS n, min(column1) AS lo, max(column1) AS hi "
-                               "FROM read_csv(" +
-                               DuckQuote((dir_ / "filtered/shop/orders/LOAD00000001.csv").string()) +
-                               ", header=false)"});
+  auto filtered = DuckDbQuery(
+      {"SELECT count(*) AS n, min(column1) AS lo, max(column1) AS hi "
+       "FROM read_csv(" +
+       DuckQuote((dir_ / "filtered/shop/orders/LOAD00000001.csv").string()) + ", header=false)"});
   ASSERT_TRUE(filtered.ok()) << filtered.status().ToString();
   auto want = server_->Query("SELECT count(*) FROM shop.orders WHERE customer IN (5, 7)");
   EXPECT_EQ((*filtered)[0].at("n"), (*want)[0][0]);
@@ -300,8 +306,10 @@ TEST_F(FullLoadCliTest, BadInputGivesOneLineAndNonZeroExit) {
     EXPECT_NE(err.find("binlake: error: "), std::string::npos) << err;
     EXPECT_NE(err.find(needle), std::string::npos) << err;
   };
-  ASSERT_TRUE(server_->Execute("CREATE USER IF NOT EXISTS 'reader'@'%' IDENTIFIED BY 'pw-secret-9';"
-                               "GRANT SELECT ON shop.orders TO 'reader'@'%';").ok());
+  ASSERT_TRUE(server_
+                  ->Execute("CREATE USER IF NOT EXISTS 'reader'@'%' IDENTIFIED BY 'pw-secret-9';"
+                            "GRANT SELECT ON shop.orders TO 'reader'@'%';")
+                  .ok());
   std::string port = std::to_string(server_->port());
   std::string reader = "--source mysql://reader@127.0.0.1:" + port + " --tls-mode disabled ";
 
@@ -346,7 +354,7 @@ TEST_F(FullLoadCliTest, BadInputGivesOneLineAndNonZeroExit) {
   r = RunBinlake("full-load --source mysql://root@127.0.0.1:1 " + Target("x"));
   expect_one_line_error(r, "127.0.0.1:1");
   r = RunBinlake("full-load " + Source() +
-                 " --target s3://bucket/p --endpoint-url http://127.0.0.1:1 --path-style",
+                     " --target s3://bucket/p --endpoint-url http://127.0.0.1:1 --path-style",
                  "AWS_ACCESS_KEY_ID=k AWS_SECRET_ACCESS_KEY=s");
   expect_one_line_error(r, "127.0.0.1:1");
 
@@ -360,16 +368,16 @@ TEST_F(FullLoadCliTest, ParquetHoldsTheSameRowsAsCsv) {
     SCOPED_TRACE(codec);
     std::string sub = std::string("pq-") + codec;
     CommandResult r = Load(sub, std::string("--threads 2 --set DataFormat=parquet "
-                                            "--set CompressionType=") + codec +
-                                    " --set RowGroupLength=5000");
+                                            "--set CompressionType=") +
+                                    codec + " --set RowGroupLength=5000");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_TRUE(fs::exists(dir_ / sub / "shop/orders/LOAD00000001.parquet"));
     std::string aggregate =
         "count(*) AS n, sum(id) AS ids, sum(amount) AS amount, count(note) AS notes, "
         "md5(string_agg(coalesce(note, '<null>'), '|' ORDER BY id)) AS note_digest";
-    auto pq = DuckDbQuery({"SELECT " + aggregate + " FROM read_parquet(" +
-                           DuckQuote((dir_ / sub / "shop/orders/LOAD00000001.parquet").string()) +
-                           ")"});
+    auto pq =
+        DuckDbQuery({"SELECT " + aggregate + " FROM read_parquet(" +
+                     DuckQuote((dir_ / sub / "shop/orders/LOAD00000001.parquet").string()) + ")"});
     ASSERT_TRUE(pq.ok()) << pq.status().ToString();
     auto csv = DuckDbQuery({"SELECT " + aggregate + " FROM read_csv(" +
                             DuckQuote((dir_ / "csv/shop/orders/LOAD00000001.csv").string()) +
@@ -378,10 +386,10 @@ TEST_F(FullLoadCliTest, ParquetHoldsTheSameRowsAsCsv) {
     ASSERT_TRUE(csv.ok()) << csv.status().ToString();
     EXPECT_EQ(*pq, *csv);
     // Every type: DuckDB reads the Parquet file of the all-types table, row for row.
-    auto types = DuckDbQuery({"SELECT count(*) AS n, count(dec65) AS dec65, max(biu) AS biu, "
-                              "min(bi) AS bi, max(vc) AS vc FROM read_parquet(" +
-                              DuckQuote((dir_ / sub / "types/all_types/LOAD00000001.parquet")
-                                            .string()) + ")"});
+    auto types = DuckDbQuery(
+        {"SELECT count(*) AS n, count(dec65) AS dec65, max(biu) AS biu, "
+         "min(bi) AS bi, max(vc) AS vc FROM read_parquet(" +
+         DuckQuote((dir_ / sub / "types/all_types/LOAD00000001.parquet").string()) + ")"});
     ASSERT_TRUE(types.ok()) << types.status().ToString();
     EXPECT_EQ((*types)[0].at("n"), "7");
     EXPECT_EQ((*types)[0].at("dec65"), "6");

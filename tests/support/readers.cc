@@ -51,9 +51,9 @@ Status DownloadS3Prefix(const std::string& endpoint, const std::string& access_k
       "    os.makedirs(os.path.dirname(path), exist_ok=True)\n"
       "    s3.download_file(b, o['Key'], path)\n";
   std::string cmd = "AWS_ACCESS_KEY_ID=" + ShellQuote(access_key) +
-                    " AWS_SECRET_ACCESS_KEY=" + ShellQuote(secret_key) +
-                    " /usr/bin/python3 -c " + ShellQuote(script) + " " + ShellQuote(endpoint) +
-                    " " + ShellQuote(bucket) + " " + ShellQuote(prefix) + " " + ShellQuote(dir);
+                    " AWS_SECRET_ACCESS_KEY=" + ShellQuote(secret_key) + " /usr/bin/python3 -c " +
+                    ShellQuote(script) + " " + ShellQuote(endpoint) + " " + ShellQuote(bucket) +
+                    " " + ShellQuote(prefix) + " " + ShellQuote(dir);
   CommandResult r = RunShell(cmd);
   if (r.exit_code != 0) return Internal("boto3 download failed: " + r.err);
   return Status::Ok();

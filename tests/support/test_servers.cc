@@ -119,7 +119,8 @@ std::string MariaDbServer::RootUrl() const {
 Status MariaDbServer::Execute(const std::string& sql) {
   ASSIGN_OR_RETURN(auto m, ConnectRoot(socket_));
   if (mysql_query(m.get(), sql.c_str()) != 0) {
-    return Internal("SQL error: " + std::string(mysql_error(m.get())) + " in: " + sql.substr(0, 200));
+    return Internal("SQL error: " + std::string(mysql_error(m.get())) +
+                    " in: " + sql.substr(0, 200));
   }
   do {
     MYSQL_RES* res = mysql_store_result(m.get());

@@ -34,7 +34,8 @@ using SqlRow = std::vector<std::optional<std::string>>;
 class MariaDbServer {
  public:
   // `extra_cnf`: extra [mariadbd] lines, e.g. {"binlog_row_metadata=MINIMAL"}.
-  static Result<std::unique_ptr<MariaDbServer>> Start(const std::vector<std::string>& extra_cnf = {});
+  static Result<std::unique_ptr<MariaDbServer>> Start(
+      const std::vector<std::string>& extra_cnf = {});
   ~MariaDbServer();
   MariaDbServer(const MariaDbServer&) = delete;
   MariaDbServer& operator=(const MariaDbServer&) = delete;

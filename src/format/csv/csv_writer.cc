@@ -41,7 +41,7 @@ class CsvFileWriter final : public RowFileWriter {
       }
       ++k;
     }
-    // Numbers and dates/times are rendered here (transform/render_text.h) from a small
+    // Numbers and dates/times are rendered here (common/render_text.h) from a small
     // alphabet: when none of its bytes starts a delimiter or needs quotes, and the null value
     // cannot be spelled with it, their text never needs quoting and is not scanned.
     auto plain = [this](std::string_view alphabet) {
@@ -281,19 +281,6 @@ class CsvFileWriter final : public RowFileWriter {
 };
 
 }  // namespace
-
-CsvOptions CsvOptionsFromSettings(const S3Settings& settings) {
-  CsvOptions o;
-  o.delimiter = settings.csv_delimiter;
-  o.row_delimiter = settings.csv_row_delimiter;
-  o.null_value = settings.csv_null_value;
-  o.rfc4180 = settings.rfc4180;
-  o.header = settings.add_column_name;
-  o.render.binary_encoding = settings.binary_encoding;
-  o.gzip = settings.compression == Compression::kGzip;
-  o.gzip_level = settings.compression_level;
-  return o;
-}
 
 Result<std::unique_ptr<RowFileWriter>> NewCsvFileWriter(const TableSchema& schema,
                                                         const OutputColumns& columns,

@@ -5,7 +5,7 @@
 //     set), then the CDC sequence column (when set), then the table's columns in schema order.
 //   - Header (AddColumnName): one row with exactly those column names, "Op" for the Op column,
 //     quoted by the same rules as values. Written at the start of every file.
-//   - Values: transform/render_text.h (AppendValueText), the one text rendering.
+//   - Values: common/render_text.h (AppendValueText), the one text rendering.
 //   - NULL: CsvNullValue, written as-is and never quoted (default: the empty field).
 //   - Rfc4180=true: a field is wrapped in '"' (inner '"' doubled) when it contains '"', CR, LF,
 //     the delimiter or the row delimiter, or equals a non-empty CsvNullValue (so NULL and the
@@ -25,12 +25,11 @@
 #include <memory>
 #include <string>
 
+#include "common/object_writer.h"
+#include "common/render_text.h"
 #include "common/schema.h"
 #include "common/status.h"
 #include "format/row_file_writer.h"
-#include "store/object_store.h"
-#include "task/settings.h"
-#include "transform/render_text.h"
 
 namespace binlake {
 
@@ -48,9 +47,6 @@ struct CsvOptions {
   // catch-up's 3,400 page faults); a local writer passes chunks this size to write(2) as is.
   size_t buffer_bytes = 128u << 10;
 };
-
-// The CSV options S3Settings describe (CSV fields, BinaryEncoding, GZIP and its level).
-CsvOptions CsvOptionsFromSettings(const S3Settings& settings);
 
 // Creates a writer that streams one CSV file into `sink` (taking ownership; wrapped in a gzip
 // writer when options.gzip). Finish() closes `sink`; Abort() or destroying an unfinished writer

@@ -407,27 +407,5 @@ TEST(GzipWriterTest, AbortAbortsInner) {
   EXPECT_FALSE(object->closed);
 }
 
-TEST(CsvOptionsTest, FromSettings) {
-  S3Settings s;
-  s.csv_delimiter = "\t";
-  s.csv_row_delimiter = "\r\n";
-  s.csv_null_value = "NULL";
-  s.rfc4180 = false;
-  s.add_column_name = true;
-  s.binary_encoding = BinaryEncoding::kBase64;
-  s.compression = Compression::kGzip;
-  s.compression_level = 6;
-  CsvOptions o = CsvOptionsFromSettings(s);
-  EXPECT_EQ(o.delimiter, "\t");
-  EXPECT_EQ(o.row_delimiter, "\r\n");
-  EXPECT_EQ(o.null_value, "NULL");
-  EXPECT_FALSE(o.rfc4180);
-  EXPECT_TRUE(o.header);
-  EXPECT_EQ(o.render.binary_encoding, BinaryEncoding::kBase64);
-  EXPECT_TRUE(o.gzip);
-  EXPECT_EQ(o.gzip_level, 6);
-  EXPECT_FALSE(CsvOptionsFromSettings(S3Settings{}).gzip);
-}
-
 }  // namespace
 }  // namespace binlake

@@ -11,8 +11,8 @@
 #include <cstddef>
 #include <memory>
 
+#include "common/object_writer.h"
 #include "common/status.h"
-#include "store/object_store.h"
 
 namespace binlake {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "store/object_store.h"
+#include "common/object_writer.h"
 
 namespace binlake::testing {
 

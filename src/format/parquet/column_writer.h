@@ -26,12 +26,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/object_writer.h"
 #include "common/status.h"
 #include "format/parquet/compression.h"
 #include "format/parquet/dictionary.h"
 #include "format/parquet/metadata.h"
 #include "format/parquet/statistics.h"
-#include "store/object_store.h"
 
 namespace binlake::parquet {
 

@@ -10,7 +10,6 @@
 #include "format/parquet/file_writer.h"
 #include "format/parquet/parquet_test_util.h"
 #include "format/parquet/parquet_writer.h"
-#include "task/settings.h"
 
 namespace binlake::parquet {
 namespace {
@@ -317,29 +316,6 @@ TEST(ParquetWriter, ExtraColumnsOpTimestampAndSequenceAreStrings) {
   auto dup = NewParquetFileWriter(schema, OutputColumns{false, "", "id"}, ParquetWriterOptions{},
                                   std::make_unique<testing::CountingSink>());
   EXPECT_FALSE(dup.ok());
-}
-
-TEST(ParquetSettings, FromS3Settings) {
-  S3Settings s;
-  s.data_format = DataFormat::kParquet;
-  s.parquet_version = "PARQUET_2_0";
-  s.encoding_type = "plain-dictionary";
-  s.compression = Compression::kZstd;
-  s.row_group_length = 5;
-  s.parquet_timestamp_in_millisecond = true;
-  auto o = ParquetOptionsFromSettings(s);
-  ASSERT_TRUE(o.ok());
-  EXPECT_EQ(o->version, ParquetVersion::k2_0);
-  EXPECT_EQ(o->encoding, ParquetEncoding::kPlainDictionary);
-  EXPECT_EQ(o->codec, Codec::kZstd);
-  EXPECT_EQ(o->row_group_length, 5u);
-  EXPECT_TRUE(o->timestamp_in_millis);
-  s.parquet_version = "parquet-3-0";
-  EXPECT_EQ(ParquetOptionsFromSettings(s).status().message(),
-            "ParquetVersion \"parquet-3-0\" is not parquet-1-0 or parquet-2-0");
-  s.parquet_version = "parquet-1-0";
-  s.encoding_type = "delta";
-  EXPECT_FALSE(ParquetOptionsFromSettings(s).ok());
 }
 
 }  // namespace

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/object_writer.h"
 #include "common/status.h"
-#include "store/object_store.h"
 
 namespace binlake::parquet::testing {
 

@@ -28,16 +28,14 @@
 #include <memory>
 #include <string>
 
+#include "common/object_writer.h"
+#include "common/render_text.h"
 #include "common/schema.h"
 #include "common/status.h"
 #include "format/parquet/parquet_format.h"
 #include "format/row_file_writer.h"
-#include "store/object_store.h"
-#include "transform/render_text.h"
 
 namespace binlake {
-
-struct S3Settings;
 
 enum class ParquetVersion { k1_0, k2_0 };
 enum class ParquetEncoding { kRleDictionary, kPlainDictionary, kPlain };
@@ -56,11 +54,6 @@ struct ParquetWriterOptions {
   RenderOptions render;  // text of TIME/ENUM/SET/JSON values (binary stays raw bytes)
   std::string created_by = "binlake version 0.1.0";
 };
-
-// The options DMS's S3Settings select. Fails with kInvalidArgument on an unknown ParquetVersion
-// ("parquet-1-0" | "parquet-2-0", also PARQUET_1_0 / 1.0 spellings) or EncodingType, or a zero
-// size.
-Result<ParquetWriterOptions> ParquetOptionsFromSettings(const S3Settings& settings);
 
 // A writer of one .parquet file with the columns of `schema` (its version at this point) after
 // the extra columns of `extra`. Writes the magic at once, each row group when it fills, and the

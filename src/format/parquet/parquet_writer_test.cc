@@ -16,10 +16,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/render_text.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/parquet_test_util.h"
 #include "format/parquet/type_mapping.h"
-#include "transform/render_text.h"
 
 namespace binlake::parquet {
 namespace {

@@ -42,12 +42,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/render_text.h"
 #include "common/schema.h"
 #include "common/status.h"
 #include "common/value.h"
 #include "format/parquet/metadata.h"
 #include "format/parquet/statistics.h"
-#include "transform/render_text.h"
 
 namespace binlake::parquet {
 

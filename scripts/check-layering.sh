@@ -1,0 +1,57 @@
+#!/bin/bash
+# Fails when a file under src/ includes a later stage of the pipeline. The stages, lowest first
+# (README.md, "Development"):
+#
+#   common -> binlog -> source -> transform -> format -> store -> config -> fullload -> cdc -> cli
+#
+# A file in stage S may include its own stage and any stage listed before S, never one after it.
+# Test helpers of the test support library (tests/support, included as "support/...") may be
+# included only by tests (*_test.cc) and test utilities (*test_util*, testing/).
+#
+# Usage: scripts/check-layering.sh [SRC_DIR]   (default: src/ of this checkout)
+# Exit: 0 when every include goes one way down, 1 otherwise (each offending include listed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC=${1:-src}
+STAGES=(common binlog source transform format store config fullload cdc cli)
+
+declare -A rank
+for i in "${!STAGES[@]}"; do rank[${STAGES[$i]}]=$i; done
+
+bad=0
+# Every top-level folder of src/ must be a known stage, so a new folder is placed on purpose.
+for dir in "$SRC"/*/; do
+  name=$(basename "$dir")
+  if [ -z "${rank[$name]+x}" ]; then
+    echo "layering: src/$name/ is not a stage; add it to STAGES in $0 and README.md" >&2
+    bad=1
+  fi
+done
+
+while IFS= read -r -d '' file; do
+  rel=${file#"$SRC"/}
+  stage=${rel%%/*}
+  [ -n "${rank[$stage]+x}" ] || continue
+  while IFS=: read -r line target; do
+    inc=${target%%/*}
+    if [ "$inc" = support ]; then
+      case "$rel" in
+        *_test.cc | *test_util* | */testing/*) continue ;;
+      esac
+      echo "layering: src/$rel:$line includes test support \"$target\" outside a test" >&2
+      bad=1
+      continue
+    fi
+    [ -n "${rank[$inc]+x}" ] || continue  # not a project header (e.g. <...>-style paths)
+    if [ "${rank[$inc]}" -gt "${rank[$stage]}" ]; then
+      echo "layering: src/$rel:$line: $stage/ includes \"$target\" of a later stage ($inc/)" >&2
+      bad=1
+    fi
+  done < <(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file" |
+             sed 's/^\([0-9]*\):[^"]*"\([^"]*\)".*/\1:\2/' || true)
+done < <(find "$SRC" -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z)
+
+if [ $bad = 0 ]; then
+  echo "layering: ok (${STAGES[*]})" >&2
+fi
+exit $bad

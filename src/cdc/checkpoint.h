@@ -1,0 +1,75 @@
+// The CDC checkpoint object: `[BucketFolder/]_binlake/cdc/checkpoint-<20 digits>.json`, the
+// commit point of one batch (docs/COMMIT-PROTOCOL.md). Checkpoint N names the files of batch N
+// with their publication tokens, the binlog position after the batch, and cumulative statistics
+// (so `binlake status` can show DMS-like table statistics from the newest one alone).
+//
+// Format (JSON, stable; "format" names the version; readers ignore unknown keys):
+//   {"format":"binlake-cdc-checkpoint/1","sequence":N,"created_at":"2024-11-24T10:15:00.123Z",
+//    "position":{"binlog_file":"binlog.000003","binlog_position":4711,"gtid_set":"..."},
+//    "last_commit_us":N,"last_commit_time":"2024-11-24 10:14:59.000000","last_file_ms":N,
+//    "transactions":N,
+//    "files":[{"key":"db/t/20241124-101500123.csv","token":"...","table":"db.t","rows":N}],
+//    "tables":{"db.t":{"inserts":N,"updates":N,"deletes":N,"ddls":N,
+//                      "last_change":"2024-11-24 10:14:59.000000"}}}
+// "last_commit_time" is informative (derived from last_commit_us); "last_file_ms" is in the
+// name clock of cdc/naming.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "source/binlog_position.h"
+
+namespace binlake {
+
+// Cumulative per-table counters, like DMS's table statistics. They count the changes written to
+// the target (after CdcInsertsOnly / CdcInsertsAndUpdates) and the DDLs seen.
+struct CdcTableStats {
+  uint64_t inserts = 0;
+  uint64_t updates = 0;
+  uint64_t deletes = 0;
+  uint64_t ddls = 0;
+  std::string last_change;  // commit time of the last change, "yyyy-MM-dd HH:mm:ss.SSSSSS" UTC
+  bool operator==(const CdcTableStats&) const = default;
+};
+
+struct CdcFile {
+  std::string key;
+  std::string token;  // publication token (ObjectWriter::Prepare)
+  std::string table;  // "schema.table" ("" for a PreserveTransactions CDC_TXN file)
+  uint64_t rows = 0;
+  bool operator==(const CdcFile&) const = default;
+};
+
+struct CdcCheckpoint {
+  uint64_t sequence = 0;        // 0 = none yet (starting from the full load or a given position)
+  std::string created_at;       // ISO 8601 UTC
+  BinlogPosition position;      // after the last committed transaction: where to resume
+  uint64_t last_commit_us = 0;  // commit time of the last transaction (µs since the epoch)
+  uint64_t last_file_ms = 0;    // the largest name-clock time used in a file name
+  uint64_t transactions = 0;    // cumulative
+  std::vector<CdcFile> files;   // the files of this batch
+  // Cumulative, by "schema.table" (two tables whose dotted names coincide, `a.b`.`c` and
+  // `a`.`b.c`, share an entry; their files stay apart).
+  std::map<std::string, CdcTableStats> tables;
+  bool operator==(const CdcCheckpoint&) const = default;
+};
+
+inline constexpr std::string_view kCdcCheckpointFormat = "binlake-cdc-checkpoint/1";
+
+std::string SerializeCdcCheckpoint(const CdcCheckpoint& c);
+// kCorruption (one line) for anything that is not a version-1 checkpoint.
+Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view json);
+// "[folder/]_binlake/cdc/checkpoint-00000000000000000042.json"
+std::string CdcCheckpointKey(const std::string& bucket_folder, uint64_t sequence);
+// "[folder/]_binlake/cdc/checkpoint-": the prefix to list checkpoints with.
+std::string CdcCheckpointPrefix(const std::string& bucket_folder);
+// The sequence number of a checkpoint key (any folder), or nullopt if `key` is not one.
+std::optional<uint64_t> CdcCheckpointSequence(std::string_view key);
+
+}  // namespace binlake

@@ -1,0 +1,92 @@
+#include "cdc/start.h"
+
+#include <cstring>
+
+#include "cdc/cdc_task.h"
+#include "fullload/task_state.h"
+#include "source/replica_preflight.h"
+
+namespace binlake {
+namespace {
+
+// Creation time of a binlog file: the timestamp of its FORMAT_DESCRIPTION event (offset 4).
+Result<std::chrono::system_clock::time_point> FileCreationTime(const CdcTaskOptions& options,
+                                                               const std::string& file) {
+  StreamOptions sopts;
+  sopts.connection = options.source;
+  sopts.task_key = options.task_key + "#start-time";
+  sopts.server_id = 0;
+  sopts.start = StreamStart::At(file, 4);
+  sopts.heartbeat_period = std::chrono::milliseconds(0);
+  ASSIGN_OR_RETURN(auto stream, BinlogEventStream::Open(sopts));
+  for (int i = 0; i < 8; ++i) {
+    ASSIGN_OR_RETURN(StreamEvent ev, stream->Next());
+    constexpr uint8_t kFormatDescription = 15;
+    if (ev.type == kFormatDescription && ev.bytes.size() >= 4) {
+      uint32_t ts;
+      std::memcpy(&ts, ev.bytes.data(), 4);  // header timestamp, little-endian seconds
+      return std::chrono::system_clock::time_point(std::chrono::seconds(ts));
+    }
+  }
+  return Corruption("no FORMAT_DESCRIPTION at the start of " + file);
+}
+
+}  // namespace
+
+Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& store,
+                                 MysqlConnection& control) {
+  CdcStart start;
+  if (options.start) {
+    start.stream_start = *options.start;
+    start.found = true;
+    if (options.start->kind == StreamStart::Kind::kFilePosition) {
+      start.position.file = options.start->file;
+      start.position.position = options.start->position;
+      start.origin = "--start-position";
+    } else {  // a MariaDB GTID list or a MySQL GTID set
+      start.position.gtid_set = options.start->gtid;
+      start.origin = "--start-gtid";
+    }
+    return start;
+  }
+  if (options.start_time) {
+    ASSIGN_OR_RETURN(auto rows, control.QueryRows("SHOW BINARY LOGS"));
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+      if (it->empty() || !(*it)[0]) continue;
+      ASSIGN_OR_RETURN(auto created, FileCreationTime(options, *(*it)[0]));
+      if (created <= *options.start_time || std::next(it) == rows.rend()) {
+        start.position.file = *(*it)[0];
+        start.position.position = 4;
+        start.stream_start = StreamStart::At(start.position.file, 4);
+        start.skip_before = options.start_time;
+        start.origin = "--start-time";
+        start.found = true;
+        return start;
+      }
+    }
+    return PreconditionFailed("the source has no binary log to start from");
+  }
+  auto state_text = store.Get(FullLoadStateKey(options.settings.bucket_folder));
+  if (state_text.ok()) {
+    ASSIGN_OR_RETURN(FullLoadState state, ParseFullLoadState(*state_text));
+    if (state.status != "complete") {
+      return PreconditionFailed("the full load in " + store.Describe() +
+                                " did not complete (status '" + state.status +
+                                "'): run it again before starting CDC");
+    }
+    if (state.snapshot.empty()) {
+      return PreconditionFailed("the full load in " + store.Describe() +
+                                " recorded no binlog position (the binlog was off): give "
+                                "--start-position or run a new full load");
+    }
+    start.position = state.snapshot;
+    start.stream_start = StreamStart::At(state.snapshot.file, state.snapshot.position);
+    start.origin = "the full load's snapshot";
+    start.found = true;
+    return start;
+  }
+  if (state_text.status().code() != StatusCode::kNotFound) return state_text.status();
+  return start;  // not found: fine if a checkpoint exists
+}
+
+}  // namespace binlake

@@ -1,0 +1,112 @@
+#include "fullload/task_state.h"
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "common/schema.h"
+
+namespace binlake {
+
+using nlohmann::ordered_json;
+
+std::string NowIso8601() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm;
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string FullLoadStateKey(const std::string& bucket_folder) {
+  return bucket_folder.empty() ? std::string(kFullLoadStateKey)
+                               : bucket_folder + "/" + std::string(kFullLoadStateKey);
+}
+
+std::string SerializeFullLoadState(const FullLoadState& s) {
+  ordered_json j;
+  j["format"] = "binlake-full-load/1";
+  j["status"] = s.status;
+  j["started_at"] = s.started_at;
+  if (!s.finished_at.empty()) j["finished_at"] = s.finished_at;
+  j["source"] = {
+      {"server", s.source_server}, {"version", s.source_version}, {"flavor", s.source_flavor}};
+  j["snapshot"] = {{"method", s.snapshot_method},
+                   {"binlog_file", s.snapshot.file},
+                   {"binlog_position", s.snapshot.position},
+                   {"gtid_set", s.snapshot.gtid_set}};
+  j["settings"] = s.settings_json.empty() ? ordered_json::object()
+                                          : ordered_json::parse(s.settings_json, nullptr, false);
+  ordered_json tables = ordered_json::array();
+  for (const TableState& t : s.tables) {
+    ordered_json tj;
+    tj["schema"] = t.schema.schema;
+    tj["table"] = t.schema.table;
+    tj["rows"] = t.rows;
+    tj["bytes"] = t.bytes;
+    ordered_json cols = ordered_json::array();
+    for (const Column& c : t.schema.columns) {
+      cols.push_back({{"name", c.name}, {"type", std::string(SqlTypeName(c.type.type))}});
+    }
+    tj["columns"] = cols;
+    ordered_json files = ordered_json::array();
+    for (const OutputFile& f : t.files) {
+      files.push_back({{"key", f.key}, {"rows", f.rows}, {"bytes", f.bytes}});
+    }
+    tj["files"] = files;
+    tables.push_back(std::move(tj));
+  }
+  j["tables"] = tables;
+  return j.dump(2) + "\n";
+}
+
+Result<FullLoadState> ParseFullLoadState(std::string_view text) {
+  auto j = ordered_json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Corruption("full-load state is not JSON");
+  if (j.value("format", "") != "binlake-full-load/1") {
+    return Corruption("full-load state has an unknown format");
+  }
+  FullLoadState s;
+  try {
+    s.status = j.at("status").get<std::string>();
+    s.started_at = j.value("started_at", "");
+    s.finished_at = j.value("finished_at", "");
+    const auto& src = j.at("source");
+    s.source_server = src.value("server", "");
+    s.source_version = src.value("version", "");
+    s.source_flavor = src.value("flavor", "");
+    const auto& snap = j.at("snapshot");
+    s.snapshot_method = snap.value("method", "");
+    s.snapshot.file = snap.value("binlog_file", "");
+    s.snapshot.position = snap.value("binlog_position", uint64_t{0});
+    s.snapshot.gtid_set = snap.value("gtid_set", "");
+    s.settings_json = j.at("settings").dump();
+    for (const auto& tj : j.at("tables")) {
+      TableState t;
+      t.schema.schema = tj.at("schema").get<std::string>();
+      t.schema.table = tj.at("table").get<std::string>();
+      t.rows = tj.value("rows", uint64_t{0});
+      t.bytes = tj.value("bytes", uint64_t{0});
+      for (const auto& c : tj.value("columns", ordered_json::array())) {
+        Column col;
+        col.name = c.value("name", "");
+        t.schema.columns.push_back(col);
+      }
+      for (const auto& f : tj.value("files", ordered_json::array())) {
+        t.files.push_back(OutputFile{f.value("key", ""), f.value("rows", uint64_t{0}),
+                                     f.value("bytes", uint64_t{0})});
+      }
+      s.tables.push_back(std::move(t));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Corruption(std::string("full-load state: ") + e.what());
+  }
+  return s;
+}
+
+}  // namespace binlake

@@ -1,0 +1,58 @@
+// The task-state object: what a full load did, written into the target next to the data as
+// `[BucketFolder/]_binlake/full_load.json`. It is written with status "running" before any data
+// file and rewritten with status "complete" after the last one, so a reader (and CDC, which
+// starts from `snapshot`) can tell a finished load from an interrupted one.
+//
+// Format (JSON, stable; "format" names the version):
+//   {"format":"binlake-full-load/1","status":"running|complete","started_at":"...Z",
+//    "finished_at":"...Z","source":{"server":"host:port","version":"...","flavor":"mariadb"},
+//    "snapshot":{"method":"...","binlog_file":"...","binlog_position":N,"gtid_set":"..."},
+//    "settings":{<the DMS settings that shape the files>},
+//    "tables":[{"schema":"s","table":"t","rows":N,"bytes":N,
+//               "columns":[{"name":"id","type":"int"}...],
+//               "files":[{"key":"s/t/LOAD00000001.csv","rows":N,"bytes":N}]}]}
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/schema.h"
+#include "common/status.h"
+#include "fullload/table_output.h"
+#include "source/binlog_position.h"
+#include "store/object_store.h"
+
+namespace binlake {
+
+inline constexpr std::string_view kFullLoadStateKey = "_binlake/full_load.json";
+
+struct TableState {
+  TableSchema schema;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  std::vector<OutputFile> files;
+};
+
+struct FullLoadState {
+  std::string status = "running";
+  std::string started_at;  // ISO 8601 UTC
+  std::string finished_at;
+  std::string source_server;
+  std::string source_version;
+  std::string source_flavor;  // "mariadb" or "mysql"
+  std::string snapshot_method;
+  BinlogPosition snapshot;
+  std::string settings_json;  // an object, already serialized
+  std::vector<TableState> tables;
+};
+
+std::string SerializeFullLoadState(const FullLoadState& state);
+Result<FullLoadState> ParseFullLoadState(std::string_view json);
+
+// Key of the state object under an optional BucketFolder.
+std::string FullLoadStateKey(const std::string& bucket_folder);
+
+// Current UTC time as "2026-11-24T09:30:00.123Z".
+std::string NowIso8601();
+
+}  // namespace binlake

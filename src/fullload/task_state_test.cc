@@ -1,0 +1,56 @@
+#include "fullload/task_state.h"
+
+#include <gtest/gtest.h>
+
+namespace binlake {
+namespace {
+
+TEST(TaskStateTest, RoundTrips) {
+  FullLoadState s;
+  s.status = "complete";
+  s.started_at = "2026-11-24T09:00:00.000Z";
+  s.finished_at = "2026-11-24T09:01:00.000Z";
+  s.source_server = "repl@db:3306";
+  s.source_version = "10.11.6-MariaDB";
+  s.source_flavor = "mariadb";
+  s.snapshot_method = "mariadb-lock-free";
+  s.snapshot = BinlogPosition{"binlog.000002", 12345, "0-1-42"};
+  s.settings_json = R"({"CsvDelimiter":","})";
+  TableState t;
+  t.schema.schema = "shop";
+  t.schema.table = "orders";
+  Column c;
+  c.name = "id";
+  c.type.type = SqlType::kBigInt;
+  t.schema.columns.push_back(c);
+  t.rows = 7;
+  t.bytes = 99;
+  t.files.push_back(OutputFile{"shop/orders/LOAD00000001.csv", 7, 99});
+  s.tables.push_back(t);
+
+  std::string json = SerializeFullLoadState(s);
+  EXPECT_NE(json.find("\"binlog_position\": 12345"), std::string::npos);
+  auto back = ParseFullLoadState(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->status, "complete");
+  EXPECT_EQ(back->snapshot, s.snapshot);
+  ASSERT_EQ(back->tables.size(), 1u);
+  EXPECT_EQ(back->tables[0].schema.table, "orders");
+  EXPECT_EQ(back->tables[0].files[0].key, "shop/orders/LOAD00000001.csv");
+  EXPECT_EQ(back->tables[0].schema.columns[0].name, "id");
+}
+
+TEST(TaskStateTest, RejectsGarbage) {
+  EXPECT_EQ(ParseFullLoadState("{").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ParseFullLoadState(R"({"format":"other"})").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ParseFullLoadState(R"({"format":"binlake-full-load/1"})").status().code(),
+            StatusCode::kCorruption);
+}
+
+TEST(TaskStateTest, KeyUnderBucketFolder) {
+  EXPECT_EQ(FullLoadStateKey(""), "_binlake/full_load.json");
+  EXPECT_EQ(FullLoadStateKey("dms/out"), "dms/out/_binlake/full_load.json");
+}
+
+}  // namespace
+}  // namespace binlake

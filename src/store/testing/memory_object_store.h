@@ -1,0 +1,110 @@
+// An in-memory ObjectStore, for unit tests of the stages that write to a store (real stores are
+// tested in src/store against a directory and radosgw).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "store/object_store.h"
+
+namespace binlake {
+
+class MemoryObjectStore : public ObjectStore {
+ public:
+  class Writer : public ObjectWriter {
+   public:
+    Writer(MemoryObjectStore* store, std::string key) : store_(store), key_(std::move(key)) {}
+    Status Write(std::string_view data) override {
+      data_.append(data);
+      return Status::Ok();
+    }
+    Status Close() override {
+      std::lock_guard<std::mutex> lock(store_->mu_);
+      store_->objects_[key_] = data_;
+      store_->prepared_.erase(token_);
+      return Status::Ok();
+    }
+    Result<std::string> Prepare() override {
+      std::lock_guard<std::mutex> lock(store_->mu_);
+      token_ = "prepared-" + std::to_string(++store_->next_token_);
+      store_->prepared_[token_] = data_;
+      return token_;
+    }
+    void Abort() override {}
+    uint64_t bytes_written() const override { return data_.size(); }
+
+   private:
+    MemoryObjectStore* store_;
+    std::string key_;
+    std::string data_;
+    std::string token_;
+  };
+
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (options.if_none_match && objects_.count(std::string(key))) {
+      return AlreadyExists(std::string(key) + " already exists");
+    }
+    objects_[std::string(key)] = std::string(data);
+    return Status::Ok();
+  }
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
+                                                  const PutOptions&) override {
+    return std::unique_ptr<ObjectWriter>(new Writer(this, std::string(key)));
+  }
+  Result<std::string> Get(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = objects_.find(std::string(key));
+    if (it == objects_.end()) return NotFound(std::string(key));
+    return it->second;
+  }
+  Result<std::optional<ObjectInfo>> Head(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = objects_.find(std::string(key));
+    if (it == objects_.end()) return std::optional<ObjectInfo>();
+    return std::optional<ObjectInfo>(ObjectInfo{it->first, it->second.size(), ""});
+  }
+  Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<ObjectInfo> out;
+    for (auto& [k, v] : objects_) {
+      if (k.rfind(prefix, 0) == 0) out.push_back(ObjectInfo{k, v.size(), ""});
+    }
+    return out;
+  }
+  Status Delete(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    objects_.erase(std::string(key));
+    return Status::Ok();
+  }
+  Status PublishPrepared(std::string_view key, std::string_view token) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = prepared_.find(std::string(token));
+    if (it == prepared_.end()) {
+      return objects_.count(std::string(key)) ? Status::Ok() : NotFound("no prepared object");
+    }
+    objects_[std::string(key)] = it->second;
+    prepared_.erase(it);
+    return Status::Ok();
+  }
+  Status CheckAccess() override { return Status::Ok(); }
+  size_t prepared_count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return prepared_.size();
+  }
+  std::string Describe() const override { return "memory://"; }
+
+  std::map<std::string, std::string> objects() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return objects_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::string> objects_;
+  std::map<std::string, std::string> prepared_;  // token -> bytes
+  int next_token_ = 0;
+};
+
+}  // namespace binlake
