@@ -1,10 +1,12 @@
 #!/bin/bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script):
 #   1. install what is missing (scripts/setup.sh)
-#   2. build with warnings as errors, run the unit tests, then the integration tests against real
+#   2. check the layering (scripts/check-layering.sh) and the formatting (scripts/check-format.sh)
+#   3. build with warnings as errors, run the unit tests, then the integration tests against real
 #      MariaDB and Ceph radosgw servers the tests start and stop themselves
-#   3. rebuild the unit tests with AddressSanitizer + UndefinedBehaviorSanitizer and run them
-#   4. run every libFuzzer target for a bounded time (scripts/fuzz.sh)
+#   4. rebuild the unit tests with AddressSanitizer + UndefinedBehaviorSanitizer and run them
+#   5. rebuild the tests of threaded code (label "tsan") with ThreadSanitizer and run them
+#   6. run every libFuzzer target for a bounded time (scripts/fuzz.sh)
 # Exits non-zero on the first failure. Leaves no server process behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,15 +15,16 @@ step() { echo "=== $* ($(( $(date +%s) - T0 )) s)" >&2; }
 
 # Servers are started and stopped by the tests themselves. If a test is killed (a ctest
 # timeout), its server would outlive it: stop every server this run started that still runs.
-before=$(ls -d /tmp/binlake-mariadb.* /tmp/binlake-radosgw.* 2>/dev/null || true)
+TMP=${TMPDIR:-/tmp}
+before=$(ls -d "$TMP"/binlake-mariadb.* "$TMP"/binlake-radosgw.* 2>/dev/null || true)
 stop_leftovers() {
   set +e
-  for d in /tmp/binlake-mariadb.* /tmp/binlake-radosgw.*; do
+  for d in "$TMP"/binlake-mariadb.* "$TMP"/binlake-radosgw.*; do
     [ -d "$d" ] || continue
     case "$before" in *"$d"*) continue ;; esac
     case "$d" in
-      /tmp/binlake-mariadb.*) scripts/test-servers/mariadb-stop.sh "$d" >/dev/null 2>&1 ;;
-      /tmp/binlake-radosgw.*) scripts/test-servers/radosgw-stop.sh "$d" >/dev/null 2>&1 ;;
+      */binlake-mariadb.*) scripts/test-servers/mariadb-stop.sh "$d" >/dev/null 2>&1 ;;
+      */binlake-radosgw.*) scripts/test-servers/radosgw-stop.sh "$d" >/dev/null 2>&1 ;;
     esac
   done
 }
@@ -29,6 +32,10 @@ trap stop_leftovers EXIT
 
 step setup
 scripts/setup.sh
+
+step checks
+scripts/check-layering.sh
+scripts/check-format.sh
 
 step build
 scripts/build.sh
@@ -47,6 +54,15 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBINLAKE_SANITIZE=ON
 ninja -C build-asan -j"$(nproc)" $unit_targets
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -L unit --output-on-failure -j2
+
+step "threaded tests under ThreadSanitizer"
+tsan_targets=$(ctest --test-dir build -L tsan -N | sed -n 's/^ *Test *#[0-9]*: //p')
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBINLAKE_TSAN=ON \
+  -DBINLAKE_BENCH=OFF >/dev/null
+# shellcheck disable=SC2086
+ninja -C build-tsan -j"$(nproc)" $tsan_targets
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ctest --test-dir build-tsan -L tsan --output-on-failure -j2
 
 if [ -x scripts/fuzz.sh ]; then
   step "fuzzing"

@@ -26,7 +26,7 @@ if [ ! -x "$BIN" ]; then
   cmake -S "$ROOT" -B "$BUILD" -G Ninja >/dev/null && ninja -C "$BUILD" -j2 binlake
 fi
 
-STATE=$(mktemp -d /tmp/binlake-bench.XXXXXX)
+STATE=$(mktemp -d -t binlake-bench.XXXXXX)
 cleanup() { "$ROOT/scripts/test-servers/mariadb-stop.sh" "$STATE" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 eval "$("$ROOT/scripts/test-servers/mariadb-start.sh" "$STATE")"

@@ -24,7 +24,7 @@ done
 scripts/setup.sh
 scripts/build.sh >/dev/null
 BINLAKE=$PWD/build/src/cli/binlake
-WORK=$(mktemp -d /tmp/binlake-cdc-bench.XXXXXX)
+WORK=$(mktemp -d -t binlake-cdc-bench.XXXXXX)
 MDB=""; RGW=""; BG=""
 cleanup() { set +e; [ -n "$BG" ] && kill $BG 2>/dev/null; [ -n "$MDB" ] && scripts/test-servers/mariadb-stop.sh "$MDB"
   [ -n "$RGW" ] && scripts/test-servers/radosgw-stop.sh "$RGW" >/dev/null 2>&1

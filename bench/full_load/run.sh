@@ -33,7 +33,7 @@ done
 scripts/setup.sh
 scripts/build.sh >/dev/null
 BINLAKE=$PWD/build/src/cli/binlake
-WORK=$(mktemp -d /tmp/binlake-bench.XXXXXX)
+WORK=$(mktemp -d -t binlake-bench.XXXXXX)
 MDB=""; RGW=""
 cleanup() { set +e; [ -n "$MDB" ] && scripts/test-servers/mariadb-stop.sh "$MDB";
   [ -n "$RGW" ] && scripts/test-servers/radosgw-stop.sh "$RGW" >/dev/null 2>&1

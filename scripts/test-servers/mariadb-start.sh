@@ -15,7 +15,7 @@ set -euo pipefail
 for b in mariadb-install-db mariadbd mariadb-admin; do
   command -v "$b" >/dev/null || { echo "missing $b: run scripts/setup.sh" >&2; exit 2; }
 done
-STATE=${1:-$(mktemp -d /tmp/binlake-mariadb.XXXXXX)}
+STATE=${1:-$(mktemp -d -t binlake-mariadb.XXXXXX)}
 mkdir -p "$STATE"/{data,log,tmp}
 STATE=$(cd "$STATE" && pwd)
 free_port() {

@@ -5,7 +5,7 @@
 # and env file are gone. Exit 0 on success; on failure, one line on stderr saying what is wrong.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d /tmp/binlake-radosgw-selftest.XXXXXX)
+TMP=$(mktemp -d -t binlake-radosgw-selftest.XXXXXX)
 ENV_FILE=$TMP/radosgw.env
 cleanup() {
   set +e

@@ -2,7 +2,6 @@
 # Start a throw-away S3 server for tests: Ceph radosgw 16 (Debian 12) on a one-node RADOS cluster
 # (1 mon, 1 OSD on memstore = RAM, no mgr), everything on 127.0.0.1 and under one temp directory.
 # Ceph 16 has no standalone rgw backend, hence the mon and the OSD.
-# Background and measurements: ../shared/reference/test-servers/FINDINGS.md (workplace).
 #
 # Usage:  eval "$(scripts/test-servers/radosgw-start.sh [--env-file FILE] [STATE_DIR])"
 #         scripts/test-servers/radosgw-stop.sh [--env-file FILE | STATE_DIR]
@@ -69,7 +68,7 @@ MON_PORT=$((BASE + 1))      # msgr v2; v1 is MON_PORT+1
 OSD_MIN=$((BASE + 16))
 OSD_MAX=$((BASE + 47))
 
-[ -n "$STATE" ] || STATE=$(mktemp -d /tmp/binlake-radosgw.XXXXXX)
+[ -n "$STATE" ] || STATE=$(mktemp -d -t binlake-radosgw.XXXXXX)
 mkdir -p "$STATE"/{log,run,mon.a,osd.0}
 STATE=$(cd "$STATE" && pwd)
 CONF=$STATE/ceph.conf

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "binlog/test_util.h"
+#include "common/testing/temp_dir.h"
 #include "support/test_servers.h"
 
 namespace binlake::binlog {
@@ -59,9 +60,8 @@ TEST(MariaDbBinlog, PreMySql56TemporalFormats) {
 // encrypt_binlog=ON: the file holds a START_ENCRYPTION event after the FORMAT_DESCRIPTION and
 // encrypted events after it; binlake refuses it with a clear message instead of misreading it.
 TEST(MariaDbBinlog, EncryptedBinlogIsRefused) {
-  char dir[] = "/tmp/binlake-keys.XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string keys = std::string(dir) + "/keys.txt";
+  TempDir dir("binlake-keys");
+  std::string keys = dir.File("keys.txt");
   std::ofstream(keys) << "1;a7addd9adea9978fda19f21e6be987880e68ac92632ca052e5bb42b1a506939a\n";
   auto started =
       MariaDbServer::Start({"plugin_load_add=file_key_management",
@@ -83,8 +83,6 @@ TEST(MariaDbBinlog, EncryptedBinlogIsRefused) {
   EXPECT_NE(cli.err.find("binlake: error: "), std::string::npos) << cli.err;
   EXPECT_NE(cli.err.find("encrypted"), std::string::npos) << cli.err;
   db.reset();
-  std::remove(keys.c_str());
-  rmdir(dir);
 }
 
 // The command end to end on a server's binlog: JSON lines, --stats, positions, gzip input, and

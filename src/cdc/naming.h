@@ -1,4 +1,4 @@
-// Names of CDC objects, as DMS writes them (DMS-S3-FACTS.md §1.1-1.3):
+// Names of CDC objects, as DMS writes them (docs/DMS-S3-COMPAT.md §1.1-1.3):
 //
 //   [BucketFolder/]schema/table/YYYYMMDD-HHMMSSmmm<ext>                    per-table changes
 //   [BucketFolder/]schema/table/<date folders>/YYYYMMDD-HHMMSSmmm<ext>     DatePartitionEnabled

@@ -1,4 +1,4 @@
-// A time zone of the system's tz database, for DatePartitionTimezone (DMS-S3-FACTS.md §1.2).
+// A time zone of the system's tz database, for DatePartitionTimezone (docs/DMS-S3-COMPAT.md §1.2).
 //
 // Reads the compiled zone file (TZif, RFC 8536) that glibc's localtime reads,
 // /usr/share/zoneinfo/<Area/Location> (Debian package tzdata; $TZDIR overrides the directory),

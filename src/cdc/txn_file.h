@@ -1,5 +1,5 @@
-// The CDC_TXN file of PreserveTransactions=true (DMS-S3-FACTS.md §1.3): every selected table's
-// changes in commit order in one CSV file per batch, one row per change:
+// The CDC_TXN file of PreserveTransactions=true (docs/DMS-S3-COMPAT.md §1.3): every selected
+// table's changes in commit order in one CSV file per batch, one row per change:
 //
 //   op,table_name,schema_name[,timestamp][,sequence],col1,col2,...
 //

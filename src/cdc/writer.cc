@@ -53,7 +53,7 @@ class CdcWriter::Impl {
     if (!s.preserve_transactions && !options_.writer_factory) {
       init_ = InvalidArgument("CDC writer: no file writer factory");
     }
-    // DMS truth table (DMS-S3-FACTS.md §2.3): CDC files have no Op only when
+    // DMS truth table (docs/DMS-S3-COMPAT.md §2.3): CDC files have no Op only when
     // IncludeOpForFullLoad=false and CdcInsertsOnly=true.
     columns_.include_op = !(!s.include_op_for_full_load && s.cdc_inserts_only);
     columns_.timestamp_column_name = s.timestamp_column_name;

@@ -11,7 +11,7 @@
 //                                              caller resumes from last_checkpoint().position
 // Commit() at shutdown (SIGTERM) commits what is complete.
 //
-// What is written (DMS-S3-FACTS.md §1-2; names in cdc/naming.h):
+// What is written (docs/DMS-S3-COMPAT.md §1-2; names in cdc/naming.h):
 //   - per table and batch one file `[BucketFolder/]schema/table/[date folders/]
 //     YYYYMMDD-HHMMSSmmm<ext>` (a second one, 1 ms later, if the table's columns change within
 //     the batch); or, with PreserveTransactions, one `CdcPath/CDC_TXN-<time>.csv` per batch

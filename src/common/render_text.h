@@ -1,5 +1,5 @@
 // The one text rendering of a typed value, used by CSV output, the `binlog decode` command and
-// anything else that prints values. The rules are PRODUCT.md's compatibility contract and are
+// anything else that prints values. The rules are binlake's compatibility contract,
 // written down for users in README.md ("How values are written"):
 //   integers, BIT      decimal digits (BIT as an unsigned integer)
 //   YEAR               four digits, 0 as 0000

@@ -49,4 +49,9 @@ void SerialExecutor::Loop() {
   idle_.notify_all();
 }
 
+bool SerialExecutor::started() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return thread_.joinable();
+}
+
 }  // namespace binlake

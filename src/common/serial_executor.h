@@ -25,11 +25,13 @@ class SerialExecutor {
   void Post(std::function<void()> task);
   // Returns when every task posted before the call has run.
   void WaitIdle();
+  // Whether the executor's thread has been started (by a Post).
+  bool started() const;
 
  private:
   void Loop();
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;             // a task was posted, or stop_
   std::condition_variable idle_;             // the queue is empty and no task runs
   std::deque<std::function<void()>> queue_;  // guarded by mu_

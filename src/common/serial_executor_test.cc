@@ -67,6 +67,10 @@ TEST(SerialExecutorTest, DestructorDropsTasksNotStartedAndReleasesWhatTheyHold) 
 TEST(SerialExecutorTest, AnExecutorNeverPostedToStartsNoThread) {
   SerialExecutor ex;
   ex.WaitIdle();  // returns at once
+  EXPECT_FALSE(ex.started());
+  ex.Post([] {});
+  EXPECT_TRUE(ex.started());
+  ex.WaitIdle();
 }
 
 }  // namespace

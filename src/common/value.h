@@ -1,6 +1,6 @@
 // Value: one typed cell of a row, as produced by both the snapshot reader (binary protocol) and
 // the binlog decoder, and consumed by every output format. Keeping one representation is what
-// makes a value render byte-identically on both paths (PRODUCT.md, "Fidelity").
+// makes a value render byte-identically on both paths (README.md, "How values are written").
 //
 // Ownership: a Value never owns memory. Text/bytes views point into a buffer owned by the
 // producer (a MYSQL_BIND buffer, a binlog event, a decoder scratch arena) and are valid only until

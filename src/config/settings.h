@@ -1,4 +1,4 @@
-// Task settings: DMS's own S3Settings names (DMS-S3-FACTS.md §1-3) plus binlake's additions.
+// Task settings: DMS's own S3Settings names (docs/DMS-S3-COMPAT.md §1-3) plus binlake's additions.
 // Filled, in increasing priority, from defaults, a DMS S3Settings JSON (--settings), the task
 // config file (--config, YAML or JSON) and command-line flags. See settings_parser.h for the
 // parsing and validation rules, README.md ("Settings") for the user-facing description.

@@ -60,6 +60,11 @@ class ProgressBoard {
   // starts the reporter thread if reporting was enabled.
   void BeginReporting();
   void Stop();
+  // Whether the reporter thread runs (between BeginReporting, if enabled, and Stop).
+  bool reporting() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return thread_.joinable() && !stop_;
+  }
 
   // One line per table for the final summary: rows, bytes, seconds, rows/s.
   std::string Summary(double seconds) const;
@@ -77,7 +82,7 @@ class ProgressBoard {
   std::vector<std::unique_ptr<Table>> tables_;
   std::chrono::steady_clock::time_point start_;
   std::thread thread_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   bool interactive_ = false;

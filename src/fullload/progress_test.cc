@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "common/testing/temp_dir.h"
+
 namespace binlake {
 namespace {
 
@@ -17,16 +19,12 @@ namespace {
 class ProgressBoardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char name[] = "/tmp/binlake-progress-XXXXXX";
-    int fd = mkstemp(name);
-    ASSERT_GE(fd, 0);
-    path_ = name;
-    out_ = fdopen(fd, "w");
+    path_ = temp_.File("progress.txt");
+    out_ = std::fopen(path_.c_str(), "w");
     ASSERT_NE(out_, nullptr);
   }
   void TearDown() override {
     if (out_) std::fclose(out_);
-    std::remove(path_.c_str());
   }
   std::string Printed() const {
     std::ifstream in(path_);
@@ -35,19 +33,22 @@ class ProgressBoardTest : public ::testing::Test {
     return text.str();
   }
 
+  TempDir temp_{"binlake-progress"};
   std::string path_;
   FILE* out_ = nullptr;
 };
 
 // A pre-flight failure (before the copy starts) prints nothing, however long it took: the
-// error stays the only line on stderr.
+// error stays the only line on stderr. Nothing can print before BeginReporting because no
+// reporter runs before it, and Stop prints a final report only for a reporter that ran.
 TEST_F(ProgressBoardTest, NothingIsPrintedBeforeTheCopyBegins) {
   {
     ProgressBoard board(out_);
-    board.EnableReporting(false, std::chrono::milliseconds(1));
+    board.EnableReporting(true, std::chrono::milliseconds(1));
     board.AddTable("shop.orders", 100);
-    usleep(50 * 1000);  // 50 report intervals in which a started reporter would have printed
+    EXPECT_FALSE(board.reporting());
     board.Stop();
+    EXPECT_FALSE(board.reporting());
   }
   std::fflush(out_);
   EXPECT_EQ(Printed(), "");
@@ -58,6 +59,7 @@ TEST_F(ProgressBoardTest, PlainLogLinesOnceTheCopyBegins) {
   board.EnableReporting(false, std::chrono::milliseconds(1));
   size_t t = board.AddTable("shop.orders", 100);
   board.BeginReporting();
+  EXPECT_TRUE(board.reporting());
   board.AddRows(t, 40);
   const std::string want = "binlake: progress: total: 40 rows of ~100 (40%)";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

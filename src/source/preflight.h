@@ -1,5 +1,5 @@
 // Pre-flight checks: before any work, find out whether the source is usable and say precisely
-// what is missing (PRODUCT.md, "Connect and check").
+// what is missing (README.md, "What the source needs").
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // CDC pre-flight: before streaming the binlog, find out whether the source can serve it to this
 // user from the requested start, and say precisely what to change when it cannot
-// (PRODUCT.md, "Connect and check").
+// (README.md, "What the source needs").
 //
 // Checks, each problem one line:
 //   errors    log_bin on; binlog_format=ROW and binlog_row_image=FULL (with the SET GLOBAL to

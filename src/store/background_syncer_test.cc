@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "common/testing/temp_dir.h"
+
 namespace binlake {
 namespace {
 
@@ -24,12 +26,8 @@ int OpenFds() {
 
 class BackgroundSyncerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/binlake-syncer.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { dir_ = temp_.path(); }
+  TempDir temp_{"binlake-syncer"};
 
   std::string MakeFile(const std::string& name, size_t bytes) {
     std::string path = (dir_ / name).string();

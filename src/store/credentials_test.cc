@@ -7,6 +7,8 @@
 #include <fstream>
 #include <map>
 
+#include "common/testing/temp_dir.h"
+
 namespace binlake::s3 {
 namespace {
 
@@ -15,13 +17,11 @@ namespace fs = std::filesystem;
 class CredentialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/binlake-creds-test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    home_ = tmpl;
+    home_ = temp_.path();
     fs::create_directories(home_ / ".aws");
     vars_["HOME"] = home_.string();
   }
-  void TearDown() override { fs::remove_all(home_); }
+  TempDir temp_{"binlake-creds-test"};
 
   Environment Env() {
     return Environment{[this](const std::string& name) -> std::optional<std::string> {

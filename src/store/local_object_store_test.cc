@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <thread>
 
+#include "common/testing/temp_dir.h"
 #include "store/target_config.h"
 
 namespace binlake {
@@ -20,16 +23,14 @@ namespace fs = std::filesystem;
 class LocalStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/binlake-local-store.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    dir_ = temp_.path();
     root_ = dir_ / "out";
     auto s = LocalObjectStore::Open("file://" + root_.string());
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
     ASSERT_TRUE(store_->CheckAccess().ok());
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  TempDir temp_{"binlake-local-store"};
 
   // Every directory entry under the root, hidden ones included.
   std::vector<std::string> AllFiles() {
@@ -245,7 +246,8 @@ TEST_F(LocalStoreTest, UncreatableRootIsPermissionDeniedEvenForRoot) {
   ASSERT_TRUE(s.ok());
   Status st = (*s)->CheckAccess();
   EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << st.message();
-  EXPECT_EQ(st.message(), "cannot create directory /sys/binlake-test-dir: Operation not permitted");
+  EXPECT_EQ(st.message(),
+            std::string("cannot create directory /sys/binlake-test-dir: ") + std::strerror(EPERM));
 }
 
 TEST(LocalStoreOpen, UrlForms) {

@@ -152,7 +152,8 @@ TEST(S3XmlCases, CompleteMultipartUpload) {
 }
 
 TEST(S3XmlCases, RadosgwEmptyETagIsTolerated) {
-  // radosgw 16's CompleteMultipartUpload answer (FINDINGS.md): empty <ETag></ETag>.
+  // radosgw 16's CompleteMultipartUpload answer: an empty <ETag></ETag> (a radosgw bug,
+  // Red Hat bugzilla 2266579; HEAD on the object returns the right ETag).
   Result<CompleteResult> r = ParseCompleteMultipartUpload(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUploadResult "
       "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>l</Location><Bucket>b"

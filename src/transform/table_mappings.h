@@ -1,7 +1,7 @@
 // DMS table mappings: which source tables a task replicates.
 //
-// Input is DMS's table-mappings JSON ({"rules":[...]}, DMS-S3-FACTS.md §5.2; the DMS User Guide
-// pages "Selection rules and actions", "Wildcards in table mapping", "Using source filters").
+// Input is DMS's table-mappings JSON ({"rules":[...]}, docs/DMS-S3-COMPAT.md §5.2; the DMS User
+// Guide pages "Selection rules and actions", "Wildcards in table mapping", "Using source filters").
 //
 // Selection semantics (what Selects() answers):
 //   - A table is selected when an `include` rule's object-locator matches it, or an `explicit`

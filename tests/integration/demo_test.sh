@@ -5,7 +5,7 @@
 # Usage: demo_test.sh SOURCE_DIR BINLAKE
 set -euo pipefail
 SRC=$1; BINLAKE=$2
-OUT=$(mktemp -d /tmp/binlake-demo-test.XXXXXX)
+OUT=$(mktemp -d -t binlake-demo-test.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

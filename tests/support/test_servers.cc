@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/testing/temp_dir.h"
+
 namespace binlake::testing {
 namespace {
 
@@ -73,9 +75,8 @@ std::string ShellQuote(const std::string& s) {
 }
 
 CommandResult RunShell(const std::string& command) {
-  char err_path[] = "/tmp/binlake-test-stderr.XXXXXX";
-  int fd = mkstemp(err_path);
-  if (fd >= 0) close(fd);
+  TempDir temp("binlake-test-stderr");
+  const std::string err_path = temp.File("stderr");
   CommandResult r;
   std::string full = command + " 2>" + err_path;
   FILE* p = popen(full.c_str(), "r");
@@ -86,7 +87,7 @@ CommandResult RunShell(const std::string& command) {
   int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.err = ReadFile(err_path);
-  unlink(err_path);
+  unlink(err_path.c_str());
   return r;
 }
 

@@ -1,4 +1,4 @@
-// The CSV RowFileWriter: DMS-compatible CSV (DMS-S3-FACTS.md §2.1-2.3), written for the full
+// The CSV RowFileWriter: DMS-compatible CSV (docs/DMS-S3-COMPAT.md §2.1-2.3), written for the full
 // load's hot path. The rules, for users, are in README.md next to this file:
 //
 //   - Columns: Op (when OutputColumns::include_op), then the TimestampColumnName column (when

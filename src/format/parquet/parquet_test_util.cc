@@ -91,20 +91,6 @@ std::unique_ptr<ObjectWriter> NewFileSink(const std::string& path) {
   return std::make_unique<FileSink>(path);
 }
 
-TempDir::TempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/binlake-parquet-XXXXXX";
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  char* p = mkdtemp(buf.data());
-  path_ = p != nullptr ? p : "/tmp";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (path_ != "/tmp") std::filesystem::remove_all(path_, ec);
-}
-
 std::string SqlQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {

@@ -11,6 +11,7 @@
 
 #include "common/object_writer.h"
 #include "common/status.h"
+#include "common/testing/temp_dir.h"
 
 namespace binlake::parquet::testing {
 
@@ -38,15 +39,7 @@ class CountingSink : public ObjectWriter {
 };
 
 // A fresh directory under $TMPDIR (or /tmp), removed by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::binlake::TempDir;
 
 // Runs SQL statements in DuckDB; the rows of the last one as a JSON array of objects whose
 // values are DuckDB's VARCHAR casts (or null).

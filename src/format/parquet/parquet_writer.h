@@ -1,6 +1,6 @@
 // The Parquet data format of binlake's LOAD and CDC files (DataFormat=parquet), with DMS's
-// Parquet settings (DMS-S3-FACTS.md §3). README.md beside this file is the user-facing summary;
-// type_mapping.h has the column mapping table.
+// Parquet settings (docs/DMS-S3-COMPAT.md §3). README.md beside this file is the user-facing
+// summary; type_mapping.h has the column mapping table.
 //
 // What the settings mean here:
 //   ParquetVersion 1.0   DATA_PAGE (v1) pages; INT/MEDIUMINT UNSIGNED widened to INT64 (1.0
