@@ -51,7 +51,7 @@ struct CdcTaskOptions {
   std::optional<std::chrono::system_clock::time_point> stop_at_time;
 
   const std::atomic<bool>* cancel = nullptr;
-  BackoffPolicy reconnect;  // see source/replica_retry.h
+  BackoffPolicy reconnect = DefaultReconnectPolicy();  // source/replica_retry.h
 };
 
 struct CdcRunResult {

@@ -16,7 +16,7 @@ std::string AmzDate(std::chrono::system_clock::time_point t) {
 }
 
 S3Client::S3Client(S3ClientOptions options) : options_(std::move(options)), http_(options_.http) {
-  if (options_.sleeper == nullptr) options_.sleeper = &RealSleeper();
+  if (options_.retry_clock == nullptr) options_.retry_clock = &RealRetryClock();
   if (!options_.jitter) options_.jitter = DefaultJitter();
   if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
 }
@@ -62,7 +62,7 @@ HttpRequest S3Client::Sign(const S3Request& request, const std::string& payload_
 
 Result<S3Outcome> S3Client::Send(const S3Request& request) {
   const std::string payload_hash = sigv4::Sha256Hex(request.body);
-  RetryLoop loop(options_.retry, *options_.sleeper, options_.jitter);
+  RetryLoop loop(options_.retry, *options_.retry_clock, options_.jitter);
   while (true) {
     // Signed afresh each attempt: the date moves, and S3 rejects signatures older than 15 min.
     HttpRequest http = Sign(request, payload_hash);

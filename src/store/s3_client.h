@@ -1,6 +1,6 @@
 // Signed S3 requests with retries: builds the URL (s3_endpoint.h), signs with SigV4 (sigv4.h,
 // signed payload hash in x-amz-content-sha256), sends (http_client.h) and retries transport
-// failures and retryable answers (s3_errors.h) with backoff + full jitter (retry.h).
+// failures and retryable answers (s3_errors.h) with backoff + full jitter (common/retry.h).
 //
 // Thread-safety: Send may be called from several threads at once.
 #pragma once
@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/retry.h"
 #include "common/status.h"
 #include "store/http_client.h"
-#include "store/retry.h"
 #include "store/s3_endpoint.h"
 #include "store/s3_errors.h"
 #include "store/sigv4.h"
@@ -25,10 +25,15 @@ struct S3ClientOptions {
   sigv4::Credentials credentials;     // never logged
   std::string credentials_source;     // for messages
   std::string expected_bucket_owner;  // x-amz-expected-bucket-owner on every request, if set
-  RetryPolicy retry;
+  // Per request: 8 attempts, waits of uniform[0, min(20 s, 100 ms * 2^k)] (full jitter).
+  BackoffPolicy retry{.initial_delay = std::chrono::milliseconds(100),
+                      .max_delay = std::chrono::milliseconds(20000),
+                      .multiplier = 2.0,
+                      .jitter = 1.0,
+                      .max_attempts = 8};
   HttpOptions http;
   // Injected for tests; the defaults sleep for real, draw real randomness and read the clock.
-  Sleeper* sleeper = nullptr;                                    // nullptr = RealSleeper()
+  RetryClock* retry_clock = nullptr;                             // nullptr = RealRetryClock()
   JitterSource jitter;                                           // empty = DefaultJitter()
   std::function<std::chrono::system_clock::time_point()> clock;  // empty = system_clock::now
 };

@@ -92,11 +92,11 @@ Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(const TargetConfig& c
   options.credentials = std::move(creds.credentials);
   options.credentials_source = creds.source;
   options.expected_bucket_owner = config.expected_bucket_owner;
-  options.retry =
-      RetryPolicy{config.max_attempts, std::chrono::milliseconds(config.base_backoff_ms),
-                  std::chrono::milliseconds(config.max_backoff_ms)};
+  options.retry.max_attempts = config.max_attempts;  // >= 1, checked above
+  options.retry.initial_delay = std::chrono::milliseconds(config.base_backoff_ms);
+  options.retry.max_delay = std::chrono::milliseconds(config.max_backoff_ms);
   options.http = HttpOptions{config.connect_timeout_ms, config.request_timeout_ms};
-  options.sleeper = hooks.sleeper;
+  options.retry_clock = hooks.retry_clock;
   options.jitter = hooks.jitter;
   store->client_ = std::make_unique<S3Client>(std::move(options));
   return store;

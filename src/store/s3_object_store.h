@@ -25,7 +25,7 @@ namespace binlake::s3 {
 // Test hooks; the defaults are the real environment, sleeping and randomness.
 struct S3StoreHooks {
   Environment env = Environment::Process();
-  Sleeper* sleeper = nullptr;
+  RetryClock* retry_clock = nullptr;
   JitterSource jitter;
 };
 

@@ -20,10 +20,19 @@ using Resp = FakeHttpServer::Response;
 
 constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-class CountingSleeper : public Sleeper {
+// Counts the retry waits; time moves only by them.
+class CountingClock : public RetryClock {
  public:
-  void SleepFor(std::chrono::milliseconds) override { ++sleeps; }
+  std::chrono::steady_clock::time_point Now() override { return now_; }
+  bool SleepFor(std::chrono::milliseconds d) override {
+    now_ += d;
+    ++sleeps;
+    return true;
+  }
   int sleeps = 0;
+
+ private:
+  std::chrono::steady_clock::time_point now_{};
 };
 
 Resp Xml(int status, const std::string& body) {
@@ -68,13 +77,13 @@ class S3StoreFakeTest : public ::testing::Test {
     if (tweak) tweak(c);
     S3StoreHooks hooks;
     hooks.env = Environment{[](const std::string&) { return std::optional<std::string>(); }};
-    hooks.sleeper = &sleeper_;
+    hooks.retry_clock = &sleeper_;
     auto store = S3ObjectStore::Open(c, hooks);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
   }
 
-  CountingSleeper sleeper_;
+  CountingClock sleeper_;
   std::unique_ptr<FakeHttpServer> server_;
   std::unique_ptr<S3ObjectStore> store_;
 };
