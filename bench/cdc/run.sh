@@ -14,16 +14,20 @@
 # binlake with every table filtered out by its table mappings (it receives, checks and decodes
 # every event and row, and writes nothing): what the CSV rendering and the file writes add.
 # Usage: bench/cdc/run.sh [--rows N] [--runs N (best of, default 5)] [--no-s3] [--keep]
+#        [--binary PATH (time this binlake instead of building one)]
+#        [--record (write the summary to bench/cdc/last-run.txt)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROWS=260000; USE_S3=1; KEEP=0; RUNS=5
+ROWS=260000; USE_S3=1; KEEP=0; RUNS=5; BINLAKE=""; RECORD=0
 while [ $# -gt 0 ]; do
   case "$1" in --rows) ROWS=$2; shift ;; --runs) RUNS=$2; shift ;; --no-s3) USE_S3=0 ;; --keep) KEEP=1 ;;
+    --binary) BINLAKE=$(realpath "$2"); shift ;; --record) RECORD=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;; esac; shift
 done
+. bench/lib.sh
 scripts/setup.sh
-scripts/build.sh >/dev/null
-BINLAKE=$PWD/build/src/cli/binlake
+BUILD_TARGETS="binlake stream_drain" scripts/build.sh >/dev/null
+[ -n "$BINLAKE" ] || BINLAKE=$PWD/build/src/cli/binlake
 WORK=$(mktemp -d -t binlake-cdc-bench.XXXXXX)
 MDB=""; RGW=""; BG=""
 cleanup() { set +e; [ -n "$BG" ] && kill $BG 2>/dev/null; [ -n "$MDB" ] && scripts/test-servers/mariadb-stop.sh "$MDB"
@@ -120,6 +124,8 @@ P4=$(pos)
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$WORK/time.txt")
 
 echo
+{
+bench_header
 echo "CDC catch-up of $local_rows row changes ($P0 -> $P1), $(nproc) cores, best of $RUNS"
 echo "(streaming s: from the first event to the end, commits included; total s: the whole process)"
 printf "%-28s %12s %9s %14s\n" reader "streaming s" "total s" "row changes/s"
@@ -135,3 +141,4 @@ awk -v d="$drain_s" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" -v b="$local
   'BEGIN{printf "reference: the raw dump stream alone is %.1fx zongji; binlake takes %.2fx the raw stream'"'"'s time (%.2fx when it selects nothing and writes nothing)\n", (br/d)/(zr/z), b/d, n/d}'
 echo "latency (commit -> file visible, CdcMaxBatchInterval=1): $(cat "$WORK/latency.json") (goal p99 <= 2000 ms)"
 echo "peak RSS replicating one 1,000,000-row transaction: $((rss_kb / 1024)) MB (goal <= 256 MB)"
+} | bench_output cdc

@@ -19,20 +19,26 @@
 #
 # Usage: bench/full_load/run.sh [--tables N] [--rows N] [--threads N] [--runs N] [--s3]
 #        [--format csv|parquet (the format of the mydumper ratio and radosgw runs)] [--keep]
+#        [--binary PATH (time this binlake instead of building one)]
+#        [--record (write the summary to bench/full_load/last-run.txt)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-TABLES=4; ROWS=500000; THREADS=2; RUNS=3; USE_S3=0; FORMAT=csv; KEEP=0
+TABLES=4; ROWS=500000; THREADS=2; RUNS=3; USE_S3=0; FORMAT=csv; KEEP=0; BINLAKE=""; RECORD=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --tables) TABLES=$2; shift ;; --rows) ROWS=$2; shift ;; --threads) THREADS=$2; shift ;;
     --runs) RUNS=$2; shift ;; --s3) USE_S3=1 ;; --format) FORMAT=$2; shift ;; --keep) KEEP=1 ;;
+    --binary) BINLAKE=$(realpath "$2"); shift ;; --record) RECORD=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+. bench/lib.sh
 scripts/setup.sh
-scripts/build.sh >/dev/null
-BINLAKE=$PWD/build/src/cli/binlake
+if [ -z "$BINLAKE" ]; then
+  BUILD_TARGETS=binlake scripts/build.sh >/dev/null
+  BINLAKE=$PWD/build/src/cli/binlake
+fi
 WORK=$(mktemp -d -t binlake-bench.XXXXXX)
 MDB=""; RGW=""
 cleanup() { set +e; [ -n "$MDB" ] && scripts/test-servers/mariadb-stop.sh "$MDB";
@@ -111,6 +117,8 @@ if [ $USE_S3 = 1 ]; then
 fi
 
 echo
+{
+bench_header
 echo "full load of sysbench ${TABLES}x${ROWS} rows ($TOTAL_ROWS rows), $THREADS threads, best of $RUNS, $(nproc) cores"
 printf "%-34s %9s %13s %10s\n" tool seconds rows/s "out MB/s"
 line() { awk -v n="$1" -v t="$2" -v r="$TOTAL_ROWS" -v by="$3" \
@@ -127,3 +135,4 @@ awk -v o="$ours_bytes" -v d="$duck_bytes" \
   'BEGIN{printf "parquet size of sbtest1, binlake / DuckDB COPY (uncompressed, v1, groups of 10000): %d / %d = %.3f  (goal <= 1.10)\n", o, d, o/d}'
 awk -v b="$best_binlake" -v m="$best_mydumper" \
   -v n="$best_mydumper_nosync" 'BEGIN{printf "ratio binlake/mydumper (time, both on disk): %.2f  (<= 1.0: binlake at least as fast)\nratio binlake/mydumper without its sync: %.2f\n", b/m, b/n}'
+} | bench_output full_load
