@@ -5,7 +5,7 @@
 // Protocol
 // (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_binlog_dump_gtid.html), all
 // integers little-endian, after the command byte:
-//   int<2> flags            BINLOG_THROUGH_GTID (0x04): the GTID data below is present
+//   int<2> flags            0 (see kBinlogDumpGtidFlags)
 //   int<4> server_id        our server_id as a replica
 //   int<4> filename length  0: the source picks the first file holding a transaction not in the
 //   string filename         set (the stream begins with a fake ROTATE naming it)
@@ -31,8 +31,13 @@
 
 namespace binlake {
 
-inline constexpr uint8_t kComBinlogDumpGtid = 0x1e;     // the command byte (not in the payload)
-inline constexpr uint16_t kBinlogDumpGtidFlags = 0x04;  // BINLOG_THROUGH_GTID
+inline constexpr uint8_t kComBinlogDumpGtid = 0x1e;  // the command byte (not in the payload)
+// The flags binlake sends: none. The old "internals" page named 0x04 BINLOG_THROUGH_GTID, but
+// servers read the SID block whatever the flags; MySQL's own replica sends only
+// USE_HEARTBEAT_EVENT_V2 (0x02, 8.0.26+; request_dump in sql/rpl_replica.cc), and MySQL 8.3+
+// defines bit 0x04 as MYSQL_RPL_SKIP_TAGGED_GTIDS (include/mysql.h, as quoted by go-mysql's
+// replication/const.go), a request binlake must not make.
+inline constexpr uint16_t kBinlogDumpGtidFlags = 0;
 
 // The COM_BINLOG_DUMP_GTID payload after the command byte (see above). kInvalidArgument when the
 // SID block does not fit its 32-bit size field.

@@ -29,7 +29,7 @@ std::string PayloadHex(uint32_t server_id, std::string_view set_text) {
 
 TEST(MySqlGtidDumpTest, EmptySet) {
   EXPECT_EQ(PayloadHex(0x01020304, ""),
-            "0400"                // flags: BINLOG_THROUGH_GTID
+            "0000"                // flags: none
             "04030201"            // server_id
             "00000000"            // file name length (no name follows)
             "0400000000000000"    // position 4
@@ -39,7 +39,7 @@ TEST(MySqlGtidDumpTest, EmptySet) {
 
 TEST(MySqlGtidDumpTest, UntaggedSet) {
   EXPECT_EQ(PayloadHex(4242, "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5"),
-            "0400"
+            "0000"
             "92100000"  // 4242
             "00000000"
             "0400000000000000"
@@ -53,7 +53,7 @@ TEST(MySqlGtidDumpTest, UntaggedSet) {
 
 TEST(MySqlGtidDumpTest, TaggedSetUsesTheTaggedFormat) {
   EXPECT_EQ(PayloadHex(7, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:MyTag:2"),
-            "0400"
+            "0000"
             "07000000"
             "00000000"
             "0400000000000000"
