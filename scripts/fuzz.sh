@@ -12,7 +12,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz)
+[ ${#TARGETS[@]} -eq 0 ] &&
+  TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz)
 BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
@@ -26,10 +27,12 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
 
 # Seed corpora: whole fixture binlogs (stream), their events one per file (event), binary JSON
-# vectors (json). Rebuilt every run; findings accumulate in fuzz-corpus/<target>.
+# vectors (json), PREVIOUS_GTIDS bodies and GTID set texts (gtid_set). Rebuilt every run; findings
+# accumulate in fuzz-corpus/<target>.
 SEEDS=$BUILD/fuzz-seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz} "$BUILD/fuzz-artifacts"
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz} \
+  "$BUILD/fuzz-artifacts"
 python3 - "$ROOT/testdata/fixtures" "$SEEDS" <<'PY'
 import gzip, json, os, struct, sys
 fixtures, seeds = sys.argv[1], sys.argv[2]
@@ -50,6 +53,9 @@ for dirpath, _, files in os.walk(fixtures):
             if size < 19 or pos + size > len(data):
                 break
             ev = data[pos:pos + size]
+            if ev[4] == 35:  # PREVIOUS_GTIDS: the body (CRC32 too, if any: Decode stops early)
+                open(os.path.join(seeds, 'gtid_set_fuzz', 'prev%03d_%03d' % (n, k)),
+                     'wb').write(b'\x01' + ev[19:])
             if size <= 64 * 1024:
                 for mode in (0, 1, 2, 3):  # MySQL/MariaDB x without/with CRC32
                     open(os.path.join(seeds, 'binlog_event_fuzz', 'ev%03d_%03d_%d' % (n, k, mode)),
@@ -57,6 +63,11 @@ for dirpath, _, files in os.walk(fixtures):
             pos += size
             k += 1
         n += 1
+for i, text in enumerate([
+        '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7:mytag:1-3,\n'
+        ' b9b88c66-0755-11f1-9899-4a9da94c4d71:1',
+        '0-1-100,1-2-7']):
+    open(os.path.join(seeds, 'gtid_set_fuzz', 'text%d' % i), 'wb').write(b'\x00' + text.encode())
 vec = json.load(open(os.path.join(fixtures, 'type-vectors', 'mysqlcdc-type-vectors.json')))
 for i, v in enumerate(vec['jsonb']):
     doc = bytes.fromhex(v['hex'])

@@ -7,6 +7,7 @@
 // Thread-safety: a ByteReader is a value; it does not own the bytes it reads.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -117,6 +118,22 @@ class ByteReader {
     if (remaining() < 1 + n) return Truncated(what, 1 + n);
     *out = n == 0 ? b : LoadLe(current() + 1, n);
     pos_ += 1 + n;
+    return Status::Ok();
+  }
+  // mysql::serialization variable-length unsigned integer (MySQL 8.3+ GTID_TAGGED events and
+  // tagged GTID sets; libs/mysql/serialization/readme.md): the number of trailing one bits of the
+  // first byte + 1 is the length (1..8 bytes, value = those LE bytes >> length); a first byte of
+  // 0xff means 9 bytes, the value being the following 8.
+  Status ReadVarUInt(uint64_t* out, std::string_view what = "varlen integer") {
+    if (remaining() < 1) return Truncated(what, 1);
+    const size_t n = static_cast<size_t>(std::countr_one(data_[pos_])) + 1;
+    if (n > 8) {
+      pos_ += 1;
+      return ReadU64(out, what);
+    }
+    uint64_t raw = 0;
+    RETURN_IF_ERROR(ReadUIntLe(n, &raw, what));
+    *out = raw >> n;
     return Status::Ok();
   }
   Status ReadBytes(size_t n, ByteView* out, std::string_view what = "bytes") {

@@ -17,6 +17,7 @@
 #include "binlog/byte_reader.h"
 #include "binlog/event_header.h"
 #include "binlog/gtid.h"
+#include "binlog/gtid_set.h"
 
 namespace binlake::binlog {
 

@@ -4,7 +4,6 @@
 //          GTID_TAGGED (9.x) uses the mysql::serialization format
 //          (libs/mysql/serialization/readme.md).
 // MariaDB: https://mariadb.com/kb/en/gtid_event/ and https://mariadb.com/kb/en/gtid_list_event/
-#include <bit>
 #include <string>
 
 #include "binlog/event_decoders_internal.h"
@@ -12,27 +11,10 @@
 namespace binlake::binlog::internal {
 namespace {
 
-// mysql::serialization variable-length unsigned integer: the number of trailing one bits of the
-// first byte + 1 is the length (1..8 bytes, value = LE bytes >> length); a first byte of 0xff
-// means 9 bytes, the value being the following 8.
-Status ReadVarUInt(ByteReader* r, uint64_t* out) {
-  if (r->empty()) return r->Truncated("varlen integer", 1);
-  uint8_t first = *r->current();
-  size_t n = static_cast<size_t>(std::countr_one(first)) + 1;
-  if (n > 8) {
-    RETURN_IF_ERROR(r->Skip(1));
-    return r->ReadU64(out, "varlen integer");
-  }
-  uint64_t raw = 0;
-  RETURN_IF_ERROR(r->ReadUIntLe(n, &raw, "varlen integer"));
-  *out = raw >> n;
-  return Status::Ok();
-}
-
 // Signed: zig-zag (sign in the lowest bit) on top of the unsigned encoding.
 Status ReadVarInt(ByteReader* r, int64_t* out) {
   uint64_t u = 0;
-  RETURN_IF_ERROR(ReadVarUInt(r, &u));
+  RETURN_IF_ERROR(r->ReadVarUInt(&u));
   *out = (u & 1) ? -static_cast<int64_t>(u >> 1) - 1 : static_cast<int64_t>(u >> 1);
   return Status::Ok();
 }
@@ -48,24 +30,24 @@ Status DecodeTaggedGtid(ByteView body, MySqlGtidEvent* out) {
   ByteReader r(body, kEventHeaderSize);
   uint64_t size = 0, last_non_ignorable = 0;
   RETURN_IF_ERROR(r.Skip(1, "serialization version"));
-  RETURN_IF_ERROR(ReadVarUInt(&r, &size));
+  RETURN_IF_ERROR(r.ReadVarUInt(&size));
   if (size > body.size()) return r.Error("GTID_TAGGED message size beyond the event");
   ByteReader m(body.first(size), kEventHeaderSize);
   RETURN_IF_ERROR(m.Skip(r.position()));
-  RETURN_IF_ERROR(ReadVarUInt(&m, &last_non_ignorable));
+  RETURN_IF_ERROR(m.ReadVarUInt(&last_non_ignorable));
   bool have_original_ts = false, have_original_version = false;
   out->has_commit_timestamps = false;
   while (!m.empty()) {
     uint64_t id = 0, u = 0;
-    RETURN_IF_ERROR(ReadVarUInt(&m, &id));
+    RETURN_IF_ERROR(m.ReadVarUInt(&id));
     switch (id) {
       case 0:
-        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        RETURN_IF_ERROR(m.ReadVarUInt(&u));
         out->flags = static_cast<uint8_t>(u);
         break;
       case 1:
         for (uint8_t& b : out->gtid.uuid) {
-          RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+          RETURN_IF_ERROR(m.ReadVarUInt(&u));
           if (u > 255) return m.Error("GTID_TAGGED uuid byte out of range");
           b = static_cast<uint8_t>(u);
         }
@@ -74,7 +56,7 @@ Status DecodeTaggedGtid(ByteView body, MySqlGtidEvent* out) {
         RETURN_IF_ERROR(ReadVarInt(&m, &out->gtid.gno));
         break;
       case 3: {
-        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        RETURN_IF_ERROR(m.ReadVarUInt(&u));
         if (u > 32) return m.Error("GTID tag longer than 32 characters");
         std::string_view tag;
         RETURN_IF_ERROR(m.ReadString(u, &tag, "GTID tag"));
@@ -88,27 +70,27 @@ Status DecodeTaggedGtid(ByteView body, MySqlGtidEvent* out) {
         RETURN_IF_ERROR(ReadVarInt(&m, &out->sequence_number));
         break;
       case 6:
-        RETURN_IF_ERROR(ReadVarUInt(&m, &out->immediate_commit_us));
+        RETURN_IF_ERROR(m.ReadVarUInt(&out->immediate_commit_us));
         out->has_commit_timestamps = true;
         break;
       case 7:
-        RETURN_IF_ERROR(ReadVarUInt(&m, &out->original_commit_us));
+        RETURN_IF_ERROR(m.ReadVarUInt(&out->original_commit_us));
         have_original_ts = true;
         break;
       case 8:
-        RETURN_IF_ERROR(ReadVarUInt(&m, &out->transaction_length));
+        RETURN_IF_ERROR(m.ReadVarUInt(&out->transaction_length));
         break;
       case 9:
-        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        RETURN_IF_ERROR(m.ReadVarUInt(&u));
         out->immediate_server_version = static_cast<uint32_t>(u);
         break;
       case 10:
-        RETURN_IF_ERROR(ReadVarUInt(&m, &u));
+        RETURN_IF_ERROR(m.ReadVarUInt(&u));
         out->original_server_version = static_cast<uint32_t>(u);
         have_original_version = true;
         break;
       case 11:
-        RETURN_IF_ERROR(ReadVarUInt(&m, &u));  // commit group ticket
+        RETURN_IF_ERROR(m.ReadVarUInt(&u));  // commit group ticket
         break;
       default:
         // Fields added by newer servers: ignorable ones may be skipped, and since fields are
@@ -178,42 +160,11 @@ Status DecodeMySqlGtid(const EventHeader& header, ByteView body, MySqlGtidEvent*
   return Status::Ok();
 }
 
-// PREVIOUS_GTIDS body: uint64 n_sids; in the tagged format (8.3+) byte 0 and byte 7 are the
-// format (1) and bytes 1..6 the count. Per sid: uuid[16], [tagged: varlen tag length + tag],
-// uint64 n_intervals, n x (int64 start, int64 end) half-open.
+// PREVIOUS_GTIDS body: the executed GTID set in the Gtid_set binary encoding (gtid_set.h, both
+// the untagged and the MySQL 8.3+ tagged format). Bytes after the set are ignored.
 Status DecodePreviousGtids(ByteView body, PreviousGtidsEvent* out) {
-  ByteReader r(body, kEventHeaderSize);
-  if (r.remaining() < 8) return r.Truncated("PREVIOUS_GTIDS count", 8);
-  const uint8_t* p = r.current();
-  bool tagged = p[7] == 1;
-  uint64_t n_sids = tagged ? LoadLe(p + 1, 6) : LoadLe64(p);
-  RETURN_IF_ERROR(r.Skip(8));
-  if (n_sids > r.remaining() / 24) return r.Error("PREVIOUS_GTIDS count beyond the event");
-  out->gtids.entries.clear();
-  for (uint64_t i = 0; i < n_sids; ++i) {
-    GtidSetEntry e;
-    ByteView uuid;
-    RETURN_IF_ERROR(r.ReadBytes(16, &uuid, "PREVIOUS_GTIDS uuid"));
-    std::copy(uuid.begin(), uuid.end(), e.uuid.begin());
-    if (tagged) {
-      uint64_t len = 0;
-      RETURN_IF_ERROR(ReadVarUInt(&r, &len));
-      if (len > 32) return r.Error("GTID tag longer than 32 characters");
-      std::string_view tag;
-      RETURN_IF_ERROR(r.ReadString(len, &tag, "GTID tag"));
-      e.tag = std::string(tag);
-    }
-    uint64_t n_intervals = 0;
-    RETURN_IF_ERROR(r.ReadU64(&n_intervals, "interval count"));
-    if (n_intervals > r.remaining() / 16) return r.Error("interval count beyond the event");
-    for (uint64_t k = 0; k < n_intervals; ++k) {
-      uint64_t start = 0, end = 0;
-      RETURN_IF_ERROR(r.ReadU64(&start));
-      RETURN_IF_ERROR(r.ReadU64(&end));
-      e.intervals.emplace_back(static_cast<int64_t>(start), static_cast<int64_t>(end));
-    }
-    out->gtids.entries.push_back(std::move(e));
-  }
+  size_t consumed = 0;
+  ASSIGN_OR_RETURN(out->gtids, MySqlGtidSet::Decode(body, kEventHeaderSize, &consumed));
   return Status::Ok();
 }
 

@@ -1,37 +1,33 @@
 // GtidSetTracker: the executed GTID set at a stream position, kept up to date transaction by
-// transaction so a checkpoint can record it (and a resume can use it).
+// transaction so a checkpoint can record it (and a resume can use it). A thin wrapper over the
+// models of gtid_set.h that takes and gives text, either flavour:
 //   MariaDB: a gtid_binlog_pos-style list "domain-server-seq,...": the last GTID per domain.
-//   MySQL:   "uuid:1-5:7,uuid2:1-3": intervals per source UUID (tags kept as part of the key).
+//   MySQL:   "uuid:1-5:7:tag:1-3,uuid2:1-3": intervals per source UUID and tag, canonical form.
 // Thread-safety: none.
 #pragma once
 
-#include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "binlog/gtid_set.h"
 #include "common/status.h"
 
 namespace binlake {
 
 class GtidSetTracker {
  public:
-  // Parses a starting set (either flavour; empty = none).
+  // Parses a starting set: MySQL if it contains ':', else MariaDB; empty = none. On error
+  // (kInvalidArgument naming the bad element) the tracker is left empty.
   Status Reset(std::string_view set);
-  // Adds one transaction's GTID: "d-s-n" (MariaDB) or "uuid[:tag]:n" (MySQL). Unknown shapes
-  // are ignored (anonymous transactions have no GTID).
+  // Adds one transaction's GTID: "d-s-n" (MariaDB) or "uuid[:tag]:n" (MySQL). Malformed text is
+  // ignored (anonymous transactions have no GTID).
   void Add(std::string_view gtid);
+  // MariaDB list, then the MySQL set, joined by ','; "" when both are empty.
   std::string ToString() const;
 
  private:
-  struct MariaEntry {
-    uint32_t server = 0;
-    uint64_t seq = 0;
-  };
-  using Intervals = std::vector<std::pair<uint64_t, uint64_t>>;  // closed, sorted, disjoint
-  std::map<uint32_t, MariaEntry> maria_;                         // by domain
-  std::map<std::string, Intervals, std::less<>> mysql_;          // by source UUID[:tag]
+  binlog::MariaGtidList maria_;
+  binlog::MySqlGtidSet mysql_;
 };
 
 }  // namespace binlake

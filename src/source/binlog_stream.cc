@@ -43,8 +43,6 @@ bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 }  // namespace
 
 StreamStart StreamStart::At(std::string file, uint64_t position) {
@@ -109,34 +107,7 @@ unsigned UsableCpus() {
 }
 
 Status ValidateMariaDbGtidList(std::string_view list) {
-  if (list.empty()) return Status::Ok();
-  size_t begin = 0;
-  while (begin <= list.size()) {
-    size_t end = list.find(',', begin);
-    if (end == std::string_view::npos) end = list.size();
-    std::string_view item = list.substr(begin, end - begin);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    int parts = 0;
-    bool ok = !item.empty();
-    size_t digits = 0;
-    for (char c : item) {
-      if (c >= '0' && c <= '9') {
-        ++digits;
-      } else if (c == '-' && digits > 0) {
-        ++parts;
-        digits = 0;
-      } else {
-        ok = false;
-      }
-    }
-    if (!ok || parts != 2 || digits == 0) {
-      return InvalidArgument("bad MariaDB GTID " + Quoted(item) + " in " + Quoted(list) +
-                             ": expected domain-server-sequence, e.g. 0-1-100");
-    }
-    begin = end + 1;
-  }
-  return Status::Ok();
+  return binlog::MariaGtidList::Parse(list).status();
 }
 
 Status DumpErrorToStatus(unsigned int error_number, std::string_view message,
@@ -304,7 +275,7 @@ Result<std::unique_ptr<BinlogEventStream>> BinlogEventStream::Open(const StreamO
       RETURN_IF_ERROR(ValidateMariaDbGtidList(start.gtid));
       break;
     case StreamStart::Kind::kMySqlGtidSet: {
-      Result<MySqlGtidIntervals> set = ParseMySqlGtidSet(start.gtid);
+      Result<binlog::MySqlGtidSet> set = binlog::MySqlGtidSet::Parse(start.gtid);
       if (!set.ok()) return set.status().WithContext("binlog start");
       break;
     }
@@ -361,7 +332,7 @@ Status BinlogEventStream::Start() {
   std::string file = start.kind == StreamStart::Kind::kFilePosition ? start.file : "";
   uint64_t position = start.kind == StreamStart::Kind::kFilePosition ? start.position : 4;
   if (start.kind == StreamStart::Kind::kMySqlGtidSet) {
-    ASSIGN_OR_RETURN(MySqlGtidIntervals set, ParseMySqlGtidSet(start.gtid));
+    ASSIGN_OR_RETURN(binlog::MySqlGtidSet set, binlog::MySqlGtidSet::Parse(start.gtid));
     ASSIGN_OR_RETURN(std::vector<uint8_t> payload, BuildBinlogDumpGtidPayload(server_id_, set));
     // COM_BINLOG_DUMP_GTID, sent the way mariadb_rpl_open sends COM_BINLOG_DUMP (skip_check:
     // the reply is not read here; it is the event stream). libmariadb names no command 0x1e.

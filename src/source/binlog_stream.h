@@ -84,9 +84,9 @@ struct StreamStart {
   enum class Kind {
     kFilePosition,  // file:position, both flavours (COM_BINLOG_DUMP)
     kMariaDbGtid,   // MariaDB GTID list "domain-server-seq,...": start after those transactions
-    // MySQL GTID set "uuid:1-5:7,uuid2:1-3" (gtid_executed form, see mysql_gtid_dump.h): every
-    // transaction not in the set (COM_BINLOG_DUMP_GTID). MySQL sources only; tagged GTIDs
-    // (uuid:tag:n) are kUnsupported. Empty = the whole binlog history.
+    // MySQL GTID set "uuid:1-5:7:tag:1-3,uuid2:1-3" (gtid_executed form, tagged GTIDs of MySQL
+    // 8.3+ included; binlog/gtid_set.h): every transaction not in the set (COM_BINLOG_DUMP_GTID,
+    // mysql_gtid_dump.h). MySQL sources only. Empty = the whole binlog history.
     kMySqlGtidSet,
   };
   Kind kind = Kind::kFilePosition;
@@ -179,8 +179,9 @@ bool ReadAheadPays(const ConnectionConfig& source, unsigned cpus);
 // CPUs this process may run on (its affinity mask; at least 1).
 unsigned UsableCpus();
 
-// Checks a MariaDB GTID list "d-s-n[,d-s-n...]" (gtid_binlog_pos form; empty = from the start of
-// the binlog history). kInvalidArgument names the bad element.
+// Checks a MariaDB GTID list "d-s-n[,d-s-n...]" (gtid_binlog_pos form, one GTID per domain;
+// empty = from the start of the binlog history) with binlog::MariaGtidList::Parse.
+// kInvalidArgument names the bad element.
 Status ValidateMariaDbGtidList(std::string_view gtid_list);
 
 // Maps an error the source returned for the dump (or while streaming) to a one-line Status:
@@ -193,9 +194,8 @@ class BinlogEventStream {
  public:
   // Connects, negotiates, sends the dump request and waits for the source's first reply, so a
   // purged start file, a missing grant or an unknown GTID fail here, not in Next(). A malformed
-  // start (position < 4, bad GTID text) is kInvalidArgument and a tagged MySQL GTID set
-  // kUnsupported, both before connecting; a GTID of the other flavour than the source's is
-  // kInvalidArgument once connected.
+  // start (position < 4, bad GTID text) is kInvalidArgument before connecting; a GTID of the
+  // other flavour than the source's is kInvalidArgument once connected.
   static Result<std::unique_ptr<BinlogEventStream>> Open(const StreamOptions& options);
   ~BinlogEventStream();
   BinlogEventStream(const BinlogEventStream&) = delete;
