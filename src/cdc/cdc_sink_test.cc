@@ -84,7 +84,7 @@ class CdcSinkTest : public ::testing::Test {
     o.file_extension = ".csv";
     o.sequence_column_name = "seq";  // written as the sink passes it ("" without its option)
     o.before_checkpoint = [this] { return history_.Flush(); };
-    writer_ = std::make_unique<CdcWriter>(&store_, o);
+    writer_ = cdc_testing::MustCreate(&store_, o);
     ASSERT_TRUE(writer_->Recover(BinlogPosition{"binlog.000001", 4, ""}).ok());
     tracker_.Reset("binlog.000001", 4);
   }

@@ -47,11 +47,11 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   wopts.gtid_set_after_batch = [&gtids] { return gtids.ToString(); };
   SchemaHistory history(&store, options.settings.bucket_folder);
   wopts.before_checkpoint = [&history] { return history.Flush(); };
-  CdcWriter writer(&store, wopts);
+  ASSIGN_OR_RETURN(std::unique_ptr<CdcWriter> writer, CdcWriter::Create(&store, wopts));
 
   ASSIGN_OR_RETURN(CdcStart start, ResolveCdcStart(options, store, *control));
   bool resumed = false;
-  ASSIGN_OR_RETURN(BinlogPosition position, RecoverCdcStart(writer, start, store, &resumed));
+  ASSIGN_OR_RETURN(BinlogPosition position, RecoverCdcStart(*writer, start, store, &resumed));
 
   const uint32_t server_id =
       options.server_id ? options.server_id : DefaultReplicaServerId(options.task_key);
@@ -67,7 +67,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   sink_options.mappings = options.mappings;
   sink_options.sequence_column_name = options.sequence_column_name;
   sink_options.stop_at_time = options.stop_at_time;
-  CdcSink sink(std::move(sink_options), &writer, &catalog, control.get(), &history);
+  CdcSink sink(std::move(sink_options), writer.get(), &catalog, control.get(), &history);
   if (!resumed && start.skip_before) sink.SetSkipBefore(*start.skip_before);
   binlog::PumpOptions pump_options;
   pump_options.schema_hints = [&sink](std::string_view s, std::string_view t) {
@@ -155,8 +155,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
           BinlogPosition after;
           after.file = t.last_commit().file;
           after.position = t.last_commit().position;
-          if (!sink.transaction_open()) writer.BeginTransaction(t.commit_timestamp_us());
-          RETURN_IF_ERROR(writer.EndTransaction(after));
+          if (!sink.transaction_open()) writer->BeginTransaction(t.commit_timestamp_us());
+          RETURN_IF_ERROR(writer->EndTransaction(after));
           sink.TransactionEnded();
           position = after;
           if (options.stop_at_position && AtOrAfter(after, *options.stop_at_position)) {
@@ -171,7 +171,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
       if ((ev->IsHeartbeat() || ++events_since_check >= 64) && !pump.position().in_transaction() &&
           !sink.transaction_open()) {
         events_since_check = 0;
-        if (writer.ShouldCommit(Clock::now())) RETURN_IF_ERROR(writer.Commit());
+        if (writer->ShouldCommit(Clock::now())) RETURN_IF_ERROR(writer->Commit());
       }
     }
     if (stop) break;
@@ -179,20 +179,20 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
       result.stop_reason = "interrupted";
       if (sink.transaction_open() || pump.position().in_transaction()) {
         // The transaction in progress is incomplete: drop the batch; it is re-read next time.
-        writer.Abort();
+        writer->Abort();
       }
       break;
     }
     if (!stream_error.IsRetryable()) return stream_error;
     // Lost the source: drop the open batch and resume from the last checkpoint.
     spdlog::warn("binlog stream lost ({}); reconnecting", stream_error.message());
-    writer.Abort();
+    writer->Abort();
     ++result.reconnects;
-    position = ResumePosition(writer, start);
+    position = ResumePosition(*writer, start);
     if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
   }
-  if (!writer.batch_empty()) RETURN_IF_ERROR(writer.Commit());
-  result.last_checkpoint = writer.last_checkpoint();
+  if (!writer->batch_empty()) RETURN_IF_ERROR(writer->Commit());
+  result.last_checkpoint = writer->last_checkpoint();
   result.row_changes = sink.row_changes();
   if (first_event) {
     result.stream_seconds =
