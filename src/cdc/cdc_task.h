@@ -10,6 +10,11 @@
 // (purged binlog, lost grant, corrupt event, target errors) stop the task with one clear line.
 // Stop: at `stop_at_position` / `stop_at_time`, or when `cancel` is set (SIGINT/SIGTERM): the
 // transaction in progress is finished or dropped, and what is complete is committed.
+//
+// The parts: cdc/start.h (where to start), cdc/cdc_sink.h (what is written: selection, filters,
+// DDL), cdc/cancel_watcher.h (prompt stops), cdc/file_position.h (positions); this file's
+// RunCdc is the reconnect and stream loop that joins them.
+// Threading: RunCdc runs on the caller's thread (plus the cancel watcher's and the writer's own).
 #pragma once
 
 #include <atomic>
@@ -19,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "cdc/file_position.h"  // ParseFilePosition (--start-position, --stop-at)
 #include "cdc/writer.h"
 #include "common/status.h"
 #include "config/settings.h"
@@ -64,8 +70,5 @@ struct CdcRunResult {
 };
 
 Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store);
-
-// Parses "binlog.000003:4711" (--start-position / --stop-at).
-Result<BinlogPosition> ParseFilePosition(std::string_view text);
 
 }  // namespace binlake

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <tuple>
 
 namespace binlake {
@@ -169,31 +173,71 @@ TEST(TimeZoneTest, SouthernHemisphereAndNegativeOffsets) {
   EXPECT_EQ(OffsetAt(*ny, Ms(2024, 7, 15)), -4 * 3600);
 }
 
-TEST(TimeZoneTest, PosixRules) {
-  auto est = TimeZone::FromPosixRule("test", "EST5EDT,M3.2.0,M11.1.0");
-  ASSERT_TRUE(est.ok()) << est.status().message();
-  // 2030-03-10 is the second Sunday of March: DST from 07:00 UTC.
-  EXPECT_EQ(OffsetAt(*est, Ms(2030, 3, 10, 6, 59, 59)), -5 * 3600);
-  EXPECT_EQ(OffsetAt(*est, Ms(2030, 3, 10, 7)), -4 * 3600);
-  // 2030-11-03 first Sunday of November: back at 06:00 UTC (02:00 EDT).
-  EXPECT_EQ(OffsetAt(*est, Ms(2030, 11, 3, 5, 59, 59)), -4 * 3600);
-  EXPECT_EQ(OffsetAt(*est, Ms(2030, 11, 3, 6)), -5 * 3600);
-  auto julian = TimeZone::FromPosixRule("j", "<+03>-3<+04>,J60/0,J300/0");
-  ASSERT_TRUE(julian.ok()) << julian.status().message();
-  EXPECT_EQ(OffsetAt(*julian, Ms(2031, 2, 28, 12)), 3 * 3600);  // J60 = March 1, leap or not
-  EXPECT_EQ(OffsetAt(*julian, Ms(2031, 3, 1, 12)), 4 * 3600);
-  EXPECT_EQ(OffsetAt(*julian, Ms(2032, 2, 29, 12)), 3 * 3600);
-  for (const char* bad : {"", "E", "EST", "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0",
-                          "EST5EDT,M3.2.0,M11.1.0/x", "<+03-3"}) {
-    EXPECT_FALSE(TimeZone::FromPosixRule("bad", bad).ok()) << bad;
-  }
+TEST(TimeZoneTest, FooterRuleFarAhead) {
+  // Past the zone file's transitions the footer rule EST5EDT,M3.2.0,M11.1.0 applies. 2100-03-14
+  // is the second Sunday of March 2100: DST from 02:00 EST (07:00 UTC); 2100-11-07 the first
+  // Sunday of November: back at 02:00 EDT (06:00 UTC).
+  auto ny = TimeZone::Load("America/New_York");
+  ASSERT_TRUE(ny.ok()) << ny.status().message();
+  EXPECT_EQ(OffsetAt(*ny, Ms(2100, 3, 14, 6, 59, 59)), -5 * 3600);
+  EXPECT_EQ(OffsetAt(*ny, Ms(2100, 3, 14, 7)), -4 * 3600);
+  EXPECT_EQ(OffsetAt(*ny, Ms(2100, 11, 7, 5, 59, 59)), -4 * 3600);
+  EXPECT_EQ(OffsetAt(*ny, Ms(2100, 11, 7, 6)), -5 * 3600);
 }
 
-TEST(TimeZoneTest, MalformedTzifIsCorruption) {
-  EXPECT_EQ(TimeZone::FromTzif("x", "").status().code(), StatusCode::kCorruption);
-  EXPECT_EQ(TimeZone::FromTzif("x", "TZif2").status().code(), StatusCode::kCorruption);
-  std::string header = "TZif2" + std::string(15, '\0') + std::string(24, '\0');
-  EXPECT_EQ(TimeZone::FromTzif("x", header).status().code(), StatusCode::kCorruption);
+// A zone directory of its own ($TZDIR), restored afterwards.
+class TzDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/binlake-tzdir-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    const char* old = std::getenv("TZDIR");
+    if (old) old_ = old;
+    setenv("TZDIR", dir_.c_str(), 1);
+  }
+  void TearDown() override {
+    if (old_) {
+      setenv("TZDIR", old_->c_str(), 1);
+    } else {
+      unsetenv("TZDIR");
+    }
+    std::filesystem::remove_all(dir_);
+  }
+  void Write(const std::string& name, const std::string& bytes) {
+    std::filesystem::create_directories(std::filesystem::path(dir_ + "/" + name).parent_path());
+    std::ofstream(dir_ + "/" + name, std::ios::binary) << bytes;
+  }
+
+  std::string dir_;
+  std::optional<std::string> old_;
+};
+
+TEST_F(TzDirTest, UtcNeedsNoDatabase) {
+  auto z = TimeZone::Load("UTC");
+  ASSERT_TRUE(z.ok()) << z.status().message();
+  EXPECT_TRUE(z->is_utc());
+}
+
+TEST_F(TzDirTest, MissingZoneIsInvalidArgumentNamingThePath) {
+  auto z = TimeZone::Load("Test/Missing");
+  ASSERT_FALSE(z.ok());
+  EXPECT_EQ(z.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(z.status().message().find(dir_ + "/Test/Missing"), std::string::npos)
+      << z.status().message();
+}
+
+TEST_F(TzDirTest, MalformedZoneFileIsCorruption) {
+  Write("Test/Empty", "");
+  Write("Test/Truncated", "TZif2");
+  Write("Test/HeaderOnly", "TZif2" + std::string(15, '\0') + std::string(24, '\0'));
+  for (const char* name : {"Test/Empty", "Test/Truncated", "Test/HeaderOnly"}) {
+    auto z = TimeZone::Load(name);
+    ASSERT_FALSE(z.ok()) << name;
+    EXPECT_EQ(z.status().code(), StatusCode::kCorruption) << name;
+    EXPECT_NE(z.status().message().find(name), std::string::npos) << z.status().message();
+    EXPECT_EQ(z.status().message().find('\n'), std::string::npos) << z.status().message();
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "cdc/start.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstring>
 
 #include "cdc/cdc_task.h"
@@ -87,6 +89,34 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
   }
   if (state_text.status().code() != StatusCode::kNotFound) return state_text.status();
   return start;  // not found: fine if a checkpoint exists
+}
+
+Result<BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart& start,
+                                       const ObjectStore& store, bool* resumed) {
+  ASSIGN_OR_RETURN(BinlogPosition position, writer.Recover(start.position));
+  *resumed = writer.last_checkpoint().sequence > 0;
+  if (!*resumed && !start.found) {
+    return PreconditionFailed(
+        "no CDC start position: " + store.Describe() +
+        " holds no complete full load and no CDC checkpoint; run `binlake full-load` (or "
+        "`binlake run`), or give --start-position, --start-gtid or --start-time");
+  }
+  if (*resumed) {
+    spdlog::info("resuming CDC from checkpoint {} at {}", writer.last_checkpoint().sequence,
+                 position.ToString());
+  } else {
+    spdlog::info("starting CDC at {} ({})", position.ToString(), start.origin);
+  }
+  return position;
+}
+
+StreamStart StreamStartFor(const CdcStart& start, const BinlogPosition& position) {
+  return position.file.empty() ? start.stream_start
+                               : StreamStart::At(position.file, position.position);
+}
+
+BinlogPosition ResumePosition(const CdcWriter& writer, const CdcStart& start) {
+  return writer.last_checkpoint().sequence ? writer.last_checkpoint().position : start.position;
 }
 
 }  // namespace binlake

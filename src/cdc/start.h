@@ -4,12 +4,14 @@
 //      transactions committed before it,
 //   3. the snapshot position of a complete full load in the target (_binlake/full_load.json).
 // With a checkpoint in the target the checkpoint wins (CdcWriter::Recover) and this is unused.
+// RecoverCdcStart combines both: the position a run streams from.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include "cdc/writer.h"
 #include "common/status.h"
 #include "source/binlog_position.h"
 #include "source/binlog_stream.h"
@@ -30,5 +32,20 @@ struct CdcStart {
 
 Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& store,
                                  MysqlConnection& control);
+
+// Recovers `writer` (CdcWriter::Recover, which publishes a half-published batch) and returns
+// the position this run streams from: the newest checkpoint's (`*resumed` = true), else
+// `start`'s. kPreconditionFailed (naming `store` and the ways to give a start) when the target
+// has no checkpoint and `start` found nothing. Logs where CDC starts.
+Result<BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart& start,
+                                       const ObjectStore& store, bool* resumed);
+
+// The stream request for `position`: the position itself, or `start`'s request while the
+// position has no file (a GTID start before its first commit).
+StreamStart StreamStartFor(const CdcStart& start, const BinlogPosition& position);
+
+// Where to resume after the stream was lost: the last checkpoint's position, or `start`'s
+// before the first checkpoint (the open batch is dropped; it is read again).
+BinlogPosition ResumePosition(const CdcWriter& writer, const CdcStart& start);
 
 }  // namespace binlake

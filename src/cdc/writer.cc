@@ -40,19 +40,12 @@ struct BatchFile {
 
 class CdcWriter::Impl {
  public:
-  Impl(ObjectStore* store, CdcWriterOptions options) : store_(store), options_(std::move(options)) {
+  // `naming` is made from options.settings (CdcWriter::Create checks the options).
+  Impl(ObjectStore* store, CdcWriterOptions options, CdcNaming naming)
+      : store_(store), options_(std::move(options)), naming_(std::move(naming)) {
     if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
     options_.checkpoints_to_keep = std::max(1, options_.checkpoints_to_keep);
     const S3Settings& s = options_.settings;
-    Result<CdcNaming> naming = CdcNaming::Make(s, options_.file_extension);
-    if (naming.ok()) {
-      naming_ = std::move(*naming);
-    } else {
-      init_ = naming.status();
-    }
-    if (!s.preserve_transactions && !options_.writer_factory) {
-      init_ = InvalidArgument("CDC writer: no file writer factory");
-    }
     // DMS truth table (docs/DMS-S3-COMPAT.md §2.3): CDC files have no Op only when
     // IncludeOpForFullLoad=false and CdcInsertsOnly=true.
     columns_.include_op = !(!s.include_op_for_full_load && s.cdc_inserts_only);
@@ -148,7 +141,7 @@ class CdcWriter::Impl {
   // millisecond than any used so far for a table's next one.
   int64_t NextFileMs(bool table_has_file) {
     if (!batch_name_ms_) {
-      const int64_t now = naming_->NameMs(options_.clock());
+      const int64_t now = naming_.NameMs(options_.clock());
       batch_name_ms_ = std::max(now, static_cast<int64_t>(checkpoint_.last_file_ms) + 1);
       batch_max_ms_ = *batch_name_ms_;
       return *batch_name_ms_;
@@ -179,8 +172,7 @@ class CdcWriter::Impl {
 
   ObjectStore* store_;
   CdcWriterOptions options_;
-  Status init_;
-  std::optional<CdcNaming> naming_;
+  CdcNaming naming_;
   OutputColumns columns_;
   CsvOptions txn_csv_;
   bool recovered_ = false;
@@ -218,7 +210,6 @@ class CdcWriter::Impl {
 };
 
 Result<BinlogPosition> CdcWriter::Impl::Recover(const BinlogPosition& start) {
-  RETURN_IF_ERROR(init_);
   DropBatch(/*discard=*/true);
   const std::string& folder = options_.settings.bucket_folder;
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> listed, store_->List(CdcCheckpointPrefix(folder)));
@@ -275,7 +266,7 @@ Result<BatchFile*> CdcWriter::Impl::OpenFile(const TableSchema& table, const std
   auto f = std::make_unique<BatchFile>();
   const bool txn = options_.settings.preserve_transactions;
   const int64_t ms = NextFileMs(had_file);
-  f->key = txn ? naming_->TxnFileKey(ms) : naming_->TableFileKey(table.schema, table.table, ms);
+  f->key = txn ? naming_.TxnFileKey(ms) : naming_.TableFileKey(table.schema, table.table, ms);
   f->table = txn ? "" : name;
   f->schema = table;
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, store_->NewWriter(f->key, PutOptions{}));
@@ -361,7 +352,6 @@ Status CdcWriter::Impl::AddChange(const TableSchema& table, uint64_t schema_toke
 }
 
 Status CdcWriter::Impl::Commit() {
-  RETURN_IF_ERROR(init_);
   RETURN_IF_ERROR(broken_);
   if (!recovered_) return Internal("CDC writer: Commit before Recover");
   if (in_txn_) return Internal("CDC writer: Commit inside a transaction");
@@ -502,8 +492,16 @@ void CdcWriter::Impl::AfterCommit() {
   leftovers_.clear();
 }
 
-CdcWriter::CdcWriter(ObjectStore* store, CdcWriterOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+Result<std::unique_ptr<CdcWriter>> CdcWriter::Create(ObjectStore* store, CdcWriterOptions options) {
+  if (!options.settings.preserve_transactions && !options.writer_factory) {
+    return InvalidArgument("CDC writer: no file writer factory");
+  }
+  ASSIGN_OR_RETURN(CdcNaming naming, CdcNaming::Make(options.settings, options.file_extension));
+  auto impl = std::make_unique<Impl>(store, std::move(options), std::move(naming));
+  return std::unique_ptr<CdcWriter>(new CdcWriter(std::move(impl)));
+}
+
+CdcWriter::CdcWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CdcWriter::~CdcWriter() = default;
 
 Result<BinlogPosition> CdcWriter::Recover(const BinlogPosition& start) {

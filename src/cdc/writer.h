@@ -4,6 +4,7 @@
 // publish files). It knows nothing about the binlog; the CDC task (cdc/cdc_task.h) feeds it.
 //
 // Call sequence (one thread):
+//   Create()                                   checks the options (a bad one is an error here)
 //   Recover()                                  once, before anything else
 //   { BeginTransaction(); AddChange()*; EndTransaction(position) }*   interleaved with
 //   ShouldCommit(now) -> Commit()              only between transactions
@@ -77,10 +78,15 @@ struct CdcWriterOptions {
 
 class CdcWriter {
  public:
-  // Does no I/O. Invalid naming settings (e.g. an unknown DatePartitionTimezone) are reported
-  // by Recover().
-  CdcWriter(ObjectStore* store, CdcWriterOptions options);
+  // Checks `options` and makes a writer on `store` (borrowed: it must outlive the writer). Does
+  // no I/O on the store. kInvalidArgument, one line, for options no writer can work with: no
+  // writer_factory (unless PreserveTransactions), bad naming settings (an unknown
+  // DatePartitionTimezone, DatePartitionSequence or DatePartitionDelimiter; the zone is loaded
+  // here).
+  static Result<std::unique_ptr<CdcWriter>> Create(ObjectStore* store, CdcWriterOptions options);
   ~CdcWriter();  // aborts the open batch (prepared objects of a failed commit are kept)
+  CdcWriter(const CdcWriter&) = delete;
+  CdcWriter& operator=(const CdcWriter&) = delete;
 
   // Reads the newest checkpoint (if any), publishes every file it lists from their tokens
   // (idempotent), and makes the checkpoint current. Returns the position to stream from: the
@@ -138,6 +144,7 @@ class CdcWriter {
 
  private:
   class Impl;
+  explicit CdcWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -16,6 +16,7 @@ using cdc_testing::At;
 using cdc_testing::CrashingStore;
 using cdc_testing::FakeClock;
 using cdc_testing::Keys;
+using cdc_testing::MustCreate;
 using cdc_testing::Schema;
 using cdc_testing::TempTarget;
 
@@ -81,23 +82,23 @@ class CdcProtocolTest : public ::testing::Test {
 };
 
 TEST_F(CdcProtocolTest, CommitThenRecoverResumesAfterTheCheckpoint) {
-  CdcWriter w(&target_.store(), Options());
-  auto start = w.Recover(Pos(4));
+  auto w = MustCreate(&target_.store(), Options());
+  auto start = w->Recover(Pos(4));
   ASSERT_TRUE(start.ok()) << start.status().message();
   EXPECT_EQ(*start, Pos(4));
-  EXPECT_EQ(w.last_checkpoint().sequence, 0u);
-  ASSERT_TRUE(Batch(w, 100, {1, 2}).ok());
-  ASSERT_TRUE(w.Commit().ok());
+  EXPECT_EQ(w->last_checkpoint().sequence, 0u);
+  ASSERT_TRUE(Batch(*w, 100, {1, 2}).ok());
+  ASSERT_TRUE(w->Commit().ok());
   EXPECT_EQ(DataKeys(), (std::vector<std::string>{"db/t1/20241124-101500123.csv",
                                                   "db/t2/20241124-101500123.csv"}));
   EXPECT_FALSE(HasTempFiles());
 
-  CdcWriter again(&target_.store(), Options());
-  auto pos = again.Recover(Pos(4));
+  auto again = MustCreate(&target_.store(), Options());
+  auto pos = again->Recover(Pos(4));
   ASSERT_TRUE(pos.ok());
   EXPECT_EQ(*pos, Pos(100));  // GTID set included
-  EXPECT_EQ(again.last_checkpoint().sequence, 1u);
-  EXPECT_EQ(again.last_checkpoint().files.size(), 2u);
+  EXPECT_EQ(again->last_checkpoint().sequence, 1u);
+  EXPECT_EQ(again->last_checkpoint().files.size(), 2u);
   EXPECT_EQ(DataKeys().size(), 2u);  // publishing again changed nothing
 }
 
@@ -116,18 +117,18 @@ class CdcCrashTest : public CdcProtocolTest, public ::testing::WithParamInterfac
 TEST_P(CdcCrashTest, FreshWriterRecoversExactlyTheCommittedBatches) {
   const CrashCase& c = GetParam();
   {
-    CdcWriter first(&target_.store(), Options());
-    ASSERT_TRUE(first.Recover(Pos(4)).ok());
-    ASSERT_TRUE(Batch(first, 100, {1, 2}).ok());
-    ASSERT_TRUE(first.Commit().ok());
+    auto first = MustCreate(&target_.store(), Options());
+    ASSERT_TRUE(first->Recover(Pos(4)).ok());
+    ASSERT_TRUE(Batch(*first, 100, {1, 2}).ok());
+    ASSERT_TRUE(first->Commit().ok());
   }
   clock_.now = At(1000);
   {
     CrashingStore dying(&target_.store(), c.point, c.publishes);
-    CdcWriter second(&dying, Options());
-    ASSERT_TRUE(second.Recover(Pos(4)).ok());
-    ASSERT_TRUE(Batch(second, 200, {3, 4}).ok());
-    Status s = second.Commit();
+    auto second = MustCreate(&dying, Options());
+    ASSERT_TRUE(second->Recover(Pos(4)).ok());
+    ASSERT_TRUE(Batch(*second, 200, {3, 4}).ok());
+    Status s = second->Commit();
     EXPECT_FALSE(s.ok());
     EXPECT_TRUE(dying.crashed());
   }  // the "process" is gone; what it left stays as it was
@@ -143,20 +144,20 @@ TEST_P(CdcCrashTest, FreshWriterRecoversExactlyTheCommittedBatches) {
   }
 
   clock_.now = At(2000);
-  CdcWriter third(&target_.store(), Options());
-  auto pos = third.Recover(Pos(4));
+  auto third = MustCreate(&target_.store(), Options());
+  auto pos = third->Recover(Pos(4));
   ASSERT_TRUE(pos.ok()) << pos.status().message();
   EXPECT_EQ(*pos, c.committed ? Pos(200) : Pos(100));
-  EXPECT_EQ(third.last_checkpoint().sequence, c.committed ? 2u : 1u);
+  EXPECT_EQ(third->last_checkpoint().sequence, c.committed ? 2u : 1u);
   EXPECT_EQ(DataKeys(), c.committed ? both : batch1);
   if (!c.committed) {
     // The source replays batch 2 from the checkpoint's position.
-    ASSERT_TRUE(Batch(third, 200, {3, 4}).ok());
-    ASSERT_TRUE(third.Commit().ok());
+    ASSERT_TRUE(Batch(*third, 200, {3, 4}).ok());
+    ASSERT_TRUE(third->Commit().ok());
   }
-  ASSERT_TRUE(Batch(third, 300, {5, 6}).ok());
-  ASSERT_TRUE(third.Commit().ok());
-  EXPECT_EQ(third.last_checkpoint().sequence, c.committed ? 3u : 3u);
+  ASSERT_TRUE(Batch(*third, 300, {5, 6}).ok());
+  ASSERT_TRUE(third->Commit().ok());
+  EXPECT_EQ(third->last_checkpoint().sequence, c.committed ? 3u : 3u);
   const std::map<int64_t, int> once = {{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}};
   EXPECT_EQ(VisibleIds(), once);  // every change exactly once
   // Leftovers of the dead batch were discarded after the first commit.
@@ -175,14 +176,14 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(CdcProtocolTest, RecoverIsIdempotent) {
   {
     CrashingStore dying(&target_.store(), CrashingStore::Point::kAfterCheckpointPut);
-    CdcWriter w(&dying, Options());
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
-    ASSERT_TRUE(Batch(w, 100, {1, 2}).ok());
-    EXPECT_FALSE(w.Commit().ok());
+    auto w = MustCreate(&dying, Options());
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(Batch(*w, 100, {1, 2}).ok());
+    EXPECT_FALSE(w->Commit().ok());
   }
   for (int i = 0; i < 2; ++i) {
-    CdcWriter w(&target_.store(), Options());
-    auto pos = w.Recover(Pos(4));
+    auto w = MustCreate(&target_.store(), Options());
+    auto pos = w->Recover(Pos(4));
     ASSERT_TRUE(pos.ok()) << pos.status().message();
     EXPECT_EQ(*pos, Pos(100));
     EXPECT_EQ(VisibleIds(), (std::map<int64_t, int>{{1, 1}, {2, 1}}));
@@ -199,32 +200,32 @@ TEST_F(CdcProtocolTest, AFailureBeforeTheCheckpointCommitsNothing) {
     return IoError("schema history: disk full");
   };
   {
-    CdcWriter w(&target_.store(), o);
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
-    ASSERT_TRUE(Batch(w, 100, {1, 2}).ok());
-    Status s = w.Commit();
+    auto w = MustCreate(&target_.store(), o);
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(Batch(*w, 100, {1, 2}).ok());
+    Status s = w->Commit();
     EXPECT_EQ(s.message(), "schema history: disk full");
     EXPECT_EQ(calls, 1);
   }
   EXPECT_TRUE(DataKeys().empty());
   EXPECT_FALSE(HasTempFiles());
-  CdcWriter again(&target_.store(), Options());
-  auto pos = again.Recover(Pos(4));
+  auto again = MustCreate(&target_.store(), Options());
+  auto pos = again->Recover(Pos(4));
   ASSERT_TRUE(pos.ok());
   EXPECT_EQ(*pos, Pos(4));  // nothing was committed
-  EXPECT_EQ(again.last_checkpoint().sequence, 0u);
+  EXPECT_EQ(again->last_checkpoint().sequence, 0u);
 }
 
 TEST_F(CdcProtocolTest, SecondWriterOnTheSameTargetFailsAndItsFilesNeverAppear) {
   auto other_store = target_.OpenAnother();
-  CdcWriter a(&target_.store(), Options());
-  CdcWriter b(other_store.get(), Options());
-  ASSERT_TRUE(a.Recover(Pos(4)).ok());
-  ASSERT_TRUE(b.Recover(Pos(4)).ok());
-  ASSERT_TRUE(Batch(a, 100, {2}).ok());
-  ASSERT_TRUE(Batch(b, 100, {4}).ok());  // same table, same clock: same file name
-  ASSERT_TRUE(a.Commit().ok());
-  Status lost = b.Commit();
+  auto a = MustCreate(&target_.store(), Options());
+  auto b = MustCreate(other_store.get(), Options());
+  ASSERT_TRUE(a->Recover(Pos(4)).ok());
+  ASSERT_TRUE(b->Recover(Pos(4)).ok());
+  ASSERT_TRUE(Batch(*a, 100, {2}).ok());
+  ASSERT_TRUE(Batch(*b, 100, {4}).ok());  // same table, same clock: same file name
+  ASSERT_TRUE(a->Commit().ok());
+  Status lost = b->Commit();
   ASSERT_FALSE(lost.ok());
   EXPECT_EQ(lost.code(), StatusCode::kAlreadyExists);
   EXPECT_NE(lost.message().find("another binlake instance committed checkpoint 1 of this task"),
@@ -234,8 +235,8 @@ TEST_F(CdcProtocolTest, SecondWriterOnTheSameTargetFailsAndItsFilesNeverAppear) 
   EXPECT_EQ(VisibleIds(), (std::map<int64_t, int>{{2, 1}}));
   EXPECT_FALSE(HasTempFiles());  // the loser discarded its prepared file
   // The winner goes on.
-  ASSERT_TRUE(Batch(a, 200, {6}).ok());
-  ASSERT_TRUE(a.Commit().ok());
+  ASSERT_TRUE(Batch(*a, 200, {6}).ok());
+  ASSERT_TRUE(a->Commit().ok());
   EXPECT_EQ(VisibleIds(), (std::map<int64_t, int>{{2, 1}, {6, 1}}));
 }
 
@@ -243,21 +244,21 @@ TEST_F(CdcProtocolTest, OldCheckpointsAreDeletedBeyondTheRetention) {
   CdcWriterOptions o = Options();
   o.checkpoints_to_keep = 3;
   {
-    CdcWriter w(&target_.store(), o);
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
+    auto w = MustCreate(&target_.store(), o);
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
     for (int i = 1; i <= 5; ++i) {
-      ASSERT_TRUE(Batch(w, 100 * i, {i}).ok());
-      ASSERT_TRUE(w.Commit().ok());
+      ASSERT_TRUE(Batch(*w, 100 * i, {i}).ok());
+      ASSERT_TRUE(w->Commit().ok());
     }
   }
   EXPECT_EQ(Keys(target_.store(), "_binlake/"),
             (std::vector<std::string>{CdcCheckpointKey("", 3), CdcCheckpointKey("", 4),
                                       CdcCheckpointKey("", 5)}));
   o.checkpoints_to_keep = 1;
-  CdcWriter w(&target_.store(), o);
-  ASSERT_TRUE(w.Recover(Pos(4)).ok());
-  ASSERT_TRUE(Batch(w, 600, {6}).ok());
-  ASSERT_TRUE(w.Commit().ok());
+  auto w = MustCreate(&target_.store(), o);
+  ASSERT_TRUE(w->Recover(Pos(4)).ok());
+  ASSERT_TRUE(Batch(*w, 600, {6}).ok());
+  ASSERT_TRUE(w->Commit().ok());
   EXPECT_EQ(Keys(target_.store(), "_binlake/"), std::vector<std::string>{CdcCheckpointKey("", 6)});
   EXPECT_EQ(VisibleIds().size(), 6u);  // data files are never deleted
 }
@@ -266,8 +267,8 @@ TEST_F(CdcProtocolTest, CorruptNewestCheckpointIsAClearError) {
   S3Settings s;
   s.bucket_folder = "lake";
   ASSERT_TRUE(target_.store().Put(CdcCheckpointKey("lake", 7), "{not json", {}).ok());
-  CdcWriter w(&target_.store(), Options(s));
-  auto r = w.Recover(Pos(4));
+  auto w = MustCreate(&target_.store(), Options(s));
+  auto r = w->Recover(Pos(4));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   EXPECT_NE(r.status().message().find("checkpoint-00000000000000000007.json"), std::string::npos)
@@ -280,17 +281,17 @@ TEST_F(CdcProtocolTest, LeftoversOfOtherObjectsAreNotTouched) {
   ASSERT_TRUE((*load)->Write("1,a\n").ok());
   {
     CrashingStore dying(&target_.store(), CrashingStore::Point::kAtCheckpointPut);
-    CdcWriter w(&dying, Options());
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
-    ASSERT_TRUE(Batch(w, 100, {1}).ok());
-    EXPECT_FALSE(w.Commit().ok());
+    auto w = MustCreate(&dying, Options());
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(Batch(*w, 100, {1}).ok());
+    EXPECT_FALSE(w->Commit().ok());
   }
-  CdcWriter w(&target_.store(), Options());
-  ASSERT_TRUE(w.Recover(Pos(4)).ok());
+  auto w = MustCreate(&target_.store(), Options());
+  ASSERT_TRUE(w->Recover(Pos(4)).ok());
   auto leftovers = target_.store().ListUncommitted("");
   ASSERT_EQ(leftovers->size(), 2u);  // the dead batch's file and the full load's
-  ASSERT_TRUE(Batch(w, 100, {1}).ok());
-  ASSERT_TRUE(w.Commit().ok());
+  ASSERT_TRUE(Batch(*w, 100, {1}).ok());
+  ASSERT_TRUE(w->Commit().ok());
   leftovers = target_.store().ListUncommitted("");
   ASSERT_EQ(leftovers->size(), 1u);
   EXPECT_EQ((*leftovers)[0].key, "db/t1/LOAD00000001.csv");
@@ -307,10 +308,10 @@ TEST_F(CdcProtocolTest, GzipAndParquetThroughTheFactory) {
   pq.bucket_folder = "pq";
   pq.timestamp_column_name = "ts";
   for (const S3Settings& s : {gz, pq}) {
-    CdcWriter w(&target_.store(), Options(s));
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
-    ASSERT_TRUE(Batch(w, 100, {2, 4}).ok());
-    ASSERT_TRUE(w.Commit().ok());
+    auto w = MustCreate(&target_.store(), Options(s));
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(Batch(*w, 100, {2, 4}).ok());
+    ASSERT_TRUE(w->Commit().ok());
   }
   EXPECT_EQ(cdc_testing::Gunzip(*target_.store().Get("gz/db/t1/20241124-101500123.csv.gz")),
             "I,2,n2\nI,4,n4\n");
@@ -319,10 +320,10 @@ TEST_F(CdcProtocolTest, GzipAndParquetThroughTheFactory) {
   EXPECT_EQ(parquet.substr(0, 4), "PAR1");
   EXPECT_EQ(parquet.substr(parquet.size() - 4), "PAR1");
   EXPECT_NE(parquet.find("ts"), std::string::npos);  // the column is in the footer's schema
-  CdcWriter again(&target_.store(), Options(pq));
-  ASSERT_TRUE(again.Recover(Pos(4)).ok());
-  ASSERT_EQ(again.last_checkpoint().files.size(), 1u);
-  EXPECT_EQ(again.last_checkpoint().files[0].rows, 2u);
+  auto again = MustCreate(&target_.store(), Options(pq));
+  ASSERT_TRUE(again->Recover(Pos(4)).ok());
+  ASSERT_EQ(again->last_checkpoint().files.size(), 1u);
+  EXPECT_EQ(again->last_checkpoint().files[0].rows, 2u);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ using cdc_testing::At;
 using cdc_testing::CrashingStore;
 using cdc_testing::FakeClock;
 using cdc_testing::Keys;
+using cdc_testing::MustCreate;
 
 BinlogPosition Pos(uint64_t p) { return BinlogPosition{"binlog.000002", p, ""}; }
 
@@ -48,24 +49,24 @@ TEST(CdcWriterRadosgwTest, CommitCrashAfterCheckpointAndRecover) {
     EXPECT_TRUE(w.EndTransaction(Pos(pos)).ok());
   };
   {
-    CdcWriter w(store->get(), o);
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
-    batch(w, 100, 1);
-    ASSERT_TRUE(w.Commit().ok());
+    auto w = MustCreate(store->get(), o);
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    batch(*w, 100, 1);
+    ASSERT_TRUE(w->Commit().ok());
   }
   clock.now = At(1000);
   {
     CrashingStore dying(store->get(), CrashingStore::Point::kAfterCheckpointPut);
-    CdcWriter w(&dying, o);
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
-    batch(w, 200, 2);
-    EXPECT_FALSE(w.Commit().ok());
+    auto w = MustCreate(&dying, o);
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    batch(*w, 200, 2);
+    EXPECT_FALSE(w->Commit().ok());
   }
   // Checkpoint 2 exists but its file is an incomplete multipart upload: not visible.
   EXPECT_EQ(Keys(**store, "lake/shop/"),
             std::vector<std::string>{"lake/shop/orders/20241124-101500123.csv"});
-  CdcWriter w(store->get(), o);
-  auto pos = w.Recover(Pos(4));
+  auto w = MustCreate(store->get(), o);
+  auto pos = w->Recover(Pos(4));
   ASSERT_TRUE(pos.ok()) << pos.status().message();
   EXPECT_EQ(*pos, Pos(200));
   EXPECT_EQ(Keys(**store, "lake/shop/"),
@@ -78,19 +79,19 @@ TEST(CdcWriterRadosgwTest, CommitCrashAfterCheckpointAndRecover) {
   clock.now = At(2000);
   {
     CrashingStore dying(store->get(), CrashingStore::Point::kAtCheckpointPut);
-    CdcWriter w(&dying, o);
-    ASSERT_TRUE(w.Recover(Pos(4)).ok());
-    batch(w, 300, 3);
-    EXPECT_FALSE(w.Commit().ok());
+    auto w = MustCreate(&dying, o);
+    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    batch(*w, 300, 3);
+    EXPECT_FALSE(w->Commit().ok());
   }
   EXPECT_EQ((*store)->ListUncommitted("lake/")->size(), 1u);
   clock.now = At(3000);
-  CdcWriter again(store->get(), o);
-  ASSERT_TRUE(again.Recover(Pos(4)).ok());
-  EXPECT_EQ(again.last_checkpoint().position, Pos(200));
-  batch(again, 300, 3);
-  ASSERT_TRUE(again.Commit().ok());
-  EXPECT_EQ(again.last_checkpoint().sequence, 3u);
+  auto again = MustCreate(store->get(), o);
+  ASSERT_TRUE(again->Recover(Pos(4)).ok());
+  EXPECT_EQ(again->last_checkpoint().position, Pos(200));
+  batch(*again, 300, 3);
+  ASSERT_TRUE(again->Commit().ok());
+  EXPECT_EQ(again->last_checkpoint().sequence, 3u);
   EXPECT_EQ(Keys(**store, "lake/shop/").back(), "lake/shop/orders/20241124-101503123.csv");
   EXPECT_EQ(Keys(**store, "lake/shop/").size(), 3u);
   EXPECT_TRUE((*store)->ListUncommitted("lake/")->empty());

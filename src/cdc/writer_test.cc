@@ -15,6 +15,7 @@ namespace {
 using cdc_testing::At;
 using cdc_testing::FakeClock;
 using cdc_testing::Keys;
+using cdc_testing::MustCreate;
 using cdc_testing::Schema;
 
 // 2024-11-24 10:14:59.000001 UTC.
@@ -55,7 +56,7 @@ class CdcWriterTest : public ::testing::Test {
     o.file_extension = DataFileExtension(s);
     o.sequence_column_name = std::move(sequence_column);
     o.clock = clock_.Fn();
-    auto w = std::make_unique<CdcWriter>(store ? store : &store_, o);
+    auto w = MustCreate(store ? store : &store_, o);
     auto pos = w->Recover(Pos(4));
     EXPECT_TRUE(pos.ok()) << pos.status().message();
     return w;
@@ -370,29 +371,53 @@ TEST_F(CdcWriterTest, CallerErrors) {
   o.settings = S3Settings{};
   o.writer_factory = *MakeRowFileWriterFactory(o.settings);
   o.file_extension = ".csv";
-  CdcWriter w(&store_, o);
-  w.BeginTransaction(kCommitUs);
+  auto w = MustCreate(&store_, o);
+  w->BeginTransaction(kCommitUs);
   std::vector<Value> row = {Value::Int(1), Value::String("a")};
-  EXPECT_EQ(w.AddChange(t1_, 'I', row, "").code(), StatusCode::kInternal);  // before Recover
-  ASSERT_TRUE(w.Recover(Pos(4)).ok());
-  w.BeginTransaction(kCommitUs);
-  EXPECT_EQ(w.AddChange(t1_, 'X', row, "").code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(w.AddChange(t1_, 'I', std::span<const Value>(row).first(1), "").code(),
+  EXPECT_EQ(w->AddChange(t1_, 'I', row, "").code(), StatusCode::kInternal);  // before Recover
+  ASSERT_TRUE(w->Recover(Pos(4)).ok());
+  w->BeginTransaction(kCommitUs);
+  EXPECT_EQ(w->AddChange(t1_, 'X', row, "").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(w->AddChange(t1_, 'I', std::span<const Value>(row).first(1), "").code(),
             StatusCode::kInvalidArgument);
-  ASSERT_TRUE(w.AddChange(t1_, 'I', row, "").ok());
-  EXPECT_EQ(w.Commit().code(), StatusCode::kInternal);  // inside a transaction
-  ASSERT_TRUE(w.EndTransaction(Pos(100)).ok());
-  EXPECT_EQ(w.EndTransaction(Pos(100)).code(), StatusCode::kInternal);
-  EXPECT_TRUE(w.Commit().ok());
+  ASSERT_TRUE(w->AddChange(t1_, 'I', row, "").ok());
+  EXPECT_EQ(w->Commit().code(), StatusCode::kInternal);  // inside a transaction
+  ASSERT_TRUE(w->EndTransaction(Pos(100)).ok());
+  EXPECT_EQ(w->EndTransaction(Pos(100)).code(), StatusCode::kInternal);
+  EXPECT_TRUE(w->Commit().ok());
+}
 
-  S3Settings bad;
-  bad.date_partition_enabled = true;
-  bad.date_partition_timezone = "Nowhere/Atlantis";
-  o.settings = bad;
-  CdcWriter z(&store_, o);
-  auto r = z.Recover(Pos(4));
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("Nowhere/Atlantis"), std::string::npos);
+TEST_F(CdcWriterTest, CreateRejectsBadOptionsWithOneClearLine) {
+  CdcWriterOptions good;
+  good.settings = S3Settings{};
+  good.writer_factory = *MakeRowFileWriterFactory(good.settings);
+  good.file_extension = ".csv";
+  ASSERT_TRUE(CdcWriter::Create(&store_, good).ok());
+  auto expect_error = [&](const CdcWriterOptions& o, const std::string& needle) {
+    auto w = CdcWriter::Create(&store_, o);
+    ASSERT_FALSE(w.ok()) << needle;
+    EXPECT_EQ(w.status().code(), StatusCode::kInvalidArgument) << w.status().message();
+    EXPECT_NE(w.status().message().find(needle), std::string::npos) << w.status().message();
+    EXPECT_EQ(w.status().message().find('\n'), std::string::npos) << w.status().message();
+  };
+
+  CdcWriterOptions o = good;
+  o.writer_factory = nullptr;
+  expect_error(o, "no file writer factory");
+  o.settings.preserve_transactions = true;  // CDC_TXN files need no factory
+  EXPECT_TRUE(CdcWriter::Create(&store_, o).ok());
+
+  o = good;
+  o.settings.date_partition_enabled = true;
+  o.settings.date_partition_timezone = "Nowhere/Atlantis";
+  expect_error(o, "Nowhere/Atlantis");
+  o.settings.date_partition_timezone = "";
+  o.settings.date_partition_sequence = "YYYY";
+  expect_error(o, "DatePartitionSequence");
+  o.settings.date_partition_sequence = "YYYYMMDD";
+  o.settings.date_partition_delimiter = "COMMA";
+  expect_error(o, "DatePartitionDelimiter");
+  EXPECT_TRUE(store_.List("")->empty());  // Create does no I/O
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 namespace binlake::cdc_testing {
@@ -28,6 +29,16 @@ TableSchema Schema(const std::string& schema, const std::string& table,
   }
   s.primary_key = {0};
   return s;
+}
+
+std::unique_ptr<CdcWriter> MustCreate(ObjectStore* store, CdcWriterOptions options) {
+  Result<std::unique_ptr<CdcWriter>> writer = CdcWriter::Create(store, std::move(options));
+  if (!writer.ok()) {
+    std::fprintf(stderr, "CdcWriter::Create failed: %s\n",
+                 std::string(writer.status().message()).c_str());
+    std::abort();
+  }
+  return std::move(writer).value();
 }
 
 TempTarget::TempTarget() {

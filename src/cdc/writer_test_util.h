@@ -50,6 +50,10 @@ class TempTarget {
   std::unique_ptr<LocalObjectStore> store_;
 };
 
+// CdcWriter::Create for options the test knows to be valid: prints the error and aborts the
+// test program when they are not.
+std::unique_ptr<CdcWriter> MustCreate(ObjectStore* store, CdcWriterOptions options);
+
 // Visible keys under `prefix` (store->List).
 std::vector<std::string> Keys(ObjectStore& store, const std::string& prefix = "");
 

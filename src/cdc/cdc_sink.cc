@@ -1,0 +1,193 @@
+#include "cdc/cdc_sink.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <span>
+#include <utility>
+
+#include "cdc/ddl_target.h"
+#include "cdc/file_position.h"
+#include "source/catalog.h"
+
+namespace binlake {
+namespace {
+
+std::chrono::system_clock::time_point CommitTime(const binlog::PositionTracker& position) {
+  return std::chrono::system_clock::time_point(
+      std::chrono::microseconds(position.commit_timestamp_us()));
+}
+
+}  // namespace
+
+bool CdcSelectsTable(const TableMappings* mappings, std::string_view schema,
+                     std::string_view table) {
+  return mappings ? mappings->Selects(schema, table) : !IsSystemSchema(schema);
+}
+
+bool CdcRowPasses(const CdcRowFilter& filter, const binlog::RowChange& change) {
+  auto passes = [&](const binlog::RowImage* image) {
+    return image && filter.Passes(image->values, image->present);
+  };
+  if (change.op == binlog::RowOp::kUpdate) return passes(change.before) || passes(change.after);
+  return passes(change.op == binlog::RowOp::kDelete ? change.before : change.after);
+}
+
+CdcSink::CdcSink(CdcSinkOptions options, CdcWriter* writer,
+                 std::map<std::string, TableSchema>* catalog, MysqlConnection* control,
+                 SchemaHistory* history)
+    : options_(std::move(options)),
+      writer_(writer),
+      catalog_(catalog),
+      control_(control),
+      history_(history) {}
+
+Status CdcSink::OnEvent(const binlog::Event& ev, bool inner) {
+  const auto* q = std::get_if<binlog::QueryEvent>(&ev.data);
+  if (!q) return Status::Ok();
+  std::optional<DdlTarget> ddl = ParseDdlTarget(q->statement, q->schema);
+  if (!ddl) return Status::Ok();
+  if (!CdcSelectsTable(options_.mappings, ddl->schema, ddl->table)) return Status::Ok();
+  writer_->AddDdl(ddl->schema, ddl->table);
+  spdlog::info("DDL on {}.{}: {}", ddl->schema, ddl->table, q->statement.substr(0, 200));
+  if (tracker_ && !skip_transaction_) {
+    BinlogPosition at;
+    at.file = tracker_->file();
+    at.position = tracker_->event_start();
+    RETURN_IF_ERROR(history_->RecordDdl(ddl->schema, ddl->table, ddl->kind, q->statement, at,
+                                        ev.header.timestamp));
+  }
+  RefreshCatalog();  // hints for maps without full metadata follow the new columns
+  output_schemas_.clear();
+  return Status::Ok();
+}
+
+Status CdcSink::OnRowChange(const binlog::RowChangeEvent& row) {
+  const binlog::TableMap* map = row.table;
+  if (!Selected(*map)) return Status::Ok();
+  if (skip_transaction_) return Status::Ok();
+  if (skip_before_ && CommitTime(*row.position) < *skip_before_) {
+    return Status::Ok();  // before --start-time
+  }
+  if (options_.stop_at_time && CommitTime(*row.position) >= *options_.stop_at_time) {
+    stop_requested_ = true;  // the loop stops at this transaction's end, without it
+    skip_transaction_ = true;
+    return Status::Ok();
+  }
+  bool created = false;
+  const OutputTable& output = OutputSchema(*map, &created);
+  const TableSchema& schema = output.schema;
+  // A map's first row always creates its description: the history hears of it then.
+  if (created && recorded_serials_.insert(map->serial).second) {
+    BinlogPosition at;
+    at.file = row.position->file();
+    at.position = row.position->event_start();
+    history_->Observe(schema, at);  // in the background; the next commit waits for it
+  }
+  if (!output.filter_status.ok()) return output.filter_status;
+  if (output.filter.active() && !CdcRowPasses(output.filter, *row.change)) return Status::Ok();
+  if (!transaction_open_) {
+    writer_->BeginTransaction(row.position->commit_timestamp_us());
+    transaction_open_ = true;
+  }
+  const binlog::RowImage* image =
+      row.change->op == binlog::RowOp::kDelete ? row.change->before : row.change->after;
+  char op = row.change->op == binlog::RowOp::kInsert   ? 'I'
+            : row.change->op == binlog::RowOp::kUpdate ? 'U'
+                                                       : 'D';
+  std::span<const Value> values = image->values;
+  if (output.has_json) {
+    values_.assign(image->values.begin(), image->values.end());
+    for (size_t i = 0; i < values_.size() && i < schema.columns.size(); ++i) {
+      // MariaDB JSON arrives as LONGTEXT text: render it as the JSON the full load writes.
+      if (schema.columns[i].type.type == SqlType::kJson &&
+          values_[i].kind() == Value::Kind::kString) {
+        values_[i] = Value::Json(values_[i].text());
+      }
+    }
+    values = values_;
+  }
+  if (!options_.sequence_column_name.empty()) {
+    // Strictly increasing change sequence from the position: file, event, row in the event.
+    uint64_t start = row.position->event_start();
+    if (start != sequence_event_ || row.position->file() != sequence_file_) {
+      sequence_event_ = start;
+      sequence_file_ = row.position->file();
+      sequence_row_ = 0;
+    }
+    sequence_ =
+        fmt::format("{:06}{:012}{:07}", BinlogFileNumber(sequence_file_), start, sequence_row_++);
+  }
+  ++row_changes_;
+  return writer_->AddChange(schema, output.token, op, values, sequence_);
+}
+
+void CdcSink::Reset() {
+  transaction_open_ = false;
+  skip_transaction_ = false;
+  output_schemas_.clear();
+  selected_.clear();
+}
+
+const TableSchema* CdcSink::Hint(std::string_view schema, std::string_view table) const {
+  auto it = catalog_->find(std::string(schema) + "." + std::string(table));
+  return it == catalog_->end() ? nullptr : &it->second;
+}
+
+bool CdcSink::Selected(const binlog::TableMap& map) {
+  auto [it, inserted] = selected_.try_emplace(map.serial, false);
+  if (inserted)
+    it->second = CdcSelectsTable(options_.mappings, map.schema.schema, map.schema.table);
+  return it->second;
+}
+
+const CdcSink::OutputTable& CdcSink::OutputSchema(const binlog::TableMap& map, bool* created) {
+  auto it = output_schemas_.find(map.serial);
+  if (it != output_schemas_.end()) return it->second;
+  *created = true;
+  TableSchema out = map.schema;
+  const TableSchema* hint = Hint(out.schema, out.table);
+  if (hint && hint->columns.size() == out.columns.size()) {
+    for (size_t i = 0; i < out.columns.size(); ++i) {
+      if (hint->columns[i].type.type == SqlType::kJson &&
+          out.columns[i].type.type == SqlType::kText) {
+        out.columns[i].type.type = SqlType::kJson;
+      }
+    }
+  }
+  for (size_t i = 0; i < out.columns.size(); ++i) {
+    if (out.columns[i].name.empty()) out.columns[i].name = map.ColumnLabel(i);
+  }
+  OutputTable table{std::move(out), ++last_token_, {}, Status::Ok()};
+  for (const Column& c : table.schema.columns) {
+    if (c.type.type == SqlType::kJson) table.has_json = true;
+  }
+  if (options_.mappings) {
+    // The mappings' source filters, on this description's columns (names from the map's full
+    // metadata or the catalog).
+    auto filter = CdcRowFilter::Compile(
+        options_.mappings->SelectingRulesFor(table.schema.schema, table.schema.table),
+        table.schema);
+    if (filter.ok()) {
+      table.filter = std::move(*filter);
+    } else {
+      table.filter_status = filter.status();
+    }
+  }
+  return output_schemas_.emplace(map.serial, std::move(table)).first->second;
+}
+
+void CdcSink::RefreshCatalog() {
+  if (!control_) return;
+  auto fresh = ReadCatalog(*control_);
+  if (!fresh.ok()) {
+    spdlog::warn("could not re-read the catalog after a DDL: {}", fresh.status().message());
+    return;
+  }
+  catalog_->clear();
+  for (auto& t : *fresh) {
+    catalog_->emplace(t.schema.schema + "." + t.schema.table, std::move(t.schema));
+  }
+}
+
+}  // namespace binlake
