@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "store/testing/memory_object_store.h"
@@ -61,12 +63,24 @@ TEST(SchemaHistoryTest, RecordsEachNewVersionOnceByItsFirstPosition) {
   EXPECT_EQ(VersionKeys(store).size(), 3u);
 }
 
-// A store whose List waits until released, and whose Put can be made to fail.
+// A store whose List waits until the gate opens (at most 10 s: a List that is never released
+// fails instead of hanging the test), and whose Put can be made to fail.
 class GatedStore : public MemoryObjectStore {
  public:
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
-    while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::unique_lock<std::mutex> lock(gate_mu_);
+    if (!gate_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return open.load(); })) {
+      return IoError("GatedStore: List was never released");
+    }
+    lock.unlock();
     return MemoryObjectStore::List(prefix);
+  }
+  void Open() {
+    {
+      std::lock_guard<std::mutex> lock(gate_mu_);
+      open = true;
+    }
+    gate_cv_.notify_all();
   }
   Status Put(std::string_view key, std::string_view data, const PutOptions& options) override {
     if (fail_puts) return IoError("cannot write " + std::string(key));
@@ -74,6 +88,10 @@ class GatedStore : public MemoryObjectStore {
   }
   std::atomic<bool> open{true};
   std::atomic<bool> fail_puts{false};
+
+ private:
+  std::mutex gate_mu_;
+  std::condition_variable gate_cv_;
 };
 
 TEST(SchemaHistoryTest, ObserveReturnsBeforeTheStoreAnswersAndFlushWaitsForIt) {
@@ -87,7 +105,7 @@ TEST(SchemaHistoryTest, ObserveReturnsBeforeTheStoreAnswersAndFlushWaitsForIt) {
     while (!observed && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    store.open = true;
+    store.Open();
   });
   SchemaHistory h(&store, "");
   h.Observe(Table({"id"}), At(100));

@@ -41,17 +41,7 @@ std::unique_ptr<CdcWriter> MustCreate(ObjectStore* store, CdcWriterOptions optio
   return std::move(writer).value();
 }
 
-TempTarget::TempTarget() {
-  char tmpl[] = "/tmp/binlake-cdc-writer.XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) std::abort();
-  root_ = tmpl;
-  store_ = OpenAnother();
-}
-
-TempTarget::~TempTarget() {
-  std::error_code ec;
-  fs::remove_all(root_, ec);
-}
+TempTarget::TempTarget() : root_(temp_.path()) { store_ = OpenAnother(); }
 
 std::unique_ptr<LocalObjectStore> TempTarget::OpenAnother() const {
   auto s = LocalObjectStore::Open("file://" + root_);

@@ -13,6 +13,7 @@
 
 #include "cdc/writer.h"
 #include "common/schema.h"
+#include "common/testing/temp_dir.h"
 #include "store/local_object_store.h"
 #include "store/object_store.h"
 
@@ -38,7 +39,6 @@ TableSchema Schema(const std::string& schema, const std::string& table,
 class TempTarget {
  public:
   TempTarget();
-  ~TempTarget();
   LocalObjectStore& store() { return *store_; }
   std::unique_ptr<LocalObjectStore> OpenAnother() const;  // a second store on the same root
   const std::string& root() const { return root_; }
@@ -46,6 +46,7 @@ class TempTarget {
   std::vector<std::string> AllFiles() const;
 
  private:
+  TempDir temp_{"binlake-cdc-writer"};
   std::string root_;
   std::unique_ptr<LocalObjectStore> store_;
 };
