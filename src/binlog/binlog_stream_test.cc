@@ -26,7 +26,8 @@ CollectSink Decode(const std::string& rel) {
 // after the last commit, the GTID of either flavour, and positions after compressed payloads.
 struct Tracked {
   uint64_t transactions = 0;
-  BinlogCoordinates last_commit;
+  BinlogPosition last_commit;
+  std::string last_commit_gtid;
   std::vector<std::string> gtids;  // GTID of every row change
 };
 
@@ -46,6 +47,7 @@ Tracked Track(const std::string& rel, bool stop_at_rotate = false) {
   }
   t.transactions = pump.position().transactions();
   t.last_commit = pump.position().last_commit();
+  t.last_commit_gtid = pump.position().last_commit_gtid();
   for (const RowInfo& r : sink.rows) t.gtids.push_back(r.gtid);
   return t;
 }
@@ -54,9 +56,10 @@ TEST(PositionTrackerTest, MariaDbGroupsAndResumePoint) {
   // README: FirstGTID 0-10-250080, LastGTID 0-10-254512, the file ends with ROTATE at 3753792.
   Tracked t = Track("mariadb-poc/mariadb-binlog/binlogs/domain_id_0/mariadb-repl-bin.000002");
   EXPECT_EQ(t.transactions, 254512u - 250080u + 1u);
-  EXPECT_EQ(t.last_commit.gtid, "0-10-254512");
+  EXPECT_EQ(t.last_commit_gtid, "0-10-254512");
   EXPECT_EQ(t.last_commit.file, "mariadb-repl-bin.000003");  // the ROTATE names the next file
   EXPECT_EQ(t.last_commit.position, 4u);
+  EXPECT_EQ(t.last_commit.gtid_set, "");  // the tracker knows single GTIDs, not the set
 }
 
 TEST(PositionTrackerTest, MySqlCompressedTransactionEndsAtThePayloadEvent) {
@@ -74,9 +77,9 @@ TEST(PositionTrackerTest, GtidsOfRowChanges) {
   Tracked t = Track("rust-mysql-binlog-easypost/test_data/bin-log.000001");
   EXPECT_EQ(t.gtids, (std::vector<std::string>{"87cee3a4-6b31-11e7-bdfd-0d98d6698870:14918",
                                                "87cee3a4-6b31-11e7-bdfd-0d98d6698870:14919"}));
-  EXPECT_EQ(t.last_commit.gtid, "87cee3a4-6b31-11e7-bdfd-0d98d6698870:14919");
+  EXPECT_EQ(t.last_commit_gtid, "87cee3a4-6b31-11e7-bdfd-0d98d6698870:14919");
   Tracked tag = Track(kRust + "binlog_transaction_with_GTID_TAG.000001");
-  EXPECT_EQ(tag.last_commit.gtid, "55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3");
+  EXPECT_EQ(tag.last_commit_gtid, "55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3");
 }
 
 TEST(FixtureEvents, CorruptedByteIsACrcErrorWithOffset) {

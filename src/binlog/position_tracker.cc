@@ -19,7 +19,8 @@ void PositionTracker::Reset(std::string file, uint64_t position) {
   file_ = std::move(file);
   event_start_ = next_ = position;
   in_trx_ = gtid_pending_ = maria_standalone_ = have_gtid_commit_ts_ = false;
-  last_commit_ = BinlogCoordinates{file_, position, ""};
+  last_commit_ = BinlogPosition{file_, position, ""};
+  last_commit_gtid_.clear();
 }
 
 void PositionTracker::OnEvent(const Event& ev, uint64_t start, uint64_t end) {
@@ -28,7 +29,7 @@ void PositionTracker::OnEvent(const Event& ev, uint64_t start, uint64_t end) {
   if (const auto* rot = std::get_if<RotateEvent>(&ev.data)) {
     file_ = rot->next_file;
     next_ = rot->position;
-    if (!in_trx_) last_commit_ = BinlogCoordinates{file_, next_, last_commit_.gtid};
+    if (!in_trx_) last_commit_ = BinlogPosition{file_, next_, ""};  // same transaction
     return;
   }
   Observe(ev);
@@ -42,7 +43,8 @@ void PositionTracker::Begin(const EventHeader& h) {
 void PositionTracker::End() {
   in_trx_ = gtid_pending_ = maria_standalone_ = have_gtid_commit_ts_ = false;
   ++transactions_;
-  last_commit_ = BinlogCoordinates{file_, next_, gtid_};
+  last_commit_ = BinlogPosition{file_, next_, ""};
+  last_commit_gtid_ = gtid_;
 }
 
 void PositionTracker::Observe(const Event& ev) {

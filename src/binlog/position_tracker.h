@@ -11,6 +11,10 @@
 //   Older    QUERY "BEGIN" ... XID/COMMIT, or a single auto-committed QUERY.
 // Commit timestamp: MySQL 8's immediate_commit_timestamp when the GTID event has it, else the
 // header timestamp of the event that opened the transaction (seconds resolution).
+// Resume point: last_commit() is a BinlogPosition (binlog/binlog_position.h) with file and
+// offset only; the tracker sees single transactions, not the executed GTID set (that is
+// GtidSetTracker's, binlog/gtid_set_tracker.h), so its gtid_set stays empty and the GTID of the
+// transaction that ended there is last_commit_gtid().
 //
 // Thread-safety: none.
 #pragma once
@@ -18,19 +22,16 @@
 #include <cstdint>
 #include <string>
 
+#include "binlog/binlog_position.h"
 #include "binlog/events.h"
 
 namespace binlake::binlog {
 
-struct BinlogCoordinates {
-  std::string file;
-  uint64_t position = 4;
-  std::string gtid;  // GTID of the transaction that ended here ("" if anonymous/none)
-};
-
 class PositionTracker {
  public:
-  // Starts tracking `file` at `position` (4 for a whole file).
+  // Starts tracking `file` at `position` (kFirstEventPosition for a whole file); that is also the
+  // resume point until a transaction ends. Before the first Reset: file "" at 4 (last_commit()
+  // too).
   void Reset(std::string file, uint64_t position);
 
   // Observes a top-level event that occupies [start, end) of the current file. For events from
@@ -48,7 +49,11 @@ class PositionTracker {
   const std::string& gtid() const { return gtid_; }
   // Microseconds since the epoch; see the header comment.
   uint64_t commit_timestamp_us() const { return commit_us_; }
-  const BinlogCoordinates& last_commit() const { return last_commit_; }
+  // Where the last transaction ended (the next event after it; moved on by a ROTATE between
+  // transactions): a safe resume point. gtid_set is always empty (see the header comment).
+  const BinlogPosition& last_commit() const { return last_commit_; }
+  // GTID of the transaction that ended at last_commit() ("" if anonymous or none yet).
+  const std::string& last_commit_gtid() const { return last_commit_gtid_; }
   uint64_t transactions() const { return transactions_; }
 
  private:
@@ -57,15 +62,16 @@ class PositionTracker {
   void End();
 
   std::string file_;
-  uint64_t event_start_ = 4;
-  uint64_t next_ = 4;
+  uint64_t event_start_ = kFirstEventPosition;
+  uint64_t next_ = kFirstEventPosition;
   bool in_trx_ = false;
   bool gtid_pending_ = false;      // a GTID was seen; its transaction has not started
   bool maria_standalone_ = false;  // the current MariaDB group ends after one QUERY
   bool have_gtid_commit_ts_ = false;
   std::string gtid_;
   uint64_t commit_us_ = 0;
-  BinlogCoordinates last_commit_;
+  BinlogPosition last_commit_{"", kFirstEventPosition, ""};
+  std::string last_commit_gtid_;
   uint64_t transactions_ = 0;
 };
 

@@ -6,8 +6,8 @@
 #include <span>
 #include <utility>
 
+#include "binlog/binlog_position.h"
 #include "cdc/ddl_target.h"
-#include "cdc/file_position.h"
 #include "source/catalog.h"
 
 namespace binlake {
@@ -51,7 +51,7 @@ Status CdcSink::OnEvent(const binlog::Event& ev, bool inner) {
   writer_->AddDdl(ddl->schema, ddl->table);
   spdlog::info("DDL on {}.{}: {}", ddl->schema, ddl->table, q->statement.substr(0, 200));
   if (tracker_ && !skip_transaction_) {
-    BinlogPosition at;
+    binlog::BinlogPosition at;
     at.file = tracker_->file();
     at.position = tracker_->event_start();
     RETURN_IF_ERROR(history_->RecordDdl(ddl->schema, ddl->table, ddl->kind, q->statement, at,
@@ -79,7 +79,7 @@ Status CdcSink::OnRowChange(const binlog::RowChangeEvent& row) {
   const TableSchema& schema = output.schema;
   // A map's first row always creates its description: the history hears of it then.
   if (created && recorded_serials_.insert(map->serial).second) {
-    BinlogPosition at;
+    binlog::BinlogPosition at;
     at.file = row.position->file();
     at.position = row.position->event_start();
     history_->Observe(schema, at);  // in the background; the next commit waits for it
@@ -115,8 +115,8 @@ Status CdcSink::OnRowChange(const binlog::RowChangeEvent& row) {
       sequence_file_ = row.position->file();
       sequence_row_ = 0;
     }
-    sequence_ =
-        fmt::format("{:06}{:012}{:07}", BinlogFileNumber(sequence_file_), start, sequence_row_++);
+    sequence_ = fmt::format("{:06}{:012}{:07}", binlog::BinlogFileNumber(sequence_file_), start,
+                            sequence_row_++);
   }
   ++row_changes_;
   return writer_->AddChange(schema, output.token, op, values, sequence_);

@@ -85,7 +85,7 @@ class CdcSinkTest : public ::testing::Test {
     o.sequence_column_name = "seq";  // written as the sink passes it ("" without its option)
     o.before_checkpoint = [this] { return history_.Flush(); };
     writer_ = cdc_testing::MustCreate(&store_, o);
-    ASSERT_TRUE(writer_->Recover(BinlogPosition{"binlog.000001", 4, ""}).ok());
+    ASSERT_TRUE(writer_->Recover(binlog::BinlogPosition{"binlog.000001", 4, ""}).ok());
     tracker_.Reset("binlog.000001", 4);
   }
 
@@ -121,7 +121,7 @@ class CdcSinkTest : public ::testing::Test {
   // Ends the transaction as the run loop does.
   Status EndTransaction(CdcSink& sink) {
     if (!sink.transaction_open()) writer_->BeginTransaction(tracker_.commit_timestamp_us());
-    RETURN_IF_ERROR(writer_->EndTransaction(BinlogPosition{"binlog.000001", ++end_, ""}));
+    RETURN_IF_ERROR(writer_->EndTransaction(binlog::BinlogPosition{"binlog.000001", ++end_, ""}));
     sink.TransactionEnded();
     return Status::Ok();
   }

@@ -51,7 +51,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
 
   ASSIGN_OR_RETURN(CdcStart start, ResolveCdcStart(options, store, *control));
   bool resumed = false;
-  ASSIGN_OR_RETURN(BinlogPosition position, RecoverCdcStart(*writer, start, store, &resumed));
+  ASSIGN_OR_RETURN(binlog::BinlogPosition position,
+                   RecoverCdcStart(*writer, start, store, &resumed));
 
   const uint32_t server_id =
       options.server_id ? options.server_id : DefaultReplicaServerId(options.task_key);
@@ -151,15 +152,13 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
             break;
           }
           // The GTID set goes into a checkpoint only when one is written (the writer asks).
-          gtids.Add(t.last_commit().gtid);
-          BinlogPosition after;
-          after.file = t.last_commit().file;
-          after.position = t.last_commit().position;
+          gtids.Add(t.last_commit_gtid());
+          const binlog::BinlogPosition after = t.last_commit();  // without a GTID set
           if (!sink.transaction_open()) writer->BeginTransaction(t.commit_timestamp_us());
           RETURN_IF_ERROR(writer->EndTransaction(after));
           sink.TransactionEnded();
           position = after;
-          if (options.stop_at_position && AtOrAfter(after, *options.stop_at_position)) {
+          if (options.stop_at_position && binlog::AtOrAfter(after, *options.stop_at_position)) {
             result.stop_reason = "stop position reached";
             stop = true;
             break;

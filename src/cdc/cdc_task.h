@@ -12,7 +12,7 @@
 // transaction in progress is finished or dropped, and what is complete is committed.
 //
 // The parts: cdc/start.h (where to start), cdc/cdc_sink.h (what is written: selection, filters,
-// DDL), cdc/cancel_watcher.h (prompt stops), cdc/file_position.h (positions); this file's
+// DDL), cdc/cancel_watcher.h (prompt stops), binlog/binlog_position.h (positions); this file's
 // RunCdc is the reconnect and stream loop that joins them.
 // Threading: RunCdc runs on the caller's thread (plus the cancel watcher's and the writer's own).
 #pragma once
@@ -24,11 +24,10 @@
 #include <optional>
 #include <string>
 
-#include "cdc/file_position.h"  // ParseFilePosition (--start-position, --stop-at)
+#include "binlog/binlog_position.h"
 #include "cdc/writer.h"
 #include "common/status.h"
 #include "config/settings.h"
-#include "source/binlog_position.h"
 #include "source/binlog_stream.h"
 #include "source/connection_config.h"
 #include "source/replica_retry.h"
@@ -53,7 +52,7 @@ struct CdcTaskOptions {
 
   // Bounded runs: stop after the first transaction ending at or after this position, or before
   // the first transaction committed at or after this time.
-  std::optional<BinlogPosition> stop_at_position;
+  std::optional<binlog::BinlogPosition> stop_at_position;
   std::optional<std::chrono::system_clock::time_point> stop_at_time;
 
   const std::atomic<bool>* cancel = nullptr;

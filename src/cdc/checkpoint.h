@@ -22,8 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "binlog/binlog_position.h"
 #include "common/status.h"
-#include "source/binlog_position.h"
 
 namespace binlake {
 
@@ -47,13 +47,13 @@ struct CdcFile {
 };
 
 struct CdcCheckpoint {
-  uint64_t sequence = 0;        // 0 = none yet (starting from the full load or a given position)
-  std::string created_at;       // ISO 8601 UTC
-  BinlogPosition position;      // after the last committed transaction: where to resume
-  uint64_t last_commit_us = 0;  // commit time of the last transaction (µs since the epoch)
-  uint64_t last_file_ms = 0;    // the largest name-clock time used in a file name
-  uint64_t transactions = 0;    // cumulative
-  std::vector<CdcFile> files;   // the files of this batch
+  uint64_t sequence = 0;   // 0 = none yet (starting from the full load or a given position)
+  std::string created_at;  // ISO 8601 UTC
+  binlog::BinlogPosition position;  // after the last committed transaction: where to resume
+  uint64_t last_commit_us = 0;      // commit time of the last transaction (µs since the epoch)
+  uint64_t last_file_ms = 0;        // the largest name-clock time used in a file name
+  uint64_t transactions = 0;        // cumulative
+  std::vector<CdcFile> files;       // the files of this batch
   // Cumulative, by "schema.table" (two tables whose dotted names coincide, `a.b`.`c` and
   // `a`.`b.c`, share an entry; their files stay apart).
   std::map<std::string, CdcTableStats> tables;

@@ -41,7 +41,7 @@ std::string SchemaHistory::Prefix(const std::string& schema, const std::string& 
 
 Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& table,
                                 const std::string& kind, std::string_view statement,
-                                const BinlogPosition& position, uint32_t event_time_s) {
+                                const binlog::BinlogPosition& position, uint32_t event_time_s) {
   nlohmann::ordered_json doc;
   doc["format"] = "binlake-table-ddl/1";
   doc["schema"] = schema;
@@ -59,7 +59,7 @@ Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& ta
       PutOptions{});
 }
 
-void SchemaHistory::Observe(const TableSchema& table, const BinlogPosition& position) {
+void SchemaHistory::Observe(const TableSchema& table, const binlog::BinlogPosition& position) {
   executor_.Post([this, table, position] {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -84,7 +84,7 @@ uint64_t SchemaHistory::versions_written() {
   return versions_written_;
 }
 
-Status SchemaHistory::Record(const TableSchema& table, const BinlogPosition& position) {
+Status SchemaHistory::Record(const TableSchema& table, const binlog::BinlogPosition& position) {
   const std::string key = table.schema + "." + table.table;
   const std::string columns = Describe(table);
   auto it = newest_.find(key);

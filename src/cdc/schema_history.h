@@ -20,10 +20,10 @@
 #include <string>
 #include <string_view>
 
+#include "binlog/binlog_position.h"
 #include "common/schema.h"
 #include "common/serial_executor.h"
 #include "common/status.h"
-#include "source/binlog_position.h"
 #include "store/object_store.h"
 
 namespace binlake {
@@ -36,7 +36,7 @@ class SchemaHistory {
   // Records `table` as seen at `position` if its columns differ from the newest recorded
   // version, in the background: returns at once (the copies it needs are taken). Calls run in
   // order; an error reaches Flush.
-  void Observe(const TableSchema& table, const BinlogPosition& position);
+  void Observe(const TableSchema& table, const binlog::BinlogPosition& position);
   // Waits until every Observe so far is done. Returns the first error any of them met; it is
   // kept, and returned by every later Flush.
   Status Flush();
@@ -49,7 +49,7 @@ class SchemaHistory {
   // object). The columns after an ALTER are recorded by Observe at the table's next row change,
   // from the binlog's own description of them.
   Status RecordDdl(const std::string& schema, const std::string& table, const std::string& kind,
-                   std::string_view statement, const BinlogPosition& position,
+                   std::string_view statement, const binlog::BinlogPosition& position,
                    uint32_t event_time_s);
 
   // The JSON description of a table's columns (also the comparison key).
@@ -58,7 +58,7 @@ class SchemaHistory {
  private:
   std::string Prefix(const std::string& schema, const std::string& table) const;
   // Observe's work, on the executor's thread.
-  Status Record(const TableSchema& table, const BinlogPosition& position);
+  Status Record(const TableSchema& table, const binlog::BinlogPosition& position);
 
   ObjectStore* store_;
   std::string folder_;

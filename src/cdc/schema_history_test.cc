@@ -26,7 +26,7 @@ TableSchema Table(std::vector<std::string> columns) {
   return t;
 }
 
-BinlogPosition At(uint64_t pos) { return BinlogPosition{"binlog.000002", pos, ""}; }
+binlog::BinlogPosition At(uint64_t pos) { return binlog::BinlogPosition{"binlog.000002", pos, ""}; }
 
 std::vector<std::string> VersionKeys(MemoryObjectStore& store) {
   std::vector<std::string> keys;

@@ -18,7 +18,7 @@ Result<std::chrono::system_clock::time_point> FileCreationTime(const CdcTaskOpti
   sopts.connection = options.source;
   sopts.task_key = options.task_key + "#start-time";
   sopts.server_id = 0;
-  sopts.start = StreamStart::At(file, 4);
+  sopts.start = StreamStart::At(file, binlog::kFirstEventPosition);
   sopts.heartbeat_period = std::chrono::milliseconds(0);
   ASSIGN_OR_RETURN(auto stream, BinlogEventStream::Open(sopts));
   for (int i = 0; i < 8; ++i) {
@@ -58,8 +58,8 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
       ASSIGN_OR_RETURN(auto created, FileCreationTime(options, *(*it)[0]));
       if (created <= *options.start_time || std::next(it) == rows.rend()) {
         start.position.file = *(*it)[0];
-        start.position.position = 4;
-        start.stream_start = StreamStart::At(start.position.file, 4);
+        start.position.position = binlog::kFirstEventPosition;  // the whole file
+        start.stream_start = StreamStart::At(start.position.file, start.position.position);
         start.skip_before = options.start_time;
         start.origin = "--start-time";
         start.found = true;
@@ -91,9 +91,9 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
   return start;  // not found: fine if a checkpoint exists
 }
 
-Result<BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart& start,
-                                       const ObjectStore& store, bool* resumed) {
-  ASSIGN_OR_RETURN(BinlogPosition position, writer.Recover(start.position));
+Result<binlog::BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart& start,
+                                               const ObjectStore& store, bool* resumed) {
+  ASSIGN_OR_RETURN(binlog::BinlogPosition position, writer.Recover(start.position));
   *resumed = writer.last_checkpoint().sequence > 0;
   if (!*resumed && !start.found) {
     return PreconditionFailed(
@@ -110,12 +110,12 @@ Result<BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart& start,
   return position;
 }
 
-StreamStart StreamStartFor(const CdcStart& start, const BinlogPosition& position) {
+StreamStart StreamStartFor(const CdcStart& start, const binlog::BinlogPosition& position) {
   return position.file.empty() ? start.stream_start
                                : StreamStart::At(position.file, position.position);
 }
 
-BinlogPosition ResumePosition(const CdcWriter& writer, const CdcStart& start) {
+binlog::BinlogPosition ResumePosition(const CdcWriter& writer, const CdcStart& start) {
   return writer.last_checkpoint().sequence ? writer.last_checkpoint().position : start.position;
 }
 

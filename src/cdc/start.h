@@ -11,9 +11,9 @@
 #include <optional>
 #include <string>
 
+#include "binlog/binlog_position.h"
 #include "cdc/writer.h"
 #include "common/status.h"
-#include "source/binlog_position.h"
 #include "source/binlog_stream.h"
 #include "source/mysql_connection.h"
 #include "store/object_store.h"
@@ -23,7 +23,7 @@ namespace binlake {
 struct CdcTaskOptions;
 
 struct CdcStart {
-  BinlogPosition position;  // file empty for a GTID start (resolved once streaming)
+  binlog::BinlogPosition position;  // file empty for a GTID start (resolved once streaming)
   StreamStart stream_start;
   std::optional<std::chrono::system_clock::time_point> skip_before;  // --start-time
   std::string origin;  // for the log: "the full load's snapshot", "--start-position", ...
@@ -37,15 +37,15 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
 // the position this run streams from: the newest checkpoint's (`*resumed` = true), else
 // `start`'s. kPreconditionFailed (naming `store` and the ways to give a start) when the target
 // has no checkpoint and `start` found nothing. Logs where CDC starts.
-Result<BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart& start,
-                                       const ObjectStore& store, bool* resumed);
+Result<binlog::BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart& start,
+                                               const ObjectStore& store, bool* resumed);
 
 // The stream request for `position`: the position itself, or `start`'s request while the
 // position has no file (a GTID start before its first commit).
-StreamStart StreamStartFor(const CdcStart& start, const BinlogPosition& position);
+StreamStart StreamStartFor(const CdcStart& start, const binlog::BinlogPosition& position);
 
 // Where to resume after the stream was lost: the last checkpoint's position, or `start`'s
 // before the first checkpoint (the open batch is dropped; it is read again).
-BinlogPosition ResumePosition(const CdcWriter& writer, const CdcStart& start);
+binlog::BinlogPosition ResumePosition(const CdcWriter& writer, const CdcStart& start);
 
 }  // namespace binlake

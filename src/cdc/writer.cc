@@ -57,7 +57,7 @@ class CdcWriter::Impl {
 
   ~Impl() { DropBatch(/*discard=*/true); }
 
-  Result<BinlogPosition> Recover(const BinlogPosition& start);
+  Result<binlog::BinlogPosition> Recover(const binlog::BinlogPosition& start);
   Status AddChange(const TableSchema& table, uint64_t schema_token, char op,
                    std::span<const Value> values, std::string_view sequence);
   Status Commit();
@@ -80,7 +80,7 @@ class CdcWriter::Impl {
     ++stats_[schema + "." + table].ddls;
   }
 
-  Status EndTransaction(const BinlogPosition& after) {
+  Status EndTransaction(const binlog::BinlogPosition& after) {
     if (!in_txn_) return Internal("CDC writer: EndTransaction without BeginTransaction");
     RETURN_IF_ERROR(batch_error_);
     in_txn_ = false;
@@ -200,7 +200,7 @@ class CdcWriter::Impl {
   uint64_t txn_serial_ = 0;  // counts BeginTransaction calls
   std::string txn_time_;
   uint64_t batch_txns_ = 0;
-  BinlogPosition batch_position_;
+  binlog::BinlogPosition batch_position_;
   uint64_t batch_last_commit_us_ = 0;
   std::optional<std::chrono::system_clock::time_point> batch_started_;
   std::optional<int64_t> batch_name_ms_;
@@ -209,7 +209,7 @@ class CdcWriter::Impl {
   Status batch_error_;
 };
 
-Result<BinlogPosition> CdcWriter::Impl::Recover(const BinlogPosition& start) {
+Result<binlog::BinlogPosition> CdcWriter::Impl::Recover(const binlog::BinlogPosition& start) {
   DropBatch(/*discard=*/true);
   const std::string& folder = options_.settings.bucket_folder;
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> listed, store_->List(CdcCheckpointPrefix(folder)));
@@ -504,7 +504,7 @@ Result<std::unique_ptr<CdcWriter>> CdcWriter::Create(ObjectStore* store, CdcWrit
 CdcWriter::CdcWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CdcWriter::~CdcWriter() = default;
 
-Result<BinlogPosition> CdcWriter::Recover(const BinlogPosition& start) {
+Result<binlog::BinlogPosition> CdcWriter::Recover(const binlog::BinlogPosition& start) {
   return impl_->Recover(start);
 }
 void CdcWriter::BeginTransaction(uint64_t commit_timestamp_us) {
@@ -522,7 +522,7 @@ Status CdcWriter::AddChange(const TableSchema& table, uint64_t schema_token, cha
 void CdcWriter::AddDdl(const std::string& schema, const std::string& table) {
   impl_->AddDdl(schema, table);
 }
-Status CdcWriter::EndTransaction(const BinlogPosition& after) {
+Status CdcWriter::EndTransaction(const binlog::BinlogPosition& after) {
   return impl_->EndTransaction(after);
 }
 bool CdcWriter::ShouldCommit(std::chrono::system_clock::time_point now) const {

@@ -44,13 +44,13 @@
 #include <string>
 #include <string_view>
 
+#include "binlog/binlog_position.h"
 #include "cdc/checkpoint.h"
 #include "common/schema.h"
 #include "common/status.h"
 #include "common/value.h"
 #include "config/settings.h"
 #include "format/row_file_writer.h"
-#include "source/binlog_position.h"
 #include "store/object_store.h"
 
 namespace binlake {
@@ -95,7 +95,7 @@ class CdcWriter {
   // Leftovers of uncommitted batches (hidden temp files, S3 multipart uploads where the store
   // can list them) found now are discarded after this writer's first successful commit: only
   // then is it certain that no other instance can still commit them (COMMIT-PROTOCOL.md).
-  Result<BinlogPosition> Recover(const BinlogPosition& start);
+  Result<binlog::BinlogPosition> Recover(const binlog::BinlogPosition& start);
 
   // Starts a transaction committed at `commit_timestamp_us` (µs since the epoch, UTC).
   // REQUIRES: no transaction open.
@@ -117,7 +117,7 @@ class CdcWriter {
   // A DDL on schema.table (counted in its statistics; never deletes target data).
   void AddDdl(const std::string& schema, const std::string& table);
   // The transaction ended at `after` (the position of the next event, GTID set included).
-  Status EndTransaction(const BinlogPosition& after);
+  Status EndTransaction(const binlog::BinlogPosition& after);
 
   // True when the open batch should be committed now: it holds at least one complete
   // transaction, no transaction is open, and CdcMaxBatchInterval seconds have passed since the

@@ -22,8 +22,8 @@ using cdc_testing::TempTarget;
 
 constexpr uint64_t kCommitUs = 1732443299000001;
 
-BinlogPosition Pos(uint64_t p) {
-  return BinlogPosition{"binlog.000001", p, "0-1-" + std::to_string(p)};
+binlog::BinlogPosition Pos(uint64_t p) {
+  return binlog::BinlogPosition{"binlog.000001", p, "0-1-" + std::to_string(p)};
 }
 
 class CdcProtocolTest : public ::testing::Test {

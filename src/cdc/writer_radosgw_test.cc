@@ -21,7 +21,7 @@ using cdc_testing::FakeClock;
 using cdc_testing::Keys;
 using cdc_testing::MustCreate;
 
-BinlogPosition Pos(uint64_t p) { return BinlogPosition{"binlog.000002", p, ""}; }
+binlog::BinlogPosition Pos(uint64_t p) { return binlog::BinlogPosition{"binlog.000002", p, ""}; }
 
 TEST(CdcWriterRadosgwTest, CommitCrashAfterCheckpointAndRecover) {
   auto env = binlake::testing::LoadRadosgwEnv();

@@ -29,7 +29,7 @@ struct Change {
   std::vector<std::string> extra = {};
 };
 
-BinlogPosition Pos(uint64_t p) { return BinlogPosition{"binlog.000001", p, ""}; }
+binlog::BinlogPosition Pos(uint64_t p) { return binlog::BinlogPosition{"binlog.000001", p, ""}; }
 
 // Feeds one transaction.
 Status Txn(CdcWriter& w, uint64_t pos, const std::vector<Change>& changes,

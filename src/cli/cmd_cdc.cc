@@ -8,6 +8,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "binlog/binlog_position.h"
 #include "cdc/cdc_task.h"
 #include "cdc/naming.h"
 #include "cli/commands.h"
@@ -70,7 +71,7 @@ Status FillCdcOptions(const CdcFlags& flags, const TaskConfig& config, CdcTaskOp
     return InvalidArgument("give at most one of --start-position, --start-gtid, --start-time");
   }
   if (!flags.start_position.empty()) {
-    ASSIGN_OR_RETURN(BinlogPosition p, ParseFilePosition(flags.start_position));
+    ASSIGN_OR_RETURN(binlog::BinlogPosition p, binlog::ParseFilePosition(flags.start_position));
     o->start = StreamStart::At(p.file, p.position);
   }
   if (!flags.start_gtid.empty()) {
@@ -87,7 +88,7 @@ Status FillCdcOptions(const CdcFlags& flags, const TaskConfig& config, CdcTaskOp
   if (!flags.stop_at.empty()) {
     if (flags.stop_at.find(':') != std::string::npos &&
         flags.stop_at.find('-') == std::string::npos) {
-      ASSIGN_OR_RETURN(BinlogPosition p, ParseFilePosition(flags.stop_at));
+      ASSIGN_OR_RETURN(binlog::BinlogPosition p, binlog::ParseFilePosition(flags.stop_at));
       o->stop_at_position = p;
     } else {
       ASSIGN_OR_RETURN(o->stop_at_time, ParseTime(flags.stop_at));

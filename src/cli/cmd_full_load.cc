@@ -98,7 +98,7 @@ int Run(const FullLoadFlags& flags) {
   std::printf("full load complete: %zu table(s), %llu rows, %zu file(s) in %.1f s -> %s\n",
               result->state.tables.size(), static_cast<unsigned long long>(rows), files,
               result->seconds, (*store)->Describe().c_str());
-  const BinlogPosition& pos = result->state.snapshot;
+  const binlog::BinlogPosition& pos = result->state.snapshot;
   if (!pos.empty()) {
     std::printf("snapshot position (CDC starts here): %s gtid %s\n", pos.ToString().c_str(),
                 pos.gtid_set.empty() ? "-" : pos.gtid_set.c_str());

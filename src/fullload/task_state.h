@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "binlog/binlog_position.h"
 #include "common/schema.h"
 #include "common/status.h"
 #include "fullload/table_output.h"
-#include "source/binlog_position.h"
 #include "store/object_store.h"
 
 namespace binlake {
@@ -41,7 +41,7 @@ struct FullLoadState {
   std::string source_version;
   std::string source_flavor;  // "mariadb" or "mysql"
   std::string snapshot_method;
-  BinlogPosition snapshot;
+  binlog::BinlogPosition snapshot;
   std::string settings_json;  // an object, already serialized
   std::vector<TableState> tables;
 };

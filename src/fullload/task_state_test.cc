@@ -14,7 +14,7 @@ TEST(TaskStateTest, RoundTrips) {
   s.source_version = "10.11.6-MariaDB";
   s.source_flavor = "mariadb";
   s.snapshot_method = "mariadb-lock-free";
-  s.snapshot = BinlogPosition{"binlog.000002", 12345, "0-1-42"};
+  s.snapshot = binlog::BinlogPosition{"binlog.000002", 12345, "0-1-42"};
   s.settings_json = R"({"CsvDelimiter":","})";
   TableState t;
   t.schema.schema = "shop";

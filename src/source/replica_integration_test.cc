@@ -53,7 +53,7 @@ TEST(CdcPreflightTest, ReadyServerPassesAndReportsRetention) {
                   ->Execute("CREATE USER repl@'%' IDENTIFIED BY 'pw'; "
                             "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'%'")
                   .ok());
-  BinlogPosition now = Now(*server);
+  binlog::BinlogPosition now = Now(*server);
   CdcPreflightReport r =
       Preflight(*server, StreamStart::At(now.file, now.position), "repl", "pw", 4242);
   EXPECT_TRUE(r.ok()) << Joined(r);
@@ -88,7 +88,7 @@ TEST(CdcPreflightTest, MissingGrantsAreNamed) {
               "CREATE USER slave@'%' IDENTIFIED BY 'pw'; GRANT REPLICATION SLAVE ON *.* TO "
               "slave@'%'")
           .ok());
-  BinlogPosition now = Now(*server);
+  binlog::BinlogPosition now = Now(*server);
   StreamStart start = StreamStart::At(now.file, now.position);
 
   CdcPreflightReport mon = Preflight(*server, start, "mon", "pw");
@@ -114,7 +114,7 @@ TEST(CdcPreflightTest, StatementFormatAndMinimalImageSayWhatToSet) {
   auto server = StartServer(
       {"binlog_format=STATEMENT", "binlog_row_image=MINIMAL", "binlog_row_metadata=MINIMAL"});
   ASSERT_NE(server, nullptr);
-  BinlogPosition now = Now(*server);
+  binlog::BinlogPosition now = Now(*server);
   CdcPreflightReport r = Preflight(*server, StreamStart::At(now.file, now.position));
   ASSERT_EQ(r.errors.size(), 2u) << Joined(r);
   EXPECT_EQ(r.errors[0].code(), StatusCode::kPreconditionFailed);
@@ -136,13 +136,13 @@ TEST(PurgedBinlogTest, FileAndGtidStartsGiveTheWayOut) {
   auto server = StartServer();
   ASSERT_NE(server, nullptr);
   ASSERT_TRUE(server->Execute("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY)").ok());
-  BinlogPosition old = Now(*server);
+  binlog::BinlogPosition old = Now(*server);
   ASSERT_TRUE(server
                   ->Execute("INSERT INTO d.t VALUES (1); FLUSH BINARY LOGS; "
                             "INSERT INTO d.t VALUES (2); FLUSH BINARY LOGS; "
                             "INSERT INTO d.t VALUES (3)")
                   .ok());
-  BinlogPosition now = Now(*server);
+  binlog::BinlogPosition now = Now(*server);
   ASSERT_NE(now.file, old.file);
   // MariaDB keeps a file until InnoDB has checkpointed its transactions (no error, no
   // warning), so purge until the old file is gone, with a deadline.
@@ -199,7 +199,7 @@ TEST(ThroughputTest, SysbenchBinlog) {
   ASSERT_EQ(prep.exit_code, 0) << prep.err;
   auto run = RunShell(sb + "--time=10 run >/dev/null");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  BinlogPosition end = Now(*server);
+  binlog::BinlogPosition end = Now(*server);
 
   auto timed = [&](bool decode, uint64_t* events, uint64_t* bytes, uint64_t* rows) {
     StreamOptions o = Options(*server, StreamStart::At("binlog.000001", 4));

@@ -27,7 +27,7 @@ inline BackoffPolicy DefaultReconnectPolicy() {
 }
 
 // Opens a BinlogEventStream at options.start, retrying retryable failures (the source is
-// restarting). The CDC loop calls it with start = its last committed BinlogCoordinates after
+// restarting). The CDC loop calls it with start = its last committed binlog::BinlogPosition after
 // Next() returned kNetworkError.
 Result<std::unique_ptr<BinlogEventStream>> OpenStreamWithRetry(const StreamOptions& options,
                                                                const BackoffPolicy& policy,

@@ -46,7 +46,7 @@ MariaDbServer* StreamTest::server_ = nullptr;
 
 TEST_F(StreamTest, DeliversExactlyTheRowChangesAfterAPosition) {
   ASSERT_TRUE(server_->Execute("INSERT INTO shop.items VALUES (1,'before',1,NULL,NULL)").ok());
-  BinlogPosition start = Now(*server_);
+  binlog::BinlogPosition start = Now(*server_);
   ASSERT_TRUE(server_
                   ->Execute(R"sql(
     INSERT INTO shop.items VALUES (10,'zehn',10.50,'2024-02-29 23:59:59.123456','ü€😀'),
@@ -56,7 +56,7 @@ TEST_F(StreamTest, DeliversExactlyTheRowChangesAfterAPosition) {
     INSERT INTO shop.items VALUES (12,'zwölf',12,'1999-12-31 00:00:00',REPEAT('x',70000));
   )sql")
                   .ok());
-  BinlogPosition end = Now(*server_);
+  binlog::BinlogPosition end = Now(*server_);
 
   auto replica = OpenReplica(Options(*server_, StreamStart::At(start.file, start.position)));
   ASSERT_NE(replica, nullptr);
@@ -76,7 +76,7 @@ TEST_F(StreamTest, DeliversExactlyTheRowChangesAfterAPosition) {
   for (const auto& r : rows) EXPECT_EQ(r.table, "shop.items");
   EXPECT_EQ(replica->last_commit.file, end.file);
   EXPECT_EQ(replica->last_commit.position, end.position);
-  EXPECT_EQ(replica->last_commit.gtid, end.gtid_set);
+  EXPECT_EQ(replica->last_commit_gtid, end.gtid_set);
   EXPECT_TRUE(replica->stream().checksums());
   EXPECT_GE(replica->fake_rotates, 1);
 }
@@ -85,9 +85,9 @@ TEST_F(StreamTest, DeliversExactlyTheRowChangesAfterAPosition) {
 // must hand it over whole.
 TEST_F(StreamTest, EventLargerThanOnePacket) {
   ASSERT_TRUE(server_->Execute("CREATE TABLE shop.big (id INT PRIMARY KEY, b LONGBLOB)").ok());
-  BinlogPosition start = Now(*server_);
+  binlog::BinlogPosition start = Now(*server_);
   ASSERT_TRUE(server_->Execute("INSERT INTO shop.big VALUES (1, REPEAT('y', 20 << 20))").ok());
-  BinlogPosition end = Now(*server_);
+  binlog::BinlogPosition end = Now(*server_);
   auto replica = OpenReplica(Options(*server_, StreamStart::At(start.file, start.position)));
   ASSERT_NE(replica, nullptr);
   ASSERT_TRUE(replica->RunTo(end).ok());
@@ -104,7 +104,7 @@ TEST_F(StreamTest, EventLargerThanOnePacket) {
 // Connector/C (used with TLS) hands over the same events: same rows, commits, bytes and count.
 TEST_F(StreamTest, RawSocketReadsWithOrWithoutReadAheadEqualConnectorReads) {
   ASSERT_TRUE(server_->Execute("CREATE TABLE shop.mixed (id INT PRIMARY KEY, b LONGBLOB)").ok());
-  BinlogPosition start = Now(*server_);
+  binlog::BinlogPosition start = Now(*server_);
   ASSERT_TRUE(server_
                   ->Execute("INSERT INTO shop.mixed VALUES (1, REPEAT('a', 100)), "
                             "(2, REPEAT('b', 17 << 20)); UPDATE shop.mixed SET b = 'c' WHERE "
@@ -116,7 +116,7 @@ TEST_F(StreamTest, RawSocketReadsWithOrWithoutReadAheadEqualConnectorReads) {
                               ", REPEAT('d', " + std::to_string(i * 97) + "))")
                     .ok());
   }
-  BinlogPosition end = Now(*server_);
+  binlog::BinlogPosition end = Now(*server_);
   // Connector/C reads, raw reads on a read-ahead thread, raw reads on the caller's thread.
   struct Variant {
     bool raw;
@@ -151,7 +151,7 @@ TEST_F(StreamTest, RawSocketReadsWithOrWithoutReadAheadEqualConnectorReads) {
 
 TEST_F(StreamTest, StartsAfterAMariaDbGtid) {
   ASSERT_TRUE(server_->Execute("INSERT INTO shop.items VALUES (20,'old',0,NULL,NULL)").ok());
-  BinlogPosition start = Now(*server_);
+  binlog::BinlogPosition start = Now(*server_);
   ASSERT_FALSE(start.gtid_set.empty());
   for (int i = 21; i <= 25; ++i) {
     ASSERT_TRUE(
@@ -159,7 +159,7 @@ TEST_F(StreamTest, StartsAfterAMariaDbGtid) {
             ->Execute("INSERT INTO shop.items VALUES (" + std::to_string(i) + ",'new',0,NULL,NULL)")
             .ok());
   }
-  BinlogPosition end = Now(*server_);
+  binlog::BinlogPosition end = Now(*server_);
   auto replica = OpenReplica(Options(*server_, StreamStart::AfterMariaDbGtid(start.gtid_set)));
   ASSERT_NE(replica, nullptr);
   ASSERT_TRUE(replica->RunTo(end).ok());
@@ -181,7 +181,7 @@ TEST_F(StreamTest, MySqlGtidSetOnMariaDbIsRefused) {
 }
 
 TEST_F(StreamTest, HeartbeatsArriveOnAnIdleSource) {
-  BinlogPosition end = Now(*server_);
+  binlog::BinlogPosition end = Now(*server_);
   StreamOptions o = Options(*server_, StreamStart::At(end.file, end.position));
   o.heartbeat_period = std::chrono::milliseconds(300);
   auto replica = OpenReplica(o);
@@ -200,7 +200,7 @@ TEST_F(StreamTest, HeartbeatsArriveOnAnIdleSource) {
 // A source that stops answering (SIGSTOP: no heartbeats, no FIN) is noticed by the read timeout
 // the heartbeat period sets: 2 periods + 1 s.
 TEST_F(StreamTest, DeadSourceIsNoticedThroughMissingHeartbeats) {
-  BinlogPosition end = Now(*server_);
+  binlog::BinlogPosition end = Now(*server_);
   StreamOptions o = Options(*server_, StreamStart::At(end.file, end.position));
   o.heartbeat_period = std::chrono::milliseconds(300);
   auto replica = OpenReplica(o);
@@ -240,7 +240,7 @@ TEST_F(StreamTest, CancelEndsABlockedNext) {
   // With the read-ahead thread and without it (reads on the caller's thread).
   for (size_t prefetch_bytes : {size_t{4} << 20, size_t{0}}) {
     SCOPED_TRACE("prefetch_bytes " + std::to_string(prefetch_bytes));
-    BinlogPosition end = Now(*server_);
+    binlog::BinlogPosition end = Now(*server_);
     StreamOptions o = Options(*server_, StreamStart::At(end.file, end.position));
     o.prefetch_bytes = prefetch_bytes;
     o.heartbeat_period = std::chrono::milliseconds(0);  // Next() blocks for the 1 h read timeout
@@ -279,7 +279,7 @@ TEST(StreamRestartTest, ResumesFromTheLastCommitWithoutGapOrDuplicate) {
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   MariaDbServer& server = **s;
   ASSERT_TRUE(server.Execute("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY)").ok());
-  BinlogPosition start = Now(server);
+  binlog::BinlogPosition start = Now(server);
   std::string sql;
   for (int i = 1; i <= 200; ++i) sql += "INSERT INTO d.t VALUES (" + std::to_string(i) + ");";
   ASSERT_TRUE(server.Execute(sql).ok());  // 200 transactions
@@ -305,7 +305,7 @@ TEST(StreamRestartTest, ResumesFromTheLastCommitWithoutGapOrDuplicate) {
   sql.clear();
   for (int i = 201; i <= 300; ++i) sql += "INSERT INTO d.t VALUES (" + std::to_string(i) + ");";
   ASSERT_TRUE(server.Execute(sql).ok());
-  BinlogPosition end = Now(server);
+  binlog::BinlogPosition end = Now(server);
   EXPECT_NE(end.file, start.file);  // the restart began a new binlog file
   ASSERT_TRUE(replica->RunTo(end).ok());
   std::vector<int64_t> want;
@@ -319,13 +319,13 @@ TEST(StreamVariantsTest, ChecksumNoneAndRotation) {
   MariaDbServer& server = **s;
   ASSERT_TRUE(
       server.Execute("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY, v TEXT)").ok());
-  BinlogPosition start = Now(server);
+  binlog::BinlogPosition start = Now(server);
   ASSERT_TRUE(server
                   .Execute("INSERT INTO d.t VALUES (1,'a'); FLUSH BINARY LOGS; "
                            "INSERT INTO d.t VALUES (2,'b'); FLUSH BINARY LOGS; "
                            "INSERT INTO d.t VALUES (3,'c')")
                   .ok());
-  BinlogPosition end = Now(server);
+  binlog::BinlogPosition end = Now(server);
   auto replica = OpenReplica(Options(server, StreamStart::At(start.file, start.position)));
   ASSERT_NE(replica, nullptr);
   EXPECT_FALSE(replica->stream().checksums());
@@ -342,13 +342,13 @@ TEST(StreamVariantsTest, CompressedEventsArriveIntact) {
   MariaDbServer& server = **s;
   ASSERT_TRUE(
       server.Execute("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY, v TEXT)").ok());
-  BinlogPosition start = Now(server);
+  binlog::BinlogPosition start = Now(server);
   ASSERT_TRUE(server
                   .Execute("INSERT INTO d.t VALUES (1, REPEAT('abc', 5000)), (2, 'short');"
                            "UPDATE d.t SET v = REPEAT('xyz', 3000) WHERE id = 2;"
                            "DELETE FROM d.t WHERE id = 1")
                   .ok());
-  BinlogPosition end = Now(server);
+  binlog::BinlogPosition end = Now(server);
   auto replica = OpenReplica(Options(server, StreamStart::At(start.file, start.position)));
   ASSERT_NE(replica, nullptr);
   ASSERT_TRUE(replica->RunTo(end).ok());

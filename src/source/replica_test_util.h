@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "binlog/binlog_position.h"
 #include "binlog/event_pump.h"
 #include "binlog/row_render.h"
-#include "source/binlog_position.h"
 #include "source/binlog_stream.h"
 #include "source/mysql_connection.h"
 #include "source/snapshot.h"
@@ -31,13 +31,13 @@ inline ConnectionConfig Config(const testing::MariaDbServer& server,
   return c;
 }
 
-inline BinlogPosition Now(const testing::MariaDbServer& server) {
+inline binlog::BinlogPosition Now(const testing::MariaDbServer& server) {
   auto conn = MysqlConnection::Open(Config(server));
   EXPECT_TRUE(conn.ok()) << conn.status().ToString();
   if (!conn.ok()) return {};
   auto p = ReadCurrentBinlogPosition(**conn);
   EXPECT_TRUE(p.ok()) << p.status().ToString();
-  return p.ok() ? *p : BinlogPosition{};
+  return p.ok() ? *p : binlog::BinlogPosition{};
 }
 
 inline StreamOptions Options(const testing::MariaDbServer& server, StreamStart start) {
@@ -100,12 +100,13 @@ class Replica {
       for (SeenRow& r : sink_.pending) committed.push_back(std::move(r));
       sink_.pending.clear();
       last_commit = pump_.position().last_commit();
+      last_commit_gtid = pump_.position().last_commit_gtid();
     }
     return Status::Ok();
   }
 
   // Steps until the stream has passed `target` (a SHOW MASTER STATUS position).
-  Status RunTo(const BinlogPosition& target,
+  Status RunTo(const binlog::BinlogPosition& target,
                std::chrono::seconds deadline = std::chrono::seconds(60)) {
     auto end = std::chrono::steady_clock::now() + deadline;
     while (
@@ -124,7 +125,8 @@ class Replica {
   binlog::EventPump& pump() { return pump_; }
 
   std::vector<SeenRow> committed;
-  binlog::BinlogCoordinates last_commit;
+  binlog::BinlogPosition last_commit;  // gtid_set empty: see PositionTracker::last_commit()
+  std::string last_commit_gtid;
   int heartbeats = 0;
   int fake_rotates = 0;
 

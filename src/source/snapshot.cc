@@ -18,9 +18,9 @@ Status BeginSnapshot(MysqlConnection& conn) {
 }
 
 // MariaDB: binlog position of the snapshot just opened on `conn`.
-Result<BinlogPosition> MariaDbSnapshotPosition(MysqlConnection& conn) {
+Result<binlog::BinlogPosition> MariaDbSnapshotPosition(MysqlConnection& conn) {
   ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SHOW STATUS LIKE 'binlog_snapshot_%'"));
-  BinlogPosition p;
+  binlog::BinlogPosition p;
   for (auto& r : rows) {
     if (r.size() < 2 || !r[0] || !r[1]) continue;
     if (*r[0] == "Binlog_snapshot_file") p.file = *r[1];
@@ -31,7 +31,7 @@ Result<BinlogPosition> MariaDbSnapshotPosition(MysqlConnection& conn) {
   return p;
 }
 
-bool Less(const BinlogPosition& a, const BinlogPosition& b) {
+bool Less(const binlog::BinlogPosition& a, const binlog::BinlogPosition& b) {
   if (a.file != b.file) return a.file < b.file;  // binlog.000009 < binlog.000010 (zero-padded)
   return a.position < b.position;
 }
@@ -51,7 +51,7 @@ Status ForEachParallel(const std::vector<MysqlConnection*>& conns, const std::ve
 
 Result<SnapshotResult> LockFree(MysqlConnection& control,
                                 const std::vector<MysqlConnection*>& workers) {
-  std::vector<BinlogPosition> pos(workers.size());
+  std::vector<binlog::BinlogPosition> pos(workers.size());
   std::vector<size_t> todo(workers.size());
   for (size_t i = 0; i < workers.size(); ++i) todo[i] = i;
   auto open = [&](MysqlConnection& c, size_t i) -> Status {
@@ -61,7 +61,7 @@ Result<SnapshotResult> LockFree(MysqlConnection& control,
   };
   for (int attempt = 1; attempt <= kLockFreeAttempts; ++attempt) {
     RETURN_IF_ERROR(ForEachParallel(workers, todo, open));
-    BinlogPosition newest = pos[0];
+    binlog::BinlogPosition newest = pos[0];
     for (auto& p : pos) {
       if (Less(newest, p)) newest = p;
     }
@@ -107,8 +107,8 @@ Result<SnapshotResult> WithLock(MysqlConnection& control,
   for (size_t i = 0; i < workers.size(); ++i) all[i] = i;
   Status opened =
       ForEachParallel(workers, all, [](MysqlConnection& c, size_t) { return BeginSnapshot(c); });
-  Result<BinlogPosition> position =
-      opened.ok() ? ReadCurrentBinlogPosition(control) : Result<BinlogPosition>(opened);
+  Result<binlog::BinlogPosition> position =
+      opened.ok() ? ReadCurrentBinlogPosition(control) : Result<binlog::BinlogPosition>(opened);
   Status unlocked = control.Execute("UNLOCK TABLES");
   if (!position.ok()) return position.status();
   RETURN_IF_ERROR(unlocked);
@@ -138,12 +138,12 @@ std::string_view SnapshotMethodName(SnapshotMethod m) {
   return "unknown";
 }
 
-Result<BinlogPosition> ReadCurrentBinlogPosition(MysqlConnection& conn) {
+Result<binlog::BinlogPosition> ReadCurrentBinlogPosition(MysqlConnection& conn) {
   // MySQL 8.4 renamed SHOW MASTER STATUS; MariaDB and older MySQL keep the old name.
   auto rows = conn.QueryRows("SHOW MASTER STATUS");
   if (!rows.ok()) rows = conn.QueryRows("SHOW BINARY LOG STATUS");
   if (!rows.ok()) return rows.status().WithContext("reading the binlog position");
-  BinlogPosition p;
+  binlog::BinlogPosition p;
   if (rows->empty()) return p;  // binlog off
   const TextRow& r = (*rows)[0];
   p.file = r.size() > 0 ? r[0].value_or("") : "";

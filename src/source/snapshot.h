@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "binlog/binlog_position.h"
 #include "common/schema.h"
 #include "common/status.h"
-#include "source/binlog_position.h"
 #include "source/mysql_connection.h"
 
 namespace binlake {
@@ -40,9 +40,9 @@ std::string_view SnapshotMethodName(SnapshotMethod m);
 
 struct SnapshotResult {
   SnapshotMethod method = SnapshotMethod::kAuto;
-  BinlogPosition position;   // empty if the binlog is off
-  int connections_used = 0;  // may be less than requested (kSingleConnection fallback)
-  int attempts = 0;          // lock-free rounds needed
+  binlog::BinlogPosition position;  // empty if the binlog is off
+  int connections_used = 0;         // may be less than requested (kSingleConnection fallback)
+  int attempts = 0;                 // lock-free rounds needed
 };
 
 // Opens snapshots on `workers` (at least one), using `control` for locks and status queries.
@@ -54,6 +54,6 @@ Result<SnapshotResult> OpenConsistentSnapshot(MysqlConnection& control,
                                               SnapshotMethod requested);
 
 // Reads the binlog position and GTID set of the server now (SHOW MASTER STATUS and friends).
-Result<BinlogPosition> ReadCurrentBinlogPosition(MysqlConnection& conn);
+Result<binlog::BinlogPosition> ReadCurrentBinlogPosition(MysqlConnection& conn);
 
 }  // namespace binlake

@@ -1,8 +1,8 @@
-#include "cdc/file_position.h"
+#include "binlog/binlog_position.h"
 
 #include <gtest/gtest.h>
 
-namespace binlake {
+namespace binlake::binlog {
 namespace {
 
 BinlogPosition P(std::string file, uint64_t position) {
@@ -12,7 +12,26 @@ BinlogPosition P(std::string file, uint64_t position) {
   return p;
 }
 
-TEST(FilePositionTest, ParsesFileColonPosition) {
+TEST(BinlogPositionTest, DefaultIsNoPosition) {
+  // full_load.json records this (binlog_position 0) for a snapshot taken with the binlog off.
+  BinlogPosition p;
+  EXPECT_TRUE(p.empty());
+  EXPECT_EQ(p.position, 0u);
+  EXPECT_EQ(p.gtid_set, "");
+  EXPECT_FALSE(P("binlog.000001", kFirstEventPosition).empty());
+}
+
+TEST(BinlogPositionTest, ToStringIsFileColonPositionWithoutTheGtidSet) {
+  BinlogPosition p{"binlog.000003", 4711, "0-1-42"};
+  EXPECT_EQ(p.ToString(), "binlog.000003:4711");
+  auto back = ParseFilePosition(p.ToString());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->file, p.file);
+  EXPECT_EQ(back->position, p.position);
+  EXPECT_EQ(back->gtid_set, "");
+}
+
+TEST(BinlogPositionTest, ParsesFileColonPosition) {
   auto p = ParseFilePosition("binlog.000003:4711");
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ(p->file, "binlog.000003");
@@ -24,7 +43,7 @@ TEST(FilePositionTest, ParsesFileColonPosition) {
   EXPECT_EQ(p->position, 4u);
 }
 
-TEST(FilePositionTest, RejectsMalformedPositionsWithOneClearLine) {
+TEST(BinlogPositionTest, RejectsMalformedPositionsWithOneClearLine) {
   for (const char* bad : {"", "binlog.000003", ":4", "binlog.000003:", "binlog.000003:3",
                           "binlog.000003:4x", "binlog.000003:-4"}) {
     auto p = ParseFilePosition(bad);
@@ -35,7 +54,7 @@ TEST(FilePositionTest, RejectsMalformedPositionsWithOneClearLine) {
   }
 }
 
-TEST(FilePositionTest, FileNumbers) {
+TEST(BinlogPositionTest, FileNumbers) {
   EXPECT_EQ(BinlogFileNumber("binlog.000042"), 42u);
   EXPECT_EQ(BinlogFileNumber("mysql-bin.1000000"), 1000000u);
   EXPECT_EQ(BinlogFileNumber("binlog"), 0u);
@@ -43,7 +62,7 @@ TEST(FilePositionTest, FileNumbers) {
   EXPECT_EQ(BinlogFileNumber(""), 0u);
 }
 
-TEST(FilePositionTest, OrdersPositionsWithinAndAcrossFiles) {
+TEST(BinlogPositionTest, OrdersPositionsWithinAndAcrossFiles) {
   EXPECT_TRUE(AtOrAfter(P("binlog.000001", 100), P("binlog.000001", 100)));
   EXPECT_TRUE(AtOrAfter(P("binlog.000001", 101), P("binlog.000001", 100)));
   EXPECT_FALSE(AtOrAfter(P("binlog.000001", 99), P("binlog.000001", 100)));
@@ -54,7 +73,12 @@ TEST(FilePositionTest, OrdersPositionsWithinAndAcrossFiles) {
   // Same number under another base name: the offsets decide.
   EXPECT_TRUE(AtOrAfter(P("other.000002", 200), P("binlog.000002", 100)));
   EXPECT_FALSE(AtOrAfter(P("other.000002", 50), P("binlog.000002", 100)));
+  // The GTID set takes no part.
+  BinlogPosition with_gtids = P("binlog.000001", 100);
+  with_gtids.gtid_set = "0-1-5";
+  EXPECT_TRUE(AtOrAfter(with_gtids, P("binlog.000001", 100)));
+  EXPECT_TRUE(AtOrAfter(P("binlog.000001", 100), with_gtids));
 }
 
 }  // namespace
-}  // namespace binlake
+}  // namespace binlake::binlog

@@ -1,9 +1,9 @@
-#include "cdc/file_position.h"
+#include "binlog/binlog_position.h"
 
 #include <charconv>
 #include <string>
 
-namespace binlake {
+namespace binlake::binlog {
 
 Result<BinlogPosition> ParseFilePosition(std::string_view text) {
   size_t colon = text.rfind(':');
@@ -11,7 +11,7 @@ Result<BinlogPosition> ParseFilePosition(std::string_view text) {
   if (colon == std::string_view::npos || colon == 0 ||
       std::from_chars(text.data() + colon + 1, text.data() + text.size(), pos).ptr !=
           text.data() + text.size() ||
-      pos < 4) {
+      pos < kFirstEventPosition) {
     return InvalidArgument("'" + std::string(text) +
                            "' is not a binlog position (expected FILE:POSITION, e.g. "
                            "binlog.000003:4)");
@@ -38,4 +38,4 @@ bool AtOrAfter(const BinlogPosition& a, const BinlogPosition& b) {
   return a.position >= b.position;
 }
 
-}  // namespace binlake
+}  // namespace binlake::binlog
