@@ -166,8 +166,9 @@ Status DumpErrorToStatus(unsigned int error_number, std::string_view message,
   }
 }
 
-Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet, DumpCursor* cursor) {
-  auto at = [&] { return cursor->file + ":" + std::to_string(cursor->position); };
+Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet,
+                                    binlog::BinlogPosition* cursor) {
+  auto at = [&] { return cursor->ToString(); };
   if (packet.size() < 1 + kHeaderSize || packet[0] != 0x00) {
     return Corruption("at " + at() + ": a packet of " + std::to_string(packet.size()) +
                       " bytes (status byte " + std::to_string(packet.empty() ? 0 : packet[0]) +
@@ -262,7 +263,7 @@ Result<std::unique_ptr<BinlogEventStream>> BinlogEventStream::Open(const StreamO
   switch (start.kind) {
     case StreamStart::Kind::kFilePosition:
       if (start.file.empty()) return InvalidArgument("binlog start: no file name given");
-      if (start.position < 4) {
+      if (start.position < binlog::kFirstEventPosition) {
         return InvalidArgument("binlog start " + start.ToString() +
                                ": positions start at 4 (after the file magic)");
       }
@@ -330,7 +331,8 @@ Status BinlogEventStream::Start() {
   MYSQL* mysql = conn->native_handle();
   // A GTID start has no file: the fake ROTATE that opens the stream names it.
   std::string file = start.kind == StreamStart::Kind::kFilePosition ? start.file : "";
-  uint64_t position = start.kind == StreamStart::Kind::kFilePosition ? start.position : 4;
+  uint64_t position =
+      start.kind == StreamStart::Kind::kFilePosition ? start.position : binlog::kFirstEventPosition;
   if (start.kind == StreamStart::Kind::kMySqlGtidSet) {
     ASSIGN_OR_RETURN(binlog::MySqlGtidSet set, binlog::MySqlGtidSet::Parse(start.gtid));
     ASSIGN_OR_RETURN(std::vector<uint8_t> payload, BuildBinlogDumpGtidPayload(server_id_, set));
@@ -483,8 +485,7 @@ Result<StreamEvent> BinlogEventStream::Next() {
     // Where the stream was: after the last event returned.
     return Fail(packet.status().code() == StatusCode::kCancelled
                     ? packet.status()
-                    : packet.status().WithContext("binlog stream at " + cursor_.file + ":" +
-                                                  std::to_string(cursor_.position)));
+                    : packet.status().WithContext("binlog stream at " + cursor_.ToString()));
   }
   // Tag 1: the prefetching thread verified the CRC32 (CrcTag).
   return ToEvent(packet->bytes.data(), packet->bytes.size(), packet->tag == 1);

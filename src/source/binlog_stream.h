@@ -71,6 +71,7 @@
 #include <string_view>
 #include <vector>
 
+#include "binlog/binlog_position.h"
 #include "common/status.h"
 #include "source/connection_config.h"
 #include "source/mysql_connection.h"
@@ -146,18 +147,14 @@ struct StreamEvent {
   bool IsHeartbeat() const;
 };
 
-// Where a dump stream is: the file it reads and the offset of the next event.
-struct DumpCursor {
-  std::string file;
-  uint64_t position = 4;
-};
-
 // Frames one reply packet of COM_BINLOG_DUMP (status byte 0x00, then exactly one event) and
-// advances `cursor`: a ROTATE (real or fake) moves it to the file and position it names, another
-// event with a log_pos to its end. Pure; a packet that is not one whole event is kCorruption
-// (never an assertion: these are network bytes) and leaves `cursor` as it was. `bytes` of the
-// result point into `packet`.
-Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet, DumpCursor* cursor);
+// advances `cursor` (where the dump stream is: the file it reads and the offset of the next
+// event; its gtid_set is neither read nor changed): a ROTATE (real or fake) moves it to the file
+// and position it names, another event with a log_pos to its end. Pure; a packet that is not one
+// whole event is kCorruption (never an assertion: these are network bytes) and leaves `cursor` as
+// it was. `bytes` of the result point into `packet`.
+Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet,
+                                    binlog::BinlogPosition* cursor);
 
 // Default replica server_id for a task: a hash of `task_key` in [2^30, 2^32 - 1), clear of the
 // small ids (1, 2, 100...) people give real servers. Stable for a task across restarts (so a
@@ -248,7 +245,7 @@ class BinlogEventStream {
   std::vector<uint8_t> first_packet_;             // its copy
   std::unique_ptr<PacketPrefetcher> prefetcher_;  // when options_.prefetch_bytes > 0
   std::unique_ptr<RawPacketReader> raw_;          // reads the socket itself (no TLS)
-  DumpCursor cursor_;                             // the file and the offset of the next event
+  binlog::BinlogPosition cursor_;                 // the file and the offset of the next event
   uint32_t server_id_ = 0;
   int read_timeout_s_ = 0;
   unsigned long connection_id_ = 0;

@@ -223,7 +223,7 @@ const char kMariaDb[] = "mariadb-poc/mariadb-binlog/binlogs/domain_id_0/mariadb-
 
 TEST(FrameDumpPacketTest, EveryEventOfAMariaDbBinlogAtItsOffset) {
   std::string file = Fixture(kMariaDb);
-  DumpCursor cursor{"mariadb-repl-bin.000002", 4};
+  binlog::BinlogPosition cursor{"mariadb-repl-bin.000002", 4, ""};
   size_t offset = 4, count = 0;
   while (offset < file.size()) {
     std::vector<uint8_t> p = Packet(file, offset);
@@ -247,7 +247,7 @@ TEST(FrameDumpPacketTest, EveryEventOfAMariaDbBinlogAtItsOffset) {
 
 TEST(FrameDumpPacketTest, RotateWithoutChecksum) {
   std::string file = Fixture("rust_mysql_common/test-data/binlogs/binlog_transaction.000001");
-  DumpCursor cursor{"master-bin.000001", 1626};
+  binlog::BinlogPosition cursor{"master-bin.000001", 1626, ""};
   auto ev = FrameDumpPacket(Packet(file, 1626), &cursor);
   ASSERT_TRUE(ev.ok()) << ev.status().ToString();
   EXPECT_EQ(ev->type, 4);
@@ -260,7 +260,7 @@ TEST(FrameDumpPacketTest, RotateWithoutChecksum) {
 TEST(FrameDumpPacketTest, FakeRotateAsARelayLogKeptIt) {
   // A replica's relay log stores the source's fake ROTATE (timestamp 0, log_pos 0) verbatim.
   std::string file = Fixture("rust_mysql_common/test-data/binlogs/bug33029-slave-relay-bin.000001");
-  DumpCursor cursor{"", 4};
+  binlog::BinlogPosition cursor{"", 4, ""};
   std::vector<uint8_t> p = Packet(file, 98);
   auto ev = FrameDumpPacket(p, &cursor);
   ASSERT_TRUE(ev.ok()) << ev.status().ToString();
@@ -274,7 +274,7 @@ TEST(FrameDumpPacketTest, PositionsWidenPast4GiB) {
   std::string file = Fixture(kMariaDb);
   std::vector<uint8_t> fde = Packet(file, 4);  // log_pos 256, 252 bytes
   const uint64_t k4G = uint64_t{1} << 32;
-  DumpCursor cursor{"big.000001", k4G + 4};
+  binlog::BinlogPosition cursor{"big.000001", k4G + 4, ""};
   auto ev = FrameDumpPacket(fde, &cursor);
   ASSERT_TRUE(ev.ok());
   EXPECT_EQ(ev->position, k4G + 4);
@@ -289,7 +289,7 @@ TEST(FrameDumpPacketTest, PositionsWidenPast4GiB) {
 TEST(FrameDumpPacketTest, PacketsThatAreNotOneEventAreCorruption) {
   std::string file = Fixture(kMariaDb);
   std::vector<uint8_t> good = Packet(file, 256);
-  DumpCursor cursor{"f", 256};
+  binlog::BinlogPosition cursor{"f", 256, ""};
   std::vector<std::vector<uint8_t>> bad = {
       {},
       {0x00},
