@@ -12,8 +12,10 @@
 #include "cdc/schema_history.h"
 #include "cdc/start.h"
 #include "source/catalog.h"
+#include "source/read_ahead_policy.h"
 #include "source/replica_preflight.h"
 #include "source/replica_retry.h"
+#include "source/replica_server_id.h"
 
 namespace binlake {
 namespace {
@@ -54,8 +56,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   ASSIGN_OR_RETURN(binlog::BinlogPosition position,
                    RecoverCdcStart(*writer, start, store, &resumed));
 
-  const uint32_t server_id =
-      options.server_id ? options.server_id : DefaultReplicaServerId(options.task_key);
+  const uint32_t server_id = ReplicaServerId(options.server_id, options.task_key);
   ASSIGN_OR_RETURN(CdcPreflightReport preflight,
                    CheckForCdc(*control, StreamStartFor(start, position), server_id));
   for (const std::string& w : preflight.warnings) spdlog::warn("{}", w);

@@ -16,6 +16,7 @@
 #include "config/format_options.h"
 #include "fullload/full_load.h"
 #include "fullload/task_state.h"
+#include "source/stream_start.h"
 
 namespace binlake::cli {
 namespace {

@@ -5,236 +5,22 @@
 #include <mariadb_rpl.h>
 // clang-format on
 #include <errmsg.h>
-#include <mysqld_error.h>
-#include <sched.h>
 
-#include <algorithm>
-#include <cstring>
 #include <ctime>
-#include <limits>
 
-#include "binlog/event_header.h"
+#include "binlog/gtid_set.h"
 #include "source/mysql_gtid_dump.h"
+#include "source/replica_errors.h"
+#include "source/replica_server_id.h"
 
 namespace binlake {
 namespace {
 
-// v4 event header (https://mariadb.com/kb/en/2-binlog-event-header/): timestamp 4, type 1,
-// server_id 4, event_size 4, log_pos 4, flags 2.
-constexpr size_t kHeaderSize = 19;
-constexpr uint8_t kRotateEvent = 4;
-constexpr uint8_t kFormatDescriptionEvent = 15;
-constexpr uint8_t kHeartbeatEvent = 27;
-constexpr uint8_t kHeartbeatV2Event = 41;
-constexpr uint16_t kArtificialFlag = 0x20;  // LOG_EVENT_ARTIFICIAL_F
 // MARIA_SLAVE_CAPABILITY_GTID: the source sends MariaDB events unmodified.
 constexpr int kMariaDbCapabilityGtid = 4;
 constexpr unsigned int kDumpFlagAnnotateRows = 2;  // BINLOG_SEND_ANNOTATE_ROWS_EVENT
 
-uint32_t Le32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
-uint64_t Le64(const uint8_t* p) {
-  return static_cast<uint64_t>(Le32(p)) | static_cast<uint64_t>(Le32(p + 4)) << 32;
-}
-
-bool Contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
-
 }  // namespace
-
-StreamStart StreamStart::At(std::string file, uint64_t position) {
-  StreamStart s;
-  s.kind = Kind::kFilePosition;
-  s.file = std::move(file);
-  s.position = position;
-  return s;
-}
-
-StreamStart StreamStart::AfterMariaDbGtid(std::string gtid_list) {
-  StreamStart s;
-  s.kind = Kind::kMariaDbGtid;
-  s.gtid = std::move(gtid_list);
-  return s;
-}
-
-StreamStart StreamStart::AfterMySqlGtidSet(std::string gtid_set) {
-  StreamStart s;
-  s.kind = Kind::kMySqlGtidSet;
-  s.gtid = std::move(gtid_set);
-  return s;
-}
-
-std::string StreamStart::ToString() const {
-  if (kind == Kind::kFilePosition) return file + ":" + std::to_string(position);
-  return "GTID " + (gtid.empty() ? std::string("(empty)") : gtid);
-}
-
-bool StreamEvent::IsFakeRotate() const { return type == kRotateEvent && artificial; }
-
-bool StreamEvent::IsHeartbeat() const {
-  return type == kHeartbeatEvent || type == kHeartbeatV2Event;
-}
-
-uint32_t DefaultReplicaServerId(std::string_view task_key) {
-  // FNV-1a (64-bit), folded into [2^30, 2^32 - 1).
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : task_key) {
-    h ^= static_cast<uint8_t>(c);
-    h *= 0x100000001b3ull;
-  }
-  constexpr uint64_t kLow = uint64_t{1} << 30;
-  constexpr uint64_t kSpan = (uint64_t{1} << 32) - 1 - kLow;
-  return static_cast<uint32_t>(kLow + (h ^ (h >> 32)) % kSpan);
-}
-
-bool ReadAheadPays(const ConnectionConfig& source, unsigned cpus) {
-  if (cpus <= 1) return false;  // nothing to overlap with
-  if (cpus > 2) return true;
-  const std::string& h = source.host;
-  const bool on_this_host = !source.socket.empty() || h == "localhost" || h == "::1" ||
-                            h == "[::1]" || h.rfind("127.", 0) == 0;
-  return !on_this_host;
-}
-
-unsigned UsableCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
-  return std::max(1, CPU_COUNT(&set));
-}
-
-Status ValidateMariaDbGtidList(std::string_view list) {
-  return binlog::MariaGtidList::Parse(list).status();
-}
-
-Status DumpErrorToStatus(unsigned int error_number, std::string_view message,
-                         const StreamStart& start, const ConnectionConfig& connection) {
-  const std::string source = connection.Describe();
-  const std::string server_says = " (the source says: " + std::string(message) + ")";
-  switch (error_number) {
-    case ER_MASTER_FATAL_ERROR_READING_BINLOG:
-    case ER_MASTER_HAS_PURGED_REQUIRED_GTIDS:
-      if (Contains(message, "Could not find first log file name")) {
-        return PreconditionFailed("binlog file " + start.file + " is no longer on the source " +
-                                  source + " (purged, or never existed)" + server_says +
-                                  ": the changes after " + start.ToString() +
-                                  " cannot be read; run a new full load");
-      }
-      if (Contains(message, "same server_uuid") || Contains(message, "same server_id")) {
-        return PreconditionFailed("another replica uses the same server_id on the source " +
-                                  source + server_says +
-                                  ": give each binlake task its own source.server_id");
-      }
-      if (start.kind != StreamStart::Kind::kFilePosition &&
-          (Contains(message, "GTID") || Contains(message, "gtid") ||
-           error_number == ER_MASTER_HAS_PURGED_REQUIRED_GTIDS)) {
-        return PreconditionFailed("the source " + source + " cannot stream from " +
-                                  start.ToString() + server_says +
-                                  ": its binlog no longer holds (or never held) that position; "
-                                  "run a new full load");
-      }
-      return PreconditionFailed("the source " + source + " cannot send its binlog from " +
-                                start.ToString() + server_says);
-    case ER_SPECIFIC_ACCESS_DENIED_ERROR:
-    case ER_ACCESS_DENIED_ERROR:
-      if (Contains(message, "REPLICATION SLAVE")) {
-        return PermissionDenied("user " + connection.user +
-                                " lacks the REPLICATION SLAVE privilege needed to read the binlog"
-                                " (GRANT REPLICATION SLAVE ON *.* TO '" +
-                                connection.user + "'@'...')" + server_says);
-      }
-      return PermissionDenied("reading the binlog of " + source + ": " + std::string(message));
-    case CR_SERVER_LOST:
-    case CR_SERVER_GONE_ERROR:
-    case CR_SERVER_LOST_EXTENDED:
-    case CR_CONNECTION_ERROR:
-    case ER_SERVER_SHUTDOWN:
-    case ER_CONNECTION_KILLED:
-    case ER_QUERY_INTERRUPTED:
-    case ER_NET_READ_ERROR:
-    case ER_NET_ERROR_ON_WRITE:
-    case ER_ABORTING_CONNECTION:
-    case ER_NEW_ABORTING_CONNECTION:
-      return NetworkError("lost the binlog stream from " + source + " (" + std::string(message) +
-                          "): reconnect from the last committed position");
-    default:
-      return MysqlErrorToStatus(error_number, message,
-                                "reading the binlog of " + source + " from " + start.ToString());
-  }
-}
-
-Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet,
-                                    binlog::BinlogPosition* cursor) {
-  auto at = [&] { return cursor->ToString(); };
-  if (packet.size() < 1 + kHeaderSize || packet[0] != 0x00) {
-    return Corruption("at " + at() + ": a packet of " + std::to_string(packet.size()) +
-                      " bytes (status byte " + std::to_string(packet.empty() ? 0 : packet[0]) +
-                      ") is not an event");
-  }
-  const uint8_t* ev = packet.data() + 1;
-  const size_t ev_size = packet.size() - 1;
-  uint32_t event_size = Le32(ev + 9);
-  if (event_size != ev_size) {
-    return Corruption("at " + at() + ": event header says " + std::to_string(event_size) +
-                      " bytes, the packet holds " + std::to_string(ev_size));
-  }
-  StreamEvent out;
-  out.bytes = packet.subspan(1);
-  out.type = ev[4];
-  uint32_t log_pos = Le32(ev + 13);
-  out.flags = static_cast<uint16_t>(ev[17] | ev[18] << 8);
-  // log_pos 0 marks events that occupy no place in the file: the fake ROTATE, a
-  // FORMAT_DESCRIPTION re-sent before a start past it, a HEARTBEAT_V2 (its position is in its
-  // body). MariaDB 11 also writes 0 for the events inside an event group (only the group's last
-  // event carries its end): those are real and follow the previous event directly.
-  const bool unplaced =
-      log_pos == 0 && (out.type == kRotateEvent || out.type == kFormatDescriptionEvent ||
-                       out.IsHeartbeat() || (out.flags & kArtificialFlag) != 0);
-  out.artificial = unplaced || (out.flags & kArtificialFlag) != 0 || out.IsHeartbeat();
-  uint64_t next = cursor->position;
-  if (unplaced) {
-    out.position = cursor->position;
-  } else if (log_pos == 0) {
-    out.position = cursor->position;
-    next = cursor->position + ev_size;
-  } else {
-    // log_pos is the event's end, 32 bits wide: widen it against the current position.
-    // Only a drop of more than 2 GiB is a wrap; a smaller one is taken as sent.
-    uint64_t end = (cursor->position & ~uint64_t{0xffffffff}) | log_pos;
-    if (end < cursor->position && cursor->position - end > (uint64_t{1} << 31)) {
-      end += uint64_t{1} << 32;
-    }
-    out.position = end >= ev_size ? end - ev_size : 0;
-    next = end;
-  }
-  if (out.type == kRotateEvent) {
-    // ROTATE body: uint64 position of the first event in the next file, then its name; a
-    // CRC32 follows when the stream has checksums (recognised by matching it, since the fake
-    // ROTATE arrives before any FORMAT_DESCRIPTION could say so).
-    size_t name_end = ev_size;
-    if (ev_size >= kHeaderSize + 8 + 1 + 4 &&
-        binlog::Crc32(binlog::ByteView(ev, ev_size - 4)) == Le32(ev + ev_size - 4)) {
-      name_end -= 4;
-    }
-    std::string_view name;
-    if (name_end > kHeaderSize + 8) {
-      name = std::string_view(reinterpret_cast<const char*>(ev) + kHeaderSize + 8,
-                              name_end - kHeaderSize - 8);
-      name = name.substr(0, name.find('\0'));
-    }
-    if (name.empty()) {
-      return Corruption("at " + at() + ": ROTATE event of " + std::to_string(ev_size) +
-                        " bytes without a file name");
-    }
-    cursor->file = std::string(name);
-    next = Le64(ev + kHeaderSize);
-  }
-  cursor->position = next;
-  return out;
-}
 
 BinlogEventStream::BinlogEventStream(StreamOptions options) : options_(std::move(options)) {}
 
@@ -259,28 +45,7 @@ void BinlogEventStream::Cancel() {
 }
 
 Result<std::unique_ptr<BinlogEventStream>> BinlogEventStream::Open(const StreamOptions& options) {
-  const StreamStart& start = options.start;
-  switch (start.kind) {
-    case StreamStart::Kind::kFilePosition:
-      if (start.file.empty()) return InvalidArgument("binlog start: no file name given");
-      if (start.position < binlog::kFirstEventPosition) {
-        return InvalidArgument("binlog start " + start.ToString() +
-                               ": positions start at 4 (after the file magic)");
-      }
-      if (start.position > std::numeric_limits<uint32_t>::max()) {
-        return Unsupported("binlog start " + start.ToString() +
-                           ": COM_BINLOG_DUMP cannot start beyond 4 GiB into a file");
-      }
-      break;
-    case StreamStart::Kind::kMariaDbGtid:
-      RETURN_IF_ERROR(ValidateMariaDbGtidList(start.gtid));
-      break;
-    case StreamStart::Kind::kMySqlGtidSet: {
-      Result<binlog::MySqlGtidSet> set = binlog::MySqlGtidSet::Parse(start.gtid);
-      if (!set.ok()) return set.status().WithContext("binlog start");
-      break;
-    }
-  }
+  RETURN_IF_ERROR(ValidateStreamStart(options.start));
   std::unique_ptr<BinlogEventStream> stream(new BinlogEventStream(options));
   RETURN_IF_ERROR(stream->Start());
   return stream;
@@ -288,8 +53,7 @@ Result<std::unique_ptr<BinlogEventStream>> BinlogEventStream::Open(const StreamO
 
 Status BinlogEventStream::Start() {
   const StreamStart& start = options_.start;
-  server_id_ =
-      options_.server_id != 0 ? options_.server_id : DefaultReplicaServerId(options_.task_key);
+  server_id_ = ReplicaServerId(options_.server_id, options_.task_key);
   ConnectionConfig config = options_.connection;
   int64_t heartbeat_ms = options_.heartbeat_period.count();
   if (heartbeat_ms < 0) return InvalidArgument("heartbeat period must not be negative");
@@ -301,16 +65,8 @@ Status BinlogEventStream::Start() {
   ASSIGN_OR_RETURN(std::unique_ptr<MysqlConnection> conn, MysqlConnection::Open(config));
   is_mariadb_ = conn->is_mariadb();
   connection_id_ = conn->thread_id();
-  if (start.kind == StreamStart::Kind::kMariaDbGtid && !is_mariadb_) {
-    return InvalidArgument("binlog start " + start.ToString() + " is a MariaDB GTID, but " +
-                           config.Describe() + " is MySQL " + conn->server_version());
-  }
-  if (start.kind == StreamStart::Kind::kMySqlGtidSet && is_mariadb_) {
-    return InvalidArgument("binlog start " + start.ToString() + " is a MySQL GTID set, but " +
-                           config.Describe() + " is MariaDB " + conn->server_version() +
-                           ": give a MariaDB GTID list (domain-server-sequence, as in "
-                           "@@gtid_binlog_pos) or a binlog file:position");
-  }
+  RETURN_IF_ERROR(
+      CheckStartSuitsSource(start, is_mariadb_, config.Describe(), conn->server_version()));
   // Checksum awareness: without it a source whose binlog has checksums refuses the dump.
   RETURN_IF_ERROR(conn->Execute("SET @master_binlog_checksum = @@global.binlog_checksum"));
   ASSIGN_OR_RETURN(auto rows, conn->QueryRows("SELECT @master_binlog_checksum = 'CRC32'"));
@@ -399,7 +155,7 @@ Status BinlogEventStream::Fail(Status st) {
 
 Result<std::span<const uint8_t>> BinlogEventStream::ReadPacket() {
   ASSIGN_OR_RETURN(std::span<const uint8_t> data, raw_ ? ReadRawPacket() : ReadConnectorPacket());
-  if (data.size() < 9 && !data.empty() && data[0] == 0xfe) {
+  if (IsDumpEofPacket(data)) {
     return NetworkError("the source " + options_.connection.Describe() +
                         " ended the binlog dump (EOF packet): reconnect from the last committed "
                         "position");
@@ -446,24 +202,14 @@ Result<std::span<const uint8_t>> BinlogEventStream::ReadRawPacket() {
     return DumpErrorToStatus(CR_SERVER_LOST, packet.status().message(), options_.start,
                              options_.connection);
   }
-  std::span<const uint8_t> data = *packet;
-  if (!data.empty() && data[0] == 0xff) {
-    // ERR packet: 0xFF, error number (2 bytes), '#' and a 5-character SQL state, message.
-    unsigned int number = data.size() >= 3 ? data[1] | data[2] << 8 : 0;
-    size_t text_at = data.size() >= 9 && data[3] == '#' ? 9 : std::min<size_t>(3, data.size());
-    std::string_view message(reinterpret_cast<const char*>(data.data()) + text_at,
-                             data.size() - text_at);
-    return DumpErrorToStatus(number, message, options_.start, options_.connection);
+  if (std::optional<DumpErrPacket> err = ParseDumpErrPacket(*packet)) {
+    return DumpErrorToStatus(err->number, err->message, options_.start, options_.connection);
   }
-  return data;
+  return *packet;
 }
 
 uint32_t BinlogEventStream::CrcTag(std::span<const uint8_t> packet) const {
-  // packet = status byte, event (header, body, CRC32).
-  if (!checksums_ || packet.size() < 1 + kHeaderSize + 4) return 0;
-  const size_t crc_at = packet.size() - 4;
-  const uint32_t computed = binlog::Crc32(packet.subspan(1, crc_at - 1));
-  return computed == Le32(packet.data() + crc_at) ? 1 : 0;
+  return checksums_ && DumpPacketCrc32Matches(packet) ? 1 : 0;
 }
 
 Result<StreamEvent> BinlogEventStream::Next() {

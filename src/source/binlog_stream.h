@@ -57,6 +57,13 @@
 // resume inside a transaction: the TABLE_MAPs before the resume point would be missing.
 // replica_test_util.h (class Replica) is this loop as the tests run it.
 //
+// The parts, each in its own file: stream_start.h (where to start, checked before connecting
+// and against the source's flavour), replica_server_id.h (the server_id announced),
+// dump_packet.h (framing the reply packets: events, ERR, EOF, CRC32), replica_errors.h (what the
+// source's errors mean), read_ahead_policy.h (whether a caller sets prefetch_bytes). This file
+// holds the stream: the dump request and the two ways of reading its packets, on the caller's
+// thread or ahead on the PacketPrefetcher's.
+//
 // Thread-safety: one thread calls Open/Next/accessors; Cancel() may be called from any other
 // thread at any time (not from a signal handler: use a watcher thread).
 #pragma once
@@ -74,39 +81,19 @@
 #include "binlog/binlog_position.h"
 #include "common/status.h"
 #include "source/connection_config.h"
+#include "source/dump_packet.h"  // StreamEvent, FrameDumpPacket
 #include "source/mysql_connection.h"
 #include "source/packet_prefetcher.h"
 #include "source/raw_packet_reader.h"
+#include "source/stream_start.h"  // StreamStart
 
 namespace binlake {
-
-// Where the stream starts.
-struct StreamStart {
-  enum class Kind {
-    kFilePosition,  // file:position, both flavours (COM_BINLOG_DUMP)
-    kMariaDbGtid,   // MariaDB GTID list "domain-server-seq,...": start after those transactions
-    // MySQL GTID set "uuid:1-5:7:tag:1-3,uuid2:1-3" (gtid_executed form, tagged GTIDs of MySQL
-    // 8.3+ included; binlog/gtid_set.h): every transaction not in the set (COM_BINLOG_DUMP_GTID,
-    // mysql_gtid_dump.h). MySQL sources only. Empty = the whole binlog history.
-    kMySqlGtidSet,
-  };
-  Kind kind = Kind::kFilePosition;
-  std::string file;       // kFilePosition
-  uint64_t position = 4;  // kFilePosition: offset of the first event to send (an event boundary)
-  std::string gtid;       // kMariaDbGtid / kMySqlGtidSet
-
-  static StreamStart At(std::string file, uint64_t position);
-  static StreamStart AfterMariaDbGtid(std::string gtid_list);
-  static StreamStart AfterMySqlGtidSet(std::string gtid_set);
-  // "binlog.000003:4711", "GTID 0-1-100,1-2-7" or "GTID 3e11fa47-...:1-5".
-  std::string ToString() const;
-};
 
 struct StreamOptions {
   ConnectionConfig connection;
   // Our server_id as a replica. Two replicas with the same id evict each other on the source
   // (the source ends the older dump), so every binlake task needs its own: 0 here means
-  // DefaultReplicaServerId(task_key).
+  // DefaultReplicaServerId(task_key) (replica_server_id.h).
   uint32_t server_id = 0;
   std::string task_key;  // identity of the task, for the default server_id (e.g. its target URL)
   StreamStart start;
@@ -120,72 +107,10 @@ struct StreamOptions {
   bool raw_socket_reads = true;
   // Read ahead on a thread of its own (source/packet_prefetcher.h), holding up to this many
   // bytes of events not yet returned by Next(): receiving then overlaps with the caller's
-  // decoding and writing. 0 = read on the caller's thread inside Next().
+  // decoding and writing. 0 = read on the caller's thread inside Next(). Whether it pays off:
+  // ReadAheadPays (read_ahead_policy.h).
   size_t prefetch_bytes = size_t{4} << 20;
 };
-
-// One event, exactly as the source sent it (no status byte, no file magic).
-struct StreamEvent {
-  std::span<const uint8_t> bytes;  // valid until the next Next() or the stream's destruction
-  uint8_t type = 0;                // header type code
-  uint16_t flags = 0;              // header flags
-  // Not part of the binlog file: the fake ROTATE and a FORMAT_DESCRIPTION re-sent before a start
-  // position past it (both log_pos 0), HEARTBEATs, MariaDB's skip-ahead GTID_LIST
-  // (LOG_EVENT_ARTIFICIAL_F).
-  bool artificial = false;
-  // Offset of the event in the current file: its end (header log_pos, widened to 64 bits across
-  // 4 GiB files) minus its size. An event with log_pos 0 (MariaDB 11 writes it inside event
-  // groups) follows the previous one. For the log_pos-0 artificial events it is the stream
-  // position; EventPump then advances its next position by their size until the next real event
-  // corrects it (its last_commit is not affected).
-  uint64_t position = 0;
-  // The stream negotiated CRC32 checksums and the last 4 bytes are the CRC32 of the rest,
-  // checked on the prefetching thread: EventPump::Feed need not compute it again.
-  bool crc32_verified = false;
-
-  bool IsFakeRotate() const;
-  bool IsHeartbeat() const;
-};
-
-// Frames one reply packet of COM_BINLOG_DUMP (status byte 0x00, then exactly one event) and
-// advances `cursor` (where the dump stream is: the file it reads and the offset of the next
-// event; its gtid_set is neither read nor changed): a ROTATE (real or fake) moves it to the file
-// and position it names, another event with a log_pos to its end. Pure; a packet that is not one
-// whole event is kCorruption (never an assertion: these are network bytes) and leaves `cursor` as
-// it was. `bytes` of the result point into `packet`.
-Result<StreamEvent> FrameDumpPacket(std::span<const uint8_t> packet,
-                                    binlog::BinlogPosition* cursor);
-
-// Default replica server_id for a task: a hash of `task_key` in [2^30, 2^32 - 1), clear of the
-// small ids (1, 2, 100...) people give real servers. Stable for a task across restarts (so a
-// restarted task replaces its own old dump connection instead of competing with it) and distinct
-// between tasks with overwhelming probability (1 in ~3e9 per pair).
-uint32_t DefaultReplicaServerId(std::string_view task_key);
-
-// Whether reading ahead on a thread of its own (StreamOptions::prefetch_bytes) pays off: that
-// thread needs a CPU (with one CPU, never). A source on this host (a unix socket, "localhost",
-// 127.0.0.0/8 or ::1) runs its dump thread here, and while catching up that thread takes a whole
-// CPU; with `cpus`
-// <= 2 (the CPUs this process may run on) a read-ahead thread then takes its time from the
-// source or from decoding. Measured on such a host (bench/cdc, 260k row changes into a local
-// directory, 8 alternating runs): catch-up took 0.206 s (median) reading on the decoding thread
-// against 0.234 s with the read-ahead thread. Otherwise reading ahead overlaps receiving and
-// checking the events with decoding and writing them.
-bool ReadAheadPays(const ConnectionConfig& source, unsigned cpus);
-
-// CPUs this process may run on (its affinity mask; at least 1).
-unsigned UsableCpus();
-
-// Checks a MariaDB GTID list "d-s-n[,d-s-n...]" (gtid_binlog_pos form, one GTID per domain;
-// empty = from the start of the binlog history) with binlog::MariaGtidList::Parse.
-// kInvalidArgument names the bad element.
-Status ValidateMariaDbGtidList(std::string_view gtid_list);
-
-// Maps an error the source returned for the dump (or while streaming) to a one-line Status:
-// purged file / GTID -> kPreconditionFailed ("run a new full load"), missing REPLICATION SLAVE
-// -> kPermissionDenied naming the grant, lost connection / shutdown / kill -> kNetworkError.
-Status DumpErrorToStatus(unsigned int error_number, std::string_view server_message,
-                         const StreamStart& start, const ConnectionConfig& connection);
 
 class BinlogEventStream {
  public:
@@ -200,8 +125,8 @@ class BinlogEventStream {
 
   // Blocks until the next event. Errors: kNetworkError (connection lost, source restarted, no
   // heartbeat within the read timeout: reopen), kPreconditionFailed / kPermissionDenied (see
-  // DumpErrorToStatus), kCorruption (a packet that is not one event), kCancelled (Cancel()).
-  // After an error the stream is finished: every later call returns an error.
+  // DumpErrorToStatus, replica_errors.h), kCorruption (a packet that is not one event), kCancelled
+  // (Cancel()). After an error the stream is finished: every later call returns an error.
   Result<StreamEvent> Next();
 
   // Makes a blocked or future Next() return kCancelled promptly (shuts the socket down).

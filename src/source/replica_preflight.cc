@@ -6,6 +6,8 @@
 #include <map>
 #include <string_view>
 
+#include "source/stream_start.h"
+
 namespace binlake {
 namespace {
 
