@@ -31,11 +31,6 @@ Result<binlog::BinlogPosition> MariaDbSnapshotPosition(MysqlConnection& conn) {
   return p;
 }
 
-bool Less(const binlog::BinlogPosition& a, const binlog::BinlogPosition& b) {
-  if (a.file != b.file) return a.file < b.file;  // binlog.000009 < binlog.000010 (zero-padded)
-  return a.position < b.position;
-}
-
 Status ForEachParallel(const std::vector<MysqlConnection*>& conns, const std::vector<size_t>& which,
                        const std::function<Status(MysqlConnection&, size_t)>& fn) {
   std::vector<Status> results(which.size());
@@ -63,7 +58,7 @@ Result<SnapshotResult> LockFree(MysqlConnection& control,
     RETURN_IF_ERROR(ForEachParallel(workers, todo, open));
     binlog::BinlogPosition newest = pos[0];
     for (auto& p : pos) {
-      if (Less(newest, p)) newest = p;
+      if (!binlog::AtOrAfter(newest, p)) newest = p;  // by file number, then offset
     }
     if (newest.file.empty()) return PreconditionFailed("binlog is off");
     todo.clear();
