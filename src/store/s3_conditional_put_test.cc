@@ -4,6 +4,7 @@
 // checked is "outcome unknown" (kNetworkError), which the commit resolves by reading back.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 
 #include "store/s3_object_store.h"
@@ -14,19 +15,21 @@ namespace {
 
 using testing::FakeS3;
 
-// Time moves only by the retry waits; a wait may run `during_wait` (e.g. another writer).
+// Time moves only by the retry waits; the n-th wait (1-based) runs on_wait(n), e.g. another
+// writer.
 class ScriptedClock : public RetryClock {
  public:
   std::chrono::steady_clock::time_point Now() override { return now_; }
   bool SleepFor(std::chrono::milliseconds d) override {
     now_ += d;
-    if (during_wait) std::exchange(during_wait, nullptr)();
+    if (on_wait) on_wait(++waits_);
     return true;
   }
-  std::function<void()> during_wait;
+  std::function<void(int)> on_wait;
 
  private:
   std::chrono::steady_clock::time_point now_{};
+  int waits_ = 0;
 };
 
 class ConditionalPutTest : public ::testing::Test {
@@ -44,6 +47,10 @@ class ConditionalPutTest : public ::testing::Test {
   }
   // One request first, so the next one goes over a kept-alive connection.
   void WarmUp() { ASSERT_TRUE(store_->Head("warm-up").ok()); }
+  // Predicate: from the n-th matching request on (1-based).
+  static std::function<bool(const FakeS3::Request&)> FromNth(int n) {
+    return [seen = std::make_shared<int>(0), n](const FakeS3::Request&) { return ++*seen >= n; };
+  }
 
   ScriptedClock clock_;
   std::unique_ptr<FakeS3> s3_;
@@ -80,9 +87,48 @@ TEST_F(ConditionalPutTest, LostCompleteAnswerOnAKeptAliveConnectionIsSeenAsARetr
   EXPECT_EQ(s3_->Count("CompleteMultipartUpload"), 2);
 }
 
+TEST_F(ConditionalPutTest, LostAnswerThen412AndUnreadableIsOutcomeUnknown) {
+  for (FakeS3::Fault get_fails : {FakeS3::Fail("GetObject", 500, "InternalError", FakeS3::kAlways),
+                                  FakeS3::Drop("GetObject", FakeS3::kAlways),
+                                  FakeS3::Fail("GetObject", 403, "AccessDenied")}) {
+    SCOPED_TRACE(get_fails.code);
+    s3_->ClearFaults();
+    s3_->AddFault(FakeS3::LoseAnswer("PutObject"));
+    s3_->AddFault(get_fails);
+    const std::string key = "cp/" + std::to_string(s3_->Count("PutObject"));
+    Status s = store_->Put(key, "mine", once_);
+    EXPECT_EQ(s.code(), StatusCode::kNetworkError) << s.message();
+    EXPECT_TRUE(s.IsRetryable());
+    EXPECT_EQ(s.message().rfind("outcome unknown: PutObject s3://bkt/task/" + key, 0), 0u)
+        << s.message();
+    EXPECT_EQ(*s3_->Object("task/" + key), "mine");  // it was created, in fact
+  }
+}
+
+TEST_F(ConditionalPutTest, LostAnswerThen412AndEndpointGoneIsOutcomeUnknown) {
+  s3_->AddFault(FakeS3::LoseAnswer("PutObject"));
+  s3_->AddFault(FakeS3::Fail("GetObject", 503, "SlowDown"));
+  clock_.on_wait = [&](int n) {
+    if (n == 2) s3_.reset();  // waiting to retry the GET: from now on connections are refused
+  };
+  Status s = store_->Put("cp/1", "mine", once_);
+  EXPECT_EQ(s.code(), StatusCode::kNetworkError) << s.message();
+  EXPECT_EQ(s.message().rfind("outcome unknown: PutObject s3://bkt/task/cp/1", 0), 0u)
+      << s.message();
+  EXPECT_NE(s.message().find("cannot reach S3 endpoint"), std::string::npos) << s.message();
+}
+
+TEST_F(ConditionalPutTest, LostAnswerThen412AndAbsentIsOutcomeUnknown) {
+  s3_->AddFault(FakeS3::LoseAnswer("PutObject"));
+  s3_->AddFault(FakeS3::Fail("GetObject", 404, "NoSuchKey"));  // deleted in between
+  Status s = store_->Put("cp/1", "mine", once_);
+  EXPECT_EQ(s.code(), StatusCode::kNetworkError) << s.message();
+  EXPECT_EQ(s.message().rfind("outcome unknown:", 0), 0u) << s.message();
+}
+
 TEST_F(ConditionalPutTest, RetryThatFindsAnotherWritersBytesIsAlreadyExists) {
-  s3_->AddFault(FakeS3::Drop("PutObject"));                             // ours never arrived ...
-  clock_.during_wait = [&] { s3_->PutDirect("task/cp/1", "theirs"); };  // ... theirs did
+  s3_->AddFault(FakeS3::Drop("PutObject"));                              // ours never arrived ...
+  clock_.on_wait = [&](int) { s3_->PutDirect("task/cp/1", "theirs"); };  // ... theirs did
   Status s = store_->Put("cp/1", "mine", once_);
   EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.message();
   EXPECT_EQ(*s3_->Object("task/cp/1"), "theirs");
@@ -92,6 +138,19 @@ TEST_F(ConditionalPutTest, FirstAttempt412IsAlreadyExistsWithoutReadingBack) {
   s3_->PutDirect("task/cp/1", "theirs");
   EXPECT_EQ(store_->Put("cp/1", "mine", once_).code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(s3_->Count("GetObject"), 0);
+}
+
+TEST_F(ConditionalPutTest, MultipartLostAnswerThen412AndUnreadableIsOutcomeUnknown) {
+  auto w = store_->NewWriter("big", once_);
+  ASSERT_TRUE((*w)->Write(std::string((5u << 20) + 1, 'b')).ok());
+  s3_->AddFault(FakeS3::LoseAnswer("CompleteMultipartUpload"));
+  s3_->AddFault(FakeS3::Fail("CompleteMultipartUpload", 412, "PreconditionFailed"));
+  // The HEAD before the complete passes; the ones after it fail.
+  s3_->AddFault(FakeS3::Fail("HeadObject", 500, "InternalError", FakeS3::kAlways).When(FromNth(2)));
+  Status s = (*w)->Close();
+  EXPECT_EQ(s.code(), StatusCode::kNetworkError) << s.message();
+  EXPECT_EQ(s.message().rfind("outcome unknown: CompleteMultipartUpload s3://bkt/task/big", 0), 0u)
+      << s.message();
 }
 
 TEST_F(ConditionalPutTest, MultipartLostAnswerThen412AndOursIsSuccess) {

@@ -227,11 +227,21 @@ Status S3ObjectWriter::Complete(bool republish) {
     }
     return s;
   }
-  if (out.attempts > 1 && out.response.status == 412 && ours()) {
-    spdlog::info("{}: CompleteMultipartUpload answered 412 on a retry; the object is ours",
-                 ctx.object_url);
-    upload_id_.clear();
-    return Status::Ok();
+  if (out.attempts > 1 && out.response.status == 412 && options_.if_none_match) {
+    // Created by the request whose answer was lost, or by someone else? Only an object seen
+    // with another ETag says someone else (AlreadyExists below).
+    std::string etag;
+    Result<Published> found = CheckPublished(&etag);
+    if (!found.ok()) {
+      return OutcomeUnknown(ctx, "checking the object failed (" + found.status().message() + ")");
+    }
+    if (*found == Published::kAbsent) return OutcomeUnknown(ctx, "the object is absent");
+    if (*found == Published::kOurs) {
+      spdlog::info("{}: CompleteMultipartUpload answered 412 on a retry; the object is ours",
+                   ctx.object_url);
+      upload_id_.clear();
+      return Status::Ok();
+    }
   }
   return ErrorStatus(ctx, out.response, out.attempts);
 }
