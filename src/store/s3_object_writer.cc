@@ -179,9 +179,13 @@ Status S3ObjectWriter::ExpectPublished(const ErrorContext& ctx, std::string_view
     case Published::kOther:
       break;
   }
+  return NotOurs(ctx.object_url, etag);
+}
+
+Status S3ObjectWriter::NotOurs(const std::string& url, const std::string& etag) const {
   return PreconditionFailed(
-      ctx.object_url + " is not the object its multipart upload published: its ETag is " + etag +
-      ", not \"" + MultipartETag() + "\" (the multipart ETag of the parts the upload token " +
+      url + " is not the object its multipart upload published: its ETag is " + etag + ", not \"" +
+      MultipartETag() + "\" (the multipart ETag of the parts the upload token " +
       "names); it was replaced after it was published, or something else writes that key");
 }
 
@@ -288,7 +292,21 @@ Status S3ObjectWriter::PublishPrepared(S3ObjectStore* store, std::string full_ke
   }
   if (w.upload_id_.empty() || w.parts_.empty()) return malformed();
   w.prepared_ = true;
-  Status s = w.Complete(/*republish=*/true);
+  // Published before (by the process that prepared it, or an earlier recovery)? Looked at first,
+  // because stores answer a repeated complete in different ways: AWS 200 (the object left
+  // alone), MinIO 404 NoSuchUpload, radosgw 200 - or, once the object was replaced, 500
+  // "This multipart completion is already in progress", retried to no avail.
+  ErrorContext ctx = store->client().Context("CompleteMultipartUpload", w.key_);
+  std::string etag;
+  Result<Published> found = w.CheckPublished(&etag);
+  Status s;
+  if (!found.ok()) {
+    s = found.status().WithContext("publishing " + ctx.object_url + " from its token");
+  } else if (*found == Published::kOther) {
+    s = w.NotOurs(ctx.object_url, etag);
+  } else if (*found == Published::kAbsent) {
+    s = w.Complete(/*republish=*/true);  // it may still be completed meanwhile: checked there
+  }
   w.upload_id_.clear();  // never abort an upload a checkpoint names
   w.finished_ = true;
   return s;

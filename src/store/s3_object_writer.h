@@ -15,10 +15,12 @@
 // the object's ETag is the multipart ETag of our parts.
 //
 // Publishing from a token (PublishPrepared, after a restart) must succeed when the upload was
-// already completed, which stores answer differently to a repeated CompleteMultipartUpload: AWS
-// with 200 (and leaves the object alone), MinIO with 404 NoSuchUpload. Either way the object
-// under the key is then checked (HEAD): it must carry the multipart ETag of the token's parts
-// (S3: the MD5 of the concatenated binary part MD5s, then "-N"), else the publication fails.
+// already completed. Stores answer a repeated CompleteMultipartUpload differently: AWS with 200
+// (leaving the object under the key alone, even a replaced one), MinIO with 404 NoSuchUpload,
+// radosgw 16 with 200, or 500 "This multipart completion is already in progress" once the
+// object was replaced. So the object under the key is looked at (HEAD) before, and after any
+// answer that allows an earlier completion: it is the upload's when it carries the multipart
+// ETag of the token's parts (S3: the MD5 of the concatenated binary part MD5s, then "-N").
 //
 // Thread-safety: one thread per writer (the store it came from must outlive it).
 #pragma once
@@ -83,6 +85,8 @@ class S3ObjectWriter : public ObjectWriter {
   // Ok (and the upload forgotten) if the key holds this upload's object; otherwise a clear error
   // saying what is there. `answer` says what CompleteMultipartUpload answered.
   Status ExpectPublished(const ErrorContext& ctx, std::string_view answer);
+  // kPreconditionFailed: `url` holds another object (ETag `etag`) than this upload's.
+  Status NotOurs(const std::string& url, const std::string& etag) const;
   void AbortUpload();
   // "\"<md5 of the parts' md5s>-N\"", or "" if a part ETag is not an MD5 hex digest.
   std::string MultipartETag() const;
