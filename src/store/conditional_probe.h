@@ -4,8 +4,8 @@
 //
 // The CDC commit protocol relies on it (docs/COMMIT-PROTOCOL.md, "Two instances of one task"):
 // on a store that ignores the header, a second PUT of checkpoint N succeeds and overwrites the
-// first, so two binlake instances could both commit. Some S3-compatible stores (and AWS S3
-// before August 2024) ignore If-None-Match without an error, so only trying tells.
+// first, so two binlake instances could both commit. Some S3-compatible stores ignore
+// If-None-Match without an error, so only trying tells.
 //
 // Thread-safety: as safe as `store` (it is used, not kept).
 #pragma once
