@@ -3,6 +3,9 @@
 #include <curl/curl.h>
 #include <strings.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace binlake::s3 {
@@ -64,6 +67,32 @@ Status TransportError(CURLcode code, const char* detail) {
   }
 }
 
+// The request body, fed to libcurl by a read callback. libcurl rewinds it (the seek callback)
+// only to send the request again: that is how a silent re-send becomes visible.
+struct BodyReader {
+  std::string_view body;
+  size_t offset = 0;
+  bool rewound = false;
+};
+
+size_t OnRead(char* buffer, size_t size, size_t nitems, void* user) {
+  auto* r = static_cast<BodyReader*>(user);
+  const size_t n = std::min(size * nitems, r->body.size() - r->offset);
+  std::memcpy(buffer, r->body.data() + r->offset, n);
+  r->offset += n;
+  return n;
+}
+
+int OnSeek(void* user, curl_off_t offset, int origin) {
+  auto* r = static_cast<BodyReader*>(user);
+  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > r->body.size()) {
+    return CURL_SEEKFUNC_FAIL;
+  }
+  r->offset = static_cast<size_t>(offset);
+  r->rewound = true;
+  return CURL_SEEKFUNC_OK;
+}
+
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
@@ -107,6 +136,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_reset(curl);
 
   HttpResponse response;
+  BodyReader reader{request.body};
   char error[CURL_ERROR_SIZE] = {0};
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   auto add_header = [&headers](const std::string& line) {
@@ -139,16 +169,23 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (request.method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT" || request.method == "POST") {
+    // A POST with a known size (Content-Length, never chunked) read from `reader`, sent with
+    // the request's method.
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &reader);
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
   CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  response.resent = reader.rewound;
   // Drop the header list before the handle is reused by another thread.
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);

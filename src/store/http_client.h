@@ -28,6 +28,12 @@ struct HttpResponse {
   long status = 0;
   std::map<std::string, std::string> headers;  // lowercase names; last value wins
   std::string body;
+  // libcurl sent the request more than once: a kept-alive connection it reused died after (part
+  // of) the body went out and before any answer, and libcurl silently re-sent the request on a
+  // fresh connection ("Connection died, retrying a fresh connect"). The first copy may have
+  // taken effect on the server, so this answer may be about it (a 412 about our own PUT).
+  // Detected by the body's rewind, so a request without a body is never flagged.
+  bool resent = false;
   // The header's value, or "" if absent. `lower_name` must be lowercase.
   std::string Header(const std::string& lower_name) const;
 };
@@ -44,9 +50,9 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Any HTTP status is a response. A failure to get one is kNetworkError (connection refused or
-  // reset, DNS, timeout: worth retrying), kInvalidArgument (bad URL, untrusted TLS certificate)
-  // or kInternal; the message is curl's one-line description.
+  // Any HTTP status is a response (see HttpResponse::resent). A failure to get one is kNetworkError
+  // (connection refused or reset, DNS, timeout: worth retrying), kInvalidArgument (bad URL,
+  // untrusted TLS certificate) or kInternal; the message is curl's one-line description.
   Result<HttpResponse> Send(const HttpRequest& request);
 
  private:

@@ -190,17 +190,36 @@ class LocalObjectWriter : public ObjectWriter {
     if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE) == 0) {
       return Status::Ok();
     }
-    if (errno == EEXIST) return AlreadyExists("file://" + path_ + " already exists");
+    if (errno == EEXIST) return Conflict();
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
       return FileError("rename to", path_, errno);
     }
-    // File systems without RENAME_NOREPLACE: link() fails if the name exists.
+    // File systems without RENAME_NOREPLACE (NFS): link() fails if the name exists.
     if (::link(temp_.c_str(), path_.c_str()) != 0) {
-      if (errno == EEXIST) return AlreadyExists("file://" + path_ + " already exists");
-      return FileError("link to", path_, errno);
+      const int err = errno;
+      // NFS may report a LINK that took effect as failed (its retransmission answers EEXIST, or
+      // the answer is lost): open(2) (O_EXCL) says to check whether the link was made.
+      if (err == EEXIST || SameFile(temp_, path_)) return Conflict();
+      return FileError("link to", path_, err);
     }
     ::unlink(temp_.c_str());
     return Status::Ok();
+  }
+
+  // The key exists: someone else's file, or ours if a link of our temp file was made after all
+  // (kept as the object; the temp name is removed).
+  Status Conflict() {
+    if (SameFile(temp_, path_)) {
+      ::unlink(temp_.c_str());
+      return Status::Ok();
+    }
+    return AlreadyExists("file://" + path_ + " already exists");
+  }
+
+  static bool SameFile(const std::string& a, const std::string& b) {
+    struct stat sa, sb;
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
   }
 
   std::string path_;

@@ -3,10 +3,13 @@
 //
 // Visibility: a writer writes "<dir>/.tmp-<name>.<random>" in the destination directory, then
 // fsync + rename (or, with if_none_match, renameat2(RENAME_NOREPLACE), falling back to
-// link + unlink) and fsyncs the directory. Names starting with ".tmp-" are never listed, never
-// valid keys, and are what an aborted or crashed writer can leave behind. While a file grows, a
-// background thread flushes it every few MiB (background_syncer.h), so the final fsync is short.
-// Keys must be relative, '/'-separated, without empty, "." or ".." segments.
+// link + unlink) and fsyncs the directory. A conditional create that finds the key taken is
+// kAlreadyExists only if the file there is not our temp file (on NFS a link(2) that took effect
+// can still report EEXIST: the inode is compared, as open(2) advises for O_EXCL over NFS). Names
+// starting with ".tmp-" are never listed, never valid keys, and are what an aborted or crashed
+// writer can leave behind. While a file grows, a background thread flushes it every few MiB
+// (background_syncer.h), so the final fsync is short. Keys must be relative, '/'-separated, without
+// empty, "." or ".." segments.
 //
 // Thread-safety: all methods may be called from several threads at once.
 #pragma once

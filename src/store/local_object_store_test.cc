@@ -189,6 +189,24 @@ TEST_F(LocalStoreTest, IfNoneMatchConflicts) {
   EXPECT_EQ(AllFiles(), (std::vector<std::string>{"commit/0001"}));  // temp file removed
 }
 
+TEST_F(LocalStoreTest, ConditionalCreateThatTookEffectDespiteEexistIsOurs) {
+  // On NFS (no RENAME_NOREPLACE: link(2) is used) a retransmitted LINK may answer EEXIST although
+  // the first one linked our file (open(2), O_EXCL). Simulated: our temp file is already linked
+  // under the key when the writer publishes it.
+  PutOptions once;
+  once.if_none_match = true;
+  auto w = store_->NewWriter("commit/0001", once);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write("ours").ok());
+  auto token = (*w)->Prepare();
+  ASSERT_TRUE(token.ok());
+  ASSERT_EQ(::link((root_ / "commit" / *token).c_str(), (root_ / "commit/0001").c_str()), 0);
+  Status s = (*w)->Close();
+  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(*store_->Get("commit/0001"), "ours");
+  EXPECT_EQ(AllFiles(), (std::vector<std::string>{"commit/0001"}));  // temp name removed
+}
+
 TEST_F(LocalStoreTest, ConcurrentConditionalWritersExactlyOneWins) {
   PutOptions once;
   once.if_none_match = true;

@@ -63,10 +63,12 @@ HttpRequest S3Client::Sign(const S3Request& request, const std::string& payload_
 Result<S3Outcome> S3Client::Send(const S3Request& request) {
   const std::string payload_hash = sigv4::Sha256Hex(request.body);
   RetryLoop loop(options_.retry, *options_.retry_clock, options_.jitter);
+  int resends = 0;  // requests libcurl sent again by itself (HttpResponse::resent)
   while (true) {
     // Signed afresh each attempt: the date moves, and S3 rejects signatures older than 15 min.
     HttpRequest http = Sign(request, payload_hash);
     Result<HttpResponse> r = http_.Send(http);
+    if (r.ok() && r->resent) ++resends;
     const bool retry =
         r.ok() ? IsRetryableResponse(*r, request.error_in_200) : r.status().IsRetryable();
     if (!retry || !loop.BackoffAndContinue()) {
@@ -76,7 +78,7 @@ Result<S3Outcome> S3Client::Send(const S3Request& request) {
         return Status(r.status().code(), "cannot reach S3 endpoint " + options_.endpoint.display() +
                                              attempts + ": " + r.status().message());
       }
-      return S3Outcome{std::move(r).value(), loop.attempts()};
+      return S3Outcome{std::move(r).value(), loop.attempts() + resends};
     }
     spdlog::debug(
         "S3 {} s3://{}/{}: {}; retrying (attempt {} of {})", request.method,

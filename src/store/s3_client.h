@@ -50,7 +50,9 @@ struct S3Request {
 
 struct S3Outcome {
   HttpResponse response;  // the final answer, any status
-  int attempts = 1;       // > 1: an earlier attempt may have taken effect on the server
+  // Requests sent, libcurl's own re-sends included (HttpResponse::resent). > 1: an earlier
+  // one may have taken effect on the server, and this answer may be about it.
+  int attempts = 1;
 };
 
 class S3Client {

@@ -126,4 +126,11 @@ Status ErrorStatus(const ErrorContext& ctx, const HttpResponse& response, int at
                          std::to_string(s) + " " + code + detail + ")");
 }
 
+Status OutcomeUnknown(const ErrorContext& ctx, std::string_view why) {
+  return NetworkError("outcome unknown: " + ctx.operation + " " + ctx.object_url +
+                      " with If-None-Match: * was sent again after an answer was lost and then " +
+                      "answered 412 (already exists), but " + std::string(why) +
+                      ": the first request may have created it");
+}
+
 }  // namespace binlake::s3

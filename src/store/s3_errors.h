@@ -42,4 +42,11 @@ std::string ErrorCode(const HttpResponse& response);
 //   kInvalidArgument.
 Status ErrorStatus(const ErrorContext& ctx, const HttpResponse& response, int attempts);
 
+// A conditional create (If-None-Match: *) that was sent more than once and answered 412 to a
+// later copy, when the object under the key could not be checked (`why`): the first copy may
+// have created it, so neither success nor AlreadyExists is known. kNetworkError (retryable; no
+// StatusCode means "outcome unknown" more closely), message "outcome unknown: <operation>
+// <url> ...". The commit protocol reads such a key back before it decides.
+Status OutcomeUnknown(const ErrorContext& ctx, std::string_view why);
+
 }  // namespace binlake::s3

@@ -133,20 +133,22 @@ Status S3ObjectStore::PutWhole(const std::string& full_key, std::string_view dat
   S3Request req{"PUT", full_key, {}, CreateHeaders(options, options.if_none_match), data};
   ASSIGN_OR_RETURN(S3Outcome out, client_->Send(req));
   if (Ok2xx(out.response)) return Status::Ok();
+  ErrorContext ctx = client_->Context("PutObject", full_key, options.if_none_match);
   if (out.response.status == 412 && options.if_none_match && out.attempts > 1) {
     // An earlier attempt may have stored the object before its answer was lost: then the 412
-    // is about our own bytes, and the write succeeded.
+    // is about our own bytes, and the write succeeded. Only other bytes, read back, mean that
+    // someone else created it; when they cannot be read the outcome is unknown.
     Result<std::string> stored = GetFull(full_key);
-    if (stored.ok() && *stored == data) {
-      spdlog::info(
-          "s3://{}/{}: conditional PUT answered 412 on a retry; the stored object is "
-          "ours",
-          bucket_, full_key);
+    if (!stored.ok()) {
+      return OutcomeUnknown(ctx, "reading it back failed (" + stored.status().message() + ")");
+    }
+    if (*stored == data) {
+      spdlog::info("{}: conditional PUT answered 412 on a retry; the stored object is ours",
+                   ctx.object_url);
       return Status::Ok();
     }
   }
-  return ErrorStatus(client_->Context("PutObject", full_key, options.if_none_match), out.response,
-                     out.attempts);
+  return ErrorStatus(ctx, out.response, out.attempts);
 }
 
 Status S3ObjectStore::PublishPrepared(std::string_view key, std::string_view token) {

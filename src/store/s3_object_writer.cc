@@ -4,7 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <cctype>
+#include <charconv>
 
 #include "store/s3_object_store.h"
 #include "store/sigv4.h"
@@ -15,6 +16,11 @@ namespace {
 constexpr size_t kMaxParts = 10000;  // S3 limit per upload
 
 bool Ok2xx(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 std::string Unquote(std::string s) {
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
@@ -143,7 +149,47 @@ std::string S3ObjectWriter::MultipartETag() const {
          std::to_string(parts_.size());
 }
 
-Status S3ObjectWriter::Complete() {
+Result<S3ObjectWriter::Published> S3ObjectWriter::CheckPublished(std::string* etag) const {
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, store_->HeadFull(key_));
+  if (!info) return Published::kAbsent;
+  *etag = info->etag;
+  const std::string expected = MultipartETag();
+  if (expected.empty()) {
+    return Unsupported("cannot tell whether s3://" + store_->client().endpoint().bucket() + "/" +
+                       key_ + " is the object of its multipart upload: the part ETags are not " +
+                       "MD5 digests, so the object's multipart ETag is unknown");
+  }
+  return Lower(Unquote(info->etag)) == expected ? Published::kOurs : Published::kOther;
+}
+
+Status S3ObjectWriter::ExpectPublished(const ErrorContext& ctx, std::string_view answer) {
+  std::string etag;
+  Result<Published> found = CheckPublished(&etag);
+  if (!found.ok()) {
+    return found.status().WithContext(ctx.operation + " " + ctx.object_url + " " +
+                                      std::string(answer) + "; checking the object");
+  }
+  switch (*found) {
+    case Published::kOurs:
+      upload_id_.clear();  // completed: nothing to abort
+      return Status::Ok();
+    case Published::kAbsent:
+      return NotFound(ctx.operation + " " + ctx.object_url + " " + std::string(answer) +
+                      ", and the object does not exist: the upload was aborted or expired");
+    case Published::kOther:
+      break;
+  }
+  return NotOurs(ctx.object_url, etag);
+}
+
+Status S3ObjectWriter::NotOurs(const std::string& url, const std::string& etag) const {
+  return PreconditionFailed(
+      url + " is not the object its multipart upload published: its ETag is " + etag + ", not \"" +
+      MultipartETag() + "\" (the multipart ETag of the parts the upload token " +
+      "names); it was replaced after it was published, or something else writes that key");
+}
+
+Status S3ObjectWriter::Complete(bool republish) {
   S3Client& client = store_->client();
   ErrorContext ctx = client.Context("CompleteMultipartUpload", key_, options_.if_none_match);
   if (options_.if_none_match) {
@@ -158,14 +204,16 @@ Status S3ObjectWriter::Complete() {
 
   // Did the object we meant to create end up there? (answers that leave it open)
   auto ours = [&]() -> bool {
-    Result<std::optional<ObjectInfo>> info = store_->HeadFull(key_);
-    std::string expected = MultipartETag();
-    return info.ok() && info->has_value() && !expected.empty() &&
-           Unquote((*info)->etag) == expected;
+    std::string etag;
+    Result<Published> found = CheckPublished(&etag);
+    return found.ok() && *found == Published::kOurs;
   };
   if (Ok2xx(out.response)) {
     if (ParseError(out.response.body).ok()) return ErrorStatus(ctx, out.response, out.attempts);
     Result<CompleteResult> done = ParseCompleteMultipartUpload(out.response.body);
+    // A store may answer 200 to a repeated complete and leave whatever is under the key alone
+    // (AWS does): publishing from a token checks that the object is this upload's.
+    if (republish) return ExpectPublished(ctx, "answered 200");
     if (done.ok() || ours()) {
       upload_id_.clear();  // completed: nothing to abort
       return Status::Ok();
@@ -173,11 +221,31 @@ Status S3ObjectWriter::Complete() {
     return done.status();
   }
   const std::string code = ErrorCode(out.response);
-  if (out.attempts > 1 && (out.response.status == 412 || code == "NoSuchUpload") && ours()) {
-    spdlog::info("{}: CompleteMultipartUpload answered {} on a retry; the object is ours",
-                 ctx.object_url, code);
-    upload_id_.clear();
-    return Status::Ok();
+  if (code == "NoSuchUpload" && (republish || out.attempts > 1)) {
+    // The upload is gone once completed on some stores (MinIO): completed by the request whose
+    // answer was lost, or by the process that prepared it, or by an earlier recovery.
+    Status s = ExpectPublished(ctx, "answered NoSuchUpload");
+    if (s.ok()) {
+      spdlog::info("{}: CompleteMultipartUpload answered NoSuchUpload; the object is ours",
+                   ctx.object_url);
+    }
+    return s;
+  }
+  if (out.attempts > 1 && out.response.status == 412 && options_.if_none_match) {
+    // Created by the request whose answer was lost, or by someone else? Only an object seen
+    // with another ETag says someone else (AlreadyExists below).
+    std::string etag;
+    Result<Published> found = CheckPublished(&etag);
+    if (!found.ok()) {
+      return OutcomeUnknown(ctx, "checking the object failed (" + found.status().message() + ")");
+    }
+    if (*found == Published::kAbsent) return OutcomeUnknown(ctx, "the object is absent");
+    if (*found == Published::kOurs) {
+      spdlog::info("{}: CompleteMultipartUpload answered 412 on a retry; the object is ours",
+                   ctx.object_url);
+      upload_id_.clear();
+      return Status::Ok();
+    }
   }
   return ErrorStatus(ctx, out.response, out.attempts);
 }
@@ -204,6 +272,10 @@ Result<std::string> S3ObjectWriter::Prepare() {
 Status S3ObjectWriter::PublishPrepared(S3ObjectStore* store, std::string full_key,
                                        std::string_view token) {
   S3ObjectWriter w(store, std::move(full_key), PutOptions{});
+  auto malformed = [&] {
+    return InvalidArgument("malformed prepared-upload token for s3://" +
+                           store->client().endpoint().bucket() + "/" + w.key_);
+  };
   size_t nl = token.find('\n');
   w.upload_id_ = std::string(token.substr(0, nl));
   while (nl != std::string_view::npos) {
@@ -211,23 +283,29 @@ Status S3ObjectWriter::PublishPrepared(S3ObjectStore* store, std::string full_ke
     nl = token.find('\n');
     std::string_view line = token.substr(0, nl);
     size_t sp = line.find(' ');
-    if (sp == std::string_view::npos) return InvalidArgument("malformed prepared-upload token");
+    if (sp == std::string_view::npos) return malformed();
     CompletedPart part;
-    part.part_number = std::atoi(std::string(line.substr(0, sp)).c_str());
+    auto [end, ec] = std::from_chars(line.data(), line.data() + sp, part.part_number);
+    if (ec != std::errc() || end != line.data() + sp || part.part_number <= 0) return malformed();
     part.etag = std::string(line.substr(sp + 1));
-    if (part.part_number <= 0) return InvalidArgument("malformed prepared-upload token");
     w.parts_.push_back(std::move(part));
   }
-  if (w.upload_id_.empty() || w.parts_.empty()) {
-    return InvalidArgument("malformed prepared-upload token");
-  }
+  if (w.upload_id_.empty() || w.parts_.empty()) return malformed();
   w.prepared_ = true;
-  Status s = w.Complete();
-  if (!s.ok() && s.message().find("NoSuchUpload") != std::string::npos) {
-    // Completed earlier (by the process that crashed, or a previous recovery)?
-    ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, store->HeadFull(w.key_));
-    std::string expected = w.MultipartETag();
-    if (info && (expected.empty() || Unquote(info->etag) == expected)) s = Status::Ok();
+  // Published before (by the process that prepared it, or an earlier recovery)? Looked at first,
+  // because stores answer a repeated complete in different ways: AWS 200 (the object left
+  // alone), MinIO 404 NoSuchUpload, radosgw 200 - or, once the object was replaced, 500
+  // "This multipart completion is already in progress", retried to no avail.
+  ErrorContext ctx = store->client().Context("CompleteMultipartUpload", w.key_);
+  std::string etag;
+  Result<Published> found = w.CheckPublished(&etag);
+  Status s;
+  if (!found.ok()) {
+    s = found.status().WithContext("publishing " + ctx.object_url + " from its token");
+  } else if (*found == Published::kOther) {
+    s = w.NotOurs(ctx.object_url, etag);
+  } else if (*found == Published::kAbsent) {
+    s = w.Complete(/*republish=*/true);  // it may still be completed meanwhile: checked there
   }
   w.upload_id_.clear();  // never abort an upload a checkpoint names
   w.finished_ = true;
@@ -249,13 +327,13 @@ Status S3ObjectWriter::Close() {
     }
   }
   if (prepared_) {
-    s = Complete();
+    s = Complete(/*republish=*/false);
     upload_id_.clear();  // a checkpoint may name it: recovery publishes it, never abort
   } else if (upload_id_.empty() && parts_.empty()) {
     s = store_->PutWhole(key_, buffer_.view(), options_);
   } else {
     s = UploadPart();
-    if (s.ok()) s = Complete();
+    if (s.ok()) s = Complete(/*republish=*/false);
     if (!s.ok()) AbortUpload();
   }
   buffer_ = PartBuffer();

@@ -14,6 +14,14 @@
 // Ambiguous retries are resolved: a 412 or NoSuchUpload after a retried complete is success when
 // the object's ETag is the multipart ETag of our parts.
 //
+// Publishing from a token (PublishPrepared, after a restart) must succeed when the upload was
+// already completed. Stores answer a repeated CompleteMultipartUpload differently: AWS with 200
+// (leaving the object under the key alone, even a replaced one), MinIO with 404 NoSuchUpload,
+// radosgw 16 with 200, or 500 "This multipart completion is already in progress" once the
+// object was replaced. So the object under the key is looked at (HEAD) before, and after any
+// answer that allows an earlier completion: it is the upload's when it carries the multipart
+// ETag of the token's parts (S3: the MD5 of the concatenated binary part MD5s, then "-N").
+//
 // Thread-safety: one thread per writer (the store it came from must outlive it).
 #pragma once
 
@@ -24,6 +32,7 @@
 
 #include "store/object_store.h"
 #include "store/part_buffer.h"
+#include "store/s3_errors.h"
 #include "store/s3_xml.h"
 
 namespace binlake::s3 {
@@ -43,7 +52,10 @@ class S3ObjectWriter : public ObjectWriter {
   Status Close() override;
   void Abort() override;
 
-  // Completes an upload prepared (possibly by another process) from its token. Idempotent.
+  // Completes an upload prepared (possibly by another process) from its token. Idempotent: an
+  // upload completed before is success when the object under the key is still its object (its
+  // ETag is the multipart ETag of the token's parts); another object there is kPreconditionFailed,
+  // none kNotFound (the upload was aborted or expired).
   static Status PublishPrepared(S3ObjectStore* store, std::string full_key, std::string_view token);
   uint64_t bytes_written() const override { return bytes_written_; }
 
@@ -63,7 +75,18 @@ class S3ObjectWriter : public ObjectWriter {
   Status UploadPart();       // sends buffer_ as the next part, waits for every part
   Status WaitForInflight();  // the background part's outcome, recorded in parts_
   Result<CompletedPart> SendPart(int number, std::string_view data);
-  Status Complete();
+  // CompleteMultipartUpload of parts_. `republish`: publishing from a token, where the upload may
+  // have been completed before (ExpectPublished decides on any answer that allows that).
+  Status Complete(bool republish);
+  enum class Published { kOurs, kAbsent, kOther };
+  // HEAD of the key against MultipartETag(); the object's ETag goes to `etag`. Fails if HEAD
+  // fails or the multipart ETag cannot be computed.
+  Result<Published> CheckPublished(std::string* etag) const;
+  // Ok (and the upload forgotten) if the key holds this upload's object; otherwise a clear error
+  // saying what is there. `answer` says what CompleteMultipartUpload answered.
+  Status ExpectPublished(const ErrorContext& ctx, std::string_view answer);
+  // kPreconditionFailed: `url` holds another object (ETag `etag`) than this upload's.
+  Status NotOurs(const std::string& url, const std::string& etag) const;
   void AbortUpload();
   // "\"<md5 of the parts' md5s>-N\"", or "" if a part ETag is not an MD5 hex digest.
   std::string MultipartETag() const;

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "store/conditional_probe.h"
 #include "store/s3_object_store.h"
 #include "store/s3_object_writer.h"
 #include "store/s3_xml.h"
@@ -311,6 +312,32 @@ TEST_F(RadosgwTest, PreparedUploadsPublishFromTheirTokenOnly) {
   EXPECT_EQ(got->size(), big.size());
   EXPECT_TRUE(*got == big);
   EXPECT_FALSE(recovered->PublishPrepared("x.csv", "not-a-token").ok());
+}
+
+TEST_F(RadosgwTest, ConditionalCreateIsHonouredOnPut) {
+  // Ceph radosgw 16 honours If-None-Match: * on PutObject (not on CompleteMultipartUpload: see
+  // s3_object_writer.h), which is what CDC checkpoints use.
+  Status s = ProbeConditionalCreate(*store_, "_binlake/");
+  EXPECT_TRUE(s.ok()) << s.message();
+  auto left = store_->List("");
+  ASSERT_TRUE(left.ok()) << left.status().message();
+  EXPECT_TRUE(left->empty());
+}
+
+TEST_F(RadosgwTest, RepublishingOverAReplacedObjectIsAClearError) {
+  TargetConfig config = binlake::testing::RadosgwTarget(env_, prefix_);
+  config.multipart_part_size = 5u << 20;
+  auto store = OpenStore(config);
+  ASSERT_NE(store, nullptr);
+  auto w = store->NewWriter("t/1.csv", {});
+  ASSERT_TRUE((*w)->Write(std::string((5u << 20) + 3, 'r')).ok());
+  auto token = (*w)->Prepare();
+  ASSERT_TRUE(token.ok()) << token.status().message();
+  ASSERT_TRUE(store->PublishPrepared("t/1.csv", *token).ok());
+  ASSERT_TRUE(store->Put("t/1.csv", "replaced", {}).ok());
+  Status s = OpenStore(config)->PublishPrepared("t/1.csv", *token);
+  EXPECT_EQ(s.code(), StatusCode::kPreconditionFailed) << s.message();
+  EXPECT_EQ(*store->Get("t/1.csv"), "replaced");
 }
 
 TEST_F(RadosgwTest, UncommittedUploadsAreListedAndDiscarded) {
