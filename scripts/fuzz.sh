@@ -13,7 +13,7 @@ SECS=${1:-60}
 shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] &&
-  TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz)
+  TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz dump_packet_fuzz)
 BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
@@ -31,7 +31,7 @@ ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
 # accumulate in fuzz-corpus/<target>.
 SEEDS=$BUILD/fuzz-seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz} \
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz} \
   "$BUILD/fuzz-artifacts"
 python3 - "$ROOT/testdata/fixtures" "$SEEDS" <<'PY'
 import gzip, json, os, struct, sys
@@ -56,6 +56,9 @@ for dirpath, _, files in os.walk(fixtures):
             if ev[4] == 35:  # PREVIOUS_GTIDS: the body (CRC32 too, if any: Decode stops early)
                 open(os.path.join(seeds, 'gtid_set_fuzz', 'prev%03d_%03d' % (n, k)),
                      'wb').write(b'\x01' + ev[19:])
+            if size <= 64 * 1024 and k < 50:  # a dump reply packet: status byte 0x00, one event
+                open(os.path.join(seeds, 'dump_packet_fuzz', 'pk%03d_%03d' % (n, k)),
+                     'wb').write(b'\x00' + ev)
             if size <= 64 * 1024:
                 for mode in (0, 1, 2, 3):  # MySQL/MariaDB x without/with CRC32
                     open(os.path.join(seeds, 'binlog_event_fuzz', 'ev%03d_%03d_%d' % (n, k, mode)),
@@ -68,6 +71,10 @@ for i, text in enumerate([
         ' b9b88c66-0755-11f1-9899-4a9da94c4d71:1',
         '0-1-100,1-2-7']):
     open(os.path.join(seeds, 'gtid_set_fuzz', 'text%d' % i), 'wb').write(b'\x00' + text.encode())
+# ERR and EOF packets as servers send them.
+open(os.path.join(seeds, 'dump_packet_fuzz', 'err'), 'wb').write(
+    b'\xff\x7a\x04#HY000Could not find first log file name in binary log index file')
+open(os.path.join(seeds, 'dump_packet_fuzz', 'eof'), 'wb').write(b'\xfe\x00\x00\x02\x00')
 vec = json.load(open(os.path.join(fixtures, 'type-vectors', 'mysqlcdc-type-vectors.json')))
 for i, v in enumerate(vec['jsonb']):
     doc = bytes.fromhex(v['hex'])
