@@ -15,10 +15,6 @@ constexpr std::string_view kCheckpointExt = ".json";
 constexpr size_t kSequenceDigits = 20;
 }  // namespace
 
-std::string CdcCheckpointPrefix(const std::string& bucket_folder) {
-  return (bucket_folder.empty() ? "" : bucket_folder + "/") + std::string(kCheckpointDir);
-}
-
 std::string CdcCheckpointKey(const std::string& bucket_folder, uint64_t sequence) {
   char digits[32];
   std::snprintf(digits, sizeof digits, "%020llu", static_cast<unsigned long long>(sequence));

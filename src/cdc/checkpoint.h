@@ -24,6 +24,7 @@
 
 #include "binlog/binlog_position.h"
 #include "common/status.h"
+#include "config/target_layout.h"
 
 namespace binlake {
 
@@ -67,8 +68,6 @@ std::string SerializeCdcCheckpoint(const CdcCheckpoint& c);
 Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view json);
 // "[folder/]_binlake/cdc/checkpoint-00000000000000000042.json"
 std::string CdcCheckpointKey(const std::string& bucket_folder, uint64_t sequence);
-// "[folder/]_binlake/cdc/checkpoint-": the prefix to list checkpoints with.
-std::string CdcCheckpointPrefix(const std::string& bucket_folder);
 // The sequence number of a checkpoint key (any folder), or nullopt if `key` is not one.
 std::optional<uint64_t> CdcCheckpointSequence(std::string_view key);
 

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <vector>
 
+#include "config/target_layout.h"
+
 namespace binlake {
 namespace {
 
@@ -136,7 +138,8 @@ int64_t CdcNaming::NameMs(std::chrono::system_clock::time_point t) const {
 std::string CdcNaming::TableFileKey(std::string_view schema, std::string_view table,
                                     int64_t name_ms) const {
   std::string key = prefix_;
-  key.append(schema).append("/").append(table).append("/");
+  key.append(EncodeNameSegment(schema, /*is_schema=*/true)).append("/");
+  key.append(EncodeNameSegment(table)).append("/");
   if (date_partition_) {
     // Validated in Make: cannot fail.
     Result<std::string> folder = DatePartitionFolder(name_ms, sequence_, delimiter_);

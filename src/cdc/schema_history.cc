@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "config/target_layout.h"
+
 namespace binlake {
 
 std::string SchemaHistory::Describe(const TableSchema& t) {
@@ -36,7 +38,7 @@ bool IsDdlRecord(std::string_view key) {
 }  // namespace
 
 std::string SchemaHistory::Prefix(const std::string& schema, const std::string& table) const {
-  return (folder_.empty() ? "" : folder_ + "/") + "_binlake/schema/" + schema + "/" + table + "/";
+  return SchemaHistoryFolder(folder_, schema, table);
 }
 
 Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& table,

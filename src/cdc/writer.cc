@@ -8,11 +8,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cdc/checkpoint_commit.h"
 #include "cdc/naming.h"
 #include "cdc/txn_file.h"
 #include "common/parallel_for.h"
 #include "config/format_options.h"
 #include "format/csv/csv_writer.h"
+#include "store/conditional_probe.h"
 
 namespace binlake {
 namespace {
@@ -182,6 +184,7 @@ class CdcWriter::Impl {
   std::set<uint64_t> known_checkpoints_;      // existing checkpoint numbers (for retention)
   std::vector<UncommittedObject> leftovers_;  // discarded after the first commit
   bool committed_once_ = false;
+  bool probed_ = false;  // ProbeConditionalCreate passed (once per writer)
 
   // The open batch.
   std::vector<std::unique_ptr<BatchFile>> files_;
@@ -212,6 +215,11 @@ class CdcWriter::Impl {
 Result<binlog::BinlogPosition> CdcWriter::Impl::Recover(const binlog::BinlogPosition& start) {
   DropBatch(/*discard=*/true);
   const std::string& folder = options_.settings.bucket_folder;
+  if (!probed_) {
+    // The commit protocol's fencing needs conditional create: refuse a store that ignores it.
+    RETURN_IF_ERROR(ProbeConditionalCreate(*store_, CdcStateFolder(folder)));
+    probed_ = true;
+  }
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> listed, store_->List(CdcCheckpointPrefix(folder)));
   known_checkpoints_.clear();
   for (const ObjectInfo& o : listed) {
@@ -394,38 +402,24 @@ Status CdcWriter::Impl::Commit() {
   next.transactions = checkpoint_.transactions + batch_txns_;
   next.tables = stats_;
 
-  // Step 3, the commit point: create checkpoint N+1, only if nobody else did.
-  const std::string key = CdcCheckpointKey(options_.settings.bucket_folder, next.sequence);
-  const std::string json = SerializeCdcCheckpoint(next);
-  PutOptions put;
-  put.if_none_match = true;
-  put.content_type = "application/json";
-  Status s = store_->Put(key, json, put);
-  auto lost = [&] {
-    DropBatch(/*discard=*/true);
-    return AlreadyExists("another binlake instance committed checkpoint " +
-                         std::to_string(next.sequence) + " of this task (" + store_->Describe() +
-                         "/" + key + "); stopping");
-  };
-  if (s.code() == StatusCode::kAlreadyExists) return lost();
-  if (!s.ok()) {
-    // The outcome is unknown (e.g. the connection broke after the request was sent): look.
-    Result<std::string> stored = store_->Get(key);
-    if (stored.ok() && *stored != json) return lost();
-    if (!stored.ok() && stored.status().code() == StatusCode::kNotFound) {
+  // Step 3, the commit point: create checkpoint N+1, only if nobody else did and nobody is
+  // ahead (cdc/checkpoint_commit.h).
+  CheckpointCommit created = CreateCheckpoint(*store_, options_.settings.bucket_folder,
+                                              next.sequence, SerializeCdcCheckpoint(next));
+  switch (created.outcome) {
+    case CheckpointOutcome::kCommitted:
+      break;
+    case CheckpointOutcome::kLost:
       DropBatch(/*discard=*/true);
-      return s.WithContext("writing CDC checkpoint " + key);
-    }
-    if (!stored.ok()) {
+      return created.status;
+    case CheckpointOutcome::kUnknown:
       // Cannot tell: keep the prepared objects for Recover and stop.
       DropBatch(/*discard=*/false);
-      broken_ = s.WithContext("writing CDC checkpoint " + key +
-                              " (outcome unknown; restart binlake to recover)");
+      broken_ = created.status;
       return broken_;
-    }
-    // Our checkpoint is there: committed after all.
   }
   checkpoint_ = next;
+  known_checkpoints_ = std::move(created.listed);
   known_checkpoints_.insert(next.sequence);
   const auto checkpointed = std::chrono::steady_clock::now();
 

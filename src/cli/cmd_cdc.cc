@@ -161,10 +161,7 @@ int RunRunCommand(const CdcFlags& flags) {
   InstallStopHandlers();
 
   // A task that already streams (it has a checkpoint) resumes CDC; otherwise load first.
-  auto existing =
-      (*store)->List(config->settings.bucket_folder.empty()
-                         ? "_binlake/cdc/checkpoint-"
-                         : config->settings.bucket_folder + "/_binlake/cdc/checkpoint-");
+  auto existing = (*store)->List(CdcCheckpointPrefix(config->settings.bucket_folder));
   if (!existing.ok()) return ReportFailure(existing.status());
   if (existing->empty()) {
     FullLoadOptions fl;
@@ -198,7 +195,7 @@ int RunRunCommand(const CdcFlags& flags) {
 // Newest CDC checkpoint under `folder`, if any.
 Result<std::optional<CdcCheckpoint>> LatestCheckpoint(ObjectStore& store,
                                                       const std::string& folder) {
-  std::string prefix = (folder.empty() ? "" : folder + "/") + "_binlake/cdc/checkpoint-";
+  std::string prefix = CdcCheckpointPrefix(folder);
   ASSIGN_OR_RETURN(auto objects, store.List(prefix));
   if (objects.empty()) return std::optional<CdcCheckpoint>();
   ASSIGN_OR_RETURN(std::string text, store.Get(objects.back().key));

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "config/target_layout.h"
 #include "fullload/chunk_sequencer.h"
 #include "fullload/row_buffer.h"
 #include "source/catalog.h"
@@ -213,11 +214,25 @@ Status RemoveEarlierLoadFiles(ObjectStore& store, const std::string& prefix) {
   return Status::Ok();
 }
 
+// A full load over a target whose CDC has committed checkpoints would replace the LOAD files
+// under the change log that follows the old snapshot, and CDC would resume from its old
+// checkpoint over the new one: refused before anything is written.
+Status RefuseTargetWithCdc(ObjectStore& store, const std::string& bucket_folder) {
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> checkpoints,
+                   store.List(CdcCheckpointPrefix(bucket_folder)));
+  if (checkpoints.empty()) return Status::Ok();
+  return PreconditionFailed(
+      store.Describe() + "/" + CdcStateFolder(bucket_folder) + " holds " +
+      std::to_string(checkpoints.size()) +
+      " CDC checkpoint(s): a new full load there would break the change log that follows the "
+      "old snapshot. Load into a new target or BucketFolder (or empty this one first); to "
+      "continue replicating, run `binlake cdc` (or `binlake run`, which resumes CDC)");
+}
+
 }  // namespace
 
 std::string TableKeyPrefix(const std::string& bucket_folder, const TableSchema& table) {
-  std::string p = bucket_folder.empty() ? "" : bucket_folder + "/";
-  return p + table.schema + "/" + table.table + "/";
+  return TableFolder(bucket_folder, table.schema, table.table);
 }
 
 Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& store) {
@@ -277,6 +292,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     return result;
   }
   RETURN_IF_ERROR(store.CheckAccess());
+  RETURN_IF_ERROR(RefuseTargetWithCdc(store, options.settings.bucket_folder));
 
   // Snapshot connections.
   int threads = std::max(1, options.threads);

@@ -23,11 +23,6 @@ std::string NowIso8601() {
   return buf;
 }
 
-std::string FullLoadStateKey(const std::string& bucket_folder) {
-  return bucket_folder.empty() ? std::string(kFullLoadStateKey)
-                               : bucket_folder + "/" + std::string(kFullLoadStateKey);
-}
-
 std::string SerializeFullLoadState(const FullLoadState& s) {
   ordered_json j;
   j["format"] = "binlake-full-load/1";

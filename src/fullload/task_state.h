@@ -19,12 +19,11 @@
 #include "binlog/binlog_position.h"
 #include "common/schema.h"
 #include "common/status.h"
+#include "config/target_layout.h"
 #include "fullload/table_output.h"
 #include "store/object_store.h"
 
 namespace binlake {
-
-inline constexpr std::string_view kFullLoadStateKey = "_binlake/full_load.json";
 
 struct TableState {
   TableSchema schema;
@@ -48,9 +47,6 @@ struct FullLoadState {
 
 std::string SerializeFullLoadState(const FullLoadState& state);
 Result<FullLoadState> ParseFullLoadState(std::string_view json);
-
-// Key of the state object under an optional BucketFolder.
-std::string FullLoadStateKey(const std::string& bucket_folder);
 
 // Current UTC time as "2026-11-24T09:30:00.123Z".
 std::string NowIso8601();

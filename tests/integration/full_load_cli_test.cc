@@ -361,6 +361,60 @@ TEST_F(FullLoadCliTest, BadInputGivesOneLineAndNonZeroExit) {
   EXPECT_FALSE(fs::exists(dir_ / "x/shop"));
 }
 
+// MySQL allows any character but NUL in names: (`a/b`, `c`) and (`a`, `b/c`) would share a
+// folder, `..` would climb out of its schema's folder and `.tmp-x` would look like a temporary
+// file. Each gets its own folder, percent-encoded as README.md ("What is written") says.
+TEST_F(FullLoadCliTest, NamesThatWouldAliasGetTheirOwnFolders) {
+  ASSERT_TRUE(server_
+                  ->Execute("CREATE DATABASE `a/b`; CREATE DATABASE `a`; CREATE DATABASE `odd`;"
+                            "CREATE TABLE `a/b`.`c` (id INT PRIMARY KEY, v VARCHAR(20));"
+                            "CREATE TABLE `a`.`b/c` (id INT PRIMARY KEY, v VARCHAR(20));"
+                            "CREATE TABLE `odd`.`..` (id INT PRIMARY KEY, v VARCHAR(20));"
+                            "CREATE TABLE `odd`.`.tmp-x` (id INT PRIMARY KEY, v VARCHAR(20));"
+                            "CREATE TABLE `odd`.`100%` (id INT PRIMARY KEY, v VARCHAR(20));"
+                            "INSERT INTO `a/b`.`c` VALUES (1, 'a/b.c');"
+                            "INSERT INTO `a`.`b/c` VALUES (2, 'a.b/c');"
+                            "INSERT INTO `odd`.`..` VALUES (3, 'odd...');"
+                            "INSERT INTO `odd`.`.tmp-x` VALUES (4, 'odd..tmp-x');"
+                            "INSERT INTO `odd`.`100%` VALUES (5, 'odd.100%');")
+                  .ok());
+  std::string mappings = (dir_ / "names.json").string();
+  std::ofstream(mappings) << R"({"rules":[
+    {"rule-type":"selection","rule-id":"1","rule-name":"a","rule-action":"include",
+     "object-locator":{"schema-name":"a%","table-name":"%"}},
+    {"rule-type":"selection","rule-id":"2","rule-name":"odd","rule-action":"include",
+     "object-locator":{"schema-name":"odd","table-name":"%"}}]})";
+  CommandResult r = Load("out", "--table-mappings " + mappings);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"a%2Fb/c", "1,a/b.c\n"},       {"a/b%2Fc", "2,a.b/c\n"},
+      {"odd/%2E.", "3,odd...\n"},     {"odd/%2Etmp-x", "4,odd..tmp-x\n"},
+      {"odd/100%25", "5,odd.100%\n"},
+  };
+  for (const auto& [folder, rows] : want) {
+    EXPECT_EQ(ReadAll(dir_ / "out" / folder / "LOAD00000001.csv"), rows) << folder;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "out/a/b/c"));
+  ASSERT_TRUE(server_->Execute("DROP DATABASE `a/b`; DROP DATABASE `a`; DROP DATABASE `odd`").ok());
+}
+
+// A full load over a target whose CDC has committed checkpoints is refused before anything is
+// written (it would replace the LOAD files under the change log that follows the old snapshot).
+TEST_F(FullLoadCliTest, RefusesATargetWhereCdcHasCommitted) {
+  ASSERT_EQ(Load("out", "").exit_code, 0);
+  const std::string before = ReadAll(dir_ / "out/shop/orders/LOAD00000001.csv");
+  fs::create_directories(dir_ / "out/_binlake/cdc");
+  std::ofstream(dir_ / "out/_binlake/cdc/checkpoint-00000000000000000001.json") << "{}";
+  CommandResult r = Load("out", "");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("holds 1 CDC checkpoint(s)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("binlake cdc"), std::string::npos) << r.err;
+  std::string err = r.err;
+  while (!err.empty() && err.back() == '\n') err.pop_back();
+  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  EXPECT_EQ(ReadAll(dir_ / "out/shop/orders/LOAD00000001.csv"), before);
+}
+
 // DataFormat=parquet: the same rows as the CSV load, read by DuckDB from both.
 TEST_F(FullLoadCliTest, ParquetHoldsTheSameRowsAsCsv) {
   ASSERT_EQ(Load("csv", "--threads 2").exit_code, 0);
