@@ -13,7 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libdeflate-dev libcctz-dev
   # real servers and peers for tests, the demo and benchmarks
   mariadb-server mariadb-client radosgw ceph-mon ceph-osd curl uuid-runtime
-  sysbench mydumper procps python3-boto3 zstd
+  sysbench mydumper procps python3-boto3 zstd openssl
   # runtime: the time zone database (DatePartitionTimezone)
   tzdata
 )

@@ -65,6 +65,13 @@ Result<TaskConfig> BuildTaskConfig(const TaskFlags& f) {
     ASSIGN_OR_RETURN(config.source.tls.mode, ParseTlsMode(f.tls_mode));
   }
   if (!f.tls_ca.empty()) config.source.tls.ca = f.tls_ca;
+  if (const TlsOptions& tls = config.source.tls;
+      !tls.ca.empty() && (tls.mode == TlsMode::kPreferred || tls.mode == TlsMode::kRequired)) {
+    spdlog::warn(
+        "the source CA file {} is not used with --tls-mode {}: only verify_ca and "
+        "verify_identity check the server's certificate",
+        tls.ca, TlsModeName(tls.mode));
+  }
   if (config.source.password.empty()) {
     const char* names[] = {f.password_env.empty() ? nullptr : f.password_env.c_str(),
                            "BINLAKE_SOURCE_PASSWORD", "MYSQL_PWD"};

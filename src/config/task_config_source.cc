@@ -37,22 +37,6 @@ Status BadUrl(std::string_view problem) {
 
 }  // namespace
 
-std::string_view TlsModeName(TlsMode mode) {
-  switch (mode) {
-    case TlsMode::kDisabled:
-      return "disabled";
-    case TlsMode::kPreferred:
-      return "preferred";
-    case TlsMode::kRequired:
-      return "required";
-    case TlsMode::kVerifyCa:
-      return "verify_ca";
-    case TlsMode::kVerifyIdentity:
-      return "verify_identity";
-  }
-  return "preferred";
-}
-
 Result<TlsMode> ParseTlsMode(std::string_view text) {
   std::string key(text);
   for (char& c : key) {

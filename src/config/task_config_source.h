@@ -13,9 +13,8 @@
 
 namespace binlake {
 
-// TlsMode (MySQL client --ssl-mode values) is in common/tls_mode.h.
+// TlsMode (MySQL client --ssl-mode values) and TlsModeName are in common/tls_mode.h.
 
-std::string_view TlsModeName(TlsMode mode);  // "disabled", "preferred", ...
 // Accepts the names above case-insensitively, '-' or '_'.
 Result<TlsMode> ParseTlsMode(std::string_view text);
 

@@ -4,6 +4,8 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include "source/connection_tls.h"
+
 namespace binlake {
 
 Status MysqlErrorToStatus(unsigned int error_number, std::string_view server_message,
@@ -90,36 +92,20 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const ConnectionC
   mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
   mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
   mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  my_bool on = 1;
-  my_bool off = 0;
-  switch (config.tls_mode) {
-    case TlsMode::kDisabled:
-      break;
-    case TlsMode::kPreferred:
-      // libmariadb 3.3 uses TLS when the server offers it only if asked; ask, do not verify.
-      mysql_ssl_set(m, config.tls_key.empty() ? nullptr : config.tls_key.c_str(),
-                    config.tls_cert.empty() ? nullptr : config.tls_cert.c_str(),
-                    config.tls_ca.empty() ? nullptr : config.tls_ca.c_str(), nullptr, nullptr);
-      mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
-      break;
-    case TlsMode::kRequired:
-    case TlsMode::kVerifyCa:
-    case TlsMode::kVerifyIdentity:
-      mysql_ssl_set(m, config.tls_key.empty() ? nullptr : config.tls_key.c_str(),
-                    config.tls_cert.empty() ? nullptr : config.tls_cert.c_str(),
-                    config.tls_ca.empty() ? nullptr : config.tls_ca.c_str(), nullptr, nullptr);
-      mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &on);
-      mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT,
-                     config.tls_mode == TlsMode::kRequired ? &off : &on);
-      break;
+  if (config.socket.empty()) {
+    // host:port, always: libmariadb would take "localhost" for its default unix socket and
+    // ignore the port (and the TLS host-name check would not apply).
+    unsigned int protocol = MYSQL_PROTOCOL_TCP;
+    mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &protocol);
   }
+  RETURN_IF_ERROR(ApplyTlsOptions(m, config));
   const char* socket = config.socket.empty() ? nullptr : config.socket.c_str();
   if (!mysql_real_connect(m, config.host.c_str(), config.user.c_str(), config.password.c_str(),
                           config.database.empty() ? nullptr : config.database.c_str(),
                           static_cast<unsigned int>(config.port), socket, 0)) {
-    return MysqlErrorToStatus(mysql_errno(m), mysql_error(m),
-                              "cannot connect to the source " + config.Describe());
+    return ConnectErrorToStatus(config, mysql_errno(m), mysql_error(m));
   }
+  RETURN_IF_ERROR(CheckNegotiatedTls(config, mysql_get_ssl_cipher(m) != nullptr));
   conn->server_version_ = mysql_get_server_info(m);
   conn->is_mariadb_ = conn->server_version_.find("MariaDB") != std::string::npos;
   RETURN_IF_ERROR(
