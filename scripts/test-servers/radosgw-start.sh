@@ -5,12 +5,15 @@
 #
 # Usage:  eval "$(scripts/test-servers/radosgw-start.sh [--env-file FILE] [STATE_DIR])"
 #         scripts/test-servers/radosgw-stop.sh [--env-file FILE | STATE_DIR]
-# Prints shell `export` lines: S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_KMS_KEY_ID,
-# AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, S3_STATE_DIR (also written to $STATE/env and, with
-# --env-file, to FILE). The bucket exists. If FILE names a cluster that is still running (a run
-# that was interrupted), that cluster is stopped first, through its recorded PIDs.
-# Ports: a free block is chosen below the ephemeral port range (S3, the mon's v2 and v1 ports
-# and a 32-port range for the OSD); RADOSGW_PORT_BASE=N forces the block to start at N.
+# Prints shell `export` lines: S3_ENDPOINT, S3_HTTPS_ENDPOINT, S3_CA_BUNDLE, S3_REGION,
+# S3_BUCKET, S3_KMS_KEY_ID, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, S3_STATE_DIR (also written
+# to $STATE/env and, with --env-file, to FILE). The bucket exists. If FILE names a cluster that is
+# still running (a run that was interrupted), that cluster is stopped first, through its recorded
+# PIDs.
+# Ports: a free block is chosen below the ephemeral port range (S3, the mon's v2 and v1 ports,
+# S3 over https, and a 32-port range for the OSD); RADOSGW_PORT_BASE=N forces the block to start
+# at N. https: the same gateway serves S3_HTTPS_ENDPOINT with a certificate for 127.0.0.1 and
+# localhost signed by a throw-away CA, S3_CA_BUNDLE (tls-certs.sh, in $STATE/tls).
 # Env:    S3_BUCKET (default test-bucket), MEMSTORE_BYTES (RAM cap of all object data, 1 GiB).
 # Keys come from S3_ACCESS_KEY/S3_SECRET_KEY (never from AWS_*: a variable left over from CI must
 # not change them). SSE-KMS works with the key id S3_KMS_KEY_ID (rgw's "testing" KMS backend).
@@ -26,8 +29,8 @@ while [ $# -gt 0 ]; do
     *) STATE=$1; shift ;;
   esac
 done
-for b in ceph-authtool monmaptool ceph-mon ceph-osd ceph radosgw radosgw-admin curl uuidgen; do
-  command -v "$b" >/dev/null || { echo "missing $b: run scripts/setup.sh (apt: radosgw ceph-mon ceph-osd curl uuid-runtime)" >&2; exit 2; }
+for b in ceph-authtool monmaptool ceph-mon ceph-osd ceph radosgw radosgw-admin curl uuidgen openssl; do
+  command -v "$b" >/dev/null || { echo "missing $b: run scripts/setup.sh (apt: radosgw ceph-mon ceph-osd curl uuid-runtime openssl)" >&2; exit 2; }
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -65,6 +68,7 @@ else
 fi
 S3_PORT=$BASE
 MON_PORT=$((BASE + 1))      # msgr v2; v1 is MON_PORT+1
+S3_TLS_PORT=$((BASE + 3))
 OSD_MIN=$((BASE + 16))
 OSD_MAX=$((BASE + 47))
 
@@ -83,6 +87,8 @@ on_exit() {  # set +e: under set -e the first kill of a dead PID would end the h
   KEEP_STATE=1 "$HERE/radosgw-stop.sh" "$STATE"
 }
 trap on_exit EXIT
+
+"$HERE/tls-certs.sh" "$STATE/tls" "IP:127.0.0.1,DNS:localhost"
 
 MON_ADDR="[v2:127.0.0.1:$MON_PORT,v1:127.0.0.1:$((MON_PORT + 1))]"
 cat > "$CONF" <<CONF
@@ -129,7 +135,7 @@ osd op num shards = 2
 osd op num threads per shard = 1
 osd mon shutdown timeout = 1
 [client.rgw]
-rgw frontends = beast endpoint=127.0.0.1:$S3_PORT
+rgw frontends = beast endpoint=127.0.0.1:$S3_PORT ssl_endpoint=127.0.0.1:$S3_TLS_PORT ssl_certificate=$STATE/tls/server.pem ssl_private_key=$STATE/tls/server.key
 rgw dns name = localhost
 rgw thread pool size = 32
 log file = $STATE/log/rgw.log
@@ -175,7 +181,8 @@ radosgw -c "$CONF" -n client.rgw -f </dev/null >"$STATE/log/rgw.out" 2>&1 &
 RGW_PID=$!
 echo "radosgw $RGW_PID" >> "$STATE/pids"
 for i in $(seq 1 600); do
-  curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break
+  curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" &&
+    curl -s -o /dev/null --cacert "$STATE/tls/ca.pem" "https://127.0.0.1:$S3_TLS_PORT/" && break
   kill -0 "$RGW_PID" 2>/dev/null || { echo "radosgw exited during start" >&2; exit 1; }
   [ "$i" = 600 ] && { echo "radosgw not answering after 60 s" >&2; exit 1; }
   sleep 0.1
@@ -195,6 +202,8 @@ ok=1
 cat > "$STATE/env" <<ENV
 export S3_STATE_DIR=$STATE
 export S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+export S3_HTTPS_ENDPOINT=https://127.0.0.1:$S3_TLS_PORT
+export S3_CA_BUNDLE=$STATE/tls/ca.pem
 export S3_REGION=us-east-1
 export S3_BUCKET=$BUCKET
 export S3_KMS_KEY_ID=$KMS_KEY_ID

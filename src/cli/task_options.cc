@@ -26,6 +26,9 @@ void AddTaskFlags(CLI::App* app, TaskFlags* f) {
   app->add_option("--region", f->region, "S3 region");
   app->add_option("--profile", f->profile, "AWS shared-config profile");
   app->add_flag("--path-style", f->force_path_style, "Path-style S3 addressing");
+  app->add_option("--ca-bundle", f->ca_bundle,
+                  "CA certificates (PEM) to trust for an https S3 endpoint (default: "
+                  "AWS_CA_BUNDLE, the profile's ca_bundle, the system's)");
   app->add_option("--tls-mode", f->tls_mode,
                   "Source TLS: disabled | preferred | required | verify_ca | verify_identity");
   app->add_option("--tls-ca", f->tls_ca, "CA certificate (PEM) for verify_ca/verify_identity");
@@ -91,6 +94,7 @@ Result<TaskConfig> BuildTaskConfig(const TaskFlags& f) {
   if (!f.region.empty()) config.target.region = f.region;
   if (!f.profile.empty()) config.target.profile = f.profile;
   if (f.force_path_style) config.target.force_path_style = true;
+  if (!f.ca_bundle.empty()) config.target.ca_bundle = f.ca_bundle;
   if (!f.table_mappings_path.empty()) {
     ASSIGN_OR_RETURN(config.table_mappings, TableMappings::LoadFile(f.table_mappings_path));
   }

@@ -26,6 +26,7 @@ struct TaskFlags {
   std::string region;
   std::string profile;
   bool force_path_style = false;
+  std::string ca_bundle;
   std::string tls_mode;
   std::string tls_ca;
   std::string log_level = "info";

@@ -277,9 +277,10 @@ Status ApplyTls(const std::string& origin, const json& object, const std::string
   return Status::Ok();
 }
 
-Status ApplyTarget(const Section& s, TargetConfig* target) {
-  RETURN_IF_ERROR(s.CheckKeys({"url", "endpoint_url", "region", "force_path_style", "profile",
-                               "access_key_id", "secret_access_key", "session_token"}));
+Status ApplyTarget(const Section& s, const std::string& base_dir, TargetConfig* target) {
+  RETURN_IF_ERROR(
+      s.CheckKeys({"url", "endpoint_url", "region", "force_path_style", "profile", "access_key_id",
+                   "secret_access_key", "session_token", "ca_bundle"}));
   RETURN_IF_ERROR(s.String("url", &target->url));
   RETURN_IF_ERROR(s.String("endpoint_url", &target->endpoint_url));
   RETURN_IF_ERROR(s.String("region", &target->region));
@@ -288,6 +289,9 @@ Status ApplyTarget(const Section& s, TargetConfig* target) {
   RETURN_IF_ERROR(s.String("access_key_id", &target->credentials.access_key_id));
   RETURN_IF_ERROR(s.String("secret_access_key", &target->credentials.secret_access_key));
   RETURN_IF_ERROR(s.String("session_token", &target->credentials.session_token));
+  std::string ca_bundle;
+  RETURN_IF_ERROR(s.String("ca_bundle", &ca_bundle));
+  if (!ca_bundle.empty()) target->ca_bundle = ResolvePath(base_dir, ca_bundle);
   if (target->credentials.access_key_id.empty() != target->credentials.secret_access_key.empty()) {
     return s.Error("access_key_id", "access_key_id and secret_access_key must be given together");
   }
@@ -314,7 +318,8 @@ Status ApplyTaskConfigText(std::string_view text, std::string_view origin_view, 
     }
   }
   if (top.Has("target")) {
-    RETURN_IF_ERROR(ApplyTarget(Section(origin, "target", top.Get("target")), &config->target));
+    RETURN_IF_ERROR(
+        ApplyTarget(Section(origin, "target", top.Get("target")), base_dir, &config->target));
   }
   if (top.Has("settings")) {
     RETURN_IF_ERROR(

@@ -12,6 +12,9 @@
 //     force_path_style: true
 //     profile: default                          # or access_key_id / secret_access_key /
 //                                               # session_token (never logged)
+//     ca_bundle: ca.pem                         # CAs to trust for an https endpoint (relative to
+//                                               # this file); default AWS_CA_BUNDLE, profile,
+//                                               system
 //   settings: {CsvDelimiter: ",", ...}           # DMS S3Settings keys (settings_parser.h)
 //   table_mappings: {rules: [...]}               # inline DMS table mappings (map, or JSON text)
 //   table_mappings_file: mappings.json           # or a file (relative to this config file)

@@ -196,4 +196,23 @@ std::string ResolveRegion(const TargetConfig& config, const Environment& env) {
   return "us-east-1";
 }
 
+ResolvedCaBundle ResolveCaBundle(const TargetConfig& config, const Environment& env) {
+  if (!config.ca_bundle.empty())
+    return {ExpandHome(env, config.ca_bundle), "--ca-bundle / target.ca_bundle"};
+  std::string path = EnvOr(env, "AWS_CA_BUNDLE");
+  if (!path.empty()) return {ExpandHome(env, path), "AWS_CA_BUNDLE"};
+  const std::string conf_path = ConfigFile(env);
+  Result<IniFile> conf = LoadIni(conf_path);
+  if (conf.ok()) {
+    const std::string profile = ProfileName(config, env);
+    path = Get(ConfigSection(*conf, profile), "ca_bundle");
+    if (!path.empty()) {
+      return {ExpandHome(env, path), conf_path + " [" +
+                                         (profile == "default" ? "default" : "profile " + profile) +
+                                         "] ca_bundle"};
+    }
+  }
+  return {};
+}
+
 }  // namespace binlake::s3

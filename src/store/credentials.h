@@ -8,6 +8,9 @@
 //     [default]). Keys: aws_access_key_id, aws_secret_access_key, aws_session_token.
 // Region: TargetConfig.region, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region` in the
 // config file, then us-east-1.
+// CA bundle (PEM file of the CAs trusted for https, replacing the system's), as the AWS CLI:
+// TargetConfig.ca_bundle (--ca-bundle), AWS_CA_BUNDLE, the profile's `ca_bundle` in the config
+// file; none: the system's CAs.
 // Not supported (yet): instance metadata / ECS / SSO / credential_process / assume-role.
 //
 // The environment is injected so tests never read the real one. Secrets are never put in a
@@ -40,6 +43,14 @@ struct ResolvedCredentials {
 
 Result<ResolvedCredentials> ResolveCredentials(const TargetConfig& config, const Environment& env);
 std::string ResolveRegion(const TargetConfig& config, const Environment& env);
+
+struct ResolvedCaBundle {
+  std::string path;    // "" = the system's CAs
+  std::string source;  // for messages: "AWS_CA_BUNDLE", "/root/.aws/config [default] ca_bundle"
+};
+// The CA bundle (see the order above). A path starting with "~/" is under HOME. The file is not
+// opened here.
+ResolvedCaBundle ResolveCaBundle(const TargetConfig& config, const Environment& env);
 
 // The AWS shared-file INI dialect: [section] headers, "key = value" lines, '#'/';' comment lines;
 // indented lines (nested values such as "s3 =\n  max_concurrent_requests = 4") are skipped.

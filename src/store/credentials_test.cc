@@ -160,6 +160,32 @@ TEST_F(CredentialsTest, RegionOrder) {
   EXPECT_EQ(ResolveRegion(TargetConfig{}, Env()), "us-east-1");
 }
 
+// As the AWS CLI: --ca-bundle, then AWS_CA_BUNDLE, then the profile's ca_bundle (even when a
+// profile is named explicitly, the variable wins), else the system's CAs ("").
+TEST_F(CredentialsTest, CaBundleOrder) {
+  EXPECT_EQ(ResolveCaBundle(TargetConfig{}, Env()).path, "");
+  Write(home_ / ".aws/config",
+        "[default]\nca_bundle = ~/certs/default.pem\n[profile dev]\nca_bundle = /dev.pem\n");
+  ResolvedCaBundle b = ResolveCaBundle(TargetConfig{}, Env());
+  EXPECT_EQ(b.path, (home_ / "certs/default.pem").string());
+  EXPECT_EQ(b.source, (home_ / ".aws/config").string() + " [default] ca_bundle");
+  TargetConfig dev;
+  dev.profile = "dev";
+  EXPECT_EQ(ResolveCaBundle(dev, Env()).path, "/dev.pem");
+  vars_["AWS_PROFILE"] = "dev";
+  EXPECT_EQ(ResolveCaBundle(TargetConfig{}, Env()).source,
+            (home_ / ".aws/config").string() + " [profile dev] ca_bundle");
+  vars_["AWS_CA_BUNDLE"] = "/env.pem";
+  b = ResolveCaBundle(dev, Env());
+  EXPECT_EQ(b.path, "/env.pem");
+  EXPECT_EQ(b.source, "AWS_CA_BUNDLE");
+  dev.ca_bundle = "/flag.pem";
+  EXPECT_EQ(ResolveCaBundle(dev, Env()).path, "/flag.pem");
+  vars_["AWS_CA_BUNDLE"] = "";  // set but empty: not given
+  vars_.erase("AWS_PROFILE");
+  EXPECT_EQ(ResolveCaBundle(TargetConfig{}, Env()).path, (home_ / "certs/default.pem").string());
+}
+
 TEST(IniTest, Dialect) {
   IniFile ini = ParseIni(
       "; c\n[a]\nk = v = w\n  nested = x\n\n[profile   b]\r\nk2=v2\r\nbroken line\n[c\nk3=v3\n");

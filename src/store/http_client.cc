@@ -39,8 +39,17 @@ size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
   return size * nmemb;
 }
 
-Status TransportError(CURLcode code, const char* detail) {
+Status TransportError(CURLcode code, const char* detail, const std::string& ca_bundle) {
   std::string msg = detail[0] != '\0' ? detail : curl_easy_strerror(code);
+  if (code == CURLE_PEER_FAILED_VERIFICATION &&
+      msg.find("certificate problem") != std::string::npos) {
+    // "SSL certificate problem: unable to get local issuer certificate": say what was trusted.
+    msg += ca_bundle.empty()
+               ? " (the server's TLS certificate is not signed by a CA the system trusts; give "
+                 "the CA's PEM file with AWS_CA_BUNDLE, --ca-bundle or the profile's ca_bundle)"
+               : " (the server's TLS certificate is not signed by a CA in the bundle " + ca_bundle +
+                     ")";
+  }
   switch (code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -162,6 +171,11 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  if (!options_.ca_bundle.empty()) {
+    // The bundle replaces the system's CAs (as AWS_CA_BUNDLE does for the AWS CLI).
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  }
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -190,7 +204,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   Release(curl);
-  if (rc != CURLE_OK) return TransportError(rc, error);
+  if (rc != CURLE_OK) return TransportError(rc, error, options_.ca_bundle);
   return response;
 }
 

@@ -41,6 +41,9 @@ struct HttpResponse {
 struct HttpOptions {
   int connect_timeout_ms = 10000;
   int request_timeout_ms = 120000;  // whole request, 0 = none
+  // https: a PEM file of the CAs to trust, instead of the system's (CURLOPT_CAINFO, and no
+  // CA directory). "" = libcurl's default, the system's CAs.
+  std::string ca_bundle;
 };
 
 class HttpClient {
@@ -52,7 +55,8 @@ class HttpClient {
 
   // Any HTTP status is a response (see HttpResponse::resent). A failure to get one is kNetworkError
   // (connection refused or reset, DNS, timeout: worth retrying), kInvalidArgument (bad URL,
-  // untrusted TLS certificate) or kInternal; the message is curl's one-line description.
+  // untrusted TLS certificate) or kInternal; the message is curl's one-line description, plus,
+  // for an untrusted certificate, which CAs were trusted and how to trust another.
   Result<HttpResponse> Send(const HttpRequest& request);
 
  private:

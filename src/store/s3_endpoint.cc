@@ -105,6 +105,7 @@ Result<S3Endpoint> S3Endpoint::Create(std::string_view endpoint_url, std::string
   e.display_ = e.scheme_ + "://" + authority + e.base_path_;
 
   std::string_view host_name = HostName(authority);
+  e.host_name_ = std::string(host_name);
   const bool local = host_name == "localhost" || LooksLikeIpAddress(host_name);
   const bool dotted_https = e.scheme_ == "https" && bucket.find('.') != std::string_view::npos;
   e.path_style_ = force_path_style || local || !IsDnsCompatibleBucketName(bucket) || dotted_https;

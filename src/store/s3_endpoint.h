@@ -43,12 +43,16 @@ class S3Endpoint {
   std::string Url(std::string_view key, const sigv4::KeyValues& query) const;
   // The endpoint as the user gave it (or AWS's), for messages: "http://127.0.0.1:18081".
   const std::string& display() const { return display_; }
+  // The endpoint's host, without port or bucket: "127.0.0.1", "[::1]", "s3.amazonaws.com".
+  const std::string& host_name() const { return host_name_; }
+  bool https() const { return scheme_ == "https"; }
   bool path_style() const { return path_style_; }
   const std::string& bucket() const { return bucket_; }
 
  private:
   std::string scheme_;     // "http" or "https"
   std::string host_;       // host[:port], bucket-qualified when virtual-hosted
+  std::string host_name_;  // the endpoint's host alone
   std::string base_path_;  // path part of the endpoint URL, "" or "/something"
   std::string bucket_;
   std::string display_;

@@ -1,10 +1,13 @@
 #include "store/s3_object_store.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <set>
 
 #include "store/s3_object_writer.h"
@@ -95,7 +98,18 @@ Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(const TargetConfig& c
   options.retry.max_attempts = config.max_attempts;  // >= 1, checked above
   options.retry.initial_delay = std::chrono::milliseconds(config.base_backoff_ms);
   options.retry.max_delay = std::chrono::milliseconds(config.max_backoff_ms);
-  options.http = HttpOptions{config.connect_timeout_ms, config.request_timeout_ms};
+  // The CA bundle matters to https only (an unreadable one does not stop a plain http store).
+  ResolvedCaBundle ca_bundle;
+  if (options.endpoint.https()) ca_bundle = ResolveCaBundle(config, hooks.env);
+  if (!ca_bundle.path.empty()) {
+    if (::access(ca_bundle.path.c_str(), R_OK) != 0) {
+      return InvalidArgument("the CA bundle " + ca_bundle.path + " (from " + ca_bundle.source +
+                             ") cannot be read: " + std::strerror(errno));
+    }
+    spdlog::debug("S3 endpoint {}: trusting the CA bundle {} (from {})", options.endpoint.display(),
+                  ca_bundle.path, ca_bundle.source);
+  }
+  options.http = HttpOptions{config.connect_timeout_ms, config.request_timeout_ms, ca_bundle.path};
   options.retry_clock = hooks.retry_clock;
   options.jitter = hooks.jitter;
   store->client_ = std::make_unique<S3Client>(std::move(options));

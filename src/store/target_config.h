@@ -30,6 +30,10 @@ struct TargetConfig {
   // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then ~/.aws/credentials and
   // ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE) for the profile.
   S3Credentials credentials;
+  // PEM file of the CAs to trust for an https endpoint, instead of the system's (the task
+  // config's target.ca_bundle or --ca-bundle); when empty, AWS_CA_BUNDLE, then the profile's
+  // ca_bundle in the config file (AWS CLI order; store/credentials.h ResolveCaBundle).
+  std::string ca_bundle;
 
   // DMS settings that become request headers.
   std::string encryption_mode;  // "", "SSE_S3" or "SSE_KMS"

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/testing/temp_dir.h"
 #include "store/testing/radosgw_env.h"
 #include "support/readers.h"
 #include "support/test_servers.h"
@@ -105,6 +106,72 @@ TEST(FullLoadS3Test, LoadToRadosgwEqualsLocalLoad) {
   EXPECT_EQ(wrong.err.find("not-the-secret-123"), std::string::npos) << wrong.err;
   EXPECT_NE(wrong.err.find("binlake: error:"), std::string::npos) << wrong.err;
   fs::remove_all(dir);
+}
+
+// S3 over https with the fixture's own CA (radosgw serves the same gateway on S3_HTTPS_ENDPOINT
+// with a certificate signed by S3_CA_BUNDLE): trusted through AWS_CA_BUNDLE, the profile's
+// ca_bundle or --ca-bundle it loads; with the system's CAs, or a bundle without that CA, it stops
+// with one line about the certificate.
+TEST(FullLoadS3Test, HttpsEndpointWithCustomCa) {
+  auto env = testing::LoadRadosgwEnv();
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  ASSERT_FALSE(env->https_endpoint.empty()) << "radosgw.env has no S3_HTTPS_ENDPOINT";
+  auto server = MariaDbServer::Start();
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  ASSERT_TRUE((*server)
+                  ->Execute("CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY, v TEXT);"
+                            "INSERT INTO app.t VALUES (1, 'over https'), (2, 'two')")
+                  .ok());
+  TempDir dir("binlake-fl-s3-tls");
+  const std::string aws_config = dir.File("aws-config");
+  std::ofstream(aws_config) << "[profile tls]\nca_bundle = " << env->ca_bundle << "\n";
+  // Isolated from the caller's AWS settings: no AWS_CA_BUNDLE, no shared config file.
+  const std::string creds = "AWS_ACCESS_KEY_ID=" + ShellQuote(env->access_key_id) +
+                            " AWS_SECRET_ACCESS_KEY=" + ShellQuote(env->secret_access_key) +
+                            " AWS_CONFIG_FILE=" + ShellQuote(dir.File("none")) + " AWS_CA_BUNDLE=";
+  auto load = [&](const std::string& prefix, const std::string& env_vars,
+                  const std::string& flags = "") {
+    return RunBinlake("full-load --source " + (*server)->RootUrl() +
+                          " --tls-mode disabled --progress off --target s3://" + env->bucket + "/" +
+                          prefix + " --endpoint-url " + env->https_endpoint + " --region " +
+                          env->region + " --path-style " + flags,
+                      creds + " " + env_vars);
+  };
+  auto error_line = [&](const CommandResult& r) {
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.find(env->secret_access_key), std::string::npos);
+    size_t at = r.err.find("binlake: error: ");
+    EXPECT_NE(at, std::string::npos) << r.err;
+    std::string line = at == std::string::npos ? "" : r.err.substr(at);
+    EXPECT_EQ(line.find('\n'), line.size() - 1) << r.err;  // one line, the last
+    return line;
+  };
+
+  CommandResult ok = load("tls-env", "AWS_CA_BUNDLE=" + ShellQuote(env->ca_bundle));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
+                                        env->bucket, "tls-env/", dir.File("tls-env"))
+                  .ok());
+  EXPECT_NE(ReadAll(dir.File("tls-env/app/t/LOAD00000001.csv")).find("over https"),
+            std::string::npos);
+  CommandResult profile =
+      load("tls-profile", "AWS_CONFIG_FILE=" + ShellQuote(aws_config) + " AWS_PROFILE=tls");
+  EXPECT_EQ(profile.exit_code, 0) << profile.err;
+  CommandResult flag = load("tls-flag", "", "--ca-bundle " + ShellQuote(env->ca_bundle));
+  EXPECT_EQ(flag.exit_code, 0) << flag.err;
+
+  std::string untrusted = error_line(load("tls-none", ""));
+  EXPECT_NE(untrusted.find("cannot reach S3 endpoint " + env->https_endpoint), std::string::npos)
+      << untrusted;
+  EXPECT_NE(untrusted.find("certificate"), std::string::npos) << untrusted;
+  EXPECT_NE(untrusted.find("AWS_CA_BUNDLE"), std::string::npos) << untrusted;
+  const std::string wrong_ca = fs::path(env->ca_bundle).parent_path() / "wrong-ca.pem";
+  std::string wrong = error_line(load("tls-wrong", "AWS_CA_BUNDLE=" + ShellQuote(wrong_ca)));
+  EXPECT_NE(wrong.find("not signed by a CA in the bundle " + wrong_ca), std::string::npos) << wrong;
+  std::string missing = error_line(load("tls-missing", "AWS_CA_BUNDLE=/no/such/ca.pem"));
+  EXPECT_NE(missing.find("the CA bundle /no/such/ca.pem (from AWS_CA_BUNDLE) cannot be read"),
+            std::string::npos)
+      << missing;
 }
 
 }  // namespace

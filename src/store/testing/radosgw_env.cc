@@ -34,6 +34,8 @@ Result<RadosgwEnv> ParseRadosgwEnv(std::string_view text) {
     }
     *field = it->second;
   }
+  if (auto it = vars.find("S3_HTTPS_ENDPOINT"); it != vars.end()) env.https_endpoint = it->second;
+  if (auto it = vars.find("S3_CA_BUNDLE"); it != vars.end()) env.ca_bundle = it->second;
   return env;
 }
 

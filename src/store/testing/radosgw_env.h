@@ -19,6 +19,10 @@ struct RadosgwEnv {
   std::string access_key_id;      // AWS_ACCESS_KEY_ID
   std::string secret_access_key;  // AWS_SECRET_ACCESS_KEY
   std::string state_dir;          // S3_STATE_DIR
+  // The same gateway over TLS (optional in the file): S3_HTTPS_ENDPOINT, e.g.
+  // https://127.0.0.1:18084, and S3_CA_BUNDLE, the PEM file of the CA that signed its certificate.
+  std::string https_endpoint;
+  std::string ca_bundle;
 };
 
 // Parses the env file text; kInvalidArgument naming the first missing variable.
