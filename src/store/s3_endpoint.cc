@@ -1,5 +1,8 @@
 #include "store/s3_endpoint.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -72,6 +75,33 @@ bool IsDnsCompatibleBucketName(std::string_view b) {
     if (c == '.' && i > 0 && b[i - 1] == '.') return false;
   }
   return !LooksLikeIpAddress(b);
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string h(host);
+  std::transform(h.begin(), h.end(), h.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (h == "localhost" || h == "localhost.") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+std::string PlaintextEndpointWarning(const S3Endpoint& endpoint) {
+  if (endpoint.https() || IsLoopbackHost(endpoint.host_name())) return "";
+  return "the S3 endpoint " + endpoint.display() +
+         " is plain http on another machine: credentials (access key id, session token, request "
+         "signatures) and all data travel unencrypted; use https:// if the store offers it";
 }
 
 Result<S3Endpoint> S3Endpoint::Create(std::string_view endpoint_url, std::string_view region,

@@ -29,6 +29,11 @@ Result<S3Location> ParseS3Url(std::string_view url);
 // letter or digit, no "..", not shaped like an IPv4 address.
 bool IsDnsCompatibleBucketName(std::string_view bucket);
 
+// True for a host name that is this machine: "localhost" (any case, a trailing dot allowed), an
+// IPv4 address in 127.0.0.0/8, or ::1 (also bracketed, or as ::ffff:127.x.y.z). Names are not
+// resolved.
+bool IsLoopbackHost(std::string_view host);
+
 class S3Endpoint {
  public:
   static Result<S3Endpoint> Create(std::string_view endpoint_url, std::string_view region,
@@ -58,5 +63,9 @@ class S3Endpoint {
   std::string display_;
   bool path_style_ = true;
 };
+
+// The warning to log once before using `endpoint`, when requests to it would cross a network
+// unencrypted: plain http to a host that is not loopback (IsLoopbackHost). "" otherwise.
+std::string PlaintextEndpointWarning(const S3Endpoint& endpoint);
 
 }  // namespace binlake::s3

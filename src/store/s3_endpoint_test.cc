@@ -142,6 +142,37 @@ TEST(S3Endpoint, DnsCompatibility) {
   EXPECT_FALSE(IsDnsCompatibleBucketName("Upper"));
 }
 
+TEST(S3Endpoint, LoopbackHosts) {
+  for (const char* host : {"localhost", "LocalHost", "localhost.", "127.0.0.1", "127.255.0.9",
+                           "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"10.0.0.5", "128.0.0.1", "minio", "localhost.example.com", "mylocalhost",
+                           "[::2]", "::ffff:10.0.0.1", "", "127.0.0.1.nip.io"}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+}
+
+// Plain http to another machine gets a warning naming the endpoint; loopback and https none.
+TEST(S3Endpoint, PlaintextWarning) {
+  auto warning = [](const char* url) {
+    auto e = S3Endpoint::Create(url, "us-east-1", "bucket", false);
+    EXPECT_TRUE(e.ok()) << url;
+    return e.ok() ? PlaintextEndpointWarning(*e) : std::string("?");
+  };
+  for (const char* url : {"http://minio:9000", "http://10.0.0.5:9000/base", "HTTP://s3.corp"}) {
+    std::string w = warning(url);
+    EXPECT_NE(w.find(S3Endpoint::Create(url, "r", "bucket", false)->display()), std::string::npos)
+        << w;
+    EXPECT_NE(w.find("unencrypted"), std::string::npos) << w;
+    EXPECT_NE(w.find("credentials"), std::string::npos) << w;
+  }
+  for (const char* url : {"http://127.0.0.1:7480", "http://localhost:9000", "http://[::1]:80",
+                          "https://minio:9000", "minio:9000", ""}) {
+    EXPECT_EQ(warning(url), "") << url;
+  }
+}
+
 TEST(S3Location, Parse) {
   auto l = ParseS3Url("s3://bucket/out/data/");
   ASSERT_TRUE(l.ok());

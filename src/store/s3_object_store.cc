@@ -109,6 +109,9 @@ Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(const TargetConfig& c
     spdlog::debug("S3 endpoint {}: trusting the CA bundle {} (from {})", options.endpoint.display(),
                   ca_bundle.path, ca_bundle.source);
   }
+  if (const std::string warning = PlaintextEndpointWarning(options.endpoint); !warning.empty()) {
+    spdlog::warn("{}", warning);
+  }
   options.http = HttpOptions{config.connect_timeout_ms, config.request_timeout_ms, ca_bundle.path};
   options.retry_clock = hooks.retry_clock;
   options.jitter = hooks.jitter;

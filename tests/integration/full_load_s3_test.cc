@@ -70,6 +70,8 @@ TEST(FullLoadS3Test, LoadToRadosgwEqualsLocalLoad) {
                    " --region " + env->region + " --path-style";
   CommandResult remote = RunBinlake("full-load " + source + s3 + common, creds);
   ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  // Plain http to loopback: no warning about an unencrypted endpoint.
+  EXPECT_EQ((remote.out + remote.err).find("unencrypted"), std::string::npos) << remote.out;
   EXPECT_NE(remote.out.find("s3://" + env->bucket + "/run1"), std::string::npos) << remote.out;
 
   ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
@@ -149,6 +151,7 @@ TEST(FullLoadS3Test, HttpsEndpointWithCustomCa) {
 
   CommandResult ok = load("tls-env", "AWS_CA_BUNDLE=" + ShellQuote(env->ca_bundle));
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ((ok.out + ok.err).find("unencrypted"), std::string::npos) << ok.out;
   ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
                                         env->bucket, "tls-env/", dir.File("tls-env"))
                   .ok());
