@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -49,16 +50,23 @@ TEST(SerialExecutorTest, DestructorDropsTasksNotStartedAndReleasesWhatTheyHold) 
   std::atomic<int> ran{0};
   {
     SerialExecutor ex;
+    std::atomic<bool> started{false};
     std::atomic<bool> release{false};
     ex.Post([&] {
+      started = true;
       while (!release) std::this_thread::yield();
       ++ran;
     });
     for (int i = 0; i < 10; ++i) ex.Post([&ran, held] { ++ran; });
     EXPECT_EQ(held.use_count(), 11);
+    // The first task is running before the executor is destroyed (bounded wait: a task that
+    // never starts fails the test instead of hanging it).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!started && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    ASSERT_TRUE(started);
     std::thread releaser([&] { release = true; });
     releaser.join();
-    // Destroyed now: the first task finishes; of the others, only those already started run.
+    // Destroyed now: the running task finishes; of the others, only those already started run.
   }
   EXPECT_GE(ran.load(), 1);
   EXPECT_EQ(held.use_count(), 1);  // every queued copy was destroyed
