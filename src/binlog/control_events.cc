@@ -187,12 +187,17 @@ Status DecodeXaPrepare(ByteView body, const DecodeContext& ctx, XaPrepareEvent* 
   uint32_t gtrid_len = 0, bqual_len = 0;
   RETURN_IF_ERROR(r.ReadU8(&one_phase, "XA one_phase"));
   out->one_phase = one_phase != 0;
-  RETURN_IF_ERROR(r.ReadU32(&out->format_id, "XA format id"));
+  RETURN_IF_ERROR(r.ReadU32(&out->xid.format_id, "XA format id"));
   RETURN_IF_ERROR(r.ReadU32(&gtrid_len, "XA gtrid length"));
   RETURN_IF_ERROR(r.ReadU32(&bqual_len, "XA bqual length"));
-  if (gtrid_len > 64 || bqual_len > 64) return r.Error("invalid XA id lengths");
-  RETURN_IF_ERROR(r.ReadBytes(gtrid_len, &out->gtrid, "XA gtrid"));
-  RETURN_IF_ERROR(r.ReadBytes(bqual_len, &out->bqual, "XA bqual"));
+  if (gtrid_len > kXaMaxPartLength || bqual_len > kXaMaxPartLength) {
+    return r.Error("invalid XA id lengths");
+  }
+  ByteView gtrid, bqual;
+  RETURN_IF_ERROR(r.ReadBytes(gtrid_len, &gtrid, "XA gtrid"));
+  RETURN_IF_ERROR(r.ReadBytes(bqual_len, &bqual, "XA bqual"));
+  out->xid.gtrid.assign(gtrid.begin(), gtrid.end());
+  out->xid.bqual.assign(bqual.begin(), bqual.end());
   (void)ctx;
   return Status::Ok();
 }

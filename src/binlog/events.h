@@ -18,6 +18,7 @@
 #include "binlog/event_header.h"
 #include "binlog/gtid.h"
 #include "binlog/gtid_set.h"
+#include "binlog/xa.h"
 
 namespace binlake::binlog {
 
@@ -97,6 +98,8 @@ struct QueryEvent {
   QueryStatus status;
   bool compressed = false;
   std::shared_ptr<const std::string> storage;  // decompressed statement of QUERY_COMPRESSED
+  // "XA START|END|PREPARE|COMMIT|ROLLBACK <xid>" (binlog/xa.h); nullopt for other statements.
+  std::optional<XaStatement> xa;
 };
 
 // ROWS_QUERY_LOG_EVENT (29, MySQL) and ANNOTATE_ROWS_EVENT (160, MariaDB): the statement that
@@ -144,7 +147,12 @@ struct MariaGtidEvent {
   MariaGtid gtid;  // server_id comes from the event header
   uint8_t flags2 = 0;
   uint64_t commit_id = 0;  // group commit id when kMariaGtidGroupCommitId
+  // With FL_PREPARED_XA (the group is an XA transaction's body, ended by XA_PREPARE) or
+  // FL_COMPLETED_XA (the group is its XA COMMIT / XA ROLLBACK): the transaction's XID.
+  std::optional<XaXid> xa_xid;
   bool standalone() const { return (flags2 & kMariaGtidStandalone) != 0; }
+  bool prepared_xa() const { return (flags2 & kMariaGtidPreparedXa) != 0; }
+  bool completed_xa() const { return (flags2 & kMariaGtidCompletedXa) != 0; }
 };
 
 // MariaDB GTID_LIST_EVENT (163): the binlog state at the start of a file.
@@ -157,12 +165,12 @@ struct BinlogCheckpointEvent {
   std::string_view file;
 };
 
-// XA_PREPARE_LOG_EVENT (38).
+// XA_PREPARE_LOG_EVENT (38): ends the event group of an XA transaction's body (binlog/xa.h).
+// one_phase: the group was XA COMMIT ... ONE PHASE (MySQL), i.e. it commits; else it is
+// prepared, and an XA COMMIT or XA ROLLBACK group for the same XID follows later.
 struct XaPrepareEvent {
   bool one_phase = false;
-  uint32_t format_id = 0;
-  ByteView gtrid;
-  ByteView bqual;
+  XaXid xid;
 };
 
 // TABLE_MAP_EVENT (19), lightly decoded: the full column description (types, metadata, names)

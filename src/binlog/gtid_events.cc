@@ -169,8 +169,10 @@ Status DecodePreviousGtids(ByteView body, PreviousGtidsEvent* out) {
 }
 
 // MariaDB GTID body: uint64 seq_no, uint32 domain_id, uint8 flags2, then uint64 commit_id if
-// FL_GROUP_COMMIT_ID, or the XID (uint32 format, uint8 gtrid_len, uint8 bqual_len, data) for XA;
-// later bytes (flags_extra ...) are ignored.
+// FL_GROUP_COMMIT_ID, then the XID (uint32 format, uint8 gtrid_len, uint8 bqual_len, data) if
+// FL_PREPARED_XA or FL_COMPLETED_XA (both may be present: Gtid_log_event's constructor in
+// MariaDB's sql/log_event.cc reads them in this order); later bytes (flags_extra ...) are
+// ignored.
 Status DecodeMariaGtid(const EventHeader& header, ByteView body, MariaGtidEvent* out) {
   ByteReader r(body, kEventHeaderSize);
   RETURN_IF_ERROR(r.ReadU64(&out->gtid.seq_no, "GTID sequence"));
@@ -179,6 +181,22 @@ Status DecodeMariaGtid(const EventHeader& header, ByteView body, MariaGtidEvent*
   out->gtid.server_id = header.server_id;
   if (out->flags2 & kMariaGtidGroupCommitId) {
     RETURN_IF_ERROR(r.ReadU64(&out->commit_id, "GTID commit id"));
+  }
+  if (out->flags2 & (kMariaGtidPreparedXa | kMariaGtidCompletedXa)) {
+    XaXid xid;
+    uint8_t gtrid_len = 0, bqual_len = 0;
+    ByteView gtrid, bqual;
+    RETURN_IF_ERROR(r.ReadU32(&xid.format_id, "GTID XA format id"));
+    RETURN_IF_ERROR(r.ReadU8(&gtrid_len, "GTID XA gtrid length"));
+    RETURN_IF_ERROR(r.ReadU8(&bqual_len, "GTID XA bqual length"));
+    if (gtrid_len > kXaMaxPartLength || bqual_len > kXaMaxPartLength) {
+      return r.Error("invalid XA id lengths in a GTID event");
+    }
+    RETURN_IF_ERROR(r.ReadBytes(gtrid_len, &gtrid, "GTID XA gtrid"));
+    RETURN_IF_ERROR(r.ReadBytes(bqual_len, &bqual, "GTID XA bqual"));
+    xid.gtrid.assign(gtrid.begin(), gtrid.end());
+    xid.bqual.assign(bqual.begin(), bqual.end());
+    out->xa_xid = std::move(xid);
   }
   return Status::Ok();
 }

@@ -9,6 +9,18 @@
 //   MariaDB  GTID (implies BEGIN unless FL_STANDALONE) ... XID or QUERY "COMMIT"; a standalone
 //            GTID is followed by exactly one QUERY (DDL).
 //   Older    QUERY "BEGIN" ... XID/COMMIT, or a single auto-committed QUERY.
+// XA (binlog/xa.h; MariaDB 10.5+ and MySQL 5.7.7+ binlog an XA transaction in two groups):
+//   body     MariaDB GTID with FL_PREPARED_XA (its XID in the event), MySQL GTID + QUERY
+//            "XA START <xid>"; then the rows, QUERY "XA END <xid>" and XA_PREPARE, which ends the
+//            group: kXaPrepare, or kXaOnePhase when XA_PREPARE says one_phase (MySQL's XA COMMIT
+//            ... ONE PHASE: the body commits). in_xa_body() is true from the event that marks
+//            the group to its end: its rows are not committed when they are read.
+//   outcome  a later group: GTID (MariaDB: FL_COMPLETED_XA) + QUERY "XA COMMIT <xid>" or
+//            "XA ROLLBACK <xid>": kXaCommit / kXaRollback.
+//   MariaDB logs XA COMMIT ... ONE PHASE as an ordinary transaction (GTID, rows, XID):
+//   kTransaction.
+// last_group() describes the group that ended at last_commit(): its kind, XID, and where it lies
+// (file, offset of its first event — the GTID event when there is one — and end).
 // Commit timestamp: MySQL 8's immediate_commit_timestamp when the GTID event has it, else the
 // header timestamp of the event that opened the transaction (seconds resolution).
 // Resume point: last_commit() is a BinlogPosition (binlog/binlog_position.h) with file and
@@ -26,6 +38,24 @@
 #include "binlog/events.h"
 
 namespace binlake::binlog {
+
+enum class GroupKind : uint8_t {
+  kTransaction,  // an ordinary transaction or auto-committed statement
+  kXaPrepare,    // an XA transaction's body, prepared (not committed)
+  kXaOnePhase,   // an XA transaction's body that commits in the same group (MySQL ONE PHASE)
+  kXaCommit,     // XA COMMIT <xid> of a body prepared in an earlier group
+  kXaRollback,   // XA ROLLBACK <xid>
+};
+
+// An event group that ended (see the header comment).
+struct GroupInfo {
+  GroupKind kind = GroupKind::kTransaction;
+  XaXid xid;           // the XA kinds
+  std::string file;    // the file the group lies in (groups never span files)
+  uint64_t start = 0;  // offset of its first event
+  uint64_t end = 0;    // offset after its last event
+  std::string gtid;    // text GTID; "" when anonymous
+};
 
 class PositionTracker {
  public:
@@ -55,11 +85,18 @@ class PositionTracker {
   // GTID of the transaction that ended at last_commit() ("" if anonymous or none yet).
   const std::string& last_commit_gtid() const { return last_commit_gtid_; }
   uint64_t transactions() const { return transactions_; }
+  // True inside an XA transaction's body (its rows are committed only by a later XA COMMIT).
+  bool in_xa_body() const { return in_xa_body_; }
+  // The group that ended at last_commit() (kind kTransaction with start = end = 0 before any).
+  const GroupInfo& last_group() const { return last_group_; }
 
  private:
   void Observe(const Event& ev);
   void Begin(const EventHeader& h);
-  void End();
+  void End(GroupKind kind = GroupKind::kTransaction, const XaXid* xid = nullptr);
+  // The current group starts with the event being observed (unless a GTID event started it).
+  void MarkGroupStart();
+  void ObserveQuery(const QueryEvent& q, const EventHeader& h);
 
   std::string file_;
   uint64_t event_start_ = kFirstEventPosition;
@@ -73,6 +110,11 @@ class PositionTracker {
   BinlogPosition last_commit_{"", kFirstEventPosition, ""};
   std::string last_commit_gtid_;
   uint64_t transactions_ = 0;
+  bool in_xa_body_ = false;
+  bool group_started_ = false;  // group_start_ is set for the current group
+  uint64_t group_start_ = 0;
+  XaXid xa_xid_;  // of the current XA body
+  GroupInfo last_group_;
 };
 
 }  // namespace binlake::binlog

@@ -152,6 +152,11 @@ Status DecodeQuery(const EventHeader& header, ByteView body, const DecodeContext
   } else {
     out->statement = AsStringView(statement);
   }
+  // XA statements (rare): their XID, in the canonical form of binlog/xa.h.
+  if (out->statement.size() > 3 && (out->statement[0] | 0x20) == 'x' &&
+      (out->statement[1] | 0x20) == 'a') {
+    ASSIGN_OR_RETURN(out->xa, ParseXaStatement(out->statement));
+  }
   return Status::Ok();
 }
 

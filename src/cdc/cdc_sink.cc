@@ -63,6 +63,8 @@ Status CdcSink::OnEvent(const binlog::Event& ev, bool inner) {
 }
 
 Status CdcSink::OnRowChange(const binlog::RowChangeEvent& row) {
+  // Not committed yet: written at its XA COMMIT (cdc/xa_tracker.h), never at XA PREPARE.
+  if (row.position->in_xa_body()) return Status::Ok();
   const binlog::TableMap* map = row.table;
   if (!Selected(*map)) return Status::Ok();
   if (skip_transaction_) return Status::Ok();
@@ -127,6 +129,12 @@ void CdcSink::Reset() {
   skip_transaction_ = false;
   output_schemas_.clear();
   selected_.clear();
+}
+
+void CdcSink::ForgetTableMap(uint64_t serial) {
+  output_schemas_.erase(serial);
+  selected_.erase(serial);
+  recorded_serials_.erase(serial);
 }
 
 const TableSchema* CdcSink::Hint(std::string_view schema, std::string_view table) const {

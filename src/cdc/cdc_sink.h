@@ -20,6 +20,9 @@
 //     the binlog file number (6 digits), the rows event's offset (12) and a counter of the
 //     event's rows given to the writer (7): strictly increasing along the stream.
 //   The first row written opens the writer's transaction (transaction_open()).
+//   Rows of an XA transaction's body (PositionTracker::in_xa_body()) are not written when they
+//   are read: they are committed, if ever, by a later XA COMMIT, when cdc/xa_tracker.h hands
+//   them over again with the committing transaction's tracker as their position.
 // Per event (OnEvent): a DDL on a selected table (cdc/ddl_target.h) is counted by the writer,
 // recorded in the schema history at the tracker's position (when a tracker is set and the
 // transaction is not skipped), and the catalog is re-read; cached descriptions are dropped.
@@ -93,6 +96,8 @@ class CdcSink : public binlog::EventSink {
   void SetTracker(const binlog::PositionTracker* tracker) { tracker_ = tracker; }
   // Forgets the open transaction and the per-map caches (a new stream begins).
   void Reset();
+  // Drops what is cached for a table map (after an XA body was re-read by a pump of its own).
+  void ForgetTableMap(uint64_t serial);
   // Row changes given to the writer so far.
   uint64_t row_changes() const { return row_changes_; }
 

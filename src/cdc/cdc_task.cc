@@ -11,6 +11,7 @@
 #include "cdc/cdc_sink.h"
 #include "cdc/schema_history.h"
 #include "cdc/start.h"
+#include "cdc/xa_tracker.h"
 #include "source/catalog.h"
 #include "source/read_ahead_policy.h"
 #include "source/replica_preflight.h"
@@ -47,6 +48,10 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   wopts.sequence_column_name = options.sequence_column_name;
   GtidSetTracker gtids;  // the executed set after the last transaction given to the writer
   wopts.gtid_set_after_batch = [&gtids] { return gtids.ToString(); };
+  // Prepared XA transactions (cdc/xa_tracker.h), set up below; the writer asks for them at
+  // each checkpoint, like for the GTID set.
+  std::unique_ptr<CdcXaTracker> xa;
+  wopts.pending_xa_after_batch = [&xa] { return xa->Pending(); };
   SchemaHistory history(&store, options.settings.bucket_folder);
   wopts.before_checkpoint = [&history] { return history.Flush(); };
   ASSIGN_OR_RETURN(std::unique_ptr<CdcWriter> writer, CdcWriter::Create(&store, wopts));
@@ -75,6 +80,9 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   pump_options.schema_hints = [&sink](std::string_view s, std::string_view t) {
     return sink.Hint(s, t);
   };
+  xa =
+      std::make_unique<CdcXaTracker>(XaSource{options.source, pump_options, options.cancel}, &sink);
+  RETURN_IF_ERROR(xa->Reset(writer->last_checkpoint().pending_xa));
 
   std::optional<std::chrono::steady_clock::time_point> first_event;
   SystemRetryClock retry_clock;
@@ -140,7 +148,9 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
         uint64_t before = pump.position().transactions();
         Status fed = pump.Feed(ev->bytes, ev->position, ev->crc32_verified);
         if (!fed.ok()) return fed;
-        if (pump.position().transactions() != before) {
+        const bool ended = pump.position().transactions() != before;
+        xa->AfterFeed(ev->bytes, pump.position(), ended);
+        if (ended) {
           // A transaction ended with this event.
           const binlog::PositionTracker& t = pump.position();
           ++result.transactions;
@@ -155,6 +165,12 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
           // The GTID set goes into a checkpoint only when one is written (the writer asks).
           gtids.Add(t.last_commit_gtid());
           const binlog::BinlogPosition after = t.last_commit();  // without a GTID set
+          // XA: a commit's rows are handed to the sink now; a prepare becomes pending.
+          if (Status x = xa->OnGroupEnd(t); !x.ok()) {
+            if (!x.IsRetryable() && x.code() != StatusCode::kCancelled) return x;
+            stream_error = x;
+            break;
+          }
           if (!sink.transaction_open()) writer->BeginTransaction(t.commit_timestamp_us());
           RETURN_IF_ERROR(writer->EndTransaction(after));
           sink.TransactionEnded();
@@ -190,6 +206,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
     ++result.reconnects;
     position = ResumePosition(*writer, start);
     if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
+    RETURN_IF_ERROR(xa->Reset(writer->last_checkpoint().pending_xa));
   }
   if (!writer->batch_empty()) RETURN_IF_ERROR(writer->Commit());
   result.last_checkpoint = writer->last_checkpoint();

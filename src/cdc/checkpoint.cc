@@ -40,7 +40,7 @@ std::optional<uint64_t> CdcCheckpointSequence(std::string_view key) {
 
 std::string SerializeCdcCheckpoint(const CdcCheckpoint& c) {
   ordered_json j;
-  j["format"] = kCdcCheckpointFormat;
+  j["format"] = c.pending_xa.empty() ? kCdcCheckpointFormat : kCdcCheckpointFormatV2;
   j["sequence"] = c.sequence;
   j["created_at"] = c.created_at;
   j["position"] = {{"binlog_file", c.position.file},
@@ -64,6 +64,17 @@ std::string SerializeCdcCheckpoint(const CdcCheckpoint& c) {
                     {"last_change", t.last_change}};
   }
   j["tables"] = std::move(tables);
+  if (!c.pending_xa.empty()) {
+    ordered_json pending = ordered_json::array();
+    for (const CdcPendingXa& x : c.pending_xa) {
+      pending.push_back({{"xid", x.xid},
+                         {"gtid", x.gtid},
+                         {"binlog_file", x.file},
+                         {"start", x.start},
+                         {"end", x.end}});
+    }
+    j["pending_xa"] = std::move(pending);
+  }
   // Invalid UTF-8 in a name (a table name is UTF-8 from the server; be safe) is replaced.
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -72,9 +83,11 @@ Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view text) {
   auto j = ordered_json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Corruption("CDC checkpoint is not JSON");
   if (!j.contains("format") || !j["format"].is_string() ||
-      j["format"].get<std::string>() != kCdcCheckpointFormat) {
+      (j["format"].get<std::string>() != kCdcCheckpointFormat &&
+       j["format"].get<std::string>() != kCdcCheckpointFormatV2)) {
     return Corruption("CDC checkpoint has an unknown format (expected \"" +
-                      std::string(kCdcCheckpointFormat) + "\")");
+                      std::string(kCdcCheckpointFormat) + "\" or \"" +
+                      std::string(kCdcCheckpointFormatV2) + "\")");
   }
   CdcCheckpoint c;
   try {
@@ -99,6 +112,14 @@ Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view text) {
       s.ddls = t.value("ddls", uint64_t{0});
       s.last_change = t.value("last_change", "");
       c.tables.emplace(name, std::move(s));
+    }
+    if (j.contains("pending_xa")) {
+      for (const auto& x : j.at("pending_xa")) {
+        c.pending_xa.push_back(CdcPendingXa{x.at("xid").get<std::string>(), x.value("gtid", ""),
+                                            x.at("binlog_file").get<std::string>(),
+                                            x.at("start").get<uint64_t>(),
+                                            x.at("end").get<uint64_t>()});
+      }
     }
   } catch (const nlohmann::json::exception& e) {
     return Corruption(std::string("CDC checkpoint: ") + e.what());

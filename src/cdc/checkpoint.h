@@ -13,6 +13,13 @@
 //                      "last_change":"2024-11-24 10:14:59.000000"}}}
 // "last_commit_time" is informative (derived from last_commit_us); "last_file_ms" is in the
 // name clock of cdc/naming.h.
+// Version 2 is version 1 plus "pending_xa": the XA transactions prepared before "position" and
+// not committed or rolled back before it (docs/COMMIT-PROTOCOL.md, "XA transactions"):
+//    "pending_xa":[{"xid":"X'0102',X'6271',7","gtid":"0-1-42","binlog_file":"binlog.000003",
+//                   "start":4000,"end":4500}]
+// A checkpoint is written as version 1 when nothing is pending (so an older binlake can still
+// resume from it) and as version 2 otherwise (an older binlake, which would not deliver the
+// pending transactions at their XA COMMIT, then refuses it). Both versions are read.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +54,18 @@ struct CdcFile {
   bool operator==(const CdcFile&) const = default;
 };
 
+// A prepared XA transaction whose outcome (XA COMMIT / XA ROLLBACK) comes after the
+// checkpoint's position: where its body (the events from its GTID to its XA_PREPARE) lies in the
+// source's binlog, so its rows can be re-read when it commits (cdc/xa_tracker.h).
+struct CdcPendingXa {
+  std::string xid;     // binlog::XaXid::ToString(): X'<gtrid hex>',X'<bqual hex>',<formatID>
+  std::string gtid;    // the body's GTID ("" when anonymous)
+  std::string file;    // the binlog file holding the body
+  uint64_t start = 0;  // offset of its first event
+  uint64_t end = 0;    // offset after its XA_PREPARE event
+  bool operator==(const CdcPendingXa&) const = default;
+};
+
 struct CdcCheckpoint {
   uint64_t sequence = 0;   // 0 = none yet (starting from the full load or a given position)
   std::string created_at;  // ISO 8601 UTC
@@ -58,13 +77,16 @@ struct CdcCheckpoint {
   // Cumulative, by "schema.table" (two tables whose dotted names coincide, `a.b`.`c` and
   // `a`.`b.c`, share an entry; their files stay apart).
   std::map<std::string, CdcTableStats> tables;
+  std::vector<CdcPendingXa> pending_xa;  // prepared XA transactions not resolved at `position`
   bool operator==(const CdcCheckpoint&) const = default;
 };
 
 inline constexpr std::string_view kCdcCheckpointFormat = "binlake-cdc-checkpoint/1";
+inline constexpr std::string_view kCdcCheckpointFormatV2 = "binlake-cdc-checkpoint/2";
 
+// Version 1, or version 2 when pending_xa is not empty.
 std::string SerializeCdcCheckpoint(const CdcCheckpoint& c);
-// kCorruption (one line) for anything that is not a version-1 checkpoint.
+// kCorruption (one line) for anything that is not a version-1 or version-2 checkpoint.
 Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view json);
 // "[folder/]_binlake/cdc/checkpoint-00000000000000000042.json"
 std::string CdcCheckpointKey(const std::string& bucket_folder, uint64_t sequence);

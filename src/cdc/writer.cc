@@ -396,6 +396,8 @@ Status CdcWriter::Impl::Commit() {
           .count());
   next.position = batch_position_;
   if (options_.gtid_set_after_batch) next.position.gtid_set = options_.gtid_set_after_batch();
+  next.pending_xa =
+      options_.pending_xa_after_batch ? options_.pending_xa_after_batch() : checkpoint_.pending_xa;
   next.last_commit_us = batch_last_commit_us_;
   next.last_file_ms =
       files_.empty() ? checkpoint_.last_file_ms : static_cast<uint64_t>(batch_max_ms_);

@@ -43,6 +43,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "binlog/binlog_position.h"
 #include "cdc/checkpoint.h"
@@ -69,6 +70,10 @@ struct CdcWriterOptions {
   // batch's last EndTransaction: the source's executed set after that transaction, computed
   // only when a checkpoint needs it (the CDC task's tracker).
   std::function<std::string()> gtid_set_after_batch;
+  // When set, Commit() records these as the checkpoint's pending XA transactions (those prepared
+  // and not resolved at the batch's last EndTransaction: the CDC task's cdc/xa_tracker.h);
+  // unset, the previous checkpoint's are carried over.
+  std::function<std::vector<CdcPendingXa>()> pending_xa_after_batch;
   int checkpoints_to_keep = 20;  // older checkpoint objects are deleted after a commit (min 1)
   // When set, Commit() calls it after preparing the batch's files and before writing the
   // checkpoint; an error aborts the commit like a failed prepare. The CDC task waits here for

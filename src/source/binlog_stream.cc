@@ -18,6 +18,7 @@ namespace {
 
 // MARIA_SLAVE_CAPABILITY_GTID: the source sends MariaDB events unmodified.
 constexpr int kMariaDbCapabilityGtid = 4;
+constexpr unsigned int kDumpFlagNonBlock = 1;      // BINLOG_DUMP_NON_BLOCK
 constexpr unsigned int kDumpFlagAnnotateRows = 2;  // BINLOG_SEND_ANNOTATE_ROWS_EVENT
 
 }  // namespace
@@ -53,7 +54,7 @@ Result<std::unique_ptr<BinlogEventStream>> BinlogEventStream::Open(const StreamO
 
 Status BinlogEventStream::Start() {
   const StreamStart& start = options_.start;
-  server_id_ = ReplicaServerId(options_.server_id, options_.task_key);
+  server_id_ = options_.non_blocking ? 0 : ReplicaServerId(options_.server_id, options_.task_key);
   ConnectionConfig config = options_.connection;
   int64_t heartbeat_ms = options_.heartbeat_period.count();
   if (heartbeat_ms < 0) return InvalidArgument("heartbeat period must not be negative");
@@ -111,7 +112,8 @@ Status BinlogEventStream::Start() {
     mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, static_cast<unsigned long>(position));
     mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(server_id_));
     mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS,
-                         options_.annotate_rows && is_mariadb_ ? kDumpFlagAnnotateRows : 0u);
+                         (options_.annotate_rows && is_mariadb_ ? kDumpFlagAnnotateRows : 0u) |
+                             (options_.non_blocking ? kDumpFlagNonBlock : 0u));
     // Sends COM_BINLOG_DUMP without reading the reply; the reply is the event stream.
     int rc = mariadb_rpl_open(rpl);
     mariadb_rpl_close(rpl);  // frees only the request state, not the connection
@@ -156,6 +158,9 @@ Status BinlogEventStream::Fail(Status st) {
 Result<std::span<const uint8_t>> BinlogEventStream::ReadPacket() {
   ASSIGN_OR_RETURN(std::span<const uint8_t> data, raw_ ? ReadRawPacket() : ReadConnectorPacket());
   if (IsDumpEofPacket(data)) {
+    if (options_.non_blocking) {
+      return NotFound("reached the end of the binlog of " + options_.connection.Describe());
+    }
     return NetworkError("the source " + options_.connection.Describe() +
                         " ended the binlog dump (EOF packet): reconnect from the last committed "
                         "position");

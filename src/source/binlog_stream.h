@@ -110,6 +110,13 @@ struct StreamOptions {
   // decoding and writing. 0 = read on the caller's thread inside Next(). Whether it pays off:
   // ReadAheadPays (read_ahead_policy.h).
   size_t prefetch_bytes = size_t{4} << 20;
+  // Read what the binlog holds now, as `mysqlbinlog --read-from-remote-server` does: server_id
+  // 0 (the source then evicts no other dump with the same id, and registers no replica) and the
+  // BINLOG_DUMP_NON_BLOCK flag (1; file:position starts): at the end of the binlog the source sends
+  // EOF instead of waiting, and Next() returns kNotFound ("reached the end of the binlog"). For
+  // short reads of a known range beside a running replica (the CDC task's XA re-reads,
+  // cdc/xa_replay.h).
+  bool non_blocking = false;
 };
 
 class BinlogEventStream {
