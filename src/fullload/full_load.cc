@@ -16,6 +16,7 @@
 #include "source/catalog.h"
 #include "source/chunk_planner.h"
 #include "source/mysql_connection.h"
+#include "source/resume_plan.h"
 #include "source/source_hosts.h"
 #include "source/text_value.h"
 #include "transform/row_filter.h"
@@ -309,6 +310,11 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   ASSIGN_OR_RETURN(result.snapshot,
                    OpenConsistentSnapshot(*control, workers, schemas, options.snapshot_method));
   workers.resize(result.snapshot.connections_used);
+  if (!result.snapshot.position.empty()) {
+    // The server the snapshot's file:position belongs to (source/resume_plan.h).
+    ASSIGN_OR_RETURN(SourceServer server, ReadSourceServer(*control));
+    result.snapshot.position.server = server.identity;
+  }
   if (result.snapshot.position.empty()) {
     spdlog::warn(
         "no binlog position recorded (binlog off or not readable): CDC cannot start "
