@@ -92,6 +92,9 @@ class CdcSink : public binlog::EventSink {
   bool stop_requested() const { return stop_requested_; }
   // Skips rows committed before `t` (--start-time, for a run without a checkpoint).
   void SetSkipBefore(std::chrono::system_clock::time_point t) { skip_before_ = t; }
+  // The connection catalog re-reads go to from now on (after a reconnect, possibly to another
+  // server of the source); borrowed like the constructor's.
+  void SetControl(MysqlConnection* control) { control_ = control; }
   // The pump's position (file and offset of the event being handled), for DDL records.
   void SetTracker(const binlog::PositionTracker* tracker) { tracker_ = tracker; }
   // Forgets the open transaction and the per-map caches (a new stream begins).

@@ -17,6 +17,8 @@
 #include "source/replica_preflight.h"
 #include "source/replica_retry.h"
 #include "source/replica_server_id.h"
+#include "source/resume_stream.h"
+#include "source/source_hosts.h"
 
 namespace binlake {
 namespace {
@@ -29,11 +31,33 @@ std::chrono::milliseconds HeartbeatFor(const S3Settings& s) {
   return std::chrono::milliseconds(std::clamp<int64_t>(ms, 250, 15000));
 }
 
+// Says where the stream resumed: the pre-flight's findings when the server is new to this run,
+// and a failover (another server than the one `request`'s position was taken on) as a warning.
+void LogResume(const ResumedStream& opened, const ResumeRequest& request,
+               const std::string& previous_server) {
+  const std::string source = opened.control->config().Describe();
+  if (opened.server.identity != previous_server) {
+    for (const std::string& w : opened.preflight.warnings) spdlog::warn("{}", w);
+    for (const std::string& i : opened.preflight.info) spdlog::info("{}", i);
+  }
+  if (opened.plan.other_server) {
+    spdlog::warn("{} was taken on another server ({}, at {}); continuing on {} ({}) after {}",
+                 request.what, request.position.server, request.position.ToString(), source,
+                 opened.server.identity, opened.plan.start.ToString());
+  } else if (!previous_server.empty() || opened.plan.by_gtid) {
+    spdlog::info("streaming from {} ({}) after {}", source, opened.server.identity,
+                 opened.plan.start.ToString());
+  }
+}
+
 }  // namespace
 
 Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   CdcRunResult result;
-  ASSIGN_OR_RETURN(auto control, MysqlConnection::Open(options.source));
+  // The first host of --source that answers, for the catalog and the start; the stream then
+  // goes to the first usable one (OpenResumedStream), and this connection is replaced by one to
+  // the stream's server.
+  ASSIGN_OR_RETURN(auto control, ConnectFirstUsable(options.source, nullptr));
   std::map<std::string, TableSchema> catalog;
   {
     ASSIGN_OR_RETURN(auto tables, ReadCatalog(*control));
@@ -47,7 +71,10 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   wopts.file_extension = options.file_extension;
   wopts.sequence_column_name = options.sequence_column_name;
   GtidSetTracker gtids;  // the executed set after the last transaction given to the writer
-  wopts.gtid_set_after_batch = [&gtids] { return gtids.ToString(); };
+  PositionRecording recording;
+  wopts.gtid_set_after_batch = [&gtids, &recording] {
+    return recording.gtids ? gtids.ToString() : std::string();
+  };
   // Prepared XA transactions (cdc/xa_tracker.h), set up below; the writer asks for them at
   // each checkpoint, like for the GTID set.
   std::unique_ptr<CdcXaTracker> xa;
@@ -60,13 +87,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   bool resumed = false;
   ASSIGN_OR_RETURN(binlog::BinlogPosition position,
                    RecoverCdcStart(*writer, start, store, &resumed));
-
-  const uint32_t server_id = ReplicaServerId(options.server_id, options.task_key);
-  ASSIGN_OR_RETURN(CdcPreflightReport preflight,
-                   CheckForCdc(*control, StreamStartFor(start, position), server_id));
-  for (const std::string& w : preflight.warnings) spdlog::warn("{}", w);
-  for (const std::string& i : preflight.info) spdlog::info("{}", i);
-  RETURN_IF_ERROR(preflight.FirstError());
+  ASSIGN_OR_RETURN(recording, CompleteStartPosition(&position, resumed, start, *control));
+  if (!resumed) start.position = position;  // ResumePosition before the first checkpoint
 
   if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
 
@@ -91,7 +113,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
 
   StreamOptions sopts;
   sopts.connection = options.source;
-  sopts.server_id = server_id;
+  sopts.server_id = ReplicaServerId(options.server_id, options.task_key);
   sopts.task_key = options.task_key;
   sopts.heartbeat_period = HeartbeatFor(options.settings);
   // MariaDB's ANNOTATE_ROWS (each row event's SQL statement) is not part of CDC output: not
@@ -104,9 +126,12 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
                  cpus > 1 ? ", one taken by the source on this host" : "");
   }
 
+  std::string stream_server;  // identity of the server streamed from; "" before the first
   while (true) {
-    sopts.start = StreamStartFor(start, position);
-    auto opened = OpenStreamWithRetry(sopts, options.reconnect, retry_clock);
+    const bool committed = writer->last_checkpoint().sequence > 0;
+    ResumeRequest request{position, committed ? "the checkpoint" : start.origin,
+                          !committed && start.literal};
+    auto opened = OpenResumedStream(sopts, request, options.reconnect, retry_clock);
     if (!opened.ok()) {
       if (opened.status().code() == StatusCode::kCancelled || cancelled()) {
         result.stop_reason = "interrupted";
@@ -114,7 +139,12 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
       }
       return opened.status();
     }
-    std::unique_ptr<BinlogEventStream> stream = std::move(opened).value();
+    LogResume(*opened, request, stream_server);
+    stream_server = opened->server.identity;
+    // Catalog reads go to the stream's server from now on (the old one may be gone).
+    sink.SetControl(opened->control.get());
+    control = std::move(opened->control);
+    std::unique_ptr<BinlogEventStream> stream = std::move(opened->stream);
     watcher.SetStreamCanceller([s = stream.get()] { s->Cancel(); });
     // Cleared before `stream` is destroyed, on every way out of this iteration.
     struct ClearCanceller {
@@ -164,7 +194,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
           }
           // The GTID set goes into a checkpoint only when one is written (the writer asks).
           gtids.Add(t.last_commit_gtid());
-          const binlog::BinlogPosition after = t.last_commit();  // without a GTID set
+          binlog::BinlogPosition after = t.last_commit();  // without a GTID set
+          if (recording.server) after.server = stream_server;
           // XA: a commit's rows are handed to the sink now; a prepare becomes pending.
           if (Status x = xa->OnGroupEnd(t); !x.ok()) {
             if (!x.IsRetryable() && x.code() != StatusCode::kCancelled) return x;

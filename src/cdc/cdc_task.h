@@ -7,13 +7,19 @@
 // MariaDB GTID), else the snapshot position of a complete full load in the target.
 // Reconnects: a network error or a source restart drops the open batch and resumes from the last
 // checkpoint (always a transaction boundary) with exponential backoff; non-retryable errors
-// (purged binlog, lost grant, corrupt event, target errors) stop the task with one clear line.
+// (purged binlog, lost grant, corrupt event, target errors, a promoted server that lacks
+// transactions already written) stop the task with one clear line.
+// Failover: every (re)connect goes to the first usable host of `source` (several in --source) and
+// resumes after the checkpoint's GTID set when the source uses GTIDs, on that server or another;
+// checkpoints name the server they were taken on (source/resume_stream.h, source/resume_plan.h,
+// docs/COMMIT-PROTOCOL.md "Failover").
 // Stop: at `stop_at_position` / `stop_at_time`, or when `cancel` is set (SIGINT/SIGTERM): the
 // transaction in progress is finished or dropped, and what is complete is committed.
 //
-// The parts: cdc/start.h (where to start), cdc/cdc_sink.h (what is written: selection, filters,
-// DDL), cdc/cancel_watcher.h (prompt stops), binlog/binlog_position.h (positions); this file's
-// RunCdc is the reconnect and stream loop that joins them.
+// The parts: cdc/start.h (where to start), source/resume_stream.h (on which host, and how),
+// cdc/cdc_sink.h (what is written: selection, filters, DDL), cdc/cancel_watcher.h (prompt
+// stops), binlog/binlog_position.h (positions); this file's RunCdc is the reconnect and stream
+// loop that joins them.
 // Threading: RunCdc runs on the caller's thread (plus the cancel watcher's and the writer's own).
 #pragma once
 

@@ -45,7 +45,8 @@ std::string SerializeCdcCheckpoint(const CdcCheckpoint& c) {
   j["created_at"] = c.created_at;
   j["position"] = {{"binlog_file", c.position.file},
                    {"binlog_position", c.position.position},
-                   {"gtid_set", c.position.gtid_set}};
+                   {"gtid_set", c.position.gtid_set},
+                   {"server", c.position.server}};
   j["last_commit_us"] = c.last_commit_us;
   j["last_commit_time"] = c.last_commit_us ? FormatCommitTime(c.last_commit_us) : "";
   j["last_file_ms"] = c.last_file_ms;
@@ -97,6 +98,7 @@ Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view text) {
     c.position.file = p.at("binlog_file").get<std::string>();
     c.position.position = p.at("binlog_position").get<uint64_t>();
     c.position.gtid_set = p.value("gtid_set", "");
+    c.position.server = p.value("server", "");
     c.last_commit_us = j.value("last_commit_us", uint64_t{0});
     c.last_file_ms = j.value("last_file_ms", uint64_t{0});
     c.transactions = j.value("transactions", uint64_t{0});

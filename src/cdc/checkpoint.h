@@ -5,12 +5,16 @@
 //
 // Format (JSON, stable; "format" names the version; readers ignore unknown keys):
 //   {"format":"binlake-cdc-checkpoint/1","sequence":N,"created_at":"2024-11-24T10:15:00.123Z",
-//    "position":{"binlog_file":"binlog.000003","binlog_position":4711,"gtid_set":"..."},
+//    "position":{"binlog_file":"binlog.000003","binlog_position":4711,"gtid_set":"...",
+//                "server":"server_id=1"},
 //    "last_commit_us":N,"last_commit_time":"2024-11-24 10:14:59.000000","last_file_ms":N,
 //    "transactions":N,
 //    "files":[{"key":"db/t/20241124-101500123.csv","token":"...","table":"db.t","rows":N}],
 //    "tables":{"db.t":{"inserts":N,"updates":N,"deletes":N,"ddls":N,
 //                      "last_change":"2024-11-24 10:14:59.000000"}}}
+// "position.server" names the server whose binlog the file is (binlog/binlog_position.h; absent
+// in checkpoints written before it was recorded): a resume on another server goes by the GTID
+// set (docs/COMMIT-PROTOCOL.md, "Failover").
 // "last_commit_time" is informative (derived from last_commit_us); "last_file_ms" is in the
 // name clock of cdc/naming.h.
 // Version 2 is version 1 plus "pending_xa": the XA transactions prepared before "position" and

@@ -24,6 +24,7 @@ CdcCheckpoint Sample() {
   c.sequence = 12;
   c.created_at = "2024-11-24T10:15:00.123Z";
   c.position = {"binlog.000003", 4711, "0-1-42,1-2-7"};
+  c.position.server = "server_id=1";
   c.last_commit_us = 1732443299000001;
   c.last_file_ms = 1732443300123;
   c.transactions = 99;
@@ -66,6 +67,17 @@ TEST(CdcCheckpointTest, PendingXaRoundTripAsVersion2) {
   std::string broken = json;
   broken.replace(broken.find("\"start\": 770"), 12, "\"start\": \"x\"");
   EXPECT_EQ(ParseCdcCheckpoint(broken).status().code(), StatusCode::kCorruption);
+}
+
+TEST(CdcCheckpointTest, OlderCheckpointsNameNoServer) {
+  std::string json = SerializeCdcCheckpoint(Sample());
+  const std::string server = ",\n    \"server\": \"server_id=1\"";
+  ASSERT_NE(json.find(server), std::string::npos) << json;
+  json.erase(json.find(server), server.size());
+  auto back = ParseCdcCheckpoint(json);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->position.server, "");
+  EXPECT_EQ(back->position.gtid_set, "0-1-42,1-2-7");
 }
 
 TEST(CdcCheckpointTest, RejectsWhatIsNotACheckpoint) {

@@ -7,15 +7,17 @@
 #include "cdc/cdc_task.h"
 #include "fullload/task_state.h"
 #include "source/replica_preflight.h"
+#include "source/resume_plan.h"
 
 namespace binlake {
 namespace {
 
 // Creation time of a binlog file: the timestamp of its FORMAT_DESCRIPTION event (offset 4).
 Result<std::chrono::system_clock::time_point> FileCreationTime(const CdcTaskOptions& options,
+                                                               const ConnectionConfig& source,
                                                                const std::string& file) {
   StreamOptions sopts;
-  sopts.connection = options.source;
+  sopts.connection = source;
   sopts.task_key = options.task_key + "#start-time";
   sopts.server_id = 0;
   sopts.start = StreamStart::At(file, binlog::kFirstEventPosition);
@@ -45,6 +47,7 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
       start.position.file = options.start->file;
       start.position.position = options.start->position;
       start.origin = "--start-position";
+      start.literal = true;
     } else {  // a MariaDB GTID list or a MySQL GTID set
       start.position.gtid_set = options.start->gtid;
       start.origin = "--start-gtid";
@@ -55,7 +58,7 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
     ASSIGN_OR_RETURN(auto rows, control.QueryRows("SHOW BINARY LOGS"));
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
       if (it->empty() || !(*it)[0]) continue;
-      ASSIGN_OR_RETURN(auto created, FileCreationTime(options, *(*it)[0]));
+      ASSIGN_OR_RETURN(auto created, FileCreationTime(options, control.config(), *(*it)[0]));
       if (created <= *options.start_time || std::next(it) == rows.rend()) {
         start.position.file = *(*it)[0];
         start.position.position = binlog::kFirstEventPosition;  // the whole file
@@ -63,6 +66,7 @@ Result<CdcStart> ResolveCdcStart(const CdcTaskOptions& options, ObjectStore& sto
         start.skip_before = options.start_time;
         start.origin = "--start-time";
         start.found = true;
+        start.literal = true;
         return start;
       }
     }
@@ -110,9 +114,44 @@ Result<binlog::BinlogPosition> RecoverCdcStart(CdcWriter& writer, const CdcStart
   return position;
 }
 
-StreamStart StreamStartFor(const CdcStart& start, const binlog::BinlogPosition& position) {
-  return position.file.empty() ? start.stream_start
-                               : StreamStart::At(position.file, position.position);
+Result<PositionRecording> CompleteStartPosition(binlog::BinlogPosition* position, bool resumed,
+                                                const CdcStart& start, MysqlConnection& control) {
+  PositionRecording rec;
+  if (position->file.empty()) return rec;  // a GTID start
+  ASSIGN_OR_RETURN(SourceServer server, ReadSourceServer(control));
+  const bool named = !position->server.empty();
+  if (named &&
+      (!position->gtid_set.empty() || position->server != server.identity || !server.is_mariadb)) {
+    rec.gtids = !position->gtid_set.empty();
+    return rec;
+  }
+  if (server.is_mariadb) {
+    Result<std::string> gtid = MariaDbGtidPositionAt(control, *position);
+    if (!gtid.ok()) {
+      if (gtid.status().code() != StatusCode::kNotFound) return gtid.status();
+      rec.server = named;  // the file is not here: the pre-flight says so
+      return rec;
+    }
+    position->gtid_set = *gtid;
+    position->server = server.identity;
+    return rec;
+  }
+  // MySQL, unnamed.
+  if (resumed) {
+    rec.server = false;
+  } else if (start.literal) {
+    position->server = server.identity;
+    rec.gtids = false;
+    spdlog::info(
+        "CDC starts at a file:position ({}): its checkpoints record no GTID set, so it cannot "
+        "continue on another server after a failover (start from a full load or --start-gtid "
+        "for that)",
+        start.origin);
+  } else {
+    position->server = server.identity;
+    rec.gtids = !position->gtid_set.empty();
+  }
+  return rec;
 }
 
 binlog::BinlogPosition ResumePosition(const CdcWriter& writer, const CdcStart& start) {

@@ -240,7 +240,8 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
                       {"started_at", load->started_at},
                       {"finished_at", load->finished_at},
                       {"snapshot", load->snapshot.ToString()},
-                      {"gtid_set", load->snapshot.gtid_set}};
+                      {"gtid_set", load->snapshot.gtid_set},
+                      {"server", load->snapshot.server}};
   }
   double lag = -1;
   if (*cp) {
@@ -253,6 +254,7 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
                 {"checkpoint_at", c.created_at},
                 {"position", c.position.ToString()},
                 {"gtid_set", c.position.gtid_set},
+                {"server", c.position.server},
                 {"last_commit", FormatMicros(c.last_commit_us)},
                 {"latency_seconds_at_checkpoint", lag},
                 {"transactions", c.transactions}};
@@ -288,10 +290,11 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
   }
   if (*cp) {
     const CdcCheckpoint& c = **cp;
-    std::printf("cdc:        checkpoint %llu at %s; committed up to %s (gtid %s)\n",
+    std::printf("cdc:        checkpoint %llu at %s; committed up to %s (gtid %s; server %s)\n",
                 static_cast<unsigned long long>(c.sequence), c.created_at.c_str(),
                 c.position.ToString().c_str(),
-                c.position.gtid_set.empty() ? "-" : c.position.gtid_set.c_str());
+                c.position.gtid_set.empty() ? "-" : c.position.gtid_set.c_str(),
+                c.position.server.empty() ? "-" : c.position.server.c_str());
     std::printf("            last source commit %s, latency at checkpoint %.1f s\n",
                 FormatMicros(c.last_commit_us).c_str(), lag);
   }

@@ -11,8 +11,9 @@ namespace binlake::cli {
 
 void AddTaskFlags(CLI::App* app, TaskFlags* f) {
   app->add_option("--source", f->source_url,
-                  "Source server: mysql://user@host:port (password from --password-env, "
-                  "BINLAKE_SOURCE_PASSWORD or MYSQL_PWD)");
+                  "Source server: mysql://user@host:port[,host2:port2...][/db] (several hosts: "
+                  "tried in order at start and at every reconnect; password from "
+                  "--password-env, BINLAKE_SOURCE_PASSWORD or MYSQL_PWD)");
   app->add_option("--target", f->target_url, "Target: file:///abs/dir or s3://bucket[/prefix]");
   app->add_option("--config", f->config_path, "Task config file (YAML or JSON)");
   app->add_option("--settings", f->settings_path, "DMS S3Settings JSON file");
@@ -40,6 +41,7 @@ ConnectionConfig ToConnectionConfig(const SourceConfig& s) {
   ConnectionConfig c;
   c.host = s.host;
   c.port = s.port;
+  for (const SourceHost& h : s.other_hosts) c.other_hosts.push_back({h.host, h.port});
   c.user = s.user;
   c.password = s.password;
   c.database = s.database;

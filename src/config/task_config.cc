@@ -226,6 +226,7 @@ Status ApplySource(const Section& s, SourceConfig* source) {
     source->password = parsed->password;
     source->host = parsed->host;
     source->port = parsed->port;
+    source->other_hosts = parsed->other_hosts;
     source->database = parsed->database;
   }
   const bool url_password = !source->password.empty() && s.Has("url");

@@ -32,7 +32,46 @@ std::string PercentEncode(std::string_view text) {
 
 Status BadUrl(std::string_view problem) {
   return InvalidArgument("source URL: " + std::string(problem) +
-                         " (expected mysql://user[:password]@host[:port][/database])");
+                         " (expected mysql://user[:password]@host[:port][,host2[:port2]...]"
+                         "[/database])");
+}
+
+// "host", "host:port", "[v6]" or "[v6]:port".
+Result<SourceHost> ParseHostPort(std::string_view hostport) {
+  SourceHost out;
+  std::string_view port_text;
+  if (!hostport.empty() && hostport.front() == '[') {
+    size_t close = hostport.find(']');
+    if (close == std::string_view::npos) return BadUrl("unclosed '[' in the host");
+    out.host = std::string(hostport.substr(1, close - 1));
+    std::string_view after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return BadUrl("unexpected text after ']'");
+      port_text = after.substr(1);
+      if (port_text.empty()) return BadUrl("empty port");
+    }
+  } else {
+    size_t pc = hostport.rfind(':');
+    out.host = std::string(hostport.substr(0, pc));
+    if (pc != std::string_view::npos) {
+      port_text = hostport.substr(pc + 1);
+      if (port_text.empty()) return BadUrl("empty port");
+    }
+  }
+  if (out.host.empty()) return BadUrl("empty host");
+  if (out.host.find_first_of(":%") != std::string::npos && hostport.front() != '[') {
+    return BadUrl("invalid host (IPv6 addresses go in brackets)");
+  }
+  if (!port_text.empty()) {
+    unsigned port = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535) {
+      return BadUrl("port must be a number between 1 and 65535");
+    }
+    out.port = static_cast<uint16_t>(port);
+  }
+  return out;
 }
 
 }  // namespace
@@ -102,37 +141,22 @@ Result<SourceConfig> ParseSourceUrl(std::string_view url) {
     config.password = std::move(password).value();
   }
 
-  std::string_view port_text;
-  if (!hostport.empty() && hostport.front() == '[') {
-    size_t close = hostport.find(']');
-    if (close == std::string_view::npos) return BadUrl("unclosed '[' in the host");
-    config.host = std::string(hostport.substr(1, close - 1));
-    std::string_view after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return BadUrl("unexpected text after ']'");
-      port_text = after.substr(1);
-      if (port_text.empty()) return BadUrl("empty port");
+  while (true) {
+    size_t comma = hostport.find(',');
+    Result<SourceHost> one = ParseHostPort(hostport.substr(0, comma));
+    if (!one.ok()) return one.status();
+    if (one->host == config.host && one->port == config.port) return BadUrl("a host given twice");
+    for (const SourceHost& h : config.other_hosts) {
+      if (h == *one) return BadUrl("a host given twice");
     }
-  } else {
-    size_t pc = hostport.rfind(':');
-    config.host = std::string(hostport.substr(0, pc));
-    if (pc != std::string_view::npos) {
-      port_text = hostport.substr(pc + 1);
-      if (port_text.empty()) return BadUrl("empty port");
+    if (config.host.empty()) {
+      config.host = one->host;
+      config.port = one->port;
+    } else {
+      config.other_hosts.push_back(*one);
     }
-  }
-  if (config.host.empty()) return BadUrl("empty host");
-  if (config.host.find_first_of(":%") != std::string::npos && hostport.front() != '[') {
-    return BadUrl("invalid host (IPv6 addresses go in brackets)");
-  }
-  if (!port_text.empty()) {
-    unsigned port = 0;
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535) {
-      return BadUrl("port must be a number between 1 and 65535");
-    }
-    config.port = static_cast<uint16_t>(port);
+    if (comma == std::string_view::npos) break;
+    hostport = hostport.substr(comma + 1);
   }
 
   if (!path.empty()) {
@@ -146,12 +170,15 @@ Result<SourceConfig> ParseSourceUrl(std::string_view url) {
 
 std::string SourceConfig::Describe() const {
   std::string out = "mysql://" + PercentEncode(user) + "@";
-  if (host.find(':') != std::string::npos) {
-    out += "[" + host + "]";
-  } else {
-    out += host;
+  auto add = [&out](const std::string& h, uint16_t p) {
+    out += h.find(':') != std::string::npos ? "[" + h + "]" : h;
+    out += ":" + std::to_string(p);
+  };
+  add(host, port);
+  for (const SourceHost& h : other_hosts) {
+    out += ",";
+    add(h.host, h.port);
   }
-  out += ":" + std::to_string(port);
   if (!database.empty()) out += "/" + PercentEncode(database);
   if (tls.mode != TlsMode::kPreferred) out += " (tls: " + std::string(TlsModeName(tls.mode)) + ")";
   return out;

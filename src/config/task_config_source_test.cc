@@ -47,6 +47,21 @@ TEST(SourceUrlTest, Ipv6) {
   EXPECT_FALSE(ParseSourceUrl("mysql://u@::1:3307").ok());
 }
 
+TEST(SourceUrlTest, SeveralHostsAreTriedInOrder) {
+  Result<SourceConfig> c =
+      ParseSourceUrl("mysql://repl:s3cret@db1.example.com,db2.example.com:3307,[::1]:3308/shop");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->host, "db1.example.com");
+  EXPECT_EQ(c->port, 3306);
+  EXPECT_EQ(c->other_hosts, (std::vector<SourceHost>{{"db2.example.com", 3307}, {"::1", 3308}}));
+  EXPECT_EQ(c->database, "shop");
+  EXPECT_EQ(c->password, "s3cret");
+  EXPECT_EQ(c->Describe(),
+            "mysql://repl@db1.example.com:3306,db2.example.com:3307,[::1]:3308/shop");
+  EXPECT_EQ(ParseSourceUrl(c->Describe())->other_hosts, c->other_hosts);  // re-parseable
+  EXPECT_TRUE(ParseSourceUrl("mysql://u@h1").value().other_hosts.empty());
+}
+
 TEST(SourceUrlTest, DescribeShowsNonDefaultTls) {
   SourceConfig c = *ParseSourceUrl("mysql://u:secret@h");
   c.tls.mode = TlsMode::kVerifyIdentity;
@@ -71,6 +86,12 @@ TEST(SourceUrlTest, Errors) {
       {"mysql://u:p%zz@h", "invalid percent escape"},
       {"mysql://u:p%4@h", "percent escape"},
       {"mysql://u@[::1", "unclosed"},
+      {"mysql://u@h1,", "empty host"},
+      {"mysql://u@h1,,h2", "empty host"},
+      {"mysql://u@,h2", "empty host"},
+      {"mysql://u@h1,h2:0", "between 1 and 65535"},
+      {"mysql://u@h1:3306,h1", "given twice"},
+      {"mysql://u@h1,h2:3307,h2:3307", "given twice"},
   };
   for (const Case& c : cases) {
     Result<SourceConfig> r = ParseSourceUrl(c.url);

@@ -16,6 +16,8 @@
 #include "source/catalog.h"
 #include "source/chunk_planner.h"
 #include "source/mysql_connection.h"
+#include "source/resume_plan.h"
+#include "source/source_hosts.h"
 #include "source/text_value.h"
 #include "transform/row_filter.h"
 
@@ -238,7 +240,9 @@ std::string TableKeyPrefix(const std::string& bucket_folder, const TableSchema& 
 Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& store) {
   auto started = std::chrono::steady_clock::now();
   FullLoadResult result;
-  ASSIGN_OR_RETURN(auto control, MysqlConnection::Open(options.source));
+  // Several hosts in --source: the first that answers; every connection goes to it.
+  ASSIGN_OR_RETURN(auto control, ConnectFirstUsable(options.source, nullptr));
+  const ConnectionConfig source = control->config();
   ASSIGN_OR_RETURN(auto catalog, ReadCatalog(*control));
 
   std::vector<TableName> existing;
@@ -246,7 +250,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   if (options.mappings) {
     Status s = options.mappings->CheckExplicitOrNonWildcardRulesMatch(existing);
     if (s.code() == StatusCode::kNotFound) {
-      return NotFound(s.message() + " on " + options.source.Describe() +
+      return NotFound(s.message() + " on " + source.Describe() +
                       " (or the user cannot see it: missing SELECT grant?)");
     }
     RETURN_IF_ERROR(s);
@@ -258,7 +262,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     }
   }
   if (selected.empty()) {
-    return NotFound("no table selected on the source " + options.source.Describe() +
+    return NotFound("no table selected on the source " + source.Describe() +
                     " (check the table mappings and the user's grants)");
   }
   std::vector<TableSchema> schemas;
@@ -299,13 +303,18 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   std::vector<std::unique_ptr<MysqlConnection>> owned;
   std::vector<MysqlConnection*> workers;
   for (int i = 0; i < threads; ++i) {
-    ASSIGN_OR_RETURN(auto c, MysqlConnection::Open(options.source));
+    ASSIGN_OR_RETURN(auto c, MysqlConnection::Open(source));
     workers.push_back(c.get());
     owned.push_back(std::move(c));
   }
   ASSIGN_OR_RETURN(result.snapshot,
                    OpenConsistentSnapshot(*control, workers, schemas, options.snapshot_method));
   workers.resize(result.snapshot.connections_used);
+  if (!result.snapshot.position.empty()) {
+    // The server the snapshot's file:position belongs to (source/resume_plan.h).
+    ASSIGN_OR_RETURN(SourceServer server, ReadSourceServer(*control));
+    result.snapshot.position.server = server.identity;
+  }
   if (result.snapshot.position.empty()) {
     spdlog::warn(
         "no binlog position recorded (binlog off or not readable): CDC cannot start "
@@ -317,7 +326,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
 
   FullLoadState& state = result.state;
   state.started_at = NowIso8601();
-  state.source_server = options.source.Describe();
+  state.source_server = source.Describe();
   state.source_version = control->server_version();
   state.source_flavor = control->is_mariadb() ? "mariadb" : "mysql";
   state.snapshot_method = std::string(SnapshotMethodName(result.snapshot.method));

@@ -34,7 +34,8 @@ std::string SerializeFullLoadState(const FullLoadState& s) {
   j["snapshot"] = {{"method", s.snapshot_method},
                    {"binlog_file", s.snapshot.file},
                    {"binlog_position", s.snapshot.position},
-                   {"gtid_set", s.snapshot.gtid_set}};
+                   {"gtid_set", s.snapshot.gtid_set},
+                   {"server", s.snapshot.server}};
   j["settings"] = s.settings_json.empty() ? ordered_json::object()
                                           : ordered_json::parse(s.settings_json, nullptr, false);
   ordered_json tables = ordered_json::array();
@@ -80,6 +81,7 @@ Result<FullLoadState> ParseFullLoadState(std::string_view text) {
     s.snapshot.file = snap.value("binlog_file", "");
     s.snapshot.position = snap.value("binlog_position", uint64_t{0});
     s.snapshot.gtid_set = snap.value("gtid_set", "");
+    s.snapshot.server = snap.value("server", "");
     s.settings_json = j.at("settings").dump();
     for (const auto& tj : j.at("tables")) {
       TableState t;

@@ -6,7 +6,10 @@
 // Format (JSON, stable; "format" names the version):
 //   {"format":"binlake-full-load/1","status":"running|complete","started_at":"...Z",
 //    "finished_at":"...Z","source":{"server":"host:port","version":"...","flavor":"mariadb"},
-//    "snapshot":{"method":"...","binlog_file":"...","binlog_position":N,"gtid_set":"..."},
+//    "snapshot":{"method":"...","binlog_file":"...","binlog_position":N,"gtid_set":"...",
+//                "server":"server_id=1"},
+// (snapshot.server: the server whose binlog the file is, binlog/binlog_position.h; absent in
+// states written before it was recorded.)
 //    "settings":{<the DMS settings that shape the files>},
 //    "tables":[{"schema":"s","table":"t","rows":N,"bytes":N,
 //               "columns":[{"name":"id","type":"int"}...],

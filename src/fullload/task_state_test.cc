@@ -15,6 +15,7 @@ TEST(TaskStateTest, RoundTrips) {
   s.source_flavor = "mariadb";
   s.snapshot_method = "mariadb-lock-free";
   s.snapshot = binlog::BinlogPosition{"binlog.000002", 12345, "0-1-42"};
+  s.snapshot.server = "server_id=1";
   s.settings_json = R"({"CsvDelimiter":","})";
   TableState t;
   t.schema.schema = "shop";
@@ -34,6 +35,7 @@ TEST(TaskStateTest, RoundTrips) {
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->status, "complete");
   EXPECT_EQ(back->snapshot, s.snapshot);
+  EXPECT_EQ(back->snapshot.server, "server_id=1");
   ASSERT_EQ(back->tables.size(), 1u);
   EXPECT_EQ(back->tables[0].schema.table, "orders");
   EXPECT_EQ(back->tables[0].files[0].key, "shop/orders/LOAD00000001.csv");

@@ -51,7 +51,8 @@
 // The fake ROTATE must not be fed: it precedes the FORMAT_DESCRIPTION, so the decoder does not
 // know yet that it ends in a CRC32 and would read the checksum as part of the file name.
 // Reconnecting: the caller opens a new stream (there is no in-place Reconnect) at the
-// binlog::BinlogPosition of its last committed transaction: OpenStreamWithRetry in replica_retry.h.
+// binlog::BinlogPosition of its last committed transaction: OpenStreamWithRetry in replica_retry.h,
+// or, choosing the host and file:position vs GTID for a recorded position, resume_stream.h.
 // It drops what its sink buffered for the unfinished transaction and may keep the same
 // EventPump (the new stream starts with a fake ROTATE and a FORMAT_DESCRIPTION again). Never
 // resume inside a transaction: the TABLE_MAPs before the resume point would be missing.

@@ -193,6 +193,31 @@ Status MariaDbServer::StartProcess() {
   return Internal("mariadbd did not come back within 60 s");
 }
 
+// Whether `pid` still runs: it exists and is not a zombie (an orphaned server is reaped by
+// init, which may take a moment, or never in a container without one).
+static bool Alive(int pid) {
+  if (::kill(pid, 0) != 0) return false;
+  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
+}
+
+Status MariaDbServer::Kill() {
+  if (pid_ <= 0) return Internal("the server is not running");
+  ::kill(pid_, SIGKILL);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (Alive(pid_)) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Internal("mariadbd " + std::to_string(pid_) + " still runs after SIGKILL");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // mariadb-stop.sh kills the PID in this file: a dead server's number may be reused.
+  std::remove((state_dir_ + "/pid").c_str());
+  pid_ = 0;
+  return Status::Ok();
+}
+
 Status MariaDbServer::Restart() {
   StopProcess();
   return StartProcess();

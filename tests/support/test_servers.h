@@ -55,6 +55,10 @@ class MariaDbServer {
 
   // Stops the server (SIGTERM, bounded wait) and starts it again on the same port and data.
   Status Restart();
+  // Crashes the server: SIGKILL to the mariadbd this object started (its recorded PID, never
+  // any other process), then waits (bounded) until it is gone. The data stays for the
+  // destructor to delete.
+  Status Kill();
 
  private:
   MariaDbServer() = default;
