@@ -32,7 +32,7 @@ using testing::ShellQuote;
 class CdcTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = MariaDbServer::Start({"binlog_row_metadata=FULL"});
+    auto s = MariaDbServer::Start(ServerCnf());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(s).value();
     dir_ = fs::temp_directory_path() /
@@ -43,6 +43,8 @@ class CdcTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // The server's extra [mariadbd] lines (they hold across Restart, unlike SET GLOBAL).
+  virtual std::vector<std::string> ServerCnf() const { return {"binlog_row_metadata=FULL"}; }
   std::string Target() const { return "file://" + (dir_ / "out").string(); }
 
   // The all-types table: full load into Target(), its rows inserted, CDC up to now, then a
@@ -157,6 +159,58 @@ TEST_F(CdcTest, SourceRestartMidStream) {
   EXPECT_NE(binlake.Log().find("reconnect"), std::string::npos) << binlake.Log();
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
+}
+
+// 3b. A DDL after the source restarted, with binlog_row_metadata=MINIMAL (the column names come
+//     from the catalog, re-read after each DDL): the file after the DDL has the new columns'
+//     names. The catalog connection binlake opened at start died with the restart; it used to be
+//     re-read on that dead connection (a warning), so the file said "Op,@1,@2,@3".
+class CdcMinimalMetadataTest : public CdcTest {
+ protected:
+  std::vector<std::string> ServerCnf() const override { return {"binlog_row_metadata=MINIMAL"}; }
+};
+
+TEST_F(CdcMinimalMetadataTest, DdlAfterSourceRestartKeepsColumnNames) {
+  ASSERT_TRUE(server_
+                  ->Execute("CREATE DATABASE app; CREATE TABLE app.items (id INT PRIMARY KEY, "
+                            "name VARCHAR(20)); INSERT INTO app.items VALUES (1,'a')")
+                  .ok());
+  std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled " + TargetArgs() +
+                       " --set AddColumnName=true --set CdcMaxBatchInterval=1";
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + common).exit_code, 0);
+  BinlakeProcess binlake("cdc " + common);
+  ASSERT_TRUE(server_->Execute("INSERT INTO app.items VALUES (2,'b')").ok());
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << binlake.Log();
+  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server_->Execute("INSERT INTO app.items VALUES (3,'c')").ok());
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << binlake.Log();
+  ASSERT_TRUE(server_
+                  ->Execute("ALTER TABLE app.items ADD COLUMN price INT; "
+                            "INSERT INTO app.items VALUES (4,'d',7)")
+                  .ok());
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << binlake.Log();
+  ASSERT_TRUE(binlake.Kill(SIGTERM)) << binlake.Log();
+  EXPECT_EQ(binlake.exit_code(), 0) << binlake.Log();
+  EXPECT_EQ(binlake.Log().find("could not re-read the catalog"), std::string::npos)
+      << binlake.Log();
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir_ / "out/app/items")) {
+    std::string name = e.path().filename().string();
+    if (name[0] != '2') continue;
+    std::ifstream in(e.path());
+    std::string header, row;
+    std::getline(in, header);
+    while (std::getline(in, row)) files.push_back(name + " " + header + " " + row);
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> lines;
+  for (const auto& f : files) lines.push_back(f.substr(f.find(' ') + 1));
+  EXPECT_EQ(lines, (std::vector<std::string>{"Op,id,name I,2,b", "Op,id,name I,3,c",
+                                             "Op,id,name,price I,4,d,7"}))
+      << ::testing::PrintToString(files);
 }
 
 // 4. DDL during CDC: files after each DDL carry the new columns (and header), every schema
