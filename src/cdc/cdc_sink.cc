@@ -188,6 +188,17 @@ const CdcSink::OutputTable& CdcSink::OutputSchema(const binlog::TableMap& map, b
 void CdcSink::RefreshCatalog() {
   if (!control_) return;
   auto fresh = ReadCatalog(*control_);
+  if (!fresh.ok() && fresh.status().IsRetryable()) {
+    // The connection was lost (the source restarted, or closed it when idle): a new one.
+    auto reopened = MysqlConnection::Open(control_->config());
+    if (reopened.ok()) {
+      reopened_control_ = std::move(reopened).value();
+      control_ = reopened_control_.get();
+      fresh = ReadCatalog(*control_);
+    } else {
+      fresh = reopened.status();
+    }
+  }
   if (!fresh.ok()) {
     spdlog::warn("could not re-read the catalog after a DDL: {}", fresh.status().message());
     return;

@@ -34,12 +34,16 @@
 // Ownership: borrows the mappings (options.mappings), writer, catalog, control connection
 // (nullable: the catalog is then never re-read) and history, which must outlive the sink. The
 // catalog ("schema.table" -> columns) is shared with the caller; a DDL replaces its content.
+// The control connection dies when the source restarts (or closes it after wait_timeout) while
+// the stream reconnects on its own: a re-read that fails with a network error opens a new
+// connection with the same configuration (owned by the sink) and reads again.
 // Threading: one thread (the decoding thread), like the pump that calls it.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -128,7 +132,8 @@ class CdcSink : public binlog::EventSink {
   const CdcSinkOptions options_;
   CdcWriter* writer_;
   std::map<std::string, TableSchema>* catalog_;
-  MysqlConnection* control_;
+  MysqlConnection* control_;                           // the caller's, or reopened_control_
+  std::unique_ptr<MysqlConnection> reopened_control_;  // after the caller's was lost
   SchemaHistory* history_;
   const binlog::PositionTracker* tracker_ = nullptr;
   std::unordered_map<uint64_t, OutputTable> output_schemas_;  // by table map serial

@@ -14,6 +14,17 @@ bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
+// The source ended this stream because a newer one with the same server_id started. binlake
+// derives the server_id from the task, so that is most often a second instance of this task.
+Status SameServerId(const std::string& source, const std::string& server_says) {
+  return PreconditionFailed(
+      "another binlake instance of this task, or another replica with the same server_id, took "
+      "over the binlog stream of " +
+      source + server_says +
+      ": stopping; run one binlake instance per task, and give each task its own "
+      "source.server_id");
+}
+
 }  // namespace
 
 Status DumpErrorToStatus(unsigned int error_number, std::string_view message,
@@ -21,6 +32,9 @@ Status DumpErrorToStatus(unsigned int error_number, std::string_view message,
   const std::string source = connection.Describe();
   const std::string server_says = " (the source says: " + std::string(message) + ")";
   switch (error_number) {
+    case ER_SLAVE_SAME_ID:
+      // MariaDB: a newer dump with this server_id took the stream over (KILL_SLAVE_SAME_ID).
+      return SameServerId(source, server_says);
     case ER_MASTER_FATAL_ERROR_READING_BINLOG:
     case ER_MASTER_HAS_PURGED_REQUIRED_GTIDS:
       if (Contains(message, "Could not find first log file name")) {
@@ -30,9 +44,7 @@ Status DumpErrorToStatus(unsigned int error_number, std::string_view message,
                                   " cannot be read; run a new full load");
       }
       if (Contains(message, "same server_uuid") || Contains(message, "same server_id")) {
-        return PreconditionFailed("another replica uses the same server_id on the source " +
-                                  source + server_says +
-                                  ": give each binlake task its own source.server_id");
+        return SameServerId(source, server_says);
       }
       if (start.kind != StreamStart::Kind::kFilePosition &&
           (Contains(message, "GTID") || Contains(message, "gtid") ||

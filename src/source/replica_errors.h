@@ -3,8 +3,9 @@
 // lost connection, mapped to one-line Statuses that say what to do.
 //
 //   purged start file / GTID not in the binlog      kPreconditionFailed, "run a new full load"
-//   another replica with the same server_id         kPreconditionFailed, naming
-//                                                   source.server_id
+//   another replica with the same server_id (a      kPreconditionFailed, "another binlake
+//   second instance of the task, most often)        instance of this task, or another
+//                                                   replica ...", naming source.server_id
 //   other fatal binlog read errors                  kPreconditionFailed with the server's text
 //   missing REPLICATION SLAVE                       kPermissionDenied naming the GRANT
 //   lost connection, shutdown, kill, net errors     kNetworkError (retryable: reconnect from the

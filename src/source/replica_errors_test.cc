@@ -83,7 +83,26 @@ TEST(DumpErrorTest, SameServerId) {
                                 "connected to the master",
                                 StreamStart::At("binlog.000001", 4), Source());
   EXPECT_EQ(st.code(), StatusCode::kPreconditionFailed);
+  EXPECT_THAT(st.message(), HasSubstr("another binlake instance of this task"));
   EXPECT_THAT(st.message(), HasSubstr("source.server_id"));
+}
+
+// MariaDB 10.11 ends the older of two dumps with one server_id with ER_SLAVE_SAME_ID (4052), in
+// this text (seen on the test server when two instances of one task ran). It used to fall
+// through to the generic mapping: an internal error that named neither cause nor remedy.
+TEST(DumpErrorTest, MariaDbSlaveSameIdWhileStreaming) {
+  Status st = DumpErrorToStatus(
+      ER_SLAVE_SAME_ID,
+      "A slave with the same server_uuid/server_id is already connected; the first event "
+      "'binlog.000001' at 3840054, the last event read from 'binlog.000001' at 3893567, the "
+      "last byte read from 'binlog.000001' at 3893598.",
+      StreamStart::At("binlog.000001", 3840054), Source());
+  EXPECT_EQ(st.code(), StatusCode::kPreconditionFailed);
+  EXPECT_FALSE(st.IsRetryable());
+  EXPECT_THAT(st.message(), HasSubstr("another binlake instance of this task"));
+  EXPECT_THAT(st.message(), HasSubstr("source.server_id"));
+  EXPECT_THAT(st.message(), HasSubstr("already connected"));
+  EXPECT_THAT(st.message(), Not(HasSubstr("hunter2")));
 }
 
 TEST(DumpErrorTest, MySqlPurgedGtidsForAGtidStart) {

@@ -4,18 +4,17 @@
 // MD5 over the rows computed on both sides).
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
-#include <sstream>
 #include <thread>
 
 #include "integration/all_types_fixture.h"
+#include "support/cdc_oracle.h"
 #include "support/readers.h"
 #include "support/test_servers.h"
 
@@ -23,6 +22,7 @@ namespace binlake {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BinlakeProcess;
 using testing::CommandResult;
 using testing::DuckDbQuery;
 using testing::DuckQuote;
@@ -30,57 +30,23 @@ using testing::MariaDbServer;
 using testing::RunShell;
 using testing::ShellQuote;
 
-// A binlake process running in the background.
-class BinlakeProcess {
- public:
-  explicit BinlakeProcess(const std::string& args) {
-    log_ = fs::temp_directory_path() /
-           ("binlake-cdc-log-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    CommandResult r = RunShell(ShellQuote(testing::BinlakeProgram()) + " " + args + " >" +
-                               ShellQuote(log_.string()) + " 2>&1 & echo $!");
-    pid_ = std::atoi(r.out.c_str());
-  }
-  ~BinlakeProcess() {
-    if (pid_ > 0 && ::kill(pid_, 0) == 0) Kill(SIGKILL);
-    fs::remove(log_);
-  }
-  int pid() const { return pid_; }
-  bool Running() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
-  // Sends `sig` and waits (bounded) for the process to end.
-  void Kill(int sig) {
-    ::kill(pid_, sig);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (::kill(pid_, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
- private:
-  static inline int counter_ = 0;
-  int pid_ = 0;
-  fs::path log_;
-};
-
 class CdcTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = MariaDbServer::Start({"binlog_row_metadata=FULL"});
+    auto s = MariaDbServer::Start(ServerCnf());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(s).value();
-    dir_ = fs::temp_directory_path() /
-           ("binlake-cdc-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    // A parameterized test's name has a '/' ("Name/0"): one folder, so TearDown removes it all.
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '-');
+    dir_ = fs::temp_directory_path() / ("binlake-cdc-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // The server's extra [mariadbd] lines (they hold across Restart, unlike SET GLOBAL).
+  virtual std::vector<std::string> ServerCnf() const { return {"binlog_row_metadata=FULL"}; }
   std::string Target() const { return "file://" + (dir_ / "out").string(); }
 
   // The all-types table: full load into Target(), its rows inserted, CDC up to now, then a
@@ -114,116 +80,27 @@ class CdcTest : public ::testing::Test {
            " --set CdcMaxBatchInterval=1 --sequence-column seq --progress off";
   }
 
+  std::string TargetArgs() const { return "--target " + ShellQuote(Target()); }
+
   void Sysbench(const std::string& command, const std::string& extra) {
-    CommandResult r = RunShell("sysbench oltp_write_only --db-driver=mysql --mysql-socket=" +
-                               ShellQuote(server_->socket()) +
-                               " --mysql-user=root --mysql-db=sbtest --tables=2 "
-                               "--table-size=5000 " +
-                               extra + " " + command);
+    CommandResult r = testing::Sysbench(*server_, command, extra);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
-
   // Waits until the newest checkpoint covers `position` (file:pos).
   bool WaitForCheckpoint(const std::string& position, std::chrono::seconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::string file = position.substr(0, position.find(':'));
-    uint64_t pos = std::stoull(position.substr(position.find(':') + 1));
-    while (std::chrono::steady_clock::now() < deadline) {
-      CommandResult r = RunShell(ShellQuote(testing::BinlakeProgram()) +
-                                 " status --json --target " + ShellQuote(Target()));
-      std::smatch m;
-      std::regex re("\"position\": \"([^:\"]+):([0-9]+)\"");
-      if (r.exit_code == 0 && std::regex_search(r.out, m, re)) {
-        if (m[1].str() > file || (m[1].str() == file && std::stoull(m[2].str()) >= pos)) {
-          return true;
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    return false;
+    return testing::WaitForCheckpoint(TargetArgs(), position, timeout);
   }
-
-  // MD5 over the table's rows "id,k,c,pad" in id order, computed by the source.
   std::string SourceDigest(const std::string& table) {
-    auto r = server_->Query(
-        "SELECT MD5(GROUP_CONCAT(CONCAT_WS(',', id, k, c, pad) ORDER BY id SEPARATOR '\\n')), "
-        "COUNT(*) FROM sbtest." +
-            table,
-        "SET SESSION group_concat_max_len = 1073741824");
-    return (*r)[0][0].value_or("") + "/" + (*r)[0][1].value_or("");
+    return testing::SourceDigest(*server_, table);
   }
-
-  // The same digest from the target: full load + CDC files applied in change order (DuckDB).
   std::string TargetDigest(const std::string& table) {
-    fs::path folder = dir_ / "out/sbtest" / table;
-    std::string cols = "['id','k','c','pad']";
-    std::string base = "read_csv(" + DuckQuote(folder.string() + "/LOAD*.csv") +
-                       ", header=false, all_varchar=true, allow_quoted_nulls=false, names=" + cols +
-                       ")";
-    bool has_changes = false;
-    for (const auto& e : fs::directory_iterator(folder)) {
-      if (e.path().filename().string()[0] == '2') has_changes = true;
-    }
-    std::string sql;
-    if (!has_changes) {
-      sql = "SELECT id, k, c, pad FROM " + base;
-    } else {
-      std::string changes = "read_csv(" + DuckQuote(folder.string() + "/2*.csv") +
-                            ", header=false, all_varchar=true, allow_quoted_nulls=false, "
-                            "names=['Op','seq','id','k','c','pad'])";
-      sql = "WITH ch AS (SELECT * FROM " + changes +
-            "), last AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY "
-            "seq DESC) AS rn FROM ch) WHERE rn = 1) "
-            "SELECT id, k, c, pad FROM " +
-            base +
-            " WHERE id NOT IN (SELECT id FROM last) UNION ALL "
-            "SELECT id, k, c, pad FROM last WHERE Op <> 'D'";
-    }
-    auto rows =
-        DuckDbQuery({"SELECT md5(string_agg(concat_ws(',', id, k, c, pad), chr(10) "
-                     "ORDER BY CAST(id AS BIGINT))) AS d, count(*) AS n FROM (" +
-                     sql + ")"});
-    if (!rows.ok()) return "duckdb error: " + rows.status().message();
-    return (*rows)[0].at("d").value_or("") + "/" + (*rows)[0].at("n").value_or("");
+    return testing::TargetDigest(dir_ / "out", table);
   }
-
-  // Row changes the source wrote after `position`, counted by the server's own mariadb-binlog.
   uint64_t SourceRowChangesAfter(const std::string& position) {
-    std::string file = position.substr(0, position.find(':'));
-    std::string pos = position.substr(position.find(':') + 1);
-    std::string files;
-    auto logs = server_->Query("SHOW BINARY LOGS");
-    bool started = false;
-    for (auto& row : *logs) {
-      if (row[0] == file) started = true;
-      if (started) files += " " + ShellQuote(server_->state_dir() + "/data/" + *row[0]);
-    }
-    CommandResult r = RunShell("mariadb-binlog -v --start-position=" + pos + files +
-                               " | grep -cE '^### (INSERT|UPDATE|DELETE)'");
-    return std::stoull(r.out.empty() ? "0" : r.out);
+    return testing::SourceRowChangesAfter(*server_, position);
   }
-
-  // Rows in the target's CDC files (DuckDB).
-  uint64_t TargetCdcRows() {
-    auto rows = DuckDbQuery({"SELECT count(*) AS n FROM read_csv(" +
-                             DuckQuote((dir_ / "out/sbtest").string() + "/*/2*.csv") +
-                             ", header=false, all_varchar=true, allow_quoted_nulls=false, "
-                             "names=['Op','seq','id','k','c','pad'])"});
-    return rows.ok() ? std::stoull((*rows)[0].at("n").value_or("0")) : 0;
-  }
-
-  std::string SnapshotPosition() {
-    std::ifstream in(dir_ / "out/_binlake/full_load.json");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::smatch m;
-    std::string text = ss.str();
-    std::regex f("\"binlog_file\": \"([^\"]+)\""), p("\"binlog_position\": ([0-9]+)");
-    std::string file, pos;
-    if (std::regex_search(text, m, f)) file = m[1];
-    if (std::regex_search(text, m, p)) pos = m[1];
-    return file + ":" + pos;
-  }
+  uint64_t TargetCdcRows() { return testing::TargetCdcRows(dir_ / "out"); }
+  std::string SnapshotPosition() { return testing::SnapshotPosition(dir_ / "out"); }
 
   std::unique_ptr<MariaDbServer> server_;
   fs::path dir_;
@@ -237,7 +114,8 @@ TEST_F(CdcTest, RunReplicatesSysbenchExactly) {
   Sysbench("run", "--time=8 --threads=2");
   ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
       << binlake.Log();
-  binlake.Kill(SIGTERM);
+  ASSERT_TRUE(binlake.Kill(SIGTERM)) << binlake.Log();
+  EXPECT_EQ(binlake.exit_code(), 0) << binlake.Log();
   EXPECT_NE(binlake.Log().find("cdc stopped (interrupted)"), std::string::npos) << binlake.Log();
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
@@ -257,6 +135,7 @@ TEST_F(CdcTest, SurvivesRepeatedSigkill) {
       binlake.Kill(SIGKILL);
       ++kills;
     }
+    EXPECT_FALSE(binlake.Crashed()) << binlake.DescribeExit() << "\n" << binlake.Log();
   }
   load.join();
   EXPECT_GE(kills, 5);
@@ -282,6 +161,58 @@ TEST_F(CdcTest, SourceRestartMidStream) {
   EXPECT_NE(binlake.Log().find("reconnect"), std::string::npos) << binlake.Log();
   for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
+}
+
+// 3b. A DDL after the source restarted, with binlog_row_metadata=MINIMAL (the column names come
+//     from the catalog, re-read after each DDL): the file after the DDL has the new columns'
+//     names. The catalog connection binlake opened at start died with the restart; it used to be
+//     re-read on that dead connection (a warning), so the file said "Op,@1,@2,@3".
+class CdcMinimalMetadataTest : public CdcTest {
+ protected:
+  std::vector<std::string> ServerCnf() const override { return {"binlog_row_metadata=MINIMAL"}; }
+};
+
+TEST_F(CdcMinimalMetadataTest, DdlAfterSourceRestartKeepsColumnNames) {
+  ASSERT_TRUE(server_
+                  ->Execute("CREATE DATABASE app; CREATE TABLE app.items (id INT PRIMARY KEY, "
+                            "name VARCHAR(20)); INSERT INTO app.items VALUES (1,'a')")
+                  .ok());
+  std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled " + TargetArgs() +
+                       " --set AddColumnName=true --set CdcMaxBatchInterval=1";
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + common).exit_code, 0);
+  BinlakeProcess binlake("cdc " + common);
+  ASSERT_TRUE(server_->Execute("INSERT INTO app.items VALUES (2,'b')").ok());
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << binlake.Log();
+  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server_->Execute("INSERT INTO app.items VALUES (3,'c')").ok());
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << binlake.Log();
+  ASSERT_TRUE(server_
+                  ->Execute("ALTER TABLE app.items ADD COLUMN price INT; "
+                            "INSERT INTO app.items VALUES (4,'d',7)")
+                  .ok());
+  ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
+      << binlake.Log();
+  ASSERT_TRUE(binlake.Kill(SIGTERM)) << binlake.Log();
+  EXPECT_EQ(binlake.exit_code(), 0) << binlake.Log();
+  EXPECT_EQ(binlake.Log().find("could not re-read the catalog"), std::string::npos)
+      << binlake.Log();
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir_ / "out/app/items")) {
+    std::string name = e.path().filename().string();
+    if (name[0] != '2') continue;
+    std::ifstream in(e.path());
+    std::string header, row;
+    std::getline(in, header);
+    while (std::getline(in, row)) files.push_back(name + " " + header + " " + row);
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> lines;
+  for (const auto& f : files) lines.push_back(f.substr(f.find(' ') + 1));
+  EXPECT_EQ(lines, (std::vector<std::string>{"Op,id,name I,2,b", "Op,id,name I,3,c",
+                                             "Op,id,name,price I,4,d,7"}))
+      << ::testing::PrintToString(files);
 }
 
 // 4. DDL during CDC: files after each DDL carry the new columns (and header), every schema

@@ -43,6 +43,8 @@ class MariaDbServer {
   int port() const { return port_; }
   const std::string& socket() const { return socket_; }
   const std::string& state_dir() const { return state_dir_; }
+  // The mariadbd process (changes with Restart), e.g. to SIGSTOP it.
+  int pid() const { return pid_; }
   // mysql://root@127.0.0.1:PORT
   std::string RootUrl() const;
 
