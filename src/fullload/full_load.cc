@@ -12,6 +12,7 @@
 
 #include "config/target_layout.h"
 #include "fullload/chunk_sequencer.h"
+#include "fullload/load_files.h"
 #include "fullload/row_buffer.h"
 #include "source/catalog.h"
 #include "source/chunk_planner.h"
@@ -205,17 +206,6 @@ class LoadRun {
   Status first_error_;
 };
 
-Status RemoveEarlierLoadFiles(ObjectStore& store, const std::string& prefix) {
-  ASSIGN_OR_RETURN(auto objects, store.List(prefix));
-  for (const ObjectInfo& o : objects) {
-    std::string_view rest = std::string_view(o.key).substr(prefix.size());
-    if (rest.rfind("LOAD", 0) == 0 && rest.find('/') == std::string_view::npos) {
-      RETURN_IF_ERROR(store.Delete(o.key));
-    }
-  }
-  return Status::Ok();
-}
-
 // A full load over a target whose CDC has committed checkpoints would replace the LOAD files
 // under the change log that follows the old snapshot, and CDC would resume from its old
 // checkpoint over the new one: refused before anything is written.
@@ -333,7 +323,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   state.snapshot = result.snapshot.position;
   state.settings_json = SettingsSummaryJson(options.settings);
   const std::string state_key = FullLoadStateKey(options.settings.bucket_folder);
-  RETURN_IF_ERROR(store.Put(state_key, SerializeFullLoadState(state), PutOptions{}));
+  RETURN_IF_ERROR(CreateReplacing(store, state_key, SerializeFullLoadState(state)));
 
   // Plan chunks inside the snapshot and prepare each table's output.
   std::vector<std::unique_ptr<TableJob>> jobs;
@@ -345,7 +335,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     auto job = std::make_unique<TableJob>();
     job->source = std::move(t);
     std::string prefix = TableKeyPrefix(options.settings.bucket_folder, job->source.schema);
-    RETURN_IF_ERROR(RemoveEarlierLoadFiles(store, prefix));
+    RETURN_IF_ERROR(ClearEarlierLoadFiles(store, prefix));
     ASSIGN_OR_RETURN(job->chunks,
                      PlanChunks(*workers[0], job->source.schema, job->source.estimated_rows,
                                 rows_per_chunk(job->source)));
@@ -384,6 +374,9 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   }
 
   for (auto& job : jobs) {
+    RETURN_IF_ERROR(
+        CheckLoadFiles(store, TableKeyPrefix(options.settings.bucket_folder, job->source.schema),
+                       job->output->files()));
     TableState ts;
     ts.schema = job->source.schema;
     ts.rows = job->output->rows();
@@ -396,7 +389,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   });
   state.status = "complete";
   state.finished_at = NowIso8601();
-  RETURN_IF_ERROR(store.Put(state_key, SerializeFullLoadState(state), PutOptions{}));
+  RETURN_IF_ERROR(CreateReplacing(store, state_key, SerializeFullLoadState(state)));
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -48,7 +48,11 @@ TableOutput::~TableOutput() { Abort(); }
 Status TableOutput::StartFile() {
   OutputFile f;
   f.key = key_prefix_ + LoadFileName(static_cast<uint32_t>(files_.size() + 1)) + extension_;
-  ASSIGN_OR_RETURN(auto object, store_->NewWriter(f.key, PutOptions{}));
+  // Created, never overwritten: a late write of an earlier run cannot replace it
+  // (fullload/load_files.h).
+  PutOptions create;
+  create.if_none_match = true;
+  ASSIGN_OR_RETURN(auto object, store_->NewWriter(f.key, create));
   current_bytes_ = std::make_shared<uint64_t>(0);
   auto counting = std::make_unique<CountingObjectWriter>(std::move(object), current_bytes_);
   ASSIGN_OR_RETURN(writer_, factory_(*schema_, columns_, std::move(counting)));
@@ -63,6 +67,13 @@ Status TableOutput::FinishFile() {
   Status s = writer_->Finish();
   f.bytes = *current_bytes_;
   writer_.reset();
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return PreconditionFailed(
+        f.key +
+        " was created by another writer while this full load wrote it (a late request "
+        "of an earlier, interrupted run, or another full load into this target): run the "
+        "full load again");
+  }
   return s.WithContext("writing " + f.key);
 }
 

@@ -64,6 +64,23 @@ TEST(TableOutputTest, SplitsAtMaxFileSizeOnRowBoundaries) {
   EXPECT_EQ(all, expected);  // concatenation in file order = rows in order
 }
 
+// A LOAD file is created, never overwritten: one that appears meanwhile (a late write of an
+// earlier run) stays as it is and the table's output fails with an error saying so.
+TEST(TableOutputTest, AFileThatAppearedMeanwhileIsNotOverwritten) {
+  MemoryObjectStore store;
+  TableSchema schema = OneIntColumn();
+  TableOutput out(&store, "s/t/", &schema, OutputColumns{}, LineFactory(), ".csv", 1 << 20);
+  Value v = Value::Int(1);
+  ASSERT_TRUE(out.Append(RowMeta{}, std::span<const Value>(&v, 1)).ok());
+  ASSERT_TRUE(store.Put("s/t/LOAD00000001.csv", "late\n", PutOptions{}).ok());
+  Status s = out.Finish();
+  EXPECT_EQ(s.code(), StatusCode::kPreconditionFailed);
+  EXPECT_NE(s.message().find("s/t/LOAD00000001.csv was created by another writer"),
+            std::string::npos)
+      << s.message();
+  EXPECT_EQ(store.objects()["s/t/LOAD00000001.csv"], "late\n");
+}
+
 TEST(TableOutputTest, EmptyTableWritesNoFileAndAbortHidesPartialFile) {
   MemoryObjectStore store;
   TableSchema schema = OneIntColumn();

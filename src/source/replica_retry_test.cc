@@ -9,27 +9,15 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/fake_retry_clock.h"
+
 namespace binlake {
 namespace {
 
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 
-// Time moves only when the code under test sleeps.
-class FakeClock : public RetryClock {
- public:
-  std::chrono::steady_clock::time_point Now() override { return now_; }
-  bool SleepFor(milliseconds d) override {
-    sleeps.push_back(d);
-    now_ += d;
-    return !interrupt_at || sleeps.size() < static_cast<size_t>(interrupt_at);
-  }
-  std::vector<milliseconds> sleeps;
-  int interrupt_at = 0;  // the n-th sleep (1-based) reports an interruption; 0 = never
-
- private:
-  std::chrono::steady_clock::time_point now_{};
-};
+using FakeClock = testing::FakeRetryClock;
 
 TEST(OpenStreamWithRetryTest, DoesNotRetryBadArguments) {
   FakeClock clock;

@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "common/testing/temp_dir.h"
@@ -192,6 +193,20 @@ class Supervisor {
   }
 };
 
+// The lines of `logs` that say where binlake started, resumed and committed (for failures).
+std::string InfoLines(const std::string& logs) {
+  std::istringstream in(logs);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.find("binlake: info: ") != std::string::npos ||
+        line.find("binlake: warning: ") != std::string::npos ||
+        line.find("binlake: error: ") != std::string::npos) {
+      out += line.substr(0, 300) + "\n";
+    }
+  }
+  return out;
+}
+
 class CdcFaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -228,12 +243,14 @@ class CdcFaultTest : public ::testing::Test {
   }
 
   // The oracle, on a copy of the target read from radosgw directly.
-  void CheckOracle() {
+  // `logs`: binlake's output, whose info lines are shown when the digests differ.
+  void CheckOracle(const std::string& logs = "") {
     TempDir mirror("binlake-cdc-fault-mirror");
     Status copied = testing::MirrorTarget(testing::RadosgwTarget(env_, prefix_), mirror.path());
     ASSERT_TRUE(copied.ok()) << copied.ToString();
     for (const char* t : {"sbtest1", "sbtest2"}) {
-      EXPECT_EQ(testing::TargetDigest(mirror.path(), t), testing::SourceDigest(*server_, t)) << t;
+      EXPECT_EQ(testing::TargetDigest(mirror.path(), t), testing::SourceDigest(*server_, t))
+          << testing::DigestDifferences(*server_, mirror.path(), t) << InfoLines(logs);
     }
     std::string snapshot = testing::SnapshotPosition(mirror.path());
     ASSERT_NE(snapshot, ":");
@@ -388,9 +405,48 @@ TEST_F(CdcFaultTest, RunSurvivesS3AndSourceFaults) {
   EXPECT_NE(binlake.logs().find("no event or heartbeat from"), std::string::npos);
   EXPECT_NE(binlake.logs().find("reconnecting"), std::string::npos);
 
-  CheckOracle();
+  CheckOracle(binlake.logs());
   std::printf("RunSurvivesS3AndSourceFaults: %.0f s\n",
               std::chrono::duration<double>(Clock::now() - t0).count());
+}
+
+// A full load SIGKILLed while its upload of a LOAD file is on the way: the request arrives at the
+// store late (held by the proxy), after a second full load of newer data has written its own
+// LOAD files. The late write must not replace them: the target must hold the second load's data.
+TEST_F(CdcFaultTest, ALateWriteOfAKilledFullLoadChangesNothing) {
+  testing::HttpFaultPlan http;
+  http.probability = 0;
+  http.budget = 0;
+  http.hold_target = "/LOAD";
+  http.hold_for = std::chrono::seconds(8);
+  auto s3_proxy = FaultProxy::StartHttp(PortOf(env_.endpoint), http);
+  ASSERT_TRUE(s3_proxy.ok()) << s3_proxy.status().ToString();
+  const std::string source = "mysql://root@127.0.0.1:" + std::to_string(server_->port());
+  const std::string load_args =
+      "full-load --progress off --source " + source + " --tls-mode disabled ";
+  {
+    BinlakeProcess first(load_args + TargetArgs((*s3_proxy)->endpoint()), Credentials());
+    auto deadline = Clock::now() + std::chrono::seconds(60);
+    while ((*s3_proxy)->held() == 0 && first.Running() && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_GE((*s3_proxy)->held(), 1) << first.DescribeExit() << "\n" << first.Log();
+    ASSERT_TRUE(first.Kill(SIGKILL, std::chrono::seconds(10)));
+  }
+  // Newer data, loaded by a second full load straight to the store.
+  ASSERT_TRUE(server_->Execute("UPDATE sbtest.sbtest1 SET k = k + 1000000").ok());
+  ASSERT_TRUE(server_->Execute("UPDATE sbtest.sbtest2 SET k = k + 1000000").ok());
+  CommandResult second = testing::RunBinlake(load_args + DirectTarget(), Credentials());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  // The held requests reach the store after the second load, get their answers.
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while ((*s3_proxy)->released() < (*s3_proxy)->held() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ((*s3_proxy)->released(), (*s3_proxy)->held());
+  std::printf("%d late request(s) of the killed full load reached the store\n",
+              (*s3_proxy)->released());
+  CheckOracle();
 }
 
 // Parameter: whether each instance has its own --server-id. With the task's derived one (false),

@@ -117,7 +117,9 @@ TEST_F(CdcTest, RunReplicatesSysbenchExactly) {
   ASSERT_TRUE(binlake.Kill(SIGTERM)) << binlake.Log();
   EXPECT_EQ(binlake.exit_code(), 0) << binlake.Log();
   EXPECT_NE(binlake.Log().find("cdc stopped (interrupted)"), std::string::npos) << binlake.Log();
-  for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
+  for (const char* t : {"sbtest1", "sbtest2"})
+    EXPECT_EQ(TargetDigest(t), SourceDigest(t))
+        << testing::DigestDifferences(*server_, dir_ / "out", t);
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
 }
 
@@ -143,7 +145,9 @@ TEST_F(CdcTest, SurvivesRepeatedSigkill) {
   ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
       << last.Log();
   last.Kill(SIGTERM);
-  for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
+  for (const char* t : {"sbtest1", "sbtest2"})
+    EXPECT_EQ(TargetDigest(t), SourceDigest(t))
+        << testing::DigestDifferences(*server_, dir_ / "out", t);
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
 }
 
@@ -159,7 +163,9 @@ TEST_F(CdcTest, SourceRestartMidStream) {
       << binlake.Log();
   binlake.Kill(SIGTERM);
   EXPECT_NE(binlake.Log().find("reconnect"), std::string::npos) << binlake.Log();
-  for (const char* t : {"sbtest1", "sbtest2"}) EXPECT_EQ(TargetDigest(t), SourceDigest(t)) << t;
+  for (const char* t : {"sbtest1", "sbtest2"})
+    EXPECT_EQ(TargetDigest(t), SourceDigest(t))
+        << testing::DigestDifferences(*server_, dir_ / "out", t);
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -190,7 +191,12 @@ std::string SourceDigest(MariaDbServer& server, const std::string& table) {
   return (*r)[0][0].value_or("") + "/" + (*r)[0][1].value_or("");
 }
 
-std::string TargetDigest(const fs::path& root, const std::string& table) {
+namespace {
+
+// DuckDB SQL for the table's rows as the target holds them (id, k, c, pad): the LOAD files, each
+// key replaced by its last CDC change in seq order (dropped if that is a delete). Empty if the
+// table's folder is missing.
+std::string MergedRowsSql(const fs::path& root, const std::string& table) {
   fs::path folder = root / "sbtest" / table;
   std::string cols = "['id','k','c','pad']";
   std::string base = "read_csv(" + DuckQuote(folder.string() + "/LOAD*.csv") +
@@ -201,28 +207,83 @@ std::string TargetDigest(const fs::path& root, const std::string& table) {
   for (const auto& e : fs::directory_iterator(folder, ec)) {
     if (e.path().filename().string()[0] == '2') has_changes = true;
   }
-  if (ec) return "no folder " + folder.string();
-  std::string sql;
-  if (!has_changes) {
-    sql = "SELECT id, k, c, pad FROM " + base;
-  } else {
-    std::string changes = "read_csv(" + DuckQuote(folder.string() + "/2*.csv") +
-                          ", header=false, all_varchar=true, allow_quoted_nulls=false, " +
-                          kSysbenchColumns;
-    sql = "WITH ch AS (SELECT * FROM " + changes +
-          "), last AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY "
-          "seq DESC) AS rn FROM ch) WHERE rn = 1) "
-          "SELECT id, k, c, pad FROM " +
-          base +
-          " WHERE id NOT IN (SELECT id FROM last) UNION ALL "
-          "SELECT id, k, c, pad FROM last WHERE Op <> 'D'";
-  }
+  if (ec) return "";
+  if (!has_changes) return "SELECT id, k, c, pad FROM " + base;
+  std::string changes = "read_csv(" + DuckQuote(folder.string() + "/2*.csv") +
+                        ", header=false, all_varchar=true, allow_quoted_nulls=false, " +
+                        kSysbenchColumns;
+  return "WITH ch AS (SELECT * FROM " + changes +
+         "), last AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY "
+         "seq DESC) AS rn FROM ch) WHERE rn = 1) "
+         "SELECT id, k, c, pad FROM " +
+         base +
+         " WHERE id NOT IN (SELECT id FROM last) UNION ALL "
+         "SELECT id, k, c, pad FROM last WHERE Op <> 'D'";
+}
+
+}  // namespace
+
+std::string TargetDigest(const fs::path& root, const std::string& table) {
+  std::string sql = MergedRowsSql(root, table);
+  if (sql.empty()) return "no folder " + (root / "sbtest" / table).string();
   auto rows =
       DuckDbQuery({"SELECT md5(string_agg(concat_ws(',', id, k, c, pad), chr(10) "
                    "ORDER BY CAST(id AS BIGINT))) AS d, count(*) AS n FROM (" +
                    sql + ")"});
   if (!rows.ok()) return "duckdb error: " + rows.status().message();
   return (*rows)[0].at("d").value_or("") + "/" + (*rows)[0].at("n").value_or("");
+}
+
+std::string DigestDifferences(MariaDbServer& server, const fs::path& root, const std::string& table,
+                              size_t max_keys) {
+  std::string sql = MergedRowsSql(root, table);
+  if (sql.empty()) return "no folder for " + table + "\n";
+  auto source = server.Query("SELECT id, CONCAT_WS(',', id, k, c, pad) FROM sbtest." + table);
+  if (!source.ok()) return "source error: " + source.status().ToString() + "\n";
+  auto target = DuckDbQuery({"SELECT id, concat_ws(',', id, k, c, pad) AS r FROM (" + sql + ")"});
+  if (!target.ok()) return "duckdb error: " + target.status().message() + "\n";
+  std::map<std::string, std::string> in_source, in_target;
+  for (const auto& row : *source) in_source[row[0].value_or("")] = row[1].value_or("NULL");
+  for (const auto& row : *target)
+    in_target[row.at("id").value_or("")] = row.at("r").value_or("NULL");
+  std::vector<std::string> keys;
+  for (const auto& [id, r] : in_source) {
+    auto it = in_target.find(id);
+    if (it == in_target.end() || it->second != r) keys.push_back(id);
+  }
+  for (const auto& [id, r] : in_target) {
+    if (!in_source.count(id)) keys.push_back(id);
+  }
+  std::string out = table + ": " + std::to_string(keys.size()) + " key(s) differ\n";
+  fs::path folder = root / "sbtest" / table;
+  for (size_t i = 0; i < keys.size() && i < max_keys; ++i) {
+    const std::string& id = keys[i];
+    auto s = in_source.find(id);
+    auto t = in_target.find(id);
+    out += "  id " + id + "\n    source: " + (s == in_source.end() ? "(none)" : s->second) +
+           "\n    target: " + (t == in_target.end() ? "(none)" : t->second) + "\n";
+    auto load = DuckDbQuery({"SELECT concat_ws(',', id, k, c, pad) AS r FROM read_csv(" +
+                             DuckQuote(folder.string() + "/LOAD*.csv") +
+                             ", header=false, all_varchar=true, allow_quoted_nulls=false, "
+                             "names=['id','k','c','pad']) WHERE id = " +
+                             DuckQuote(id)});
+    if (load.ok()) {
+      for (const auto& row : *load) out += "    LOAD: " + row.at("r").value_or("NULL") + "\n";
+    }
+    auto changes =
+        DuckDbQuery({"SELECT filename, Op, seq, concat_ws(',', id, k, c, pad) AS r FROM read_csv(" +
+                     DuckQuote(folder.string() + "/2*.csv") +
+                     ", header=false, all_varchar=true, allow_quoted_nulls=false, filename=true, " +
+                     kSysbenchColumns + " WHERE id = " + DuckQuote(id) + " ORDER BY seq"});
+    if (changes.ok()) {
+      for (const auto& row : *changes) {
+        out += "    " + row.at("Op").value_or("") + " seq " + row.at("seq").value_or("") + " " +
+               fs::path(row.at("filename").value_or("")).filename().string() + ": " +
+               row.at("r").value_or("NULL") + "\n";
+      }
+    }
+  }
+  return out;
 }
 
 uint64_t SourceRowChangesAfter(MariaDbServer& server, const std::string& position) {

@@ -80,6 +80,11 @@ uint64_t NewestCheckpoint(const std::string& target_args, const std::string& env
 std::string SourceDigest(MariaDbServer& server, const std::string& table);
 // The same from the target at `root`: LOAD files + CDC files applied in change order (DuckDB).
 std::string TargetDigest(const std::filesystem::path& root, const std::string& table);
+// Why TargetDigest and SourceDigest differ: how many keys differ, and for the first `max_keys`
+// of them the source row, the target's merged row, the LOAD row and every CDC change (Op, seq,
+// file). For test failure messages.
+std::string DigestDifferences(MariaDbServer& server, const std::filesystem::path& root,
+                              const std::string& table, size_t max_keys = 5);
 // Row changes the source wrote after `position` ("file:pos"), counted by mariadb-binlog.
 uint64_t SourceRowChangesAfter(MariaDbServer& server, const std::string& position);
 // Rows in the target's CDC files of the sbtest tables (DuckDB).

@@ -457,6 +457,16 @@ int FaultProxy::drops_mid_event() const {
   return impl_->drops_mid_event_;
 }
 
+int FaultProxy::held() const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  return impl_->held_;
+}
+
+int FaultProxy::released() const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  return impl_->released_;
+}
+
 int FaultProxy::drops_mid_transaction() const {
   std::lock_guard<std::mutex> lock(impl_->mu_);
   return impl_->drops_mid_transaction_;

@@ -86,6 +86,11 @@ struct HttpFaultPlan {
   std::vector<HttpFault> kinds = AllHttpFaults();
   std::chrono::milliseconds min_latency{100};
   std::chrono::milliseconds max_latency{1500};
+  // Requests whose target ("/bucket/key?query") contains `hold_target` (when not empty) are
+  // held for `hold_for`, then forwarded whatever became of their client meanwhile: a request in
+  // flight when its sender died, arriving late. Not faults (no budget, counted by held()).
+  std::string hold_target;
+  std::chrono::milliseconds hold_for{0};
 };
 
 struct TcpFaultPlan {
@@ -119,6 +124,10 @@ class FaultProxy {
   int faults(S3Op op, HttpFault kind) const;
   int faults_of_kind(HttpFault kind) const;
   int total_faults() const;  // HTTP faults injected + TCP connections dropped
+  // Requests held by the plan's hold rule, and of those how many were forwarded since and got
+  // the server's answer (delivered to their client or not).
+  int held() const;
+  int released() const;
   // The counters as a table: one line per operation, one column per fault kind.
   std::string Report() const;
 

@@ -344,6 +344,16 @@ void FaultProxy::Impl::ServeHttp(int client) {
       Record(op, *fault, *fault);
     }
 
+    const bool hold =
+        !http_.hold_target.empty() && target.find(http_.hold_target) != std::string::npos;
+    if (hold) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++held_;
+      }
+      if (!Pause(http_.hold_for)) break;
+    }
+
     int upstream = ConnectUpstream();
     if (upstream < 0) break;  // the client sees the connection close, as from a dead server
     Reader up{upstream, {}, 0};
@@ -351,6 +361,10 @@ void FaultProxy::Impl::ServeHttp(int client) {
     bool got = SendAll(upstream, head_text) && SendAll(upstream, body) &&
                ReadResponse(up, method, &response);
     Close(upstream, false);
+    if (hold && got) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++released_;
+    }
     if (!got) break;
 
     if (fault == HttpFault::kTruncatedBody && response.body_start < response.raw.size()) {

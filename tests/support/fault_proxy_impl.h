@@ -68,6 +68,8 @@ class FaultProxy::Impl {
   int drops_ = 0;                                                      // guarded by mu_
   int drops_mid_event_ = 0;                                            // guarded by mu_
   int drops_mid_transaction_ = 0;                                      // guarded by mu_
+  int held_ = 0;                                                       // guarded by mu_
+  int released_ = 0;                                                   // guarded by mu_
 
  private:
   void AcceptLoop();

@@ -14,13 +14,17 @@ class MemoryObjectStore : public ObjectStore {
  public:
   class Writer : public ObjectWriter {
    public:
-    Writer(MemoryObjectStore* store, std::string key) : store_(store), key_(std::move(key)) {}
+    Writer(MemoryObjectStore* store, std::string key, bool create_only)
+        : store_(store), key_(std::move(key)), create_only_(create_only) {}
     Status Write(std::string_view data) override {
       data_.append(data);
       return Status::Ok();
     }
     Status Close() override {
       std::lock_guard<std::mutex> lock(store_->mu_);
+      if (create_only_ && store_->objects_.count(key_)) {
+        return AlreadyExists(key_ + " already exists");
+      }
       store_->objects_[key_] = data_;
       store_->prepared_.erase(token_);
       return Status::Ok();
@@ -39,6 +43,7 @@ class MemoryObjectStore : public ObjectStore {
     std::string key_;
     std::string data_;
     std::string token_;
+    bool create_only_;
   };
 
   Status Put(std::string_view key, std::string_view data, const PutOptions& options) override {
@@ -50,8 +55,8 @@ class MemoryObjectStore : public ObjectStore {
     return Status::Ok();
   }
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
-                                                  const PutOptions&) override {
-    return std::unique_ptr<ObjectWriter>(new Writer(this, std::string(key)));
+                                                  const PutOptions& options) override {
+    return std::unique_ptr<ObjectWriter>(new Writer(this, std::string(key), options.if_none_match));
   }
   Result<std::string> Get(std::string_view key) override {
     std::lock_guard<std::mutex> lock(mu_);
