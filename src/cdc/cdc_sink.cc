@@ -8,6 +8,7 @@
 
 #include "binlog/binlog_position.h"
 #include "cdc/ddl_target.h"
+#include "common/render_text.h"
 #include "source/catalog.h"
 
 namespace binlake {
@@ -92,14 +93,72 @@ Status CdcSink::OnRowChange(const binlog::RowChangeEvent& row) {
     writer_->BeginTransaction(row.position->commit_timestamp_us());
     transaction_open_ = true;
   }
+  if (row.change->op == binlog::RowOp::kUpdate && row.change->before &&
+      UpdateIsDeleteAndInsert(schema, *row.change->before, *row.change->after)) {
+    // The old key must leave the state: its before-image as a delete, then the after-image as
+    // an insert (each only where it passes the row filters).
+    if (!output.filter.active() ||
+        output.filter.Passes(row.change->before->values, row.change->before->present)) {
+      RETURN_IF_ERROR(WriteChange(output, 'D', *row.change->before, row));
+    }
+    if (!output.filter.active() ||
+        output.filter.Passes(row.change->after->values, row.change->after->present)) {
+      RETURN_IF_ERROR(WriteChange(output, 'I', *row.change->after, row));
+    }
+    return Status::Ok();
+  }
   const binlog::RowImage* image =
       row.change->op == binlog::RowOp::kDelete ? row.change->before : row.change->after;
   char op = row.change->op == binlog::RowOp::kInsert   ? 'I'
             : row.change->op == binlog::RowOp::kUpdate ? 'U'
                                                        : 'D';
-  std::span<const Value> values = image->values;
+  return WriteChange(output, op, *image, row);
+}
+
+bool CdcSink::UpdateIsDeleteAndInsert(const TableSchema& schema, const binlog::RowImage& before,
+                                      const binlog::RowImage& after) {
+  if (schema.primary_key.empty()) return true;  // rows are a multiset: which one changed?
+  for (int c : schema.primary_key) {
+    const size_t i = static_cast<size_t>(c);
+    if (i >= before.values.size() || i >= after.values.size()) continue;
+    // MINIMAL images leave unchanged columns out of the after-image.
+    if (i < before.present.size() && !before.present[i]) continue;
+    if (i < after.present.size() && !after.present[i]) continue;
+    const Value& a = before.values[i];
+    const Value& b = after.values[i];
+    if (a.is_null() != b.is_null()) return true;
+    if (a.is_null()) continue;
+    if (a.kind() == b.kind()) {  // the common key types without rendering
+      switch (a.kind()) {
+        case Value::Kind::kInt:
+          if (a.int_value() != b.int_value()) return true;
+          continue;
+        case Value::Kind::kUInt:
+          if (a.uint_value() != b.uint_value()) return true;
+          continue;
+        case Value::Kind::kString:
+        case Value::Kind::kBytes:
+          if (a.text() != b.text()) return true;
+          continue;
+        default:
+          break;
+      }
+    }
+    key_text_a_.clear();
+    key_text_b_.clear();
+    AppendValueText(a, schema.columns[i].type, RenderOptions{}, &key_text_a_);
+    AppendValueText(b, schema.columns[i].type, RenderOptions{}, &key_text_b_);
+    if (key_text_a_ != key_text_b_) return true;
+  }
+  return false;
+}
+
+Status CdcSink::WriteChange(const OutputTable& output, char op, const binlog::RowImage& image,
+                            const binlog::RowChangeEvent& row) {
+  const TableSchema& schema = output.schema;
+  std::span<const Value> values = image.values;
   if (output.has_json) {
-    values_.assign(image->values.begin(), image->values.end());
+    values_.assign(image.values.begin(), image.values.end());
     for (size_t i = 0; i < values_.size() && i < schema.columns.size(); ++i) {
       // MariaDB JSON arrives as LONGTEXT text: render it as the JSON the full load writes.
       if (schema.columns[i].type.type == SqlType::kJson &&

@@ -12,8 +12,13 @@
 //     (MariaDB sends JSON as LONGTEXT: typed JSON by the catalog's hint, its text values written
 //     as Value::Json), unnamed columns labelled "@<n>"; made once per table map and handed to
 //     the schema history (SchemaHistory::Observe) at the map's first row.
+//   - updates that change the primary key, and every update of a table without one, are
+//     written as 'D' with the before-image then 'I' with the after-image (a 'U' with the
+//     after-image alone would leave the old key, or an arbitrary duplicate, in any state built
+//     from the files); other updates are one 'U' with the after-image, as DMS writes them.
 //   - row filters: the mappings' source filters for the table (transform/cdc_row_filter.h),
-//     compiled once per description; an UPDATE passes if either image does (CdcRowPasses). A
+//     compiled once per description; an UPDATE passes if either image does (CdcRowPasses); a
+//     split update writes each of its two rows only where its image passes. A
 //     filter that does not apply to the columns (unknown column, bad literal) is returned as
 //     the error of the table's first row, which stops the task.
 //   - the sequence column (when options.sequence_column_name is set): "FFFFFFOOOOOOOOOOOORRRRRRR",
@@ -127,6 +132,13 @@ class CdcSink : public binlog::EventSink {
   // The map's description (see the header comment); `*created` tells whether this call made it
   // (else it was cached).
   const OutputTable& OutputSchema(const binlog::TableMap& map, bool* created);
+  // Whether an update is written as a delete of its before-image and an insert of its
+  // after-image: it changes the primary key (compared as rendered text), or the table has none.
+  bool UpdateIsDeleteAndInsert(const TableSchema& schema, const binlog::RowImage& before,
+                               const binlog::RowImage& after);
+  // One change to the writer: JSON text typed, the sequence value made, counted.
+  Status WriteChange(const OutputTable& output, char op, const binlog::RowImage& image,
+                     const binlog::RowChangeEvent& row);
   void RefreshCatalog();
 
   const CdcSinkOptions options_;
@@ -141,6 +153,8 @@ class CdcSink : public binlog::EventSink {
   uint64_t last_token_ = 0;              // never reused, so a token always means one description
   std::set<uint64_t> recorded_serials_;  // table maps whose schema was given to the history
   std::vector<Value> values_;
+  std::string key_text_a_;  // scratch for UpdateIsDeleteAndInsert
+  std::string key_text_b_;
   std::string sequence_;
   std::string sequence_file_;
   uint64_t sequence_event_ = 0;

@@ -33,7 +33,8 @@ std::string AtLeast(const std::string& column, int value) {
          R"("}]}])";
 }
 
-binlog::RowImage Image(int64_t id, const std::string& name = "x") {
+// `name` must outlive the image (Value::String does not own its text): pass a literal.
+binlog::RowImage Image(int64_t id, std::string_view name = "x") {
   binlog::RowImage image;
   image.values = {Value::Int(id), Value::String(name)};
   image.present = {1, 1};
@@ -184,9 +185,27 @@ TEST_F(CdcSinkTest, AppliesTheMappingsRowFilters) {
   ASSERT_TRUE(EndTransaction(*sink).ok());
   EXPECT_EQ(sink->row_changes(), 2u);
   const CdcTableStats& stats = writer_->table_stats().at("db.t");
+  // The update moves id 11 to 6: a key change, so the delete of 11 (which passes) is written,
+  // and the insert of 6 (which does not) is not: the row left the filtered table.
   EXPECT_EQ(stats.inserts, 1u);
-  EXPECT_EQ(stats.updates, 1u);
-  EXPECT_EQ(stats.deletes, 0u);
+  EXPECT_EQ(stats.updates, 0u);
+  EXPECT_EQ(stats.deletes, 1u);
+}
+
+TEST_F(CdcSinkTest, AnUpdateOfTheKeyOrOfARowWithoutKeyIsADeleteAndAnInsert) {
+  auto sink = Sink({});
+  auto t = Map("db", "t");
+  auto no_key = Map("db", "heap");
+  no_key->schema.primary_key.clear();
+  binlog::RowImage one_x = Image(1, "x"), one_y = Image(1, "y"), two_y = Image(2, "y");
+  ASSERT_TRUE(Feed(*sink, *t, binlog::RowOp::kUpdate, &one_x, &one_y).ok());  // same key
+  ASSERT_TRUE(Feed(*sink, *t, binlog::RowOp::kUpdate, &one_y, &two_y).ok());  // key 1 -> 2
+  ASSERT_TRUE(Feed(*sink, *no_key, binlog::RowOp::kUpdate, &one_x, &one_y).ok());
+  ASSERT_TRUE(EndTransaction(*sink).ok());
+  EXPECT_EQ(sink->row_changes(), 5u);
+  // (The sequence column is empty: this sink has no sequence_column_name.)
+  EXPECT_EQ(Committed("db/t/"), "U,\"\",1,y\nD,\"\",1,y\nI,\"\",2,y\n");
+  EXPECT_EQ(Committed("db/heap/"), "D,\"\",1,x\nI,\"\",1,y\n");
 }
 
 TEST_F(CdcSinkTest, AFilterOnAMissingColumnStopsAtTheTablesFirstRow) {

@@ -70,6 +70,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   wopts.writer_factory = options.writer_factory;
   wopts.file_extension = options.file_extension;
   wopts.sequence_column_name = options.sequence_column_name;
+  wopts.checkpoints_to_keep = options.settings.cdc_checkpoints_to_keep;
+  wopts.commit_log_group = options.settings.cdc_commit_log_group;
   GtidSetTracker gtids;  // the executed set after the last transaction given to the writer
   PositionRecording recording;
   wopts.gtid_set_after_batch = [&gtids, &recording] {

@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
 #include <vector>
 
 #include "cdc/checkpoint_commit.h"
+#include "cdc/commit_log.h"
 #include "cdc/naming.h"
 #include "cdc/txn_file.h"
 #include "common/parallel_for.h"
@@ -47,6 +49,7 @@ class CdcWriter::Impl {
       : store_(store), options_(std::move(options)), naming_(std::move(naming)) {
     if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
     options_.checkpoints_to_keep = std::max(1, options_.checkpoints_to_keep);
+    options_.commit_log_group = std::max(1, options_.commit_log_group);
     const S3Settings& s = options_.settings;
     // DMS truth table (docs/DMS-S3-COMPAT.md §2.3): CDC files have no Op only when
     // IncludeOpForFullLoad=false and CdcInsertsOnly=true.
@@ -181,7 +184,10 @@ class CdcWriter::Impl {
   Status broken_;  // sticky after a failure at/after the commit point
 
   CdcCheckpoint checkpoint_;
-  std::set<uint64_t> known_checkpoints_;      // existing checkpoint numbers (for retention)
+  std::set<uint64_t> known_checkpoints_;  // existing checkpoint numbers (for retention)
+  // Serialized checkpoints this writer created and that still exist (spares the commit log's
+  // fold a read of each).
+  std::map<uint64_t, std::string> created_checkpoints_;
   std::vector<UncommittedObject> leftovers_;  // discarded after the first commit
   bool committed_once_ = false;
   bool probed_ = false;  // ProbeConditionalCreate passed (once per writer)
@@ -222,6 +228,7 @@ Result<binlog::BinlogPosition> CdcWriter::Impl::Recover(const binlog::BinlogPosi
   }
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> listed, store_->List(CdcCheckpointPrefix(folder)));
   known_checkpoints_.clear();
+  created_checkpoints_.clear();
   for (const ObjectInfo& o : listed) {
     std::optional<uint64_t> seq = CdcCheckpointSequence(o.key);
     if (seq && o.key == CdcCheckpointKey(folder, *seq)) known_checkpoints_.insert(*seq);
@@ -406,8 +413,9 @@ Status CdcWriter::Impl::Commit() {
 
   // Step 3, the commit point: create checkpoint N+1, only if nobody else did and nobody is
   // ahead (cdc/checkpoint_commit.h).
-  CheckpointCommit created = CreateCheckpoint(*store_, options_.settings.bucket_folder,
-                                              next.sequence, SerializeCdcCheckpoint(next));
+  std::string serialized = SerializeCdcCheckpoint(next);
+  CheckpointCommit created =
+      CreateCheckpoint(*store_, options_.settings.bucket_folder, next.sequence, serialized);
   switch (created.outcome) {
     case CheckpointOutcome::kCommitted:
       break;
@@ -423,6 +431,7 @@ Status CdcWriter::Impl::Commit() {
   checkpoint_ = next;
   known_checkpoints_ = std::move(created.listed);
   known_checkpoints_.insert(next.sequence);
+  created_checkpoints_[next.sequence] = std::move(serialized);
   const auto checkpointed = std::chrono::steady_clock::now();
 
   // Step 4: publish.
@@ -463,17 +472,25 @@ Status CdcWriter::Impl::PublishAll(const CdcCheckpoint& next) {
 }
 
 void CdcWriter::Impl::AfterCommit() {
-  // Retention: keep the newest checkpoints_to_keep.
+  // Retention: keep the newest checkpoints_to_keep; fold the older ones into the commit log
+  // once commit_log_group of them are due (cdc/commit_log.h).
   const uint64_t keep = static_cast<uint64_t>(options_.checkpoints_to_keep);
-  while (!known_checkpoints_.empty() &&
-         *known_checkpoints_.begin() + keep <= checkpoint_.sequence) {
-    const uint64_t old = *known_checkpoints_.begin();
-    Status s = store_->Delete(CdcCheckpointKey(options_.settings.bucket_folder, old));
-    if (!s.ok()) {
-      spdlog::warn("could not delete old CDC checkpoint {}: {}", old, s.message());
-      break;  // retried after the next commit
+  std::vector<uint64_t> due;
+  for (uint64_t seq : known_checkpoints_) {
+    if (seq + keep > checkpoint_.sequence) break;
+    due.push_back(seq);
+  }
+  if (!due.empty() && due.size() >= static_cast<size_t>(options_.commit_log_group)) {
+    Status s = FoldCheckpoints(*store_, options_.settings.bucket_folder, due, created_checkpoints_);
+    if (s.ok()) {
+      for (uint64_t seq : due) {
+        known_checkpoints_.erase(seq);
+        created_checkpoints_.erase(seq);
+      }
+    } else {
+      spdlog::warn("could not fold old CDC checkpoints {}-{} into the commit log: {}", due.front(),
+                   due.back(), s.message());  // retried after the next commit
     }
-    known_checkpoints_.erase(known_checkpoints_.begin());
   }
   if (committed_once_) return;
   committed_once_ = true;

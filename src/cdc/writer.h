@@ -74,7 +74,10 @@ struct CdcWriterOptions {
   // and not resolved at the batch's last EndTransaction: the CDC task's cdc/xa_tracker.h);
   // unset, the previous checkpoint's are carried over.
   std::function<std::vector<CdcPendingXa>()> pending_xa_after_batch;
-  int checkpoints_to_keep = 20;  // older checkpoint objects are deleted after a commit (min 1)
+  // Older checkpoint objects are folded into the commit log (cdc/commit_log.h) and deleted after
+  // a commit, once at least commit_log_group of them are due (both min 1).
+  int checkpoints_to_keep = 20;
+  int commit_log_group = 64;
   // When set, Commit() calls it after preparing the batch's files and before writing the
   // checkpoint; an error aborts the commit like a failed prepare. The CDC task waits here for
   // the schema history's background writes.
@@ -132,9 +135,9 @@ class CdcWriter {
   // Commits the open batch (no-op without complete transactions): prepares its files, creates
   // the next checkpoint (kAlreadyExists "another binlake instance committed checkpoint N of this
   // task; stopping" if another instance got there first: fatal, the batch is discarded), publishes
-  // the files, deletes checkpoints older than checkpoints_to_keep. A batch of transactions
-  // without selected changes commits a checkpoint with no files (the position advances).
-  // kInternal if a transaction is open.
+  // the files, folds checkpoints older than checkpoints_to_keep into the commit log. A batch of
+  // transactions without selected changes commits a checkpoint with no files (the position
+  // advances). kInternal if a transaction is open.
   Status Commit();
   // Drops the open batch, open transaction included (its unfinished/prepared objects are
   // discarded, its statistics forgotten).

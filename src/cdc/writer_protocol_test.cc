@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "cdc/commit_log.h"
 #include "cdc/writer.h"
 #include "cdc/writer_test_util.h"
 #include "config/format_options.h"
@@ -240,9 +241,10 @@ TEST_F(CdcProtocolTest, SecondWriterOnTheSameTargetFailsAndItsFilesNeverAppear) 
   EXPECT_EQ(VisibleIds(), (std::map<int64_t, int>{{2, 1}, {6, 1}}));
 }
 
-TEST_F(CdcProtocolTest, OldCheckpointsAreDeletedBeyondTheRetention) {
+TEST_F(CdcProtocolTest, OldCheckpointsAreFoldedIntoTheCommitLogBeyondTheRetention) {
   CdcWriterOptions o = Options();
   o.checkpoints_to_keep = 3;
+  o.commit_log_group = 1;
   {
     auto w = MustCreate(&target_.store(), o);
     ASSERT_TRUE(w->Recover(Pos(4)).ok());
@@ -251,16 +253,36 @@ TEST_F(CdcProtocolTest, OldCheckpointsAreDeletedBeyondTheRetention) {
       ASSERT_TRUE(w->Commit().ok());
     }
   }
-  EXPECT_EQ(Keys(target_.store(), "_binlake/"),
+  EXPECT_EQ(Keys(target_.store(), "_binlake/cdc/checkpoint-"),
             (std::vector<std::string>{CdcCheckpointKey("", 3), CdcCheckpointKey("", 4),
                                       CdcCheckpointKey("", 5)}));
+  EXPECT_EQ(
+      Keys(target_.store(), "_binlake/cdc/log/"),
+      (std::vector<std::string>{CommitLogSegmentKey("", 1, 1), CommitLogSegmentKey("", 2, 2)}));
+  // Folding waits for a group of 3 due checkpoints: 6 folds 3-5 at once, 7 and 8 fold nothing.
   o.checkpoints_to_keep = 1;
+  o.commit_log_group = 3;
   auto w = MustCreate(&target_.store(), o);
   ASSERT_TRUE(w->Recover(Pos(4)).ok());
-  ASSERT_TRUE(Batch(*w, 600, {6}).ok());
-  ASSERT_TRUE(w->Commit().ok());
-  EXPECT_EQ(Keys(target_.store(), "_binlake/"), std::vector<std::string>{CdcCheckpointKey("", 6)});
-  EXPECT_EQ(VisibleIds().size(), 6u);  // data files are never deleted
+  for (int i = 6; i <= 8; ++i) {
+    ASSERT_TRUE(Batch(*w, 100 * i, {i}).ok());
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  EXPECT_EQ(Keys(target_.store(), "_binlake/cdc/checkpoint-"),
+            (std::vector<std::string>{CdcCheckpointKey("", 6), CdcCheckpointKey("", 7),
+                                      CdcCheckpointKey("", 8)}));
+  EXPECT_EQ(Keys(target_.store(), "_binlake/cdc/log/").back(), CommitLogSegmentKey("", 3, 5));
+  auto history = ReadCommitHistory(target_.store(), "");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->commits.size(), 8u);
+  EXPECT_EQ(history->contiguous_from, 1u);
+  for (int i = 1; i <= 8; ++i) {
+    const CdcCheckpoint& c = history->commits[i - 1];
+    EXPECT_EQ(c.sequence, static_cast<uint64_t>(i));
+    EXPECT_EQ(c.position.position, static_cast<uint64_t>(100 * i));
+    EXPECT_EQ(c.files.size(), 1u);
+  }
+  EXPECT_EQ(VisibleIds().size(), 8u);  // data files are never deleted
 }
 
 TEST_F(CdcProtocolTest, CorruptNewestCheckpointIsAClearError) {

@@ -10,6 +10,7 @@
 
 #include "binlog/binlog_position.h"
 #include "cdc/cdc_task.h"
+#include "cdc/commit_log.h"
 #include "cdc/naming.h"
 #include "cli/commands.h"
 #include "cli/task_options.h"
@@ -224,6 +225,15 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
   }
   auto cp = LatestCheckpoint(**store, folder);
   if (!cp.ok()) return ReportFailure(cp.status());
+  // The points one can materialize: the committed history the commit log keeps.
+  auto log = ListCommitLog(**store, folder);
+  if (!log.ok()) return ReportFailure(log.status());
+  std::optional<CdcCheckpoint> oldest;
+  if (log->contiguous_from > 1) {
+    auto c = ReadCommit(**store, folder, *log, log->contiguous_from);
+    if (!c.ok()) return ReportFailure(c.status());
+    oldest = std::move(c).value();
+  }
 
   std::string phase = "not started";
   if (load) phase = load->status == "complete" ? "full load complete" : "full load running";
@@ -258,6 +268,19 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
                 {"last_commit", FormatMicros(c.last_commit_us)},
                 {"latency_seconds_at_checkpoint", lag},
                 {"transactions", c.transactions}};
+  }
+  if (*cp) {
+    const CdcCheckpoint& c = **cp;
+    nlohmann::ordered_json h;
+    h["complete_since_full_load"] = log->contiguous_from == 1;
+    h["oldest_checkpoint"] = oldest ? oldest->sequence : 0;
+    h["oldest_position"] =
+        oldest ? oldest->position.ToString() : (load ? load->snapshot.ToString() : "");
+    h["oldest_last_commit"] = oldest ? FormatMicros(oldest->last_commit_us) : "-";
+    h["newest_checkpoint"] = c.sequence;
+    h["newest_position"] = c.position.ToString();
+    h["newest_last_commit"] = FormatMicros(c.last_commit_us);
+    j["history"] = h;
   }
   nlohmann::ordered_json tables = nlohmann::ordered_json::array();
   std::set<std::string> names;
@@ -297,6 +320,20 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
                 c.position.server.empty() ? "-" : c.position.server.c_str());
     std::printf("            last source commit %s, latency at checkpoint %.1f s\n",
                 FormatMicros(c.last_commit_us).c_str(), lag);
+    const auto& h = j["history"];
+    if (h["complete_since_full_load"].get<bool>()) {
+      std::printf("history:    every commit since the full load (snapshot %s) to checkpoint %llu\n",
+                  h["oldest_position"].get<std::string>().c_str(),
+                  static_cast<unsigned long long>(c.sequence));
+    } else {
+      std::printf(
+          "history:    checkpoint %llu (%s, last commit %s) to checkpoint %llu; older commits "
+          "were deleted before the commit log kept them\n",
+          static_cast<unsigned long long>(h["oldest_checkpoint"].get<uint64_t>()),
+          h["oldest_position"].get<std::string>().c_str(),
+          h["oldest_last_commit"].get<std::string>().c_str(),
+          static_cast<unsigned long long>(c.sequence));
+    }
   }
   std::printf("\n%-40s %14s %10s %10s %10s %5s  %s\n", "table", "full-load rows", "inserts",
               "updates", "deletes", "ddls", "last change");

@@ -50,6 +50,10 @@ struct S3Settings {
   std::string date_partition_timezone;               // DatePartitionTimezone (IANA), empty = UTC
   bool preserve_transactions = false;                // PreserveTransactions
   std::string cdc_path;                              // CdcPath
+  // binlake: checkpoint objects kept; older ones are folded into the commit log in groups of at
+  // least CdcCommitLogGroup (cdc/commit_log.h).
+  int cdc_checkpoints_to_keep = 20;  // CdcCheckpointsToKeep
+  int cdc_commit_log_group = 64;     // CdcCommitLogGroup
 
   // Parquet.
   std::string parquet_version = "parquet-1-0";  // ParquetVersion: parquet-1-0 | parquet-2-0

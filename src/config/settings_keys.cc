@@ -127,6 +127,16 @@ const Spec kSpecs[] = {
        s->canned_acl = i == 0 ? "" : EnumKey(in.s);
        return Status::Ok();
      }},
+    {"CdcCheckpointsToKeep", Kind::kInt, 1, 1000000,
+     [](const Input& in, S3Settings* s) {
+       s->cdc_checkpoints_to_keep = static_cast<int>(in.i);
+       return Status::Ok();
+     }},
+    {"CdcCommitLogGroup", Kind::kInt, 1, 100000,
+     [](const Input& in, S3Settings* s) {
+       s->cdc_commit_log_group = static_cast<int>(in.i);
+       return Status::Ok();
+     }},
     {"CdcInsertsAndUpdates", Kind::kBool, 0, 0,
      [](const Input& in, S3Settings* s) {
        s->cdc_inserts_and_updates = in.b;

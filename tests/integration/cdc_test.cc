@@ -130,8 +130,11 @@ TEST_F(CdcTest, SurvivesRepeatedSigkill) {
   std::thread load([&] { Sysbench("run", "--time=20 --threads=2 --rate=150"); });
   std::mt19937 rng(7);
   int kills = 0;
+  // Checkpoints are folded into the commit log after nearly every commit, under the SIGKILLs.
+  const std::string args =
+      "run " + Common() + " --set CdcCheckpointsToKeep=2 --set CdcCommitLogGroup=2";
   for (int i = 0; i < 6; ++i) {
-    BinlakeProcess binlake("run " + Common());
+    BinlakeProcess binlake(args);
     std::this_thread::sleep_for(std::chrono::milliseconds(800 + rng() % 1700));
     if (binlake.Running()) {
       binlake.Kill(SIGKILL);
@@ -141,7 +144,7 @@ TEST_F(CdcTest, SurvivesRepeatedSigkill) {
   }
   load.join();
   EXPECT_GE(kills, 5);
-  BinlakeProcess last("run " + Common());
+  BinlakeProcess last(args);
   ASSERT_TRUE(WaitForCheckpoint(server_->MasterPosition(), std::chrono::seconds(120)))
       << last.Log();
   last.Kill(SIGTERM);
@@ -149,6 +152,13 @@ TEST_F(CdcTest, SurvivesRepeatedSigkill) {
     EXPECT_EQ(TargetDigest(t), SourceDigest(t))
         << testing::DigestDifferences(*server_, dir_ / "out", t);
   EXPECT_EQ(TargetCdcRows(), SourceRowChangesAfter(SnapshotPosition()));
+  // Every committed batch since the full load is in the commit log, which names exactly the
+  // visible CDC files; status shows the history.
+  EXPECT_EQ(testing::CommitLogMismatch(dir_ / "out"), "");
+  EXPECT_FALSE(fs::is_empty(dir_ / "out" / "_binlake" / "cdc" / "log"));
+  CommandResult status =
+      RunShell(ShellQuote(testing::BinlakeProgram()) + " status --json " + TargetArgs());
+  EXPECT_NE(status.out.find("\"complete_since_full_load\": true"), std::string::npos) << status.out;
 }
 
 // 3. The source restarts while binlake streams: it reconnects without gap or duplicate.
@@ -219,6 +229,57 @@ TEST_F(CdcMinimalMetadataTest, DdlAfterSourceRestartKeepsColumnNames) {
   EXPECT_EQ(lines, (std::vector<std::string>{"Op,id,name I,2,b", "Op,id,name I,3,c",
                                              "Op,id,name,price I,4,d,7"}))
       << ::testing::PrintToString(files);
+}
+
+// 3c. Updates that move a row to another primary key, and updates of a table without a key, are
+//     written as a delete of the old row and an insert of the new: the state built from the
+//     files (LOAD + changes by key, in seq order) equals the source, with no ghost of an old key.
+TEST_F(CdcTest, KeyChangingUpdatesLeaveNoGhost) {
+  ASSERT_TRUE(server_
+                  ->Execute("CREATE DATABASE app; CREATE TABLE app.items (a INT, b VARCHAR(10), "
+                            "name VARCHAR(20), PRIMARY KEY (a, b)); INSERT INTO app.items VALUES "
+                            "(1,'x','one'),(2,'x','two'),(3,'y','three'); CREATE TABLE app.heap "
+                            "(v INT, w VARCHAR(10)); INSERT INTO app.heap VALUES (1,'p'),(1,'p')")
+                  .ok());
+  std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled " + TargetArgs();
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + common).exit_code, 0);
+  ASSERT_TRUE(server_
+                  ->Execute("UPDATE app.items SET a = a + 10 WHERE a <= 2; "
+                            "UPDATE app.items SET name = 'THREE' WHERE a = 3; "
+                            "UPDATE app.items SET b = 'z' WHERE a = 11; "
+                            "UPDATE app.heap SET w = 'q' LIMIT 1")
+                  .ok());
+  CommandResult cdc = testing::RunBinlake("cdc " + common + " --sequence-column seq --stop-at " +
+                                          server_->MasterPosition());
+  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
+  auto read = [&](const std::string& table, const std::string& names) {
+    return "read_csv(" + DuckQuote((dir_ / "out/app" / table).string() + "/2*.csv") +
+           ", header=false, all_varchar=true, names=" + names + ")";
+  };
+  auto changes = testing::DuckDbQuery(
+      {"SELECT string_agg(concat_ws(',', Op, a, b, name), ' ' ORDER BY seq) AS c FROM " +
+       read("items", "['Op','seq','a','b','name']")});
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  EXPECT_EQ((*changes)[0].at("c").value_or(""),
+            "D,1,x,one I,11,x,one D,2,x,two I,12,x,two U,3,y,THREE D,11,x,one I,11,z,one");
+  // The state by key: LOAD rows not changed since, plus each key's last change unless a delete.
+  auto state = testing::DuckDbQuery(
+      {"WITH ch AS (SELECT * FROM " + read("items", "['Op','seq','a','b','name']") +
+       "), last AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY a, b ORDER BY seq "
+       "DESC) AS rn FROM ch) WHERE rn = 1), load AS (SELECT * FROM read_csv(" +
+       DuckQuote((dir_ / "out/app/items/LOAD00000001.csv").string()) +
+       ", header=false, all_varchar=true, names=['a','b','name'])) "
+       "SELECT string_agg(concat_ws(',', a, b, name), ' ' ORDER BY CAST(a AS INT), b) AS s FROM ("
+       "SELECT a, b, name FROM load WHERE (a, b) NOT IN (SELECT (a, b) FROM last) UNION ALL "
+       "SELECT a, b, name FROM last WHERE Op <> 'D')"});
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_EQ((*state)[0].at("s").value_or(""), "3,y,THREE 11,z,one 12,x,two");
+  auto heap =
+      testing::DuckDbQuery({"SELECT string_agg(concat_ws(',', Op, v, w), ' ' ORDER BY seq) "
+                            "AS c FROM " +
+                            read("heap", "['Op','seq','v','w']")});
+  ASSERT_TRUE(heap.ok()) << heap.status().ToString();
+  EXPECT_EQ((*heap)[0].at("c").value_or(""), "D,1,p I,1,q");
 }
 
 // 4. DDL during CDC: files after each DDL carry the new columns (and header), every schema

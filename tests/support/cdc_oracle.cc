@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cdc/commit_log.h"
 #include "store/object_store.h"
 #include "support/readers.h"
 
@@ -317,6 +318,41 @@ std::string SnapshotPosition(const fs::path& root) {
   if (std::regex_search(text, m, kFile)) file = m[1];
   if (std::regex_search(text, m, kPos)) pos = m[1];
   return file + ":" + pos;
+}
+
+std::string CommitLogMismatch(const fs::path& root) {
+  TargetConfig target;
+  target.url = "file://" + fs::absolute(root).string();
+  auto store = OpenObjectStore(target);
+  if (!store.ok()) return store.status().ToString();
+  auto history = ReadCommitHistory(**store, "");
+  if (!history.ok()) return history.status().ToString();
+  if (history->commits.empty()) return "no commit";
+  if (history->contiguous_from != 1) {
+    return "the history starts at checkpoint " + std::to_string(history->contiguous_from);
+  }
+  std::map<std::string, int> named;
+  for (const CdcCheckpoint& c : history->commits) {
+    for (const CdcFile& f : c.files) ++named[f.key];
+  }
+  std::string out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root / "sbtest", ec);
+       it != fs::recursive_directory_iterator(); ++it) {
+    if (!it->is_regular_file()) continue;
+    std::string key = fs::relative(it->path(), root).string();
+    std::string name = it->path().filename().string();
+    if (name.rfind("LOAD", 0) == 0 || name[0] == '.') continue;
+    auto n = named.find(key);
+    if (n == named.end()) {
+      out += key + " is visible but no commit names it\n";
+    } else {
+      if (n->second != 1) out += key + " is named by " + std::to_string(n->second) + " commits\n";
+      named.erase(n);
+    }
+  }
+  for (const auto& [key, n] : named) out += key + " is named by a commit but not visible\n";
+  return out;
 }
 
 Status MirrorTarget(const TargetConfig& target, const fs::path& dir) {

@@ -92,6 +92,11 @@ uint64_t TargetCdcRows(const std::filesystem::path& root);
 // The full load's snapshot position ("file:pos") from <root>/_binlake/full_load.json.
 std::string SnapshotPosition(const std::filesystem::path& root);
 
+// "" when the commit log of the target at `root` (cdc/commit_log.h: segments + checkpoints) is
+// complete since the full load and names exactly the CDC data files visible under the sbtest
+// tables, each once; else what differs.
+std::string CommitLogMismatch(const std::filesystem::path& root);
+
 // Copies every object of the target (binlake's own store: S3 or a local directory) into `dir`,
 // keys as relative paths.
 Status MirrorTarget(const TargetConfig& target, const std::filesystem::path& dir);
