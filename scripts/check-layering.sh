@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=${1:-src}
-STAGES=(common binlog source transform format store config fullload cdc cli)
+STAGES=(common binlog source transform format store config fullload cdc lake materialize cli)
 
 declare -A rank
 for i in "${!STAGES[@]}"; do rank[${STAGES[$i]}]=$i; done

@@ -3,17 +3,24 @@
 # runs each for a bounded time on a seed corpus made from testdata/fixtures.
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]
+#        scripts/fuzz.sh --build-only    builds the targets and stops
 # Env:   BINLAKE_FUZZ_BUILD  build directory (default: build-fuzz)
 #        BINLAKE_FUZZ_JOBS   ninja parallelism (default 2)
 # Exit status is non-zero if a target crashes, leaks or times out; the crashing input is left in
 # $BINLAKE_FUZZ_BUILD/fuzz-artifacts/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD_ONLY=0
+if [ "${1:-}" = --build-only ]; then
+  BUILD_ONLY=1
+  shift
+fi
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] &&
-  TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz dump_packet_fuzz)
+  TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz dump_packet_fuzz
+    csv_reader_fuzz)
 BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
@@ -25,13 +32,14 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBINLAKE_FUZZ=ON -DBINLAKE_SANITIZE=ON -DBINLAKE_BENCH=OFF >"$BUILD/configure.log" 2>&1 ||
   { cat "$BUILD/configure.log" >&2; exit 1; }
 ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
+[ "$BUILD_ONLY" = 1 ] && exit 0
 
 # Seed corpora: whole fixture binlogs (stream), their events one per file (event), binary JSON
 # vectors (json), PREVIOUS_GTIDS bodies and GTID set texts (gtid_set). Rebuilt every run; findings
 # accumulate in fuzz-corpus/<target>.
 SEEDS=$BUILD/fuzz-seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz} \
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz} \
   "$BUILD/fuzz-artifacts"
 python3 - "$ROOT/testdata/fixtures" "$SEEDS" <<'PY'
 import gzip, json, os, struct, sys
@@ -80,6 +88,13 @@ for i, v in enumerate(vec['jsonb']):
     doc = bytes.fromhex(v['hex'])
     open(os.path.join(seeds, 'json_binary_fuzz', 'json%02d' % i), 'wb').write(
         bytes([min(len(doc), 255)]) + doc)
+# CSV as binlake writes it (quoted fields, doubled quotes, NULL, empty strings), in each dialect,
+# plain and gzip.
+import gzip
+csv = b'I,1,plain\nU,2,"with,comma"\nD,3,"say ""hi"""\nI,4,"two\nlines"\nI,5,""\nI,6,\n'
+for mode in range(16):
+    open(os.path.join(seeds, 'csv_reader_fuzz', 'csv%02d' % mode), 'wb').write(bytes([mode]) + csv)
+open(os.path.join(seeds, 'csv_reader_fuzz', 'gzip'), 'wb').write(b'\x80' + gzip.compress(csv))
 PY
 
 status=0

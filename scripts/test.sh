@@ -6,7 +6,9 @@
 #      MariaDB and Ceph radosgw servers the tests start and stop themselves
 #   4. rebuild the unit tests with AddressSanitizer + UndefinedBehaviorSanitizer and run them
 #   5. rebuild the tests of threaded code (label "tsan") with ThreadSanitizer and run them
-#   6. run every libFuzzer target for a bounded time (scripts/fuzz.sh)
+#   6. run every libFuzzer target for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS per target,
+#      default 30)
+# The builds of 4-6 run in the background, at the lowest priority, while 3's tests run.
 # Exits non-zero on the first failure. Leaves no server process behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,32 +42,52 @@ scripts/check-format.sh
 step build
 scripts/build.sh
 
+# The sanitizer and fuzzer builds compile while the tests of the main build run (they mostly
+# wait on servers): at the lowest priority, so the tests keep the CPU they ask for. Their output
+# goes to build/sanitizers.log, shown if they fail.
+unit_targets=$(ctest --test-dir build -L unit -N | sed -n 's/^ *Test *#[0-9]*: //p')
+tsan_targets=$(ctest --test-dir build -L tsan -N | sed -n 's/^ *Test *#[0-9]*: //p')
+build_sanitizers() {
+  set -e
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBINLAKE_SANITIZE=ON \
+    -DBINLAKE_BENCH=OFF
+  # shellcheck disable=SC2086
+  ninja -C build-asan -j"$(nproc)" $unit_targets
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBINLAKE_TSAN=ON \
+    -DBINLAKE_BENCH=OFF
+  # shellcheck disable=SC2086
+  ninja -C build-tsan -j"$(nproc)" $tsan_targets
+  if [ -x scripts/fuzz.sh ]; then scripts/fuzz.sh --build-only; fi
+}
+export unit_targets tsan_targets
+export -f build_sanitizers
+nice -n 19 bash -c build_sanitizers >build/sanitizers.log 2>&1 &
+sanitizers_pid=$!
+trap 'kill $sanitizers_pid 2>/dev/null || true; stop_leftovers' EXIT
+
 step "unit tests"
 ctest --test-dir build -L unit --output-on-failure -j2
 
 step "integration tests"
 ctest --test-dir build -L integration --output-on-failure
 
+step "waiting for the sanitizer and fuzzer builds"
+if ! wait $sanitizers_pid; then
+  tail -60 build/sanitizers.log >&2
+  echo "the sanitizer or fuzzer build failed (build/sanitizers.log)" >&2
+  exit 1
+fi
+
 step "unit tests under ASan/UBSan"
-unit_targets=$(ctest --test-dir build -L unit -N | sed -n 's/^ *Test *#[0-9]*: //p')
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBINLAKE_SANITIZE=ON \
-  -DBINLAKE_BENCH=OFF >/dev/null
-# shellcheck disable=SC2086
-ninja -C build-asan -j"$(nproc)" $unit_targets
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -L unit --output-on-failure -j2
 
 step "threaded tests under ThreadSanitizer"
-tsan_targets=$(ctest --test-dir build -L tsan -N | sed -n 's/^ *Test *#[0-9]*: //p')
-cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBINLAKE_TSAN=ON \
-  -DBINLAKE_BENCH=OFF >/dev/null
-# shellcheck disable=SC2086
-ninja -C build-tsan -j"$(nproc)" $tsan_targets
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest --test-dir build-tsan -L tsan --output-on-failure -j2
 
 if [ -x scripts/fuzz.sh ]; then
   step "fuzzing"
-  scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+  scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 fi
 step "all tests passed"

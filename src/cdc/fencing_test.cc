@@ -43,7 +43,8 @@ Status Batch(CdcWriter& w, uint64_t pos, const std::vector<int64_t>& ids) {
   static const TableSchema t = Schema("db", "t");
   w.BeginTransaction(kCommitUs);
   for (int64_t id : ids) {
-    std::vector<Value> row = {Value::Int(id), Value::String("n" + std::to_string(id))};
+    const std::string name = "n" + std::to_string(id);  // outlives the Value pointing at it
+    std::vector<Value> row = {Value::Int(id), Value::String(name)};
     RETURN_IF_ERROR(w.AddChange(t, 'I', row, ""));
   }
   return w.EndTransaction(Pos(pos));

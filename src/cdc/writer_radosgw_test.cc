@@ -44,7 +44,8 @@ TEST(CdcWriterRadosgwTest, CommitCrashAfterCheckpointAndRecover) {
   TableSchema t = cdc_testing::Schema("shop", "orders");
   auto batch = [&](CdcWriter& w, uint64_t pos, int64_t id) {
     w.BeginTransaction(1732443299000001);
-    std::vector<Value> row = {Value::Int(id), Value::String("item " + std::to_string(id))};
+    const std::string name = "item " + std::to_string(id);  // outlives the Value pointing at it
+    std::vector<Value> row = {Value::Int(id), Value::String(name)};
     EXPECT_TRUE(w.AddChange(t, 'I', row, "").ok());
     EXPECT_TRUE(w.EndTransaction(Pos(pos)).ok());
   };

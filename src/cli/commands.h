@@ -31,5 +31,6 @@ int ReportFailure(const Status& status);
 void RegisterFullLoadCommand(CLI::App& root, CommandTable& table);
 void RegisterCdcCommands(CLI::App& root, CommandTable& table);  // cdc, run, status
 void RegisterBinlogCommands(CLI::App& root, CommandTable& table);
+void RegisterMaterializeCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace binlake::cli

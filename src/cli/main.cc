@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   binlake::cli::RegisterFullLoadCommand(app, table);
   binlake::cli::RegisterCdcCommands(app, table);
   binlake::cli::RegisterBinlogCommands(app, table);
+  binlake::cli::RegisterMaterializeCommand(app, table);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

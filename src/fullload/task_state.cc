@@ -50,6 +50,13 @@ std::string SerializeFullLoadState(const FullLoadState& s) {
       cols.push_back({{"name", c.name}, {"type", std::string(SqlTypeName(c.type.type))}});
     }
     tj["columns"] = cols;
+    ordered_json key = ordered_json::array();
+    for (int c : t.schema.primary_key) {
+      if (c >= 0 && static_cast<size_t>(c) < t.schema.columns.size()) {
+        key.push_back(t.schema.columns[static_cast<size_t>(c)].name);
+      }
+    }
+    tj["primary_key"] = key;
     ordered_json files = ordered_json::array();
     for (const OutputFile& f : t.files) {
       files.push_back({{"key", f.key}, {"rows", f.rows}, {"bytes", f.bytes}});
@@ -92,7 +99,20 @@ Result<FullLoadState> ParseFullLoadState(std::string_view text) {
       for (const auto& c : tj.value("columns", ordered_json::array())) {
         Column col;
         col.name = c.value("name", "");
+        const std::string type = c.value("type", "");
+        for (int i = 0; i <= static_cast<int>(SqlType::kNull); ++i) {
+          if (SqlTypeName(static_cast<SqlType>(i)) == type) {
+            col.type.type = static_cast<SqlType>(i);
+            break;
+          }
+        }
         t.schema.columns.push_back(col);
+      }
+      for (const auto& k : tj.value("primary_key", ordered_json::array())) {
+        const std::string name = k.get<std::string>();
+        for (size_t i = 0; i < t.schema.columns.size(); ++i) {
+          if (t.schema.columns[i].name == name) t.schema.primary_key.push_back(static_cast<int>(i));
+        }
       }
       for (const auto& f : tj.value("files", ordered_json::array())) {
         t.files.push_back(OutputFile{f.value("key", ""), f.value("rows", uint64_t{0}),

@@ -8,11 +8,13 @@
 //    "finished_at":"...Z","source":{"server":"host:port","version":"...","flavor":"mariadb"},
 //    "snapshot":{"method":"...","binlog_file":"...","binlog_position":N,"gtid_set":"...",
 //                "server":"server_id=1"},
+// ("primary_key": the key's column names, [] without one; absent in states written before it
+// was recorded. Column types are parsed back from their names, other attributes are not kept.)
 // (snapshot.server: the server whose binlog the file is, binlog/binlog_position.h; absent in
 // states written before it was recorded.)
 //    "settings":{<the DMS settings that shape the files>},
 //    "tables":[{"schema":"s","table":"t","rows":N,"bytes":N,
-//               "columns":[{"name":"id","type":"int"}...],
+//               "columns":[{"name":"id","type":"int"}...],"primary_key":["id"],
 //               "files":[{"key":"s/t/LOAD00000001.csv","rows":N,"bytes":N}]}]}
 #pragma once
 

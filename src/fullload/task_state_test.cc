@@ -24,6 +24,10 @@ TEST(TaskStateTest, RoundTrips) {
   c.name = "id";
   c.type.type = SqlType::kBigInt;
   t.schema.columns.push_back(c);
+  c.name = "line";
+  c.type.type = SqlType::kVarChar;
+  t.schema.columns.push_back(c);
+  t.schema.primary_key = {0, 1};
   t.rows = 7;
   t.bytes = 99;
   t.files.push_back(OutputFile{"shop/orders/LOAD00000001.csv", 7, 99});
@@ -40,6 +44,9 @@ TEST(TaskStateTest, RoundTrips) {
   EXPECT_EQ(back->tables[0].schema.table, "orders");
   EXPECT_EQ(back->tables[0].files[0].key, "shop/orders/LOAD00000001.csv");
   EXPECT_EQ(back->tables[0].schema.columns[0].name, "id");
+  EXPECT_EQ(back->tables[0].schema.columns[0].type.type, SqlType::kBigInt);
+  EXPECT_EQ(back->tables[0].schema.columns[1].type.type, SqlType::kVarChar);
+  EXPECT_EQ(back->tables[0].schema.primary_key, (std::vector<int>{0, 1}));
 }
 
 TEST(TaskStateTest, RejectsGarbage) {

@@ -1,0 +1,261 @@
+#include "lake/lake_reader.h"
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "binlog/binlog_position.h"
+#include "config/target_layout.h"
+
+namespace binlake {
+namespace {
+
+constexpr std::string_view kDdlSuffix = ".ddl.json";
+
+// -1, 0, 1: binlog positions by file number, then offset.
+int ComparePositions(const binlog::BinlogPosition& a, const binlog::BinlogPosition& b) {
+  const uint64_t fa = binlog::BinlogFileNumber(a.file);
+  const uint64_t fb = binlog::BinlogFileNumber(b.file);
+  if (fa != fb) return fa < fb ? -1 : 1;
+  if (a.position != b.position) return a.position < b.position ? -1 : 1;
+  return 0;
+}
+
+// "2026-12-01T02:00:00Z" or with ".ffffff" -> µs since the epoch.
+std::optional<uint64_t> ParseUtcTime(std::string_view text) {
+  static const std::regex kTime(
+      R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.(\d{1,6}))?Z$)");
+  std::cmatch m;
+  if (!std::regex_match(text.begin(), text.end(), m, kTime)) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = std::stoi(m[1].str()) - 1900;
+  tm.tm_mon = std::stoi(m[2].str()) - 1;
+  tm.tm_mday = std::stoi(m[3].str());
+  tm.tm_hour = std::stoi(m[4].str());
+  tm.tm_min = std::stoi(m[5].str());
+  tm.tm_sec = std::stoi(m[6].str());
+  const time_t secs = timegm(&tm);
+  if (secs < 0) return std::nullopt;
+  uint64_t us = 0;
+  if (m[8].matched) {
+    std::string frac = m[8].str();
+    frac.resize(6, '0');
+    us = std::stoull(frac);
+  }
+  return static_cast<uint64_t>(secs) * 1000000 + us;
+}
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// The object's bytes, inflated when the target is gzip.
+Result<std::string> ReadObject(ObjectStore& store, const Lake& lake, const std::string& key) {
+  ASSIGN_OR_RETURN(std::string data, store.Get(key));
+  if (!lake.csv.gzip) return data;
+  Result<std::string> plain = GunzipAll(data);
+  if (!plain.ok())
+    return Corruption(store.Describe() + "/" + key + ": " + plain.status().message());
+  return plain;
+}
+
+}  // namespace
+
+Result<Lake> OpenLake(ObjectStore& store, std::string_view bucket_folder) {
+  Lake lake;
+  lake.bucket_folder = std::string(bucket_folder);
+  const std::string state_key = FullLoadStateKey(bucket_folder);
+  Result<std::string> text = store.Get(state_key);
+  if (text.status().code() == StatusCode::kNotFound) {
+    return NotFound(store.Describe() + " holds no full load (no " + state_key +
+                    "): not a binlake target, or the wrong BucketFolder");
+  }
+  RETURN_IF_ERROR(text.status());
+  ASSIGN_OR_RETURN(lake.load, ParseFullLoadState(*text));
+  if (lake.load.status != "complete") {
+    return PreconditionFailed("the full load in " + store.Describe() +
+                              " did not complete (status '" + lake.load.status + "')");
+  }
+  auto settings = nlohmann::json::parse(lake.load.settings_json, nullptr, false);
+  if (!settings.is_object()) return Corruption(state_key + ": its settings are not a JSON object");
+  if (settings.value("DataFormat", "csv") != "csv") {
+    return Unsupported(store.Describe() + " holds " + settings.value("DataFormat", "") +
+                       " files: only CSV targets can be read so far");
+  }
+  lake.csv.delimiter = settings.value("CsvDelimiter", ",");
+  lake.csv.row_delimiter = settings.value("CsvRowDelimiter", "\n");
+  lake.csv.null_value = settings.value("CsvNullValue", "");
+  lake.csv.rfc4180 = settings.value("Rfc4180", true);
+  lake.csv.header = settings.value("AddColumnName", false);
+  lake.csv.gzip = settings.value("CompressionType", "NONE") == "GZIP";
+  lake.op_in_load = settings.value("IncludeOpForFullLoad", false);
+  lake.timestamp_column = !settings.value("TimestampColumnName", "").empty();
+  ASSIGN_OR_RETURN(lake.history, ReadCommitHistory(store, bucket_folder));
+  if (!lake.history.commits.empty() && lake.history.contiguous_from != 1) {
+    return PreconditionFailed(
+        store.Describe() + "'s committed history starts at checkpoint " +
+        std::to_string(lake.history.contiguous_from) +
+        " (older checkpoints were deleted before binlake kept a commit log): the batches since "
+        "the full load cannot all be named");
+  }
+  return lake;
+}
+
+Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
+  AsOf at;
+  at.requested = std::string(when);
+  const auto& commits = lake.history.commits;
+  auto at_checkpoint = [&](uint64_t k) {
+    at.checkpoint = k;
+    if (k == 0) {
+      at.position = lake.load.snapshot;
+      at.last_commit_us = 0;
+    } else {
+      at.position = commits[k - 1].position;
+      at.last_commit_us = commits[k - 1].last_commit_us;
+    }
+  };
+  const uint64_t newest = commits.empty() ? 0 : commits.back().sequence;
+  if (when.empty() || when == "latest") {
+    at_checkpoint(newest);
+    return at;
+  }
+  if (AllDigits(when)) {
+    const uint64_t k = std::stoull(std::string(when));
+    if (k > newest) {
+      return InvalidArgument("--as-of " + std::string(when) + ": the newest checkpoint is " +
+                             std::to_string(newest));
+    }
+    at_checkpoint(k);
+    return at;
+  }
+  if (auto us = ParseUtcTime(when)) {
+    auto started = ParseUtcTime(lake.load.started_at);
+    if (started && *us < *started) {
+      return InvalidArgument("--as-of " + std::string(when) + " is before the full load (started " +
+                             lake.load.started_at + ")");
+    }
+    // The newest checkpoint whose transactions all committed at or before the time (commit
+    // times only grow along the history).
+    uint64_t k = 0;
+    for (const CdcCheckpoint& c : commits) {
+      if (c.last_commit_us > *us) break;
+      k = c.sequence;
+    }
+    at_checkpoint(k);
+    // Exact when the next batch is one transaction (committed after the time); with more, some
+    // of them may have committed before it, and past the newest checkpoint CDC may not have
+    // committed everything up to the time yet.
+    const uint64_t before = k == 0 ? 0 : commits[k - 1].transactions;
+    at.exact = k < newest && commits[k].transactions - before == 1;
+    return at;
+  }
+  const size_t colon = when.rfind(':');
+  if (colon != std::string_view::npos && colon > 0 && AllDigits(when.substr(colon + 1))) {
+    binlog::BinlogPosition p;
+    p.file = std::string(when.substr(0, colon));
+    p.position = std::stoull(std::string(when.substr(colon + 1)));
+    if (ComparePositions(p, lake.load.snapshot) < 0) {
+      return InvalidArgument("--as-of " + std::string(when) +
+                             " is before the full load's snapshot (" +
+                             lake.load.snapshot.ToString() + ")");
+    }
+    uint64_t k = 0;
+    for (const CdcCheckpoint& c : commits) {
+      if (ComparePositions(c.position, p) <= 0) k = c.sequence;
+    }
+    at_checkpoint(k);
+    at.exact = ComparePositions(at.position, p) == 0;
+    if (!at.exact && k == newest) {
+      return InvalidArgument("--as-of " + std::string(when) + " is after the newest checkpoint (" +
+                             at.position.ToString() + "): wait until CDC has committed past it");
+    }
+    return at;
+  }
+  return InvalidArgument("--as-of '" + std::string(when) +
+                         "': give latest, a checkpoint number, FILE:POS or a UTC time "
+                         "YYYY-MM-DDTHH:MM:SSZ (a GTID set is not supported yet)");
+}
+
+Status ReadTableAsOf(ObjectStore& store, const Lake& lake, const TableState& table, uint64_t upto,
+                     TableMerge* merge) {
+  const TableSchema& schema = table.schema;
+  const size_t columns = schema.columns.size();
+  const std::string name = schema.schema + "." + schema.table;
+  // Columns that changed during CDC: more than one recorded version.
+  ASSIGN_OR_RETURN(
+      std::vector<ObjectInfo> versions,
+      store.List(SchemaHistoryFolder(lake.bucket_folder, schema.schema, schema.table)));
+  int recorded = 0;
+  for (const ObjectInfo& o : versions) {
+    if (o.key.size() < kDdlSuffix.size() ||
+        o.key.compare(o.key.size() - kDdlSuffix.size(), kDdlSuffix.size(), kDdlSuffix) != 0) {
+      ++recorded;
+    }
+  }
+  if (recorded > 1) {
+    return Unsupported(name + ": its columns changed during CDC (" + std::to_string(recorded) +
+                       " versions in the schema history): not supported yet");
+  }
+  auto read_file = [&](const std::string& key, bool cdc) -> Status {
+    ASSIGN_OR_RETURN(std::string data, ReadObject(store, lake, key));
+    CsvRecordReader reader(data, lake.csv);
+    CsvRecord record;
+    bool first = true;
+    while (true) {
+      Result<bool> more = reader.Next(&record);
+      if (!more.ok())
+        return Corruption(store.Describe() + "/" + key + ": " + more.status().message());
+      if (!*more) break;
+      if (first && lake.csv.header) {
+        first = false;
+        continue;
+      }
+      first = false;
+      auto bad = [&](const std::string& what) {
+        return Corruption(store.Describe() + "/" + key + " record " +
+                          std::to_string(reader.record_number()) + ": " + what);
+      };
+      char op = 'I';
+      size_t skip = 0;
+      if (cdc || lake.op_in_load) {
+        if (record.empty() || !record[0] || record[0]->size() != 1) return bad("no Op field");
+        op = (*record[0])[0];
+        skip = 1;
+      }
+      // After Op: TimestampColumnName, then (CDC) the sequence column, when set.
+      const size_t extras = record.size() - std::min(record.size(), skip + columns);
+      const size_t max_extras = (lake.timestamp_column ? 1 : 0) + (cdc ? 1 : 0);
+      if (record.size() < skip + columns || extras > max_extras) {
+        return bad(std::to_string(record.size()) + " fields for " + std::to_string(columns) +
+                   " columns");
+      }
+      skip += extras;
+      CsvRecord row(std::make_move_iterator(record.begin() + static_cast<std::ptrdiff_t>(skip)),
+                    std::make_move_iterator(record.end()));
+      Status applied = merge->Apply(op, std::move(row));
+      if (!applied.ok()) return bad(applied.message());
+    }
+    return Status::Ok();
+  };
+  for (const OutputFile& f : table.files) RETURN_IF_ERROR(read_file(f.key, /*cdc=*/false));
+  const std::string folder = TableFolder(lake.bucket_folder, schema.schema, schema.table);
+  for (const CdcCheckpoint& c : lake.history.commits) {
+    if (c.sequence > upto) break;
+    for (const CdcFile& f : c.files) {
+      if (f.table.empty()) {
+        return Unsupported("checkpoint " + std::to_string(c.sequence) +
+                           " holds PreserveTransactions files (CDC_TXN-*): not supported yet");
+      }
+      if (f.table != name || f.key.compare(0, folder.size(), folder) != 0) continue;
+      RETURN_IF_ERROR(read_file(f.key, /*cdc=*/true));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace binlake

@@ -1,0 +1,66 @@
+// Reading a binlake target as tables: its full load (_binlake/full_load.json), its committed
+// history (cdc/commit_log.h), the point a request names (AsOf), and each table's rows as of a
+// commit (ReadTableAsOf, through TableMerge).
+//
+// What is read comes from the target's own state, never guessed: the files' CSV dialect from
+// the settings the full load recorded (CDC is expected to run with the same ones; the CDC files'
+// extra columns after Op, TimestampColumnName and the sequence column, are recognised by count).
+// Not supported yet, each a one-line error: Parquet targets, PreserveTransactions (CDC_TXN)
+// files, tables whose columns changed during CDC (a DDL), --as-of by GTID set, and targets whose
+// older checkpoints were deleted before the commit log kept them.
+//
+// Points (ResolveAsOf) are batch boundaries, the checkpoints: "latest" (the newest), a checkpoint
+// number (0 = the full load's snapshot), a binlog position FILE:POS (the newest checkpoint at or
+// before it; exact when a checkpoint is there, which is the case for a position taken from
+// SHOW MASTER STATUS while writes were paused once CDC committed past it), a UTC time
+// YYYY-MM-DDTHH:MM:SS[.ffffff]Z (the newest checkpoint whose last transaction committed at or
+// before it).
+//
+// Thread-safety: functions only; the store must be usable from the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cdc/commit_log.h"
+#include "common/status.h"
+#include "format/csv/csv_reader.h"
+#include "fullload/task_state.h"
+#include "lake/table_merge.h"
+#include "store/object_store.h"
+
+namespace binlake {
+
+struct Lake {
+  std::string bucket_folder;
+  FullLoadState load;
+  CsvOptions csv;  // delimiter, row delimiter, null value, Rfc4180, header (AddColumnName), gzip
+  bool op_in_load = false;        // IncludeOpForFullLoad
+  bool timestamp_column = false;  // TimestampColumnName set
+  CommitHistory history;
+};
+
+// kNotFound: no full load in the target; kPreconditionFailed: it is not complete, or the history
+// does not reach back to it; kUnsupported: a Parquet target.
+Result<Lake> OpenLake(ObjectStore& store, std::string_view bucket_folder);
+
+struct AsOf {
+  uint64_t checkpoint = 0;          // 0 = the full load's snapshot
+  binlog::BinlogPosition position;  // where the source's binlog was at that point
+  uint64_t last_commit_us = 0;      // commit time of its last transaction (0 if unknown)
+  bool exact = true;                // false: the request fell inside a batch
+  std::string requested;            // the request, as given
+};
+
+// kInvalidArgument for a request that is none of the forms; kOutOfRange-like kInvalidArgument for
+// a point before the full load's snapshot or after the newest checkpoint.
+Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when);
+
+// The table's rows as of checkpoint `upto` into `merge` (its LOAD files, then the CDC files of
+// commits 1..upto that belong to it, in commit order).
+Status ReadTableAsOf(ObjectStore& store, const Lake& lake, const TableState& table, uint64_t upto,
+                     TableMerge* merge);
+
+}  // namespace binlake

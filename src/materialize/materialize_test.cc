@@ -1,0 +1,94 @@
+#include "materialize/materialize.h"
+
+#include <gtest/gtest.h>
+
+#include "lake/testing/sample_target.h"
+#include "store/testing/memory_object_store.h"
+
+namespace binlake {
+namespace {
+
+class MaterializeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { testing::WriteSampleTarget(target_); }
+  Result<MaterializeResult> Run(const std::string& as_of, uint64_t max_file_bytes = 1 << 20) {
+    MaterializeOptions o;
+    o.as_of = as_of;
+    o.max_file_bytes = max_file_bytes;
+    return RunMaterialize(target_, output_, o);
+  }
+  // Every part file of db.t, concatenated in name order.
+  std::string Table() {
+    std::string all;
+    for (const auto& [key, data] : output_.objects()) {
+      if (key.rfind("db/t/part-", 0) == 0) all += key + ":" + data;
+    }
+    return all;
+  }
+
+  MemoryObjectStore target_;
+  MemoryObjectStore output_;
+};
+
+TEST_F(MaterializeTest, EachVersionReplacesTheLastAndTheManifestSaysWhatItIs) {
+  auto first = Run("1");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->version, 1u);
+  EXPECT_EQ(Table(), "db/t/part-00000001-00001.csv:id,name\n1,ONE\n2,two\n");
+  auto latest = Run("latest");
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(latest->version, 2u);
+  EXPECT_EQ(latest->as_of.checkpoint, 3u);
+  ASSERT_EQ(latest->tables.size(), 1u);
+  EXPECT_EQ(latest->tables[0].rows, 2u);
+  EXPECT_EQ(Table(), "db/t/part-00000002-00001.csv:id,name\n3,three\n10,ONE\n");
+  auto manifest = output_.Get(MaterializationManifestKey());
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_NE(manifest->find("\"checkpoint\": 3"), std::string::npos) << *manifest;
+  EXPECT_NE(manifest->find("\"binlog_file\": \"binlog.000002\""), std::string::npos);
+  EXPECT_NE(manifest->find("\"last_commit_time\": \"2026-12-05T01:00:30.000000Z\""),
+            std::string::npos);
+  EXPECT_NE(manifest->find("db/t/part-00000002-00001.csv"), std::string::npos);
+}
+
+TEST_F(MaterializeTest, BigTablesAreSplitIntoFilesInKeyOrder) {
+  auto r = Run("0", /*max_file_bytes=*/8);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Table(),
+            "db/t/part-00000001-00001.csv:id,name\n1,one\n"
+            "db/t/part-00000001-00002.csv:id,name\n2,two\n");
+}
+
+TEST_F(MaterializeTest, AKilledRunsFilesGoAndAnotherTargetsOutputIsRefused) {
+  ASSERT_TRUE(Run("latest").ok());
+  // A run killed after writing part of version 2.
+  ASSERT_TRUE(output_.Put("db/t/part-00000002-00001.csv", "half", {}).ok());
+  auto again = Run("2");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Table(), "db/t/part-00000002-00001.csv:id,name\n1,ONE\n3,three\n");
+  // An output that holds another target's materialization is refused, and left as it is.
+  std::string manifest = *output_.Get(MaterializationManifestKey());
+  const size_t at = manifest.find("full load started");
+  ASSERT_NE(at, std::string::npos);
+  manifest.replace(at, 4, "FULL");
+  ASSERT_TRUE(output_.Put(MaterializationManifestKey(), manifest, {}).ok());
+  const auto before = output_.objects();
+  auto refused = Run("latest");
+  EXPECT_EQ(refused.status().code(), StatusCode::kPreconditionFailed);
+  EXPECT_NE(refused.status().message().find("holds the materialization of another target"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(output_.objects(), before);
+}
+
+TEST_F(MaterializeTest, BadRequestsWriteNothing) {
+  EXPECT_EQ(Run("7").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(output_.objects().empty());
+  MemoryObjectStore empty;
+  MaterializeOptions o;
+  EXPECT_EQ(RunMaterialize(empty, output_, o).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(output_.objects().empty());
+}
+
+}  // namespace
+}  // namespace binlake

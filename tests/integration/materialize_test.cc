@@ -1,0 +1,194 @@
+// `binlake materialize` end to end: MariaDB writes in phases while `binlake cdc` runs; at each
+// pause the source position (SHOW MASTER STATUS) and the tables' contents are recorded. Then every
+// table is materialized as of each recorded position, and DuckDB, reading the output folders with
+// a glob, must find exactly what the source held then. A second materialization into the same
+// output advances it to the newest checkpoint.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/testing/temp_dir.h"
+#include "support/cdc_oracle.h"
+#include "support/readers.h"
+#include "support/test_servers.h"
+
+namespace binlake {
+namespace {
+
+using testing::BinlakeProcess;
+using testing::CommandResult;
+using testing::DuckDbQuery;
+using testing::DuckQuote;
+using testing::MariaDbServer;
+using testing::ShellQuote;
+
+// The tables: a key, a composite key, no key. Each with how to list its rows in key order as
+// "v1|v2|..." lines (NULL as \N), on the source and in DuckDB.
+struct Table {
+  std::string name;
+  std::string columns;  // comma-separated
+  std::string order;    // ORDER BY (SQL, both sides: numeric columns cast in DuckDB)
+  std::string duck_order;
+};
+const std::vector<Table>& Tables() {
+  static const std::vector<Table> tables = {
+      {"items", "id,name,qty", "id", "CAST(id AS BIGINT)"},
+      {"pairs", "a,b,v", "a,b", "CAST(a AS BIGINT), b"},
+      {"heap", "v,w", "v,w", "CAST(v AS BIGINT), w"},
+  };
+  return tables;
+}
+
+std::string Joined(const std::string& columns, const std::string& null_text) {
+  std::string out;
+  size_t start = 0;
+  while (start <= columns.size()) {
+    size_t comma = columns.find(',', start);
+    if (comma == std::string::npos) comma = columns.size();
+    if (!out.empty()) out += ", '|', ";
+    out += "COALESCE(" + columns.substr(start, comma - start) + ", '" + null_text + "')";
+    start = comma + 1;
+  }
+  return "CONCAT(" + out + ")";
+}
+
+class MaterializeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = MariaDbServer::Start({"binlog_row_metadata=FULL"});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(s).value();
+  }
+  std::string Target() const { return "file://" + dir_.path() + "/target"; }
+  std::string Common() const {
+    return "--source " + server_->RootUrl() + " --tls-mode disabled --target " +
+           ShellQuote(Target());
+  }
+  // The source's rows of app.<t>, in key order.
+  std::string SourceRows(const Table& t) {
+    auto rows = server_->Query("SELECT " + Joined(t.columns, "\\\\N") + " FROM app." + t.name +
+                               " ORDER BY " + t.order);
+    if (!rows.ok()) return "source error: " + rows.status().ToString();
+    std::string out;
+    for (const auto& r : *rows) out += r[0].value_or("?") + "\n";
+    return out;
+  }
+  // The materialized rows of app.<t> under `output`, read by DuckDB with a glob, in key order.
+  std::string OutputRows(const std::string& output, const Table& t) {
+    auto rows = DuckDbQuery(
+        {"SELECT " + Joined(t.columns, "\\N") + " AS r FROM read_csv(" +
+         DuckQuote(output + "/app/" + t.name + "/**/*.csv") +
+         ", header=true, all_varchar=true, allow_quoted_nulls=false) ORDER BY " + t.duck_order});
+    if (!rows.ok()) return "duckdb error: " + rows.status().message();
+    std::string out;
+    for (const auto& r : *rows) out += r.at("r").value_or("?") + "\n";
+    return out;
+  }
+  CommandResult Materialize(const std::string& output, const std::string& as_of) {
+    return testing::RunBinlake("materialize --target " + ShellQuote(Target()) + " --output " +
+                               ShellQuote("file://" + output) + " --as-of " + ShellQuote(as_of));
+  }
+
+  TempDir dir_{"binlake-materialize"};
+  std::unique_ptr<MariaDbServer> server_;
+};
+
+TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
+  ASSERT_TRUE(
+      server_
+          ->Execute("CREATE DATABASE app;"
+                    "CREATE TABLE app.items (id INT PRIMARY KEY, name VARCHAR(20), qty INT);"
+                    "CREATE TABLE app.pairs (a INT, b VARCHAR(10), v INT, PRIMARY KEY (a, b));"
+                    "CREATE TABLE app.heap (v INT, w VARCHAR(10));"
+                    "INSERT INTO app.items VALUES (1,'one',1),(2,'two',NULL),(3,'',3);"
+                    "INSERT INTO app.pairs VALUES (1,'x',10),(1,'y',11),(2,'x',20);"
+                    "INSERT INTO app.heap VALUES (1,'p'),(1,'p'),(2,NULL);"
+                    "CREATE DATABASE helper; CREATE TABLE helper.digits (x INT PRIMARY KEY);"
+                    "INSERT INTO helper.digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)")
+          .ok());
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Common()).exit_code, 0);
+  BinlakeProcess cdc("cdc " + Common() + " --set CdcMaxBatchInterval=1 --sequence-column seq");
+  const std::vector<std::string> phases = {
+      // Inserts, updates (one moves its key), deletes; a composite key changes; one of two
+      // equal rows of the table without a key changes.
+      "INSERT INTO app.items VALUES (4,'four',4),(5,'five',5);"
+      "UPDATE app.items SET name = 'TWO', qty = 2 WHERE id = 2;"
+      "UPDATE app.items SET id = 30 WHERE id = 3;"
+      "DELETE FROM app.items WHERE id = 1;"
+      "UPDATE app.pairs SET b = 'z' WHERE a = 1 AND b = 'y';"
+      "UPDATE app.heap SET w = 'q' WHERE v = 1 LIMIT 1",
+      // A 20,000-row transaction, and more key moves.
+      "BEGIN; INSERT INTO app.items SELECT 1000 + n, CONCAT('n', n), n % 7 FROM (SELECT a.x + "
+      "10 * b.x + 100 * c.x + 1000 * d.x + 10000 * e.x AS n FROM helper.digits a, helper.digits "
+      "b, helper.digits c, helper.digits d, helper.digits e WHERE e.x < 2) t;"
+      "UPDATE app.items SET id = id + 100000 WHERE id BETWEEN 1000 AND 1099; COMMIT;"
+      "DELETE FROM app.pairs WHERE a = 2; INSERT INTO app.heap VALUES (2,NULL)",
+      // Half of them deleted, NULLs set and cleared.
+      "DELETE FROM app.items WHERE id % 2 = 0 AND id > 1000;"
+      "UPDATE app.items SET qty = NULL WHERE id = 5; UPDATE app.items SET name = NULL WHERE id = 4;"
+      "DELETE FROM app.heap WHERE v = 2 LIMIT 1",
+  };
+  struct Pause {
+    std::string position;
+    std::map<std::string, std::string> rows;
+  };
+  std::vector<Pause> pauses;
+  // `wait`: until CDC has committed past the position (nothing to commit before the first
+  // phase).
+  auto record = [&](bool wait) {
+    Pause p;
+    p.position = server_->MasterPosition();
+    for (const Table& t : Tables()) p.rows[t.name] = SourceRows(t);
+    if (wait) {
+      ASSERT_TRUE(testing::WaitForCheckpoint("--target " + ShellQuote(Target()), p.position,
+                                             std::chrono::seconds(120)))
+          << cdc.Log();
+    }
+    pauses.push_back(std::move(p));
+  };
+  record(false);  // nothing changed yet: the full load's state
+  for (const std::string& sql : phases) {
+    Status s = server_->Execute(sql);
+    ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << sql;
+    record(true);
+  }
+  ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
+  ASSERT_EQ(cdc.exit_code(), 0) << cdc.Log();
+
+  for (size_t i = 0; i < pauses.size(); ++i) {
+    const std::string output = dir_.path() + "/at-" + std::to_string(i);
+    CommandResult r = Materialize(output, pauses[i].position);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find("note:"), std::string::npos)
+        << "a position from SHOW MASTER STATUS while writes paused is exact: " << r.out;
+    for (const Table& t : Tables()) {
+      EXPECT_EQ(OutputRows(output, t), pauses[i].rows[t.name])
+          << "app." << t.name << " as of " << pauses[i].position << "\n"
+          << r.out;
+    }
+  }
+  // The same output advanced to the newest checkpoint: the newest rows, one version.
+  const std::string output = dir_.path() + "/at-0";
+  CommandResult advanced = Materialize(output, "latest");
+  ASSERT_EQ(advanced.exit_code, 0) << advanced.err;
+  EXPECT_NE(advanced.out.find("version 2"), std::string::npos) << advanced.out;
+  for (const Table& t : Tables()) {
+    EXPECT_EQ(OutputRows(output, t), pauses.back().rows[t.name]) << "app." << t.name;
+  }
+  // Bad requests: one line, exit 1, the output untouched.
+  CommandResult early = Materialize(output, "binlog.000001:4");
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_NE(early.err.find("before the full load's snapshot"), std::string::npos) << early.err;
+  EXPECT_EQ(std::count(early.err.begin(), early.err.end(), '\n'), 1) << early.err;
+  for (const Table& t : Tables()) {
+    EXPECT_EQ(OutputRows(output, t), pauses.back().rows[t.name]) << "app." << t.name;
+  }
+}
+
+}  // namespace
+}  // namespace binlake
