@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cdc/naming.h"
 #include "config/target_layout.h"
 #include "format/csv/csv_writer.h"
 
@@ -16,15 +17,6 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr std::string_view kFormat = "binlake-materialization/1";
-
-std::string FormatCommitMicros(uint64_t us) {
-  if (us == 0) return "";
-  const time_t secs = static_cast<time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us % 1000000);
-}
 
 // The target as the manifest names it: where it is and which full load it holds.
 std::string TargetIdentity(ObjectStore& target, const Lake& lake) {
@@ -154,13 +146,15 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   j["target"] = identity;
   j["version"] = result.version;
   j["materialized_at"] = NowIso8601();
-  j["as_of"] = {{"requested", result.as_of.requested},
-                {"checkpoint", result.as_of.checkpoint},
-                {"binlog_file", result.as_of.position.file},
-                {"binlog_position", result.as_of.position.position},
-                {"gtid_set", result.as_of.position.gtid_set},
-                {"last_commit_time", FormatCommitMicros(result.as_of.last_commit_us)},
-                {"exact", result.as_of.exact}};
+  j["as_of"] = {
+      {"requested", result.as_of.requested},
+      {"checkpoint", result.as_of.checkpoint},
+      {"binlog_file", result.as_of.position.file},
+      {"binlog_position", result.as_of.position.position},
+      {"gtid_set", result.as_of.position.gtid_set},
+      {"last_commit_time",
+       result.as_of.last_commit_us == 0 ? "" : FormatCommitTime(result.as_of.last_commit_us)},
+      {"exact", result.as_of.exact}};
   ordered_json tables = ordered_json::array();
   for (const MaterializedTable& t : result.tables) {
     tables.push_back({{"schema", t.schema},
