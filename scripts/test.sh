@@ -61,9 +61,10 @@ build_sanitizers() {
 }
 export unit_targets tsan_targets
 export -f build_sanitizers
-nice -n 19 bash -c build_sanitizers >build/sanitizers.log 2>&1 &
+# Its own process group (setsid), so an early exit stops the whole build.
+setsid nice -n 19 bash -c build_sanitizers >build/sanitizers.log 2>&1 &
 sanitizers_pid=$!
-trap 'kill $sanitizers_pid 2>/dev/null || true; stop_leftovers' EXIT
+trap 'kill -- -$sanitizers_pid 2>/dev/null || true; stop_leftovers' EXIT
 
 step "unit tests"
 ctest --test-dir build -L unit --output-on-failure -j2
