@@ -30,12 +30,12 @@ std::string SchemaHistory::Describe(const TableSchema& t) {
 
 namespace {
 constexpr std::string_view kDdlSuffix = ".ddl.json";
+}  // namespace
 
 bool IsDdlRecord(std::string_view key) {
   return key.size() >= kDdlSuffix.size() &&
          key.substr(key.size() - kDdlSuffix.size()) == kDdlSuffix;
 }
-}  // namespace
 
 std::string SchemaHistory::Prefix(const std::string& schema, const std::string& table) const {
   return SchemaHistoryFolder(folder_, schema, table);

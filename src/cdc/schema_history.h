@@ -28,6 +28,9 @@
 
 namespace binlake {
 
+// True for a DDL record's key (RecordDdl), false for a recorded version of the columns.
+bool IsDdlRecord(std::string_view key);
+
 class SchemaHistory {
  public:
   SchemaHistory(ObjectStore* store, std::string bucket_folder)

@@ -193,17 +193,6 @@ int RunRunCommand(const CdcFlags& flags) {
   return ReportCdcResult(RunCdc(cdc, **store), (*store)->Describe());
 }
 
-// Newest CDC checkpoint under `folder`, if any.
-Result<std::optional<CdcCheckpoint>> LatestCheckpoint(ObjectStore& store,
-                                                      const std::string& folder) {
-  std::string prefix = CdcCheckpointPrefix(folder);
-  ASSIGN_OR_RETURN(auto objects, store.List(prefix));
-  if (objects.empty()) return std::optional<CdcCheckpoint>();
-  ASSIGN_OR_RETURN(std::string text, store.Get(objects.back().key));
-  ASSIGN_OR_RETURN(CdcCheckpoint c, ParseCdcCheckpoint(text));
-  return std::optional<CdcCheckpoint>(std::move(c));
-}
-
 std::string FormatMicros(uint64_t us) { return us == 0 ? "-" : FormatCommitTime(us); }
 
 int RunStatusCommand(const TaskFlags& flags, bool json) {
@@ -223,11 +212,16 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
   } else if (text.status().code() != StatusCode::kNotFound) {
     return ReportFailure(text.status());
   }
-  auto cp = LatestCheckpoint(**store, folder);
-  if (!cp.ok()) return ReportFailure(cp.status());
-  // The points one can materialize: the committed history the commit log keeps.
+  // The committed history the commit log keeps (the points one can materialize); its newest
+  // checkpoint object is the task's position.
   auto log = ListCommitLog(**store, folder);
   if (!log.ok()) return ReportFailure(log.status());
+  Result<std::optional<CdcCheckpoint>> cp = std::optional<CdcCheckpoint>();
+  if (!log->checkpoints.empty()) {
+    auto newest = ReadCommit(**store, folder, *log, log->checkpoints.back());
+    if (!newest.ok()) return ReportFailure(newest.status());
+    cp = std::optional<CdcCheckpoint>(std::move(newest).value());
+  }
   std::optional<CdcCheckpoint> oldest;
   if (log->contiguous_from > 1) {
     auto c = ReadCommit(**store, folder, *log, log->contiguous_from);

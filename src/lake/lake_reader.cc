@@ -5,21 +5,11 @@
 #include <regex>
 
 #include "binlog/binlog_position.h"
+#include "cdc/schema_history.h"
 #include "config/target_layout.h"
 
 namespace binlake {
 namespace {
-
-constexpr std::string_view kDdlSuffix = ".ddl.json";
-
-// -1, 0, 1: binlog positions by file number, then offset.
-int ComparePositions(const binlog::BinlogPosition& a, const binlog::BinlogPosition& b) {
-  const uint64_t fa = binlog::BinlogFileNumber(a.file);
-  const uint64_t fb = binlog::BinlogFileNumber(b.file);
-  if (fa != fb) return fa < fb ? -1 : 1;
-  if (a.position != b.position) return a.position < b.position ? -1 : 1;
-  return 0;
-}
 
 // "2026-12-01T02:00:00Z" or with ".ffffff" -> µs since the epoch.
 std::optional<uint64_t> ParseUtcTime(std::string_view text) {
@@ -159,17 +149,17 @@ Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
     binlog::BinlogPosition p;
     p.file = std::string(when.substr(0, colon));
     p.position = std::stoull(std::string(when.substr(colon + 1)));
-    if (ComparePositions(p, lake.load.snapshot) < 0) {
+    if (!binlog::AtOrAfter(p, lake.load.snapshot)) {
       return InvalidArgument("--as-of " + std::string(when) +
                              " is before the full load's snapshot (" +
                              lake.load.snapshot.ToString() + ")");
     }
     uint64_t k = 0;
     for (const CdcCheckpoint& c : commits) {
-      if (ComparePositions(c.position, p) <= 0) k = c.sequence;
+      if (binlog::AtOrAfter(p, c.position)) k = c.sequence;
     }
     at_checkpoint(k);
-    at.exact = ComparePositions(at.position, p) == 0;
+    at.exact = at.position.file == p.file && at.position.position == p.position;
     if (!at.exact && k == newest) {
       return InvalidArgument("--as-of " + std::string(when) + " is after the newest checkpoint (" +
                              at.position.ToString() + "): wait until CDC has committed past it");
@@ -192,10 +182,7 @@ Status ReadTableAsOf(ObjectStore& store, const Lake& lake, const TableState& tab
       store.List(SchemaHistoryFolder(lake.bucket_folder, schema.schema, schema.table)));
   int recorded = 0;
   for (const ObjectInfo& o : versions) {
-    if (o.key.size() < kDdlSuffix.size() ||
-        o.key.compare(o.key.size() - kDdlSuffix.size(), kDdlSuffix.size(), kDdlSuffix) != 0) {
-      ++recorded;
-    }
+    if (!IsDdlRecord(o.key)) ++recorded;
   }
   if (recorded > 1) {
     return Unsupported(name + ": its columns changed during CDC (" + std::to_string(recorded) +

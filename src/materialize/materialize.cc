@@ -106,12 +106,12 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   }
   ++result.version;
 
+  RETURN_IF_ERROR(output.CheckAccess());
   // Part files no manifest names: a killed run's.
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, output.List(""));
   for (const ObjectInfo& o : existing) {
     if (IsPartFile(o.key) && !previous_files.count(o.key)) RETURN_IF_ERROR(output.Delete(o.key));
   }
-  RETURN_IF_ERROR(output.CheckAccess());
 
   // A failure from here on removes this version's files again (best effort): the previous
   // version stays the only one.
