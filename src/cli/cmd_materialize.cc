@@ -15,6 +15,10 @@ struct MaterializeFlags {
   std::string output_url;
   std::string as_of = "latest";
   std::string format = "csv";
+  int threads = 0;
+  uint64_t memory_mb = 256;
+  std::string spill_dir;
+  bool rebuild = false;
 };
 
 int Run(const MaterializeFlags& flags) {
@@ -44,13 +48,20 @@ int Run(const MaterializeFlags& flags) {
   options.target_folder = config->settings.bucket_folder;
   options.as_of = flags.as_of;
   options.mappings = &config->table_mappings;
+  options.threads = flags.threads;
+  options.memory_bytes = flags.memory_mb << 20;
+  options.spill_dir = flags.spill_dir;
+  options.incremental = !flags.rebuild;
   auto result = RunMaterialize(**target, **output, options);
   if (!result.ok()) return ReportFailure(result.status());
 
   const AsOf& at = result->as_of;
-  uint64_t rows = 0;
+  uint64_t rows = 0, parts = 0, written = 0, advanced = 0;
   for (const MaterializedTable& t : result->tables) {
     rows += t.rows;
+    parts += t.parts.size();
+    written += t.parts_written;
+    if (!t.rebuilt) ++advanced;
     if (t.inconsistencies > 0) {
       std::fprintf(stderr,
                    "binlake: warning: %s.%s: %llu change(s) did not fit the rows (the change log "
@@ -66,6 +77,12 @@ int Run(const MaterializeFlags& flags) {
                          : ("checkpoint " + std::to_string(at.checkpoint)).c_str(),
       at.position.ToString().c_str(), (*output)->Describe().c_str(), result->tables.size(),
       static_cast<unsigned long long>(rows), static_cast<unsigned long long>(result->version));
+  if (advanced > 0) {
+    std::printf("advanced %llu table(s) from checkpoint %llu: %llu of %llu part file(s) written\n",
+                static_cast<unsigned long long>(advanced),
+                static_cast<unsigned long long>(result->previous_checkpoint),
+                static_cast<unsigned long long>(written), static_cast<unsigned long long>(parts));
+  }
   if (!at.exact) {
     std::printf(
         "note: %s falls inside a batch of changes; this is the last batch boundary before it\n",
@@ -92,6 +109,17 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
                   "latest | checkpoint number | FILE:POS | YYYY-MM-DDTHH:MM:SSZ")
       ->capture_default_str();
   cmd->add_option("--format", flags->format, "csv")->capture_default_str();
+  cmd->add_option("--threads", flags->threads, "Tables merged at once (0: one per core)")
+      ->capture_default_str();
+  cmd->add_option("--memory-limit-mb", flags->memory_mb,
+                  "Memory for the changes being merged, all threads together; beyond it they "
+                  "spill to --spill-dir")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1 << 20));
+  cmd->add_option("--spill-dir", flags->spill_dir,
+                  "Where changes spill (default: $TMPDIR or /tmp)");
+  cmd->add_flag("--rebuild", flags->rebuild,
+                "Rebuild every table from the target instead of advancing the previous version");
   cmd->add_option("--table-mappings", flags->task.table_mappings_path,
                   "DMS table-mappings JSON: the tables to materialize");
   cmd->add_option("--config", flags->task.config_path, "Task config file");

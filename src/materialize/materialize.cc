@@ -1,22 +1,19 @@
 #include "materialize/materialize.h"
 
-#include <fmt/format.h>
-
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <map>
-#include <memory>
-#include <nlohmann/json.hpp>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "cdc/naming.h"
-#include "config/target_layout.h"
-#include "format/csv/csv_writer.h"
+#include "cdc/schema_history.h"
+#include "materialize/table_job.h"
 
 namespace binlake {
 namespace {
-
-using nlohmann::ordered_json;
-
-constexpr std::string_view kFormat = "binlake-materialization/1";
 
 // The target as the manifest names it: where it is and which full load it holds.
 std::string TargetIdentity(ObjectStore& target, const Lake& lake) {
@@ -30,47 +27,27 @@ bool IsPartFile(std::string_view key) {
   return name.rfind("part-", 0) == 0 && key.rfind("_binlake/", 0) != 0;
 }
 
-// Writes the sorted rows of one table as CSV part files of at most about `max_bytes`.
-Result<std::vector<std::string>> WriteParts(ObjectStore& output, const TableSchema& table,
-                                            const CsvOptions& dialect, uint64_t version,
-                                            std::vector<CsvRecord>& rows, uint64_t max_bytes) {
-  // Every column is written as the text it holds: a VARCHAR column renders its value as is.
-  TableSchema text_schema = table;
-  for (Column& c : text_schema.columns) {
-    c.type = ColumnType{};
-    c.type.type = SqlType::kVarChar;
+std::string Name(const std::string& schema, const std::string& table) {
+  return schema + "." + table;
+}
+
+// Whether `increment` can advance `previous`: same columns, key ranges known, no TRUNCATE, every
+// file with the columns as they are.
+bool CanAdvance(const MaterializedTable& previous, const TablePlan& increment) {
+  if (previous.columns != SchemaHistory::Describe(increment.schema)) return false;
+  for (const PartInfo& p : previous.parts) {
+    if (p.first_key.empty() && p.rows > 0) return false;
   }
-  CsvOptions options = dialect;
-  options.header = true;
-  options.gzip = false;
-  const std::string folder = TableFolder("", table.schema, table.table);
-  std::vector<std::string> keys;
-  std::vector<Value> values(table.columns.size());
-  size_t next = 0;
-  do {
-    const std::string key = folder + fmt::format("part-{:08}-{:05}.csv", version, keys.size() + 1);
-    PutOptions create;
-    create.if_none_match = true;
-    create.content_type = "text/csv";
-    ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, output.NewWriter(key, create));
-    ASSIGN_OR_RETURN(std::unique_ptr<RowFileWriter> writer,
-                     NewCsvFileWriter(text_schema, OutputColumns{}, options, std::move(sink)));
-    for (; next < rows.size(); ++next) {
-      if (writer->rows() > 0 && writer->EstimatedSize() >= max_bytes) break;
-      for (size_t i = 0; i < values.size(); ++i) {
-        values[i] = rows[next][i] ? Value::String(*rows[next][i]) : Value::Null();
-      }
-      RETURN_IF_ERROR(writer->Append(RowMeta{}, values));
+  for (const PlanStep& s : increment.steps) {
+    if (s.kind != PlanStep::Kind::kFile || !s.file.identity() ||
+        s.file.data_columns != increment.schema.columns.size()) {
+      return false;
     }
-    RETURN_IF_ERROR(writer->Finish().WithContext("writing " + output.Describe() + "/" + key));
-    keys.push_back(key);
-  } while (next < rows.size());
-  return keys;
+  }
+  return true;
 }
 
 }  // namespace
-
-std::string MaterializationManifestKey() { return "_binlake/materialization.json"; }
 
 Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& output,
                                          const MaterializeOptions& options) {
@@ -80,31 +57,33 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   const std::string identity = TargetIdentity(target, lake);
 
   // The previous version: same target only.
-  std::set<std::string> previous_files;
   const std::string manifest_key = MaterializationManifestKey();
-  Result<std::string> previous = output.Get(manifest_key);
-  if (previous.ok()) {
-    auto j = ordered_json::parse(*previous, nullptr, false);
-    if (!j.is_object() || j.value("format", "") != kFormat) {
-      return PreconditionFailed(output.Describe() + "/" + manifest_key +
-                                " is not a binlake materialization manifest: refusing to write "
-                                "over it");
+  Manifest previous;
+  Result<std::string> previous_text = output.Get(manifest_key);
+  if (previous_text.ok()) {
+    Result<Manifest> parsed = ParseManifest(*previous_text);
+    if (!parsed.ok()) {
+      return PreconditionFailed(output.Describe() + "/" + manifest_key + ": " +
+                                parsed.status().message() + ": refusing to write over it");
     }
-    if (j.value("target", "") != identity) {
+    previous = std::move(parsed).value();
+    if (previous.target != identity) {
       return PreconditionFailed(output.Describe() +
-                                " holds the materialization of another target (" +
-                                j.value("target", "") + "): give another --output");
+                                " holds the materialization of another target (" + previous.target +
+                                "): give another --output");
     }
-    result.version = j.value("version", uint64_t{0});
-    for (const auto& t : j.value("tables", ordered_json::array())) {
-      for (const auto& f : t.value("files", ordered_json::array())) {
-        previous_files.insert(f.get<std::string>());
-      }
-    }
-  } else if (previous.status().code() != StatusCode::kNotFound) {
-    return previous.status();
+    result.had_previous = true;
+    result.previous_checkpoint = previous.as_of.checkpoint;
+  } else if (previous_text.status().code() != StatusCode::kNotFound) {
+    return previous_text.status();
   }
-  ++result.version;
+  result.version = previous.version + 1;
+  std::set<std::string> previous_files;
+  std::map<std::string, const MaterializedTable*> previous_tables;
+  for (const MaterializedTable& t : previous.tables) {
+    previous_tables[Name(t.schema, t.table)] = &t;
+    for (const PartInfo& p : t.parts) previous_files.insert(p.file);
+  }
 
   RETURN_IF_ERROR(output.CheckAccess());
   // Part files no manifest names: a killed run's.
@@ -113,67 +92,108 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     if (IsPartFile(o.key) && !previous_files.count(o.key)) RETURN_IF_ERROR(output.Delete(o.key));
   }
 
-  // A failure from here on removes this version's files again (best effort): the previous
-  // version stays the only one.
-  std::vector<std::string> written;
-  auto discard = [&](Status failed) {
-    for (const std::string& key : written) (void)output.Delete(key);
-    return failed;
-  };
-  for (const TableState& table : lake.load.tables) {
-    if (options.mappings && !options.mappings->Selects(table.schema.schema, table.schema.table)) {
-      continue;
+  // What each table needs.
+  TableSelector select;
+  if (options.mappings) {
+    const TableMappings* m = options.mappings;
+    select = [m](const std::string& s, const std::string& t) { return m->Selects(s, t); };
+  }
+  ASSIGN_OR_RETURN(std::vector<TablePlan> plans,
+                   PlanTables(target, lake, 0, result.as_of.checkpoint, select));
+  std::map<std::string, TablePlan> increments;
+  const bool advance = options.incremental && result.had_previous && previous.format == "csv" &&
+                       previous.as_of.checkpoint <= result.as_of.checkpoint;
+  if (advance) {
+    ASSIGN_OR_RETURN(std::vector<TablePlan> inc, PlanTables(target, lake, previous.as_of.checkpoint,
+                                                            result.as_of.checkpoint, select));
+    for (TablePlan& p : inc) {
+      // From checkpoint 0 the plan starts with the LOAD files: the previous version has them.
+      std::erase_if(p.steps, [](const PlanStep& s) {
+        return s.kind == PlanStep::Kind::kFile && !s.file.cdc;
+      });
+      std::string name = Name(p.schema.schema, p.schema.table);
+      increments.emplace(std::move(name), std::move(p));
     }
-    TableMerge merge(table.schema);
-    Status read = ReadTableAsOf(target, lake, table, result.as_of.checkpoint, &merge);
-    if (!read.ok()) return discard(read);
-    MaterializedTable done;
-    done.schema = table.schema.schema;
-    done.table = table.schema.table;
-    done.rows = merge.size();
-    done.inconsistencies = merge.inconsistencies();
-    std::vector<CsvRecord> rows = merge.TakeSortedRows();
-    Result<std::vector<std::string>> files =
-        WriteParts(output, table.schema, lake.csv, result.version, rows, options.max_file_bytes);
-    if (!files.ok()) return discard(files.status());
-    done.files = std::move(files).value();
-    written.insert(written.end(), done.files.begin(), done.files.end());
-    result.tables.push_back(std::move(done));
   }
 
-  ordered_json j;
-  j["format"] = kFormat;
-  j["target"] = identity;
-  j["version"] = result.version;
-  j["materialized_at"] = NowIso8601();
-  j["as_of"] = {
-      {"requested", result.as_of.requested},
-      {"checkpoint", result.as_of.checkpoint},
-      {"binlog_file", result.as_of.position.file},
-      {"binlog_position", result.as_of.position.position},
-      {"gtid_set", result.as_of.position.gtid_set},
-      {"last_commit_time",
-       result.as_of.last_commit_us == 0 ? "" : FormatCommitTime(result.as_of.last_commit_us)},
-      {"exact", result.as_of.exact}};
-  ordered_json tables = ordered_json::array();
-  for (const MaterializedTable& t : result.tables) {
-    tables.push_back({{"schema", t.schema},
-                      {"table", t.table},
-                      {"rows", t.rows},
-                      {"inconsistencies", t.inconsistencies},
-                      {"files", t.files}});
+  // The jobs, on `threads` threads.
+  const size_t jobs = plans.size();
+  size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads)
+                                       : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::max<size_t>(1, std::min(threads, jobs));
+  TableJobOptions job;
+  job.version = result.version;
+  job.max_part_bytes = options.max_part_bytes;
+  job.memory_bytes = std::max<uint64_t>(16ull << 20, options.memory_bytes / threads);
+  job.spill_dir = options.spill_dir;
+  if (job.spill_dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    job.spill_dir = tmp && *tmp ? tmp : "/tmp";
   }
-  j["tables"] = tables;
+  std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    while (!failed.load()) {
+      const size_t i = next.fetch_add(1);
+      if (i >= jobs) return;
+      const TablePlan& plan = plans[i];
+      const std::string name = Name(plan.schema.schema, plan.schema.table);
+      auto prev = previous_tables.find(name);
+      auto inc = increments.find(name);
+      if (advance && prev != previous_tables.end() && inc != increments.end() &&
+          CanAdvance(*prev->second, inc->second)) {
+        done[i] = AdvanceTable(target, output, lake, *prev->second, inc->second, job);
+        // A part out of key order: rebuild instead.
+        if (!done[i].ok() && done[i].status().code() == StatusCode::kPreconditionFailed) {
+          done[i] = MaterializeTableFull(target, output, lake, plan, job);
+        }
+      } else {
+        done[i] = MaterializeTableFull(target, output, lake, plan, job);
+      }
+      if (!done[i].ok()) failed.store(true);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+
+  // A failure removes this version's files again (best effort): the previous one stays.
+  auto discard = [&](Status failed_with) {
+    for (const auto& d : done) {
+      if (!d.ok()) continue;
+      for (const PartInfo& p : d->parts) {
+        if (!previous_files.count(p.file)) (void)output.Delete(p.file);
+      }
+    }
+    return failed_with;
+  };
+  for (size_t i = 0; i < jobs; ++i) {
+    if (!done[i].ok()) {
+      return discard(done[i].status().WithContext(
+          "materializing " + Name(plans[i].schema.schema, plans[i].schema.table)));
+    }
+  }
+  Manifest manifest;
+  manifest.target = identity;
+  manifest.version = result.version;
+  manifest.materialized_at = NowIso8601();
+  manifest.as_of = result.as_of;
+  for (auto& d : done) manifest.tables.push_back(*d);
   PutOptions json;
   json.content_type = "application/json";
-  Status put = output.Put(manifest_key, j.dump(2) + "\n", json);
+  Status put = output.Put(manifest_key, SerializeManifest(manifest), json);
   if (!put.ok()) return discard(put);
 
   std::set<std::string> current;
-  for (const MaterializedTable& t : result.tables) current.insert(t.files.begin(), t.files.end());
+  for (const MaterializedTable& t : manifest.tables) {
+    for (const PartInfo& p : t.parts) current.insert(p.file);
+  }
   for (const std::string& key : previous_files) {
     if (!current.count(key)) RETURN_IF_ERROR(output.Delete(key));
   }
+  result.tables = std::move(manifest.tables);
   return result;
 }
 

@@ -3,22 +3,23 @@
 // (docs/MATERIALIZE.md).
 //
 // Output, per table: `<output>/<schema>/<table>/part-<version, 8 digits>-<n, 5 digits>.csv`
-// (names encoded like the target's folders), a header row, then one row per primary key sorted
-// by key (without a key: every row, sorted by all columns), the table's columns as the full load
-// wrote them, values exactly as the target's files hold them; a new file every
-// `max_file_bytes`. The manifest `<output>/_binlake/materialization.json` names the target, the
-// point (checkpoint, binlog position, last commit time, whether the request was met exactly),
-// the version, and every table's row count and files.
+// (names encoded like the target's folders), each a header row then rows sorted by key (without
+// a primary key: every row, sorted by all columns), one key range per part, a new part every
+// `max_part_bytes`; the table's columns as of the point, values exactly as the target's files
+// hold them. The manifest `<output>/_binlake/materialization.json` (materialize/manifest.h)
+// names the target, the point, the version, and each table's rows and parts in key order.
 //
-// A run: read the previous manifest (an output that holds another target's materialization is
-// refused), delete part files no manifest names (left by a run that was killed), write the new
-// version's files (create-only), replace the manifest, then delete the previous version's files.
-// A reader of the manifest always sees a complete version; a reader that globs the table
-// folders sees one too except while a run switches versions (both versions' files for a moment)
-// or after a run was killed mid-write (its partial files, until the next run removes them).
+// A run: read the previous manifest (an output holding another target's materialization is
+// refused), delete part files it does not name (left by a killed run), then per table either
+//   - advance it (the previous version is of an earlier point, same columns, no TRUNCATE since):
+//     read only the changes committed since and rewrite only the parts whose key range they
+//     touch (materialize/table_job.h), or
+//   - rebuild it from its LOAD and CDC files;
+// tables run on `threads` threads, each with memory_bytes / threads for its changes (spilled to
+// `spill_dir` beyond that). Then replace the manifest and delete the files the new version no
+// longer names. A failure removes what the run wrote; the previous version stays.
 //
-// Memory: each table is merged in memory (TableMerge), one table at a time.
-// Thread-safety: one thread.
+// Thread-safety: one call at a time per output; uses its own threads inside.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,7 @@
 
 #include "common/status.h"
 #include "lake/lake_reader.h"
+#include "materialize/manifest.h"
 #include "store/object_store.h"
 #include "transform/table_mappings.h"
 
@@ -36,25 +38,20 @@ struct MaterializeOptions {
   std::string target_folder;                // the target's BucketFolder ("" for none)
   std::string as_of = "latest";             // see lake/lake_reader.h ResolveAsOf
   const TableMappings* mappings = nullptr;  // selects tables; nullptr: every table
-  uint64_t max_file_bytes = 128ull << 20;
-};
-
-struct MaterializedTable {
-  std::string schema;
-  std::string table;
-  uint64_t rows = 0;
-  uint64_t inconsistencies = 0;  // changes that did not fit the rows (lake/table_merge.h)
-  std::vector<std::string> files;
+  uint64_t max_part_bytes = 128ull << 20;
+  int threads = 0;                       // 0: one per core
+  uint64_t memory_bytes = 256ull << 20;  // for the changes of all tables in flight
+  std::string spill_dir;                 // "": $TMPDIR or /tmp
+  bool incremental = true;               // false: rebuild every table
 };
 
 struct MaterializeResult {
   AsOf as_of;
   uint64_t version = 0;
+  uint64_t previous_checkpoint = 0;  // the point the previous version was of (if any)
+  bool had_previous = false;
   std::vector<MaterializedTable> tables;
 };
-
-// "_binlake/materialization.json"
-std::string MaterializationManifestKey();
 
 Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& output,
                                          const MaterializeOptions& options);

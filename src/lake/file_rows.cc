@@ -1,0 +1,171 @@
+#include "lake/file_rows.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+namespace binlake {
+
+// Streaming gzip (RFC 1952; several members in a row are one stream, as GunzipAll reads them).
+class FileRowReader::Inflater {
+ public:
+  Inflater() { ok_ = inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK; }
+  ~Inflater() { inflateEnd(&z_); }
+  // Inflates `in` onto `*out`. `last`: no more input follows.
+  Status Feed(std::string_view in, bool last, std::string* out) {
+    if (!ok_) return Internal("zlib: inflateInit2 failed");
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z_.avail_in = static_cast<uInt>(in.size());
+    char buffer[1 << 16];
+    while (true) {
+      if (ended_ && z_.avail_in > 0) {
+        inflateReset(&z_);  // another member follows
+        ended_ = false;
+      }
+      if (z_.avail_in == 0 && (ended_ || !last)) break;
+      z_.next_out = reinterpret_cast<Bytef*>(buffer);
+      z_.avail_out = sizeof(buffer);
+      const int rc = inflate(&z_, Z_NO_FLUSH);
+      out->append(buffer, sizeof(buffer) - z_.avail_out);
+      if (rc == Z_STREAM_END) {
+        ended_ = true;
+        continue;
+      }
+      if (rc == Z_BUF_ERROR && z_.avail_in == 0) {
+        if (last) return Corruption("not a complete gzip stream");
+        break;
+      }
+      if (rc != Z_OK) return Corruption("not a gzip stream");
+    }
+    if (last && !ended_) return Corruption("not a complete gzip stream");
+    return Status::Ok();
+  }
+
+ private:
+  z_stream z_{};
+  bool ok_ = false;
+  bool ended_ = false;
+};
+
+FileRowReader::FileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
+                             const KeyEncoder& encoder, size_t chunk_bytes)
+    : store_(store),
+      object_(std::move(key)),
+      layout_(std::move(layout)),
+      encoder_(encoder),
+      scanner_(layout_.csv),
+      chunk_bytes_(chunk_bytes) {
+  identity_ = layout_.columns.size() == layout_.data_columns;
+  for (size_t i = 0; identity_ && i < layout_.columns.size(); ++i) {
+    identity_ = layout_.columns[i] == static_cast<int>(i);
+  }
+  if (layout_.csv.gzip) inflater_ = std::make_unique<Inflater>();
+}
+
+FileRowReader::~FileRowReader() = default;
+
+std::string FileRowReader::name() const { return store_.Describe() + "/" + object_; }
+
+Status FileRowReader::ReadMore() {
+  buffer_.erase(0, pos_);
+  pos_ = 0;
+  if (!sized_) {
+    ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, store_.Head(object_));
+    if (!info) return NotFound(name() + " is missing (named by the target's state)");
+    object_size_ = info->size;
+    sized_ = true;
+  }
+  // Compressed chunks stay small: they inflate to several times their size.
+  const uint64_t chunk = inflater_ ? std::min<size_t>(chunk_bytes_, 1u << 20) : chunk_bytes_;
+  const uint64_t want = std::min<uint64_t>(chunk, object_size_ - offset_);
+  std::string bytes;
+  if (want > 0) {
+    ASSIGN_OR_RETURN(bytes, store_.GetRange(object_, offset_, want));
+    if (bytes.empty()) return Corruption(name() + " is shorter than its listed size");
+  }
+  offset_ += bytes.size();
+  const bool last = offset_ >= object_size_;
+  if (inflater_) {
+    Status s = inflater_->Feed(bytes, last, &buffer_);
+    if (!s.ok()) return Corruption(name() + ": " + s.message());
+  } else {
+    buffer_.append(bytes);
+  }
+  at_end_ = last;
+  return Status::Ok();
+}
+
+Result<bool> FileRowReader::Next() {
+  while (true) {
+    std::string_view record;
+    size_t consumed = 0;
+    Result<CsvFieldScanner::Scan> scan = scanner_.Next(std::string_view(buffer_).substr(pos_),
+                                                       at_end_, &fields_, &record, &consumed);
+    if (!scan.ok()) {
+      return Corruption(name() + " record " + std::to_string(record_number_ + 1) + ": " +
+                        scan.status().message());
+    }
+    if (*scan == CsvFieldScanner::Scan::kEnd) return false;
+    if (*scan == CsvFieldScanner::Scan::kNeedMore) {
+      if (at_end_) return Internal("CSV scanner wants more at the end of " + name());
+      RETURN_IF_ERROR(ReadMore());
+      continue;
+    }
+    pos_ += consumed;
+    ++record_number_;
+    if (record_number_ == 1 && layout_.header) continue;
+    RETURN_IF_ERROR(Parse(record));
+    return true;
+  }
+}
+
+Status FileRowReader::Parse(std::string_view record) {
+  auto bad = [&](const std::string& what) {
+    return Corruption(name() + " record " + std::to_string(record_number_) + ": " + what);
+  };
+  size_t skip = 0;
+  op_ = 'I';
+  if (layout_.has_op) {
+    if (fields_.empty() || fields_[0].raw.size() != 1) return bad("no Op field");
+    op_ = fields_[0].raw[0];
+    if (op_ != 'I' && op_ != 'U' && op_ != 'D') return bad(std::string("unknown Op '") + op_ + "'");
+    skip = 1;
+  }
+  const size_t columns = layout_.data_columns;
+  if (fields_.size() < skip + columns ||
+      fields_.size() - skip - columns > layout_.max_extra_columns) {
+    return bad(std::to_string(fields_.size()) + " fields for " + std::to_string(columns) +
+               " columns");
+  }
+  skip = fields_.size() - columns;
+  const CsvField* data = fields_.data() + skip;
+  // The key.
+  key_.clear();
+  for (size_t k = 0; k < layout_.key.size(); ++k) {
+    const int at = layout_.columns[static_cast<size_t>(layout_.key[k])];
+    std::optional<std::string_view> text;
+    if (at >= 0 && !scanner_.IsNull(data[at])) text = scanner_.Text(data[at], &scratch_);
+    Status s = encoder_.Append(k, text, &key_);
+    if (!s.ok()) return bad(s.message());
+  }
+  // The row.
+  if (identity_) {
+    if (columns == 0) {
+      row_ = std::string_view();
+    } else {
+      const size_t start = static_cast<size_t>(data[0].raw.data() - record.data());
+      row_ = record.substr(start);
+    }
+    return Status::Ok();
+  }
+  built_row_.clear();
+  for (size_t c = 0; c < layout_.columns.size(); ++c) {
+    if (c > 0) built_row_ += scanner_.delimiter();
+    const int at = layout_.columns[c];
+    built_row_ += at >= 0 ? data[at].raw : std::string_view(scanner_.null_value());
+  }
+  row_ = built_row_;
+  return Status::Ok();
+}
+
+}  // namespace binlake

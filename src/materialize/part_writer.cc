@@ -1,0 +1,108 @@
+#include "materialize/part_writer.h"
+
+namespace binlake {
+namespace {
+
+constexpr size_t kFlushBytes = 1u << 20;
+
+// Collects what a writer writes.
+class StringWriter : public ObjectWriter {
+ public:
+  explicit StringWriter(std::string* out) : out_(out) {}
+  Status Write(std::string_view data) override {
+    out_->append(data);
+    return Status::Ok();
+  }
+  Status Close() override { return Status::Ok(); }
+  void Abort() override {}
+  uint64_t bytes_written() const override { return out_->size(); }
+
+ private:
+  std::string* out_;
+};
+
+}  // namespace
+
+Result<std::string> CsvHeaderRow(const TableSchema& table, const CsvOptions& dialect) {
+  CsvOptions options = dialect;
+  options.header = true;
+  options.gzip = false;
+  std::string header;
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<RowFileWriter> writer,
+      NewCsvFileWriter(table, OutputColumns{}, options, std::make_unique<StringWriter>(&header)));
+  RETURN_IF_ERROR(writer->Finish());
+  return header;
+}
+
+PartWriter::PartWriter(ObjectStore& output, std::string header, std::string row_delimiter,
+                       uint64_t max_part_bytes, std::function<std::string()> next_part_name)
+    : output_(output),
+      header_(std::move(header)),
+      row_delimiter_(std::move(row_delimiter)),
+      max_part_bytes_(max_part_bytes),
+      next_part_name_(std::move(next_part_name)) {}
+
+PartWriter::~PartWriter() {
+  if (writer_) writer_->Abort();
+}
+
+Status PartWriter::Open() {
+  current_ = PartInfo{};
+  current_.file = next_part_name_();
+  PutOptions create;
+  create.if_none_match = true;
+  create.content_type = "text/csv";
+  ASSIGN_OR_RETURN(writer_, output_.NewWriter(current_.file, create));
+  created_.push_back(current_.file);
+  buffer_ = header_;
+  current_.bytes = header_.size();
+  return Status::Ok();
+}
+
+Status PartWriter::Flush() {
+  if (buffer_.empty()) return Status::Ok();
+  Status s = writer_->Write(buffer_);
+  buffer_.clear();
+  return s.WithContext("writing " + output_.Describe() + "/" + current_.file);
+}
+
+Status PartWriter::Close() {
+  RETURN_IF_ERROR(Flush());
+  Status s = writer_->Close();
+  writer_.reset();
+  RETURN_IF_ERROR(s.WithContext("writing " + output_.Describe() + "/" + current_.file));
+  parts_.push_back(std::move(current_));
+  current_ = PartInfo{};
+  return Status::Ok();
+}
+
+Status PartWriter::Row(std::string_view key, std::string_view row) {
+  if (writer_ && current_.bytes >= max_part_bytes_) RETURN_IF_ERROR(Close());
+  if (!writer_) RETURN_IF_ERROR(Open());
+  if (current_.rows == 0) current_.first_key.assign(key);
+  current_.last_key.assign(key);
+  ++current_.rows;
+  buffer_.append(row);
+  buffer_.append(row_delimiter_);
+  current_.bytes += row.size() + row_delimiter_.size();
+  if (buffer_.size() >= kFlushBytes) RETURN_IF_ERROR(Flush());
+  return Status::Ok();
+}
+
+Result<std::vector<PartInfo>> PartWriter::Finish() {
+  if (writer_) RETURN_IF_ERROR(Close());
+  return parts_;
+}
+
+void PartWriter::Discard() {
+  if (writer_) {
+    writer_->Abort();
+    writer_.reset();
+  }
+  for (const std::string& key : created_) (void)output_.Delete(key);
+  created_.clear();
+  parts_.clear();
+}
+
+}  // namespace binlake

@@ -1,0 +1,61 @@
+// PartWriter: the RowSink (lake/merge_join.h) that writes a table's rows, in key order, as CSV
+// part files of the output: a header row, then the rows as the target's files hold them (the
+// one rendering; NULL as CsvNullValue), each followed by the row delimiter. A new part starts
+// when the current one reaches `max_part_bytes`. Parts are created with If-None-Match (a part
+// name is never reused) and named by the caller's `NamePart(n)`.
+//
+// Thread-safety: one thread; the store may be shared.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/schema.h"
+#include "common/status.h"
+#include "format/csv/csv_writer.h"
+#include "lake/merge_join.h"
+#include "materialize/manifest.h"
+#include "store/object_store.h"
+
+namespace binlake {
+
+class PartWriter : public RowSink {
+ public:
+  // `header`: the header row's bytes, row delimiter included (CsvHeaderRow).
+  PartWriter(ObjectStore& output, std::string header, std::string row_delimiter,
+             uint64_t max_part_bytes, std::function<std::string()> next_part_name);
+  ~PartWriter() override;
+
+  Status Row(std::string_view key, std::string_view row) override;
+  // Closes the current part. The parts written, in key order.
+  Result<std::vector<PartInfo>> Finish();
+  // Deletes every part written (best effort), for a run that failed.
+  void Discard();
+  // Parts written so far (closed ones).
+  const std::vector<PartInfo>& parts() const { return parts_; }
+
+ private:
+  Status Open();
+  Status Close();
+  Status Flush();
+
+  ObjectStore& output_;
+  std::string header_;
+  std::string row_delimiter_;
+  uint64_t max_part_bytes_;
+  std::function<std::string()> next_part_name_;
+  std::unique_ptr<ObjectWriter> writer_;
+  PartInfo current_;
+  std::string buffer_;
+  std::vector<PartInfo> parts_;
+  std::vector<std::string> created_;
+};
+
+// The header row (AddColumnName's rules, csv_writer.h) of `table` in `dialect`, with its row
+// delimiter.
+Result<std::string> CsvHeaderRow(const TableSchema& table, const CsvOptions& dialect);
+
+}  // namespace binlake
