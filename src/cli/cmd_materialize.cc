@@ -19,6 +19,7 @@ struct MaterializeFlags {
   uint64_t memory_mb = 256;
   std::string spill_dir;
   bool rebuild = false;
+  uint64_t max_part_bytes = 128ull << 20;
 };
 
 int Run(const MaterializeFlags& flags) {
@@ -52,6 +53,7 @@ int Run(const MaterializeFlags& flags) {
   options.memory_bytes = flags.memory_mb << 20;
   options.spill_dir = flags.spill_dir;
   options.incremental = !flags.rebuild;
+  options.max_part_bytes = flags.max_part_bytes;
   auto result = RunMaterialize(**target, **output, options);
   if (!result.ok()) return ReportFailure(result.status());
 
@@ -118,6 +120,11 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
       ->check(CLI::Range(16, 1 << 20));
   cmd->add_option("--spill-dir", flags->spill_dir,
                   "Where changes spill (default: $TMPDIR or /tmp)");
+  cmd->add_option("--max-part-bytes", flags->max_part_bytes,
+                  "Start a new part file when one reaches this size (an advance rewrites only "
+                  "the parts whose keys changed)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{256}, uint64_t{1} << 40));
   cmd->add_flag("--rebuild", flags->rebuild,
                 "Rebuild every table from the target instead of advancing the previous version");
   cmd->add_option("--table-mappings", flags->task.table_mappings_path,
