@@ -20,7 +20,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] &&
   TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz dump_packet_fuzz
-    csv_reader_fuzz)
+    csv_reader_fuzz rendered_text_fuzz)
 BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
@@ -39,7 +39,7 @@ ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
 # accumulate in fuzz-corpus/<target>.
 SEEDS=$BUILD/fuzz-seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz} \
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz,rendered_text_fuzz} \
   "$BUILD/fuzz-artifacts"
 python3 - "$ROOT/testdata/fixtures" "$SEEDS" <<'PY'
 import gzip, json, os, struct, sys
@@ -95,6 +95,33 @@ csv = b'I,1,plain\nU,2,"with,comma"\nD,3,"say ""hi"""\nI,4,"two\nlines"\nI,5,""\
 for mode in range(16):
     open(os.path.join(seeds, 'csv_reader_fuzz', 'csv%02d' % mode), 'wb').write(bytes([mode]) + csv)
 open(os.path.join(seeds, 'csv_reader_fuzz', 'gzip'), 'wb').write(b'\x80' + gzip.compress(csv))
+# Field texts as render_text writes them, each after the type byte of rendered_text_fuzz.cc's
+# kTypes (its index; top bit: base64), plus the fixtures' DECIMAL/DATETIME2/TIME2/JSON texts.
+texts = {
+    0: ['-128', '127', '0'], 1: ['255'], 2: ['-32768'], 3: ['16777215'], 4: ['-2147483648'],
+    5: ['4294967295'], 6: ['-9223372036854775808'], 7: ['18446744073709551615'],
+    8: ['0000', '2155'], 9: ['-999.99', '0.00'], 10: ['9' * 35 + '.' + '9' * 30],
+    11: ['9' * 38], 12: ['-12.340'], 13: ['3.4028235e+38', '-0', '0.1', 'inf', 'nan'],
+    14: ['0.30000000000000004', '-2.2250738585072014e-308', '1e+300'], 15: ['4'],
+    16: ['18446744073709551615'], 17: ['0000-00-00', '2024-02-29'], 18: ['-838:59:59'],
+    19: ['-00:00:00.000001', '100:00:00.500000'], 20: ['2021-02-30 00:00:00'],
+    21: ['2038-01-19 03:14:07.999'], 22: ['1970-01-01 00:00:00.999999'],
+    23: ['a\'b"c,d\ne', ''], 24: ['00ff1080'], 25: ['c d', ''], 26: ['x,z', ''],
+    27: ['00ff1080', ''], 28: ['000000000101000000' + '01' * 16], 29: ['[1.1,2.2,3.3]', '[]'],
+    30: ['{"b":1,"a":[1,2.5,"\u00e9"]}', 'null'],
+}
+texts[0x80 | 27] = ['AP8QgA==', 'QUI=', '']
+texts[0x80 | 24] = ['AP8Q']
+vec = json.load(open(os.path.join(fixtures, 'type-vectors', 'go-mysql-type-vectors.json')))
+texts[12] += [v['expected'] for v in vec['decimal_TestDecodeDecimal'][:40]]
+texts[20] += [v['expected'] for v in vec['datetime2'] if v['fsp'] == 0]
+texts[18] += [v['expected'] for v in vec['time2'] if v['fsp'] == 0]
+cdcvec = json.load(open(os.path.join(fixtures, 'type-vectors', 'mysqlcdc-type-vectors.json')))
+texts[30] += [v['expected'] for v in cdcvec['jsonb'] if 'expected' in v]
+for kind, items in texts.items():
+    for i, text in enumerate(items):
+        open(os.path.join(seeds, 'rendered_text_fuzz', 't%03d_%02d' % (kind, i)), 'wb').write(
+            bytes([kind]) + text.encode())
 PY
 
 status=0

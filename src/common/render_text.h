@@ -15,6 +15,7 @@
 //   JSON               compact JSON text: no insignificant whitespace, keys in stored order
 //   VECTOR             [f1,f2,...] with shortest float text
 // NULL is not rendered here: the output format decides how to write it.
+// The inverse (text back to the Value, for readers of binlake's files): parse_rendered_text.h.
 #pragma once
 
 #include <string>
