@@ -23,11 +23,6 @@ struct MaterializeFlags {
 };
 
 int Run(const MaterializeFlags& flags) {
-  if (flags.format != "csv") {
-    return ReportFailure(
-        Unsupported("--format " + flags.format +
-                    ": materialize writes csv so far (parquet is not supported yet)"));
-  }
   TaskFlags task = flags.task;
   if (task.source_url.empty()) task.source_url = "mysql://materialize@localhost";  // not contacted
   auto config = BuildTaskConfig(task);
@@ -54,6 +49,7 @@ int Run(const MaterializeFlags& flags) {
   options.spill_dir = flags.spill_dir;
   options.incremental = !flags.rebuild;
   options.max_part_bytes = flags.max_part_bytes;
+  options.format = flags.format;
   auto result = RunMaterialize(**target, **output, options);
   if (!result.ok()) return ReportFailure(result.status());
 
@@ -99,8 +95,9 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
   auto flags = std::make_shared<MaterializeFlags>();
   CLI::App* cmd = root.add_subcommand(
       "materialize",
-      "Write each table of a target as of a committed point (latest, a checkpoint, FILE:POS or a "
-      "UTC time) as plain CSV files, one row per key, sorted, with a manifest");
+      "Write each table of a target as of a committed point (latest, a checkpoint, FILE:POS, a "
+      "GTID set or a UTC time) as plain CSV or Parquet files, one row per key, sorted, with a "
+      "manifest");
   cmd->add_option("--target", flags->task.target_url, "Target URL (written by full load + CDC)")
       ->required();
   cmd->add_option("--output", flags->output_url,
@@ -110,7 +107,11 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--as-of", flags->as_of,
                   "latest | checkpoint number | FILE:POS | YYYY-MM-DDTHH:MM:SSZ")
       ->capture_default_str();
-  cmd->add_option("--format", flags->format, "csv")->capture_default_str();
+  cmd->add_option("--format", flags->format,
+                  "csv (the target's dialect, advanced incrementally) or parquet (typed as the "
+                  "full load types it; rebuilt on every run)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"csv", "parquet"}));
   cmd->add_option("--threads", flags->threads, "Tables merged at once (0: one per core)")
       ->capture_default_str();
   cmd->add_option("--memory-limit-mb", flags->memory_mb,

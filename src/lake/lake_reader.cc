@@ -82,6 +82,9 @@ Result<Lake> OpenLake(ObjectStore& store, std::string_view bucket_folder) {
   lake.csv.rfc4180 = settings.value("Rfc4180", true);
   lake.csv.header = settings.value("AddColumnName", false);
   lake.csv.gzip = settings.value("CompressionType", "NONE") == "GZIP";
+  lake.csv.render.binary_encoding = settings.value("BinaryEncoding", "hex") == "base64"
+                                        ? BinaryEncoding::kBase64
+                                        : BinaryEncoding::kHex;
   lake.op_in_load = settings.value("IncludeOpForFullLoad", false);
   lake.timestamp_column = !settings.value("TimestampColumnName", "").empty();
   ASSIGN_OR_RETURN(lake.history, ReadCommitHistory(store, bucket_folder));

@@ -126,6 +126,8 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   job.max_part_bytes = options.max_part_bytes;
   job.memory_bytes = std::max<uint64_t>(16ull << 20, options.memory_bytes / threads);
   job.spill_dir = options.spill_dir;
+  job.parquet = options.format == "parquet";
+  job.parquet_options.render = lake.csv.render;
   if (job.spill_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     job.spill_dir = tmp && *tmp ? tmp : "/tmp";
@@ -180,6 +182,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   manifest.version = result.version;
   manifest.materialized_at = NowIso8601();
   manifest.as_of = result.as_of;
+  manifest.format = options.format;
   for (auto& d : done) manifest.tables.push_back(*d);
   PutOptions json;
   json.content_type = "application/json";

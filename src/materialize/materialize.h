@@ -43,6 +43,7 @@ struct MaterializeOptions {
   uint64_t memory_bytes = 256ull << 20;  // for the changes of all tables in flight
   std::string spill_dir;                 // "": $TMPDIR or /tmp
   bool incremental = true;               // false: rebuild every table
+  std::string format = "csv";            // "csv" or "parquet" (rebuilt on every run)
 };
 
 struct MaterializeResult {

@@ -22,7 +22,16 @@
 
 namespace binlake {
 
-class PartWriter : public RowSink {
+// A sink of part files: rows in key order in, parts (with their key ranges) out.
+class PartSink : public RowSink {
+ public:
+  // Closes the current part. The parts written so far, in key order.
+  virtual Result<std::vector<PartInfo>> Finish() = 0;
+  // Deletes every part written (best effort), for a run that failed.
+  virtual void Discard() = 0;
+};
+
+class PartWriter : public PartSink {
  public:
   // `header`: the header row's bytes, row delimiter included (CsvHeaderRow).
   PartWriter(ObjectStore& output, std::string header, std::string row_delimiter,
@@ -30,12 +39,8 @@ class PartWriter : public RowSink {
   ~PartWriter() override;
 
   Status Row(std::string_view key, std::string_view row) override;
-  // Closes the current part. The parts written, in key order.
-  Result<std::vector<PartInfo>> Finish();
-  // Deletes every part written (best effort), for a run that failed.
-  void Discard();
-  // Parts written so far (closed ones).
-  const std::vector<PartInfo>& parts() const { return parts_; }
+  Result<std::vector<PartInfo>> Finish() override;
+  void Discard() override;
 
  private:
   Status Open();

@@ -9,6 +9,7 @@
 #include "lake/change_store.h"
 #include "lake/file_rows.h"
 #include "lake/merge_join.h"
+#include "materialize/parquet_part_writer.h"
 #include "materialize/part_writer.h"
 
 namespace binlake {
@@ -103,11 +104,28 @@ Status AddFile(ObjectStore& target, const std::string& key, const FileRowLayout&
   }
 }
 
-std::function<std::string()> PartNamer(const TablePlan& plan, uint64_t version) {
+std::function<std::string()> PartNamer(const TablePlan& plan, uint64_t version,
+                                       const char* extension) {
   auto n = std::make_shared<uint64_t>(0);
   const std::string folder = PartFolder(plan.schema.schema, plan.schema.table);
-  return
-      [folder, version, n] { return folder + fmt::format("part-{:08}-{:05}.csv", version, ++*n); };
+  return [folder, version, n, extension] {
+    return folder + fmt::format("part-{:08}-{:05}.{}", version, ++*n, extension);
+  };
+}
+
+// The part files' writer: CSV in the target's dialect, or Parquet.
+Result<std::unique_ptr<PartSink>> NewPartSink(ObjectStore& output, const Lake& lake,
+                                              const TablePlan& plan,
+                                              const TableJobOptions& options) {
+  if (options.parquet) {
+    return std::unique_ptr<PartSink>(new ParquetPartWriter(
+        output, plan.schema, lake.csv, options.parquet_options, options.max_part_bytes,
+        PartNamer(plan, options.version, "parquet")));
+  }
+  ASSIGN_OR_RETURN(std::string header, CsvHeaderRow(plan.schema, lake.csv));
+  return std::unique_ptr<PartSink>(new PartWriter(output, std::move(header),
+                                                  lake.csv.row_delimiter, options.max_part_bytes,
+                                                  PartNamer(plan, options.version, "csv")));
 }
 
 MaterializedTable Describe(const TablePlan& plan) {
@@ -129,8 +147,6 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
                                                const TableJobOptions& options) {
   MaterializedTable result = Describe(plan);
   const KeySpec key = KeyOf(plan.schema);
-  ASSIGN_OR_RETURN(std::string header, CsvHeaderRow(plan.schema, lake.csv));
-  auto namer = PartNamer(plan, options.version);
   // Only the steps after the last TRUNCATE count.
   size_t first = 0;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
@@ -153,18 +169,18 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
     ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
     ChangeQueue queue(cursor.get());
     RETURN_IF_ERROR(queue.Start());
-    PartWriter parts(output, header, lake.csv.row_delimiter, options.max_part_bytes, namer);
+    ASSIGN_OR_RETURN(std::unique_ptr<PartSink> parts, NewPartSink(output, lake, plan, options));
     MergeStats stats;
     Status merged = MergeJoin(base_from_load ? &base : nullptr, &queue, false, {}, key.multiset,
-                              &parts, &stats);
+                              parts.get(), &stats);
     if (!merged.ok()) {
-      parts.Discard();
+      parts->Discard();
       if (stats.base_unordered && base_from_load) continue;  // again, LOAD rows as changes
       return merged;
     }
-    Result<std::vector<PartInfo>> written = parts.Finish();
+    Result<std::vector<PartInfo>> written = parts->Finish();
     if (!written.ok()) {
-      parts.Discard();
+      parts->Discard();
       return written.status();
     }
     result.parts = std::move(written).value();
@@ -192,9 +208,10 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
   ChangeQueue queue(cursor.get());
   RETURN_IF_ERROR(queue.Start());
+  if (options.parquet) return Internal("an advance of Parquet parts");
   ASSIGN_OR_RETURN(std::string header, CsvHeaderRow(increment.schema, lake.csv));
   PartWriter parts(output, header, lake.csv.row_delimiter, options.max_part_bytes,
-                   PartNamer(increment, options.version));
+                   PartNamer(increment, options.version, "csv"));
   auto fail = [&](Status s) {
     parts.Discard();
     return s;

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "format/parquet/parquet_writer.h"
 #include "lake/lake_reader.h"
 #include "lake/table_plan.h"
 #include "materialize/manifest.h"
@@ -28,7 +29,9 @@ struct TableJobOptions {
   uint64_t max_part_bytes = 128ull << 20;
   uint64_t memory_bytes = 128ull << 20;  // for this job's ChangeStore
   std::string spill_dir = "/tmp";
-  size_t chunk_bytes = 1u << 30;  // read size of the input files
+  size_t chunk_bytes = 8u << 20;  // read size of the input files
+  bool parquet = false;           // Parquet parts (else CSV in the target's dialect)
+  ParquetWriterOptions parquet_options;
 };
 
 // Writes `plan` (the commits from the full load up to the point) as a new table.
@@ -36,7 +39,7 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
                                                const Lake& lake, const TablePlan& plan,
                                                const TableJobOptions& options);
 
-// Advances `previous` (the table in the previous version, with its key ranges) by `increment`
+// Advances `previous` (CSV parts only) (the table in the previous version, with its key ranges) by `increment`
 // (the commits since). The caller checked that the increment has no TRUNCATE and the same
 // columns; kPreconditionFailed with stats when a part turns out not to be in key order (then
 // rebuild).

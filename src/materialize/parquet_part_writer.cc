@@ -1,0 +1,92 @@
+#include "materialize/parquet_part_writer.h"
+
+#include "common/parse_rendered_text.h"
+
+namespace binlake {
+
+ParquetPartWriter::ParquetPartWriter(ObjectStore& output, TableSchema table,
+                                     const CsvOptions& dialect, ParquetWriterOptions parquet,
+                                     uint64_t max_part_bytes,
+                                     std::function<std::string()> next_part_name)
+    : output_(output),
+      table_(std::move(table)),
+      dialect_(dialect),
+      scanner_(dialect),
+      parquet_(std::move(parquet)),
+      max_part_bytes_(max_part_bytes),
+      next_part_name_(std::move(next_part_name)) {
+  const size_t n = table_.columns.size();
+  values_.resize(n);
+  scratch_.resize(n);
+  unquoted_.resize(n);
+}
+
+ParquetPartWriter::~ParquetPartWriter() {
+  if (writer_) writer_->Abort();
+}
+
+Status ParquetPartWriter::Open() {
+  current_ = PartInfo{};
+  current_.file = next_part_name_();
+  PutOptions create;
+  create.if_none_match = true;
+  create.content_type = "application/vnd.apache.parquet";
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, output_.NewWriter(current_.file, create));
+  created_.push_back(current_.file);
+  ASSIGN_OR_RETURN(writer_, NewParquetFileWriter(table_, OutputColumns{}, parquet_, std::move(sink)));
+  return Status::Ok();
+}
+
+Status ParquetPartWriter::Close() {
+  Status s = writer_->Finish();
+  current_.bytes = writer_->EstimatedSize();
+  writer_.reset();
+  RETURN_IF_ERROR(s.WithContext("writing " + output_.Describe() + "/" + current_.file));
+  parts_.push_back(std::move(current_));
+  current_ = PartInfo{};
+  return Status::Ok();
+}
+
+Status ParquetPartWriter::Row(std::string_view key, std::string_view row) {
+  if (writer_ && writer_->EstimatedSize() >= max_part_bytes_) RETURN_IF_ERROR(Close());
+  if (!writer_) RETURN_IF_ERROR(Open());
+  std::string_view record;
+  size_t consumed = 0;
+  Result<CsvFieldScanner::Scan> scan = scanner_.Next(row, true, &fields_, &record, &consumed);
+  if (!scan.ok()) return scan.status();
+  if (fields_.size() != table_.columns.size()) {
+    return Corruption("a row of " + std::to_string(fields_.size()) + " fields for " +
+                      std::to_string(table_.columns.size()) + " columns");
+  }
+  for (size_t c = 0; c < fields_.size(); ++c) {
+    if (scanner_.IsNull(fields_[c])) {
+      values_[c] = Value::Null();
+      continue;
+    }
+    std::string_view text = scanner_.Text(fields_[c], &unquoted_[c]);
+    RETURN_IF_ERROR(ParseRenderedText(table_.columns[c].type, text, dialect_.render, &values_[c],
+                                      &scratch_[c])
+                        .WithContext(table_.columns[c].name));
+  }
+  if (current_.rows == 0) current_.first_key.assign(key);
+  current_.last_key.assign(key);
+  ++current_.rows;
+  return writer_->Append(RowMeta{}, values_);
+}
+
+Result<std::vector<PartInfo>> ParquetPartWriter::Finish() {
+  if (writer_) RETURN_IF_ERROR(Close());
+  return parts_;
+}
+
+void ParquetPartWriter::Discard() {
+  if (writer_) {
+    writer_->Abort();
+    writer_.reset();
+  }
+  for (const std::string& key : created_) (void)output_.Delete(key);
+  created_.clear();
+  parts_.clear();
+}
+
+}  // namespace binlake
