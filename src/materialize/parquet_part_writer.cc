@@ -33,7 +33,8 @@ Status ParquetPartWriter::Open() {
   create.content_type = "application/vnd.apache.parquet";
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, output_.NewWriter(current_.file, create));
   created_.push_back(current_.file);
-  ASSIGN_OR_RETURN(writer_, NewParquetFileWriter(table_, OutputColumns{}, parquet_, std::move(sink)));
+  ASSIGN_OR_RETURN(writer_,
+                   NewParquetFileWriter(table_, OutputColumns{}, parquet_, std::move(sink)));
   return Status::Ok();
 }
 
@@ -64,9 +65,9 @@ Status ParquetPartWriter::Row(std::string_view key, std::string_view row) {
       continue;
     }
     std::string_view text = scanner_.Text(fields_[c], &unquoted_[c]);
-    RETURN_IF_ERROR(ParseRenderedText(table_.columns[c].type, text, dialect_.render, &values_[c],
-                                      &scratch_[c])
-                        .WithContext(table_.columns[c].name));
+    RETURN_IF_ERROR(
+        ParseRenderedText(table_.columns[c].type, text, dialect_.render, &values_[c], &scratch_[c])
+            .WithContext(table_.columns[c].name));
   }
   if (current_.rows == 0) current_.first_key.assign(key);
   current_.last_key.assign(key);

@@ -53,8 +53,8 @@ class ParquetPartWriter : public PartSink {
   std::vector<std::string> created_;
   std::vector<CsvField> fields_;
   std::vector<Value> values_;
-  std::vector<std::string> scratch_;  // per column: bytes a Value points at
-  std::vector<std::string> unquoted_; // per column: a quoted field's text
+  std::vector<std::string> scratch_;   // per column: bytes a Value points at
+  std::vector<std::string> unquoted_;  // per column: a quoted field's text
 };
 
 }  // namespace binlake

@@ -118,13 +118,13 @@ Result<std::unique_ptr<PartSink>> NewPartSink(ObjectStore& output, const Lake& l
                                               const TablePlan& plan,
                                               const TableJobOptions& options) {
   if (options.parquet) {
-    return std::unique_ptr<PartSink>(new ParquetPartWriter(
-        output, plan.schema, lake.csv, options.parquet_options, options.max_part_bytes,
-        PartNamer(plan, options.version, "parquet")));
+    return std::unique_ptr<PartSink>(
+        new ParquetPartWriter(output, plan.schema, lake.csv, options.parquet_options,
+                              options.max_part_bytes, PartNamer(plan, options.version, "parquet")));
   }
   ASSIGN_OR_RETURN(std::string header, CsvHeaderRow(plan.schema, lake.csv));
-  return std::unique_ptr<PartSink>(new PartWriter(output, std::move(header),
-                                                  lake.csv.row_delimiter, options.max_part_bytes,
+  return std::unique_ptr<PartSink>(new PartWriter(output, std::move(header), lake.csv.row_delimiter,
+                                                  options.max_part_bytes,
                                                   PartNamer(plan, options.version, "csv")));
 }
 

@@ -39,9 +39,9 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
                                                const Lake& lake, const TablePlan& plan,
                                                const TableJobOptions& options);
 
-// Advances `previous` (CSV parts only) (the table in the previous version, with its key ranges) by `increment`
-// (the commits since). The caller checked that the increment has no TRUNCATE and the same
-// columns; kPreconditionFailed with stats when a part turns out not to be in key order (then
+// Advances `previous` (CSV parts only) (the table in the previous version, with its key ranges) by
+// `increment` (the commits since). The caller checked that the increment has no TRUNCATE and the
+// same columns; kPreconditionFailed with stats when a part turns out not to be in key order (then
 // rebuild).
 Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output, const Lake& lake,
                                        const MaterializedTable& previous,
