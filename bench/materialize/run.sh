@@ -7,7 +7,13 @@
 #     - DuckDB (npm @duckdb/node-api) computing the same state with SQL over the same files
 #       (LOAD rows, each key's last change by the sequence column wins, deletes drop it) and
 #       writing it as CSV with a header, sorted by key (and, once, as Parquet)
-#   and checks both outputs hold the same rows. Prints seconds, the ratio and binlake's peak RSS.
+#   and checks both outputs hold the same rows (and, once more, both writing Parquet). Prints
+#   seconds, the ratios and binlake's peak RSS.
+#   Then the incremental advance, twice: ~1% of the rows change (a) at random keys (sysbench
+#   oltp_write_only) and (b) in a clustered key range (the newest 0.5% of each table updated, as
+#   many rows appended); CDC commits them; then, alternately, RUNS times each: `materialize`
+#   advancing a copy of the previous output vs `materialize --rebuild` of the same point; both
+#   outputs must be byte-identical. Prints the seconds and the ratio advance/rebuild.
 # Usage: bench/materialize/run.sh [--tables N] [--rows N] [--changes N] [--runs N] [--keep]
 #        [--binary PATH] [--record (write the summary to bench/materialize/last-run.txt)]
 set -euo pipefail
@@ -58,10 +64,10 @@ changes=$(cat "$WORK"/target/sbtest/*/2*.csv | wc -l)
 now() { date +%s.%N; }
 elapsed() { awk -v a="$(now)" -v b="$1" 'BEGIN{printf "%.3f", a-b}'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN{print (a<b)?a:b}'; }
-run_binlake() {
+run_binlake() {  # $1 = csv|parquet
   rm -rf "$WORK/binlake"; local t0; t0=$(now)
   /usr/bin/time -v "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/binlake" \
-    >/dev/null 2>"$WORK/time.txt"
+    --format "${1:-csv}" >/dev/null 2>"$WORK/time.txt"
   elapsed "$t0"
 }
 # DuckDB: the same state, per table, as one CSV with a header sorted by id (format = csv|parquet).
@@ -87,21 +93,69 @@ run_duckdb() {  # $1 = csv|parquet
   elapsed "$t0"
 }
 
-best_b=999999; best_d=999999; rss_kb=0
+best_b=999999; best_d=999999; best_bp=999999; best_dp=999999; rss_kb=0
+peak() { sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$WORK/time.txt"; }
 for i in $(seq 1 "$RUNS"); do
-  b=$(run_binlake); d=$(run_duckdb csv)
-  r=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$WORK/time.txt")
-  echo "bench: run $i: binlake ${b}s (peak RSS $((r / 1024)) MB), duckdb ${d}s" >&2
+  bp=$(run_binlake parquet); r=$(peak); [ "$r" -gt "$rss_kb" ] && rss_kb=$r
+  dp=$(run_duckdb parquet)
+  b=$(run_binlake csv); r=$(peak); [ "$r" -gt "$rss_kb" ] && rss_kb=$r
+  d=$(run_duckdb csv)
+  echo "bench: run $i: binlake ${b}s csv ${bp}s parquet (peak RSS $((rss_kb / 1024)) MB)," \
+    "duckdb ${d}s csv ${dp}s parquet" >&2
   best_b=$(min "$best_b" "$b"); best_d=$(min "$best_d" "$d")
-  [ "$r" -gt "$rss_kb" ] && rss_kb=$r
+  best_bp=$(min "$best_bp" "$bp"); best_dp=$(min "$best_dp" "$dp")
 done
 same=yes
 for t in $(seq 1 "$TABLES"); do
   cmp -s <(cat "$WORK"/binlake/sbtest/sbtest$t/part-*.csv) "$WORK/duckdb/sbtest$t.csv" || same=no
 done
-dp=$(run_duckdb parquet)
 rows=$(cat "$WORK"/binlake/sbtest/*/part-*.csv | wc -l)
-rows=$((rows - TABLES))  # headers
+rows=$((rows - $(ls "$WORK"/binlake/sbtest/*/part-*.csv | wc -l)))  # headers
+
+# The incremental advance after ~1% of the rows changed: $1 = random|clustered.
+advance_round() {
+  local kind=$1
+  rm -rf "$WORK/base"; cp -a "$WORK/binlake" "$WORK/base"  # the previous version
+  if [ "$kind" = random ]; then
+    $SB --threads=2 --time=0 --events=$(( TABLES * ROWS / 100 / 4 )) run >/dev/null
+  else
+    local t per=$(( ROWS / 200 ))
+    for t in $(seq 1 "$TABLES"); do
+      sql "USE sbtest; UPDATE sbtest$t SET k = k + 1 WHERE id > $(( ROWS - per ));
+        INSERT INTO sbtest$t (k, c, pad) SELECT k, c, pad FROM sbtest$t WHERE id > $(( ROWS - per ))"
+    done
+  fi
+  local end; end=$(pos)
+  "$BINLAKE" cdc --source "$SOURCE" --tls-mode disabled --target "$TARGET" --stop-at "$end" \
+    --sequence-column seq --log-level warn >/dev/null
+  local best_a=999999 best_r=999999 a r i parts=""
+  for i in $(seq 1 "$RUNS"); do
+    rm -rf "$WORK/adv"; cp -a "$WORK/base" "$WORK/adv"
+    local t0; t0=$(now)
+    parts=$("$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/adv" | \
+      sed -n 's/.*: \([0-9]* of [0-9]*\) part.*/\1/p')
+    a=$(elapsed "$t0")
+    rm -rf "$WORK/full"; t0=$(now)
+    "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/full" --rebuild >/dev/null
+    r=$(elapsed "$t0")
+    best_a=$(min "$best_a" "$a"); best_r=$(min "$best_r" "$r")
+  done
+  local same_adv=yes
+  for t in $(seq 1 "$TABLES"); do
+    cmp -s <(tail -q -n +2 $(jq -r ".tables[] | select(.table==\"sbtest$t\") | .files[]" \
+      "$WORK/adv/_binlake/materialization.json" | sed "s|^|$WORK/adv/|")) \
+      <(tail -q -n +2 "$WORK"/full/sbtest/sbtest$t/part-*.csv) || same_adv=no
+  done
+  local changed; changed=$(cat "$WORK"/target/sbtest/*/2*.csv | wc -l)
+  echo "$kind $best_a $best_r $same_adv $parts"
+  rm -rf "$WORK/binlake"; mv "$WORK/adv" "$WORK/binlake"  # the next round advances from here
+}
+# Every CDC file so far is the backlog; count the new ones per round.
+before=$(cat "$WORK"/target/sbtest/*/2*.csv | wc -l)
+adv_random=$(advance_round random)
+mid=$(cat "$WORK"/target/sbtest/*/2*.csv | wc -l)
+adv_clustered=$(advance_round clustered)
+after=$(cat "$WORK"/target/sbtest/*/2*.csv | wc -l)
 
 echo
 {
@@ -112,9 +166,19 @@ echo
   printf "%-44s %9s\n" contender seconds
   printf "%-44s %9.3f\n" "binlake materialize (CSV out)" "$best_b"
   printf "%-44s %9.3f\n" "DuckDB SQL over the same files (CSV out)" "$best_d"
-  printf "%-44s %9.3f\n" "DuckDB SQL over the same files (Parquet out)" "$dp"
-  awk -v b="$best_b" -v d="$best_d" \
-    'BEGIN{printf "ratio binlake/DuckDB (time, CSV out): %.2f (goal <= 1.0)\n", b/d}'
-  echo "outputs byte-identical to DuckDB's: $same"
+  printf "%-44s %9.3f\n" "binlake materialize (Parquet out)" "$best_bp"
+  printf "%-44s %9.3f\n" "DuckDB SQL over the same files (Parquet out)" "$best_dp"
+  awk -v b="$best_b" -v d="$best_d" -v bp="$best_bp" -v dp="$best_dp" \
+    'BEGIN{printf "ratio binlake/DuckDB: CSV out %.2f, Parquet out %.2f (goal <= 1.0)\n", b/d, bp/dp}'
+  echo "outputs byte-identical to DuckDB's (CSV): $same"
   echo "binlake peak RSS: $((rss_kb / 1024)) MB (goal <= 512 MB)"
+  echo "incremental advance after ~1% of the rows changed, best of $RUNS, alternating with a rebuild:"
+  printf "%-12s %8s %10s %10s %9s %10s %s\n" changes rows advance rebuild ratio identical parts-written
+  set -- $adv_random
+  printf "%-12s %8s %10.3f %10.3f %9.2f %10s %s\n" random $((mid - before)) "$2" "$3" \
+    "$(awk -v a="$2" -v r="$3" 'BEGIN{print a/r}')" "$4" "$5 of $7"
+  set -- $adv_clustered
+  printf "%-12s %8s %10.3f %10.3f %9.2f %10s %s\n" clustered $((after - mid)) "$2" "$3" \
+    "$(awk -v a="$2" -v r="$3" 'BEGIN{print a/r}')" "$4" "$5 of $7"
+  echo "(goal: advance <= 0.2 x rebuild; parts of at most 32 MiB)"
 } | bench_output materialize

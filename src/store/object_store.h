@@ -55,12 +55,6 @@ class ObjectStore {
                                                           const PutOptions& options) = 0;
   // kNotFound if absent.
   virtual Result<std::string> Get(std::string_view key) = 0;
-  // LEAD-TEMP until the ranged GET lands.
-  virtual Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) {
-    ASSIGN_OR_RETURN(std::string all, Get(key));
-    if (offset >= all.size()) return std::string();
-    return all.substr(offset, length);
-  }
   // std::nullopt if absent.
   virtual Result<std::optional<ObjectInfo>> Head(std::string_view key) = 0;
   // All objects whose key starts with `prefix`, in lexicographic key order.
