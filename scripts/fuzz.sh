@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds binlake's libFuzzer targets with clang (own build dir, -DBINLAKE_FUZZ=ON, ASan/UBSan) and
-# runs each for a bounded time on a seed corpus made from testdata/fixtures.
+# runs each for a bounded time on a seed corpus made from testdata/fixtures (and, for the Parquet
+# reader, the committed files in fuzz/corpus/parquet_reader_fuzz).
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]
 #        scripts/fuzz.sh --build-only    builds the targets and stops
@@ -20,7 +21,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] &&
   TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz dump_packet_fuzz
-    csv_reader_fuzz rendered_text_fuzz)
+    csv_reader_fuzz rendered_text_fuzz parquet_reader_fuzz)
 BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
@@ -39,8 +40,10 @@ ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
 # accumulate in fuzz-corpus/<target>.
 SEEDS=$BUILD/fuzz-seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz,rendered_text_fuzz} \
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz,rendered_text_fuzz,parquet_reader_fuzz} \
   "$BUILD/fuzz-artifacts"
+# Parquet files binlake's writer wrote (every EncodingType, codec and ParquetVersion is among them).
+cp "$ROOT"/fuzz/corpus/parquet_reader_fuzz/*.parquet "$SEEDS/parquet_reader_fuzz/"
 python3 - "$ROOT/testdata/fixtures" "$SEEDS" <<'PY'
 import gzip, json, os, struct, sys
 fixtures, seeds = sys.argv[1], sys.argv[2]

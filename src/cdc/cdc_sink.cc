@@ -55,8 +55,8 @@ Status CdcSink::OnEvent(const binlog::Event& ev, bool inner) {
     binlog::BinlogPosition at;
     at.file = tracker_->file();
     at.position = tracker_->event_start();
-    RETURN_IF_ERROR(history_->RecordDdl(ddl->schema, ddl->table, ddl->kind, q->statement, at,
-                                        ev.header.timestamp));
+    RETURN_IF_ERROR(history_->RecordDdl(ddl->schema, ddl->table, ddl->kind, q->statement, q->schema,
+                                        at, ev.header.timestamp));
   }
   RefreshCatalog();  // hints for maps without full metadata follow the new columns
   output_schemas_.clear();

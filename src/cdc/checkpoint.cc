@@ -53,7 +53,11 @@ std::string SerializeCdcCheckpoint(const CdcCheckpoint& c) {
   j["transactions"] = c.transactions;
   ordered_json files = ordered_json::array();
   for (const CdcFile& f : c.files) {
-    files.push_back({{"key", f.key}, {"token", f.token}, {"table", f.table}, {"rows", f.rows}});
+    ordered_json file = {{"key", f.key}, {"token", f.token}, {"table", f.table}, {"rows", f.rows}};
+    if (!f.first.empty()) {
+      file["first"] = {{"binlog_file", f.first.file}, {"binlog_position", f.first.position}};
+    }
+    files.push_back(std::move(file));
   }
   j["files"] = std::move(files);
   ordered_json tables = ordered_json::object();
@@ -105,6 +109,10 @@ Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view text) {
     for (const auto& f : j.at("files")) {
       c.files.push_back(CdcFile{f.at("key").get<std::string>(), f.at("token").get<std::string>(),
                                 f.value("table", ""), f.value("rows", uint64_t{0})});
+      if (f.contains("first")) {
+        c.files.back().first.file = f["first"].at("binlog_file").get<std::string>();
+        c.files.back().first.position = f["first"].at("binlog_position").get<uint64_t>();
+      }
     }
     for (const auto& [name, t] : j.at("tables").items()) {
       CdcTableStats s;

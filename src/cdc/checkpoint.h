@@ -9,12 +9,15 @@
 //                "server":"server_id=1"},
 //    "last_commit_us":N,"last_commit_time":"2024-11-24 10:14:59.000000","last_file_ms":N,
 //    "transactions":N,
-//    "files":[{"key":"db/t/20241124-101500123.csv","token":"...","table":"db.t","rows":N}],
+//    "files":[{"key":"db/t/20241124-101500123.csv","token":"...","table":"db.t","rows":N,
+//              "first":{"binlog_file":"binlog.000003","binlog_position":4000}}],
 //    "tables":{"db.t":{"inserts":N,"updates":N,"deletes":N,"ddls":N,
 //                      "last_change":"2024-11-24 10:14:59.000000"}}}
 // "position.server" names the server whose binlog the file is (binlog/binlog_position.h; absent
 // in checkpoints written before it was recorded): a resume on another server goes by the GTID
 // set (docs/COMMIT-PROTOCOL.md, "Failover").
+// "files[].first" is where the file's rows begin (CdcFile::first; absent in checkpoints written
+// before it was recorded, and readers that do not know it ignore it).
 // "last_commit_time" is informative (derived from last_commit_us); "last_file_ms" is in the
 // name clock of cdc/naming.h.
 // Version 2 is version 1 plus "pending_xa": the XA transactions prepared before "position" and
@@ -55,6 +58,11 @@ struct CdcFile {
   std::string token;  // publication token (ObjectWriter::Prepare)
   std::string table;  // "schema.table" ("" for a PreserveTransactions CDC_TXN file)
   uint64_t rows = 0;
+  // Where the file's rows begin: the binlog position at which the transaction that wrote its
+  // first row began (the end of the one before it). A file never spans a DDL statement (the
+  // writer starts new files after one), so every DDL before `first` came before all of its rows
+  // and every later one after them. Empty in checkpoints written before it was recorded.
+  binlog::BinlogPosition first{};
   bool operator==(const CdcFile&) const = default;
 };
 

@@ -30,6 +30,7 @@ CdcCheckpoint Sample() {
   c.transactions = 99;
   c.files = {{"db/t/20241124-101500123.csv", "upload-1\n1 \"etag\"\n", "db.t", 3},
              {"CDC_TXN-20241124101500123.csv", ".tmp-x.0123456789abcdef", "", 5}};
+  c.files[0].first = {"binlog.000003", 4000, ""};  // where its rows begin
   c.tables["db.t"] = {3, 2, 1, 1, "2024-11-24 10:14:59.000001"};
   c.tables["db.caf\xc3\xa9"] = {1, 0, 0, 0, "2024-11-24 10:14:58.000000"};
   return c;
@@ -40,6 +41,8 @@ TEST(CdcCheckpointTest, RoundTrip) {
   const std::string json = SerializeCdcCheckpoint(c);
   EXPECT_NE(json.find("\"format\": \"binlake-cdc-checkpoint/1\""), std::string::npos);
   EXPECT_NE(json.find("\"last_commit_time\": \"2024-11-24 10:14:59.000001\""), std::string::npos);
+  EXPECT_NE(json.find("\"first\": {\n"), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"first\""), json.rfind("\"first\""));  // only where it is known
   auto back = ParseCdcCheckpoint(json);
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(*back, c);

@@ -43,6 +43,7 @@ std::string SchemaHistory::Prefix(const std::string& schema, const std::string& 
 
 Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& table,
                                 const std::string& kind, std::string_view statement,
+                                std::string_view default_schema,
                                 const binlog::BinlogPosition& position, uint32_t event_time_s) {
   nlohmann::ordered_json doc;
   doc["format"] = "binlake-table-ddl/1";
@@ -50,6 +51,7 @@ Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& ta
   doc["table"] = table;
   doc["kind"] = kind;
   doc["statement"] = std::string(statement);
+  doc["default_schema"] = std::string(default_schema);
   doc["binlog_file"] = position.file;
   doc["binlog_position"] = position.position;
   doc["event_time"] = event_time_s;

@@ -47,13 +47,14 @@ class SchemaHistory {
   uint64_t versions_written();
 
   // Records a DDL statement on schema.table (ALTER, TRUNCATE, DROP...) as
-  // `<binlog file>-<position, 12 digits>.ddl.json` beside the versions: kind, statement,
-  // position and the event's time (UTC seconds). Idempotent (a re-read DDL rewrites the same
-  // object). The columns after an ALTER are recorded by Observe at the table's next row change,
-  // from the binlog's own description of them.
+  // `<binlog file>-<position, 12 digits>.ddl.json` beside the versions: kind, statement, the
+  // database it ran in (`default_schema`, for the table names it does not qualify), position
+  // and the event's time (UTC seconds). Idempotent (a re-read DDL rewrites the same object).
+  // The columns after an ALTER are recorded by Observe at the table's next row change, from the
+  // binlog's own description of them.
   Status RecordDdl(const std::string& schema, const std::string& table, const std::string& kind,
-                   std::string_view statement, const binlog::BinlogPosition& position,
-                   uint32_t event_time_s);
+                   std::string_view statement, std::string_view default_schema,
+                   const binlog::BinlogPosition& position, uint32_t event_time_s);
 
   // The JSON description of a table's columns (also the comparison key).
   static std::string Describe(const TableSchema& table);

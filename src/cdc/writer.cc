@@ -31,7 +31,8 @@ struct BatchFile {
   TableSchema schema;  // owned copy: writers may refer to it until they are done
   std::unique_ptr<RowFileWriter> rows;
   std::unique_ptr<CdcTxnCsvFile> txn;
-  std::string token;  // set by Prepare
+  std::string token;             // set by Prepare
+  binlog::BinlogPosition first;  // where the transaction of its first row began (CdcFile::first)
 
   uint64_t row_count() const { return rows ? rows->rows() : txn->rows(); }
   uint64_t size() const { return rows ? rows->EstimatedSize() : txn->EstimatedSize(); }
@@ -83,6 +84,9 @@ class CdcWriter::Impl {
 
   void AddDdl(const std::string& schema, const std::string& table) {
     ++stats_[schema + "." + table].ddls;
+    // Rows after a DDL go to new files, so no file spans one (CdcFile::first): the statement
+    // may rename, drop, truncate or re-create any table it names, not only this one.
+    for (auto& [name, slot] : slots_) slot.ended = slot.file != nullptr;
   }
 
   Status EndTransaction(const binlog::BinlogPosition& after) {
@@ -118,6 +122,7 @@ class CdcWriter::Impl {
     std::string schema, table;
     std::string name;  // "schema.table" (the statistics key)
     BatchFile* file = nullptr;
+    bool ended = false;  // `file` takes no more rows (a DDL came after them)
     CdcTableStats* stats = nullptr;
     uint64_t last_txn = 0;  // txn_serial_ of the transaction that last set stats->last_change
   };
@@ -284,6 +289,9 @@ Result<BatchFile*> CdcWriter::Impl::OpenFile(const TableSchema& table, const std
   f->key = txn ? naming_.TxnFileKey(ms) : naming_.TableFileKey(table.schema, table.table, ms);
   f->table = txn ? "" : name;
   f->schema = table;
+  f->first = batch_txns_ > 0 ? batch_position_ : checkpoint_.position;
+  f->first.gtid_set.clear();
+  f->first.server.clear();
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, store_->NewWriter(f->key, PutOptions{}));
   if (txn) {
     ASSIGN_OR_RETURN(f->txn, CdcTxnCsvFile::Make(txn_csv_, std::move(sink)));
@@ -332,15 +340,18 @@ Status CdcWriter::Impl::AddChange(const TableSchema& table, uint64_t schema_toke
                              !options_.sequence_column_name.empty(), sequence, values);
     }
   } else {
-    if (known && known->file != nullptr && known->file == slot.file) {
+    if (!slot.ended && known && known->file != nullptr && known->file == slot.file) {
       file = slot.file;  // same columns as when this token's rows last went there
-    } else if (slot.file != nullptr && SameColumns(slot.file->schema, table)) {
+    } else if (!slot.ended && slot.file != nullptr && SameColumns(slot.file->schema, table)) {
       file = slot.file;
     } else {
-      // A table's first file in this batch, or its columns changed: a new file.
+      // A table's first file in this batch, its columns changed, or a DDL came: a new file.
       Result<BatchFile*> opened = OpenFile(table, slot.name, slot.file != nullptr);
       st = opened.status();
-      if (opened.ok()) file = slot.file = *opened;
+      if (opened.ok()) {
+        file = slot.file = *opened;
+        slot.ended = false;
+      }
     }
     if (st.ok()) {
       RowMeta meta;
@@ -388,7 +399,7 @@ Status CdcWriter::Impl::Commit() {
       return s;
     }
     f.token = std::move(tokens[i]).value();
-    next.files.push_back(CdcFile{f.key, f.token, f.table, f.row_count()});
+    next.files.push_back(CdcFile{f.key, f.token, f.table, f.row_count(), f.first});
   }
   if (options_.before_checkpoint) {
     Status s = options_.before_checkpoint();

@@ -14,9 +14,10 @@
 //
 // What is written (docs/DMS-S3-COMPAT.md §1-2; names in cdc/naming.h):
 //   - per table and batch one file `[BucketFolder/]schema/table/[date folders/]
-//     YYYYMMDD-HHMMSSmmm<ext>` (a second one, 1 ms later, if the table's columns change within
-//     the batch); or, with PreserveTransactions, one `CdcPath/CDC_TXN-<time>.csv` per batch
-//     holding every table's changes in commit order (cdc/txn_file.h).
+//     YYYYMMDD-HHMMSSmmm<ext>` (another one, 1 ms later, if the table's columns change within
+//     the batch or a DDL came, AddDdl); or, with PreserveTransactions, one
+//     `CdcPath/CDC_TXN-<time>.csv` per batch holding every table's changes in commit order
+//     (cdc/txn_file.h).
 //   - columns: Op (unless IncludeOpForFullLoad=false and CdcInsertsOnly=true, DMS's truth
 //     table), then TimestampColumnName (the transaction's commit time, UTC, "yyyy-MM-dd
 //     HH:mm:ss.SSSSSS"), then the sequence column (when configured), then the table's columns.
@@ -122,7 +123,8 @@ class CdcWriter {
   // its columns.
   Status AddChange(const TableSchema& table, uint64_t schema_token, char op,
                    std::span<const Value> values, std::string_view sequence);
-  // A DDL on schema.table (counted in its statistics; never deletes target data).
+  // A DDL on schema.table (counted in its statistics; never deletes target data). Rows after it
+  // go to new files, for every table (so no file spans a DDL: CdcFile::first).
   void AddDdl(const std::string& schema, const std::string& table);
   // The transaction ended at `after` (the position of the next event, GTID set included).
   Status EndTransaction(const binlog::BinlogPosition& after);

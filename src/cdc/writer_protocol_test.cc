@@ -9,6 +9,7 @@
 #include "cdc/writer.h"
 #include "cdc/writer_test_util.h"
 #include "config/format_options.h"
+#include "store/testing/get_range_contract.h"
 
 namespace binlake {
 namespace {
@@ -346,6 +347,16 @@ TEST_F(CdcProtocolTest, GzipAndParquetThroughTheFactory) {
   ASSERT_TRUE(again->Recover(Pos(4)).ok());
   ASSERT_EQ(again->last_checkpoint().files.size(), 1u);
   EXPECT_EQ(again->last_checkpoint().files[0].rows, 2u);
+}
+
+// The crashing wrapper forwards GetRange until it dies, and fails it afterwards.
+TEST_F(CdcProtocolTest, CrashingStoreForwardsGetRangeUntilItDies) {
+  CrashingStore store(&target_.store(), CrashingStore::Point::kAtCheckpointPut);
+  binlake::testing::ExpectGetRangeContract(store, "range/");
+  EXPECT_FALSE(store.Put("_binlake/cdc/checkpoint-1.json", "{}", {}).ok());
+  ASSERT_TRUE(store.crashed());
+  EXPECT_EQ(store.GetRange("range/ten", 0, 4).status().code(), StatusCode::kIoError);
+  EXPECT_EQ(*target_.store().GetRange("range/ten", 0, 4), "0123");
 }
 
 }  // namespace

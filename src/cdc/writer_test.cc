@@ -218,6 +218,36 @@ TEST_F(CdcWriterTest, ColumnChangeWithinABatchStartsASecondFileOneMillisecondLat
   EXPECT_EQ(DataKeys().back(), "db/t2/20241124-101500125.csv");
 }
 
+// No file spans a DDL (a TRUNCATE, DROP or RENAME of any table it names), and each file records
+// where its rows begin, so a reader can place every file among the DDLs (lake/table_plan.h).
+TEST_F(CdcWriterTest, ADdlStartsNewFilesAndEachFileRecordsWhereItsRowsBegin) {
+  auto w = Make(S3Settings{});
+  ASSERT_TRUE(Txn(*w, 100, {{&t1_, 'I', 1, "a"}, {&t2_, 'I', 5, "x", {"n"}}}).ok());
+  ASSERT_TRUE(Txn(*w, 200, {{&t1_, 'I', 2, "b"}}).ok());
+  w->AddDdl("db", "t2");               // e.g. DROP TABLE t2, t1: every open file ends
+  ASSERT_TRUE(Txn(*w, 300, {}).ok());  // the DDL's own transaction
+  ASSERT_TRUE(Txn(*w, 400, {{&t1_, 'I', 3, "c"}, {&t2_, 'I', 6, "y", {"n"}}}).ok());
+  ASSERT_TRUE(w->Commit().ok());
+  std::vector<std::string> files;
+  for (const CdcFile& f : w->last_checkpoint().files) {
+    files.push_back(f.key + " " + f.first.ToString());
+  }
+  EXPECT_EQ(files, (std::vector<std::string>{"db/t1/20241124-101500123.csv binlog.000001:4",
+                                             "db/t2/20241124-101500123.csv binlog.000001:4",
+                                             "db/t1/20241124-101500124.csv binlog.000001:300",
+                                             "db/t2/20241124-101500125.csv binlog.000001:300"}));
+  EXPECT_EQ(Object("db/t1/20241124-101500123.csv"), "I,1,a\nI,2,b\n");
+  EXPECT_EQ(Object("db/t1/20241124-101500124.csv"), "I,3,c\n");
+  auto stored = ParseCdcCheckpoint(Object(CdcCheckpointKey("", 1)));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(*stored, w->last_checkpoint());
+  // The next batch's files begin where the checkpoint ends.
+  ASSERT_TRUE(Txn(*w, 500, {{&t1_, 'D', 3, "c"}}).ok());
+  ASSERT_TRUE(w->Commit().ok());
+  ASSERT_EQ(w->last_checkpoint().files.size(), 1u);
+  EXPECT_EQ(w->last_checkpoint().files[0].first, Pos(400));
+}
+
 TEST_F(CdcWriterTest, TablesWhoseDottedNamesCollideStillGetTheirOwnFiles) {
   auto w = Make(S3Settings{});
   TableSchema x = Schema("a.b", "c");

@@ -157,6 +157,11 @@ Result<std::string> CrashingStore::Get(std::string_view key) {
   if (crashed_) return Dead();
   return inner_->Get(key);
 }
+Result<std::string> CrashingStore::GetRange(std::string_view key, uint64_t offset,
+                                            uint64_t length) {
+  if (crashed_) return Dead();
+  return inner_->GetRange(key, offset, length);
+}
 Result<std::optional<ObjectInfo>> CrashingStore::Head(std::string_view key) {
   if (crashed_) return Dead();
   return inner_->Head(key);

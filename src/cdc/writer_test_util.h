@@ -82,6 +82,7 @@ class CrashingStore : public ObjectStore {
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
                                                   const PutOptions& options) override;
   Result<std::string> Get(std::string_view key) override;
+  Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override;
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;

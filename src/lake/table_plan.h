@@ -9,6 +9,30 @@
 // Steps apply in order. kTruncate empties the table as of that step (TRUNCATE TABLE); the rows
 // of every earlier step are gone.
 //
+// DDL (docs/MATERIALIZE.md, "Tables and DDL"): the DDL statements of the schema history in
+// [snapshot, upto) are replayed in binlog order over the full load's tables (lake/ddl_statement.h,
+// lake/table_lineage.h), and every file is placed among them by where its rows begin
+// (CdcFile::first; a CDC file never spans a DDL). So:
+//   - ADD / DROP / CHANGE / MODIFY / RENAME COLUMN: a file's columns map by column, through every
+//     rename, onto the columns as of `upto` (-1 for one added after the file: NULL, not its
+//     DEFAULT; a dropped column is not mapped; re-added, it is a new column). The schema's
+//     columns, types and primary key are those as of `upto` (types: the binlog's, from the
+//     version CDC recorded with the table's next row; the statement's until then).
+//   - TRUNCATE TABLE: a kTruncate step at its place (only within (from, upto]).
+//   - DROP TABLE: the table is left out; a later CREATE TABLE of the name (or CREATE ... LIKE)
+//     starts a new table (loaded_as ""; for from > 0 a kTruncate first when created after
+//     `from`) from the CDC files after it. A table created during CDC is planned the same way.
+//   - RENAME TABLE (pairs in order, swaps too), ALTER TABLE ... RENAME TO: the table goes on under
+//     the new name with the steps it had; loaded_as keeps the full load's name (for from > 0 the
+//     plan does not say which name the table had at `from`).
+//   - Each recorded version of the columns must match the replayed columns (names in order, or
+//     as many unnamed "@n" ones); otherwise, or for a statement that cannot be read, kUnsupported
+//     naming the statement (shortened, one line) and its position, if the table exists as of
+//     `upto` and is selected (a table dropped by then does not need it).
+// Files of a table no plan knows (not in the full load, not created by a recorded CREATE) are
+// left out. A file of a checkpoint written before CdcFile::first existed is placed at the start
+// of its batch; when a DDL on its table falls in that batch, that is kUnsupported.
+//
 // Thread-safety: functions only; the store must be usable from the calling thread.
 #pragma once
 
@@ -44,17 +68,19 @@ struct PlanStep {
 
 struct TablePlan {
   TableSchema schema;           // the table as of `upto`: name, columns, primary key
-  std::string loaded_as;        // "schema.table" the full load wrote it as (differs after RENAME)
+  std::string loaded_as;        // "schema.table" the full load wrote it as (differs after RENAME;
+                                // "" for a table created during CDC)
   std::vector<PlanStep> steps;  // in the order their rows apply
 };
 
 using TableSelector = std::function<bool(const std::string& schema, const std::string& table)>;
 
 // Every table that exists as of checkpoint `upto` (and that `select` selects, by its name as of
-// `upto`; nullptr: every table), with the steps of commits (from, upto]. Tables dropped by then
-// are left out. Errors (one line): kUnsupported for a DDL that cannot be interpreted (names it
-// and its position) or PreserveTransactions files; kCorruption for a missing or unreadable
-// schema-history record.
+// `upto`; nullptr: every table), with the steps of commits (from, upto]: the full load's tables
+// in its order, then those created during CDC in creation order. Tables dropped by then are left
+// out. Errors (one line): kUnsupported for a DDL that cannot be interpreted (names it and its
+// position), older files that cannot be placed, or PreserveTransactions files; kCorruption for a
+// missing or unreadable schema-history record; kInvalidArgument for commits the history lacks.
 Result<std::vector<TablePlan>> PlanTables(ObjectStore& store, const Lake& lake, uint64_t from,
                                           uint64_t upto, const TableSelector& select);
 

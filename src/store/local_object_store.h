@@ -14,6 +14,7 @@
 // Thread-safety: all methods may be called from several threads at once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,8 @@ class LocalObjectStore : public ObjectStore {
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
                                                   const PutOptions& options) override;
   Result<std::string> Get(std::string_view key) override;
+  // pread of the slice (open, fstat, pread): the rest of the file is never read.
+  Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override;
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;

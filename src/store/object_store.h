@@ -55,6 +55,15 @@ class ObjectStore {
                                                           const PutOptions& options) = 0;
   // kNotFound if absent.
   virtual Result<std::string> Get(std::string_view key) = 0;
+  // The bytes [offset, offset + length) of the object: fewer when the object ends first (offset +
+  // length may pass the size, even overflow: then it is the rest of the object), "" when
+  // offset >= size. kNotFound if absent. Length 0 returns "" without a request or a read (even
+  // for an absent key; a malformed key is still kInvalidArgument). Only the slice is read (S3: GET
+  // with Range: bytes=first-last; local: pread), so a reader can walk objects of any size (1 GiB
+  // and more) in chunks of a few MiB with bounded memory. Only an S3-compatible server that
+  // ignores Range sends the whole object for each slice (the S3 store logs a warning once).
+  // Several calls on one key see the same object only while nobody replaces it.
+  virtual Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) = 0;
   // std::nullopt if absent.
   virtual Result<std::optional<ObjectInfo>> Head(std::string_view key) = 0;
   // All objects whose key starts with `prefix`, in lexicographic key order.

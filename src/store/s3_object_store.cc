@@ -11,6 +11,7 @@
 #include <set>
 
 #include "store/s3_object_writer.h"
+#include "store/s3_range.h"
 #include "store/s3_xml.h"
 
 namespace binlake::s3 {
@@ -178,15 +179,29 @@ Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::NewWriter(std::string_view 
   return std::unique_ptr<ObjectWriter>(new S3ObjectWriter(this, FullKey(key), options));
 }
 
-Result<std::string> S3ObjectStore::GetFull(const std::string& full_key) {
-  ASSIGN_OR_RETURN(S3Outcome out, client_->Send(S3Request{"GET", full_key, {}, {}, {}}));
+Result<std::string> S3ObjectStore::GetFull(const std::string& full_key,
+                                           std::optional<std::pair<uint64_t, uint64_t>> range) {
+  S3Request req{"GET", full_key, {}, {}, {}};
+  if (range) req.headers.emplace_back("Range", RangeHeaderValue(range->first, range->second));
+  ASSIGN_OR_RETURN(S3Outcome out, client_->Send(req));
+  ErrorContext ctx = client_->Context("GetObject", full_key);
+  if (range) {
+    return SliceOfRangeAnswer(out.response, range->first, range->second, ctx, out.attempts);
+  }
   if (Ok2xx(out.response)) return std::move(out.response.body);
-  return ErrorStatus(client_->Context("GetObject", full_key), out.response, out.attempts);
+  return ErrorStatus(ctx, out.response, out.attempts);
 }
 
 Result<std::string> S3ObjectStore::Get(std::string_view key) {
   RETURN_IF_ERROR(CheckKey(key));
   return GetFull(FullKey(key));
+}
+
+Result<std::string> S3ObjectStore::GetRange(std::string_view key, uint64_t offset,
+                                            uint64_t length) {
+  RETURN_IF_ERROR(CheckKey(key));
+  if (length == 0) return std::string();
+  return GetFull(FullKey(key), std::make_pair(offset, length));
 }
 
 Result<std::optional<ObjectInfo>> S3ObjectStore::HeadFull(const std::string& full_key) {

@@ -8,10 +8,12 @@
 // Thread-safety: all methods may be called from several threads at once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -43,6 +45,9 @@ class S3ObjectStore : public ObjectStore {
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
                                                   const PutOptions& options) override;
   Result<std::string> Get(std::string_view key) override;
+  // GetObject with Range: bytes=<offset>-<last> (s3_range.h): 206 is the slice, 200 (a server
+  // that ignores Range) is cut to the slice, 416 InvalidRange (offset past the end) is "".
+  Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override;
   // A HEAD 404 carries no body, so a missing bucket also reads as "absent" here; CheckAccess
   // (and any write) tells the bucket apart.
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
@@ -72,7 +77,9 @@ class S3ObjectStore : public ObjectStore {
 
  private:
   S3ObjectStore() = default;
-  Result<std::string> GetFull(const std::string& full_key);
+  // GetObject of a full key; with `range` (offset, length > 0) the slice GetRange describes.
+  Result<std::string> GetFull(const std::string& full_key,
+                              std::optional<std::pair<uint64_t, uint64_t>> range = std::nullopt);
 
   std::unique_ptr<S3Client> client_;
   std::string bucket_;

@@ -68,6 +68,94 @@ class ZstdCompressor : public Compressor {
   ZSTD_CCtx* ctx_;
 };
 
+class GzipDecompressor : public Decompressor {
+ public:
+  ~GzipDecompressor() override {
+    if (initialized_) inflateEnd(&stream_);
+  }
+  Status Decompress(std::string_view input, char* out, size_t out_size) override {
+    if (!initialized_) {
+      // windowBits 15 + 32: gzip (RFC 1952, Compression.md's GZIP) or, as Arrow accepts from
+      // old writers, a zlib stream.
+      if (inflateInit2(&stream_, 15 + 32) != Z_OK) return Internal("zlib inflateInit2 failed");
+      initialized_ = true;
+    }
+    if (input.size() > UINT32_MAX || out_size > UINT32_MAX) {
+      return Corruption("parquet: GZIP page over 4 GiB");
+    }
+    char dummy;
+    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+    stream_.avail_in = static_cast<uInt>(input.size());
+    stream_.next_out = reinterpret_cast<Bytef*>(out_size > 0 ? out : &dummy);
+    stream_.avail_out = static_cast<uInt>(out_size);
+    while (true) {
+      if (inflateReset(&stream_) != Z_OK) return Internal("zlib inflateReset failed");
+      int rc = inflate(&stream_, Z_FINISH);
+      if (rc != Z_STREAM_END) {
+        if (rc == Z_BUF_ERROR && stream_.avail_out == 0 && stream_.avail_in > 0) {
+          return Corruption("parquet: GZIP page holds more than the " + std::to_string(out_size) +
+                            " bytes its header says");
+        }
+        return Corruption(std::string("parquet: GZIP page: ") +
+                          (stream_.msg != nullptr ? stream_.msg : "truncated stream"));
+      }
+      // Another gzip member may follow (its magic 1f 8b); anything else ends the page.
+      if (stream_.avail_in < 2 || stream_.next_in[0] != 0x1f || stream_.next_in[1] != 0x8b) break;
+    }
+    if (stream_.avail_out != 0) {
+      return Corruption("parquet: GZIP page holds " + std::to_string(out_size - stream_.avail_out) +
+                        " bytes, its header says " + std::to_string(out_size));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  z_stream stream_{};
+  bool initialized_ = false;
+};
+
+class SnappyDecompressor : public Decompressor {
+ public:
+  Status Decompress(std::string_view input, char* out, size_t out_size) override {
+    size_t n = 0;
+    if (!snappy::GetUncompressedLength(input.data(), input.size(), &n)) {
+      return Corruption("parquet: SNAPPY page: bad length preamble");
+    }
+    if (n != out_size) {
+      return Corruption("parquet: SNAPPY page holds " + std::to_string(n) +
+                        " bytes, its header says " + std::to_string(out_size));
+    }
+    // RawUncompress checks its input (snappy.h: returns false on corrupted input).
+    if (!snappy::RawUncompress(input.data(), input.size(), out)) {
+      return Corruption("parquet: SNAPPY page: corrupt data");
+    }
+    return Status::Ok();
+  }
+};
+
+class ZstdDecompressor : public Decompressor {
+ public:
+  ZstdDecompressor() : ctx_(ZSTD_createDCtx()) {}
+  ~ZstdDecompressor() override { ZSTD_freeDCtx(ctx_); }
+  Status Decompress(std::string_view input, char* out, size_t out_size) override {
+    if (ctx_ == nullptr) return Internal("ZSTD_createDCtx failed");
+    char dummy;
+    size_t n = ZSTD_decompressDCtx(ctx_, out_size > 0 ? out : &dummy, out_size, input.data(),
+                                   input.size());
+    if (ZSTD_isError(n)) {
+      return Corruption(std::string("parquet: ZSTD page: ") + ZSTD_getErrorName(n));
+    }
+    if (n != out_size) {
+      return Corruption("parquet: ZSTD page holds " + std::to_string(n) +
+                        " bytes, its header says " + std::to_string(out_size));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  ZSTD_DCtx* ctx_;
+};
+
 }  // namespace
 
 std::string_view CodecName(Codec codec) {
@@ -78,10 +166,54 @@ std::string_view CodecName(Codec codec) {
       return "SNAPPY";
     case Codec::kGzip:
       return "GZIP";
+    case Codec::kLzo:
+      return "LZO";
+    case Codec::kBrotli:
+      return "BROTLI";
+    case Codec::kLz4:
+      return "LZ4";
     case Codec::kZstd:
       return "ZSTD";
+    case Codec::kLz4Raw:
+      return "LZ4_RAW";
   }
   return "?";
+}
+
+Result<std::unique_ptr<Decompressor>> Decompressor::Make(Codec codec) {
+  switch (codec) {
+    case Codec::kUncompressed:
+      return std::unique_ptr<Decompressor>();
+    case Codec::kGzip:
+      return std::unique_ptr<Decompressor>(std::make_unique<GzipDecompressor>());
+    case Codec::kSnappy:
+      return std::unique_ptr<Decompressor>(std::make_unique<SnappyDecompressor>());
+    case Codec::kZstd:
+      return std::unique_ptr<Decompressor>(std::make_unique<ZstdDecompressor>());
+    case Codec::kLzo:
+    case Codec::kBrotli:
+    case Codec::kLz4:
+    case Codec::kLz4Raw:
+      return Unsupported("parquet: codec " + std::string(CodecName(codec)) +
+                         " is not supported (binlake reads UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+  }
+  return Corruption("parquet: unknown codec " + std::to_string(static_cast<int32_t>(codec)));
+}
+
+uint64_t Decompressor::MaxDecompressedSize(Codec codec, uint64_t compressed) {
+  if (compressed > (uint64_t{1} << 40)) return UINT64_MAX;  // no page is that big anyway
+  switch (codec) {
+    case Codec::kUncompressed:
+      return compressed;
+    case Codec::kGzip:  // deflate: at most 258 bytes per 2 bits of a length/distance pair
+      return compressed * 1032;
+    case Codec::kSnappy:  // a 3-byte copy element yields at most 64 bytes
+      return compressed * 22 + 64;
+    case Codec::kZstd:  // a 4-byte RLE block (3-byte header + 1 byte) yields at most 128 KiB
+      return compressed * 32768;
+    default:
+      return 0;
+  }
 }
 
 Result<std::unique_ptr<Compressor>> Compressor::Make(Codec codec, int level) {
@@ -97,8 +229,10 @@ Result<std::unique_ptr<Compressor>> Compressor::Make(Codec codec, int level) {
       return std::unique_ptr<Compressor>(std::make_unique<SnappyCompressor>());
     case Codec::kZstd:
       return std::unique_ptr<Compressor>(std::make_unique<ZstdCompressor>(level));
+    default:
+      break;
   }
-  return InvalidArgument("unknown Parquet codec");
+  return InvalidArgument("Parquet codec " + std::string(CodecName(codec)) + " cannot be written");
 }
 
 }  // namespace binlake::parquet

@@ -1,14 +1,19 @@
 // The Parquet metadata binlake writes (file footer and page headers), as plain C++ structs, and
-// their serialization with the Thrift compact protocol. This is the only code that knows Thrift
+// their serialization with the Thrift compact protocol; and the parsing of the same structs from
+// untrusted bytes for the reader (parquet_reader.h). This is the only code that knows Thrift
 // field ids (parquet.thrift, apache/parquet-format); the rest of the writer fills these structs.
 // Optional Thrift fields are std::optional or "unset when zero/empty", as documented per field.
+// Parsing keeps what the reader uses and skips the rest (bloom filters, indexes, sort orders,
+// key/value metadata, encryption, size statistics).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "format/parquet/parquet_format.h"
 
 namespace binlake::parquet {
@@ -73,6 +78,7 @@ struct ColumnMetaData {
 
 // parquet.thrift `struct ColumnChunk` (metadata inline, no file_path).
 struct ColumnChunk {
+  std::string file_path;    // read only: the chunk lives in another file (not supported)
   int64_t file_offset = 0;  // first byte of the chunk
   ColumnMetaData meta;
 };
@@ -111,9 +117,22 @@ struct PageHeader {
   int32_t num_rows = 0;
   int32_t definition_levels_byte_length = 0;
   bool is_compressed = true;
+  // Read only (the writer writes RLE and 0): DATA_PAGE level encodings, DATA_PAGE_V2 repetition
+  // level bytes.
+  Encoding definition_level_encoding = Encoding::kRle;
+  Encoding repetition_level_encoding = Encoding::kRle;
+  int32_t repetition_levels_byte_length = 0;
 };
 
 void SerializePageHeader(const PageHeader& header, std::string* out);
 void SerializeFileMetaData(const FileMetaData& meta, std::string* out);
+
+// Parse the Thrift compact encoding of a PageHeader at the start of `data` (*size: its bytes) or
+// of a whole FileMetaData. Errors are kCorruption "parquet: <what>: thrift: ..." (one line), for
+// truncated or malformed Thrift, a required field that is missing, or a value out of its range
+// (negative sizes and counts, an unknown physical type or repetition). Enum values the format may
+// add later (encodings, codecs, logical types) are kept as numbers for the reader to judge.
+Status ParsePageHeader(std::string_view data, PageHeader* header, size_t* size);
+Status ParseFileMetaData(std::string_view data, FileMetaData* meta);
 
 }  // namespace binlake::parquet

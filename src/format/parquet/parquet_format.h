@@ -1,6 +1,8 @@
 // Wire constants of the Parquet file format, as numbered in parquet.thrift
 // (https://github.com/apache/parquet-format/blob/master/src/main/thrift/parquet.thrift).
-// Only the values binlake writes are listed; the numbers are part of the format and never change.
+// The values binlake writes are listed, plus those the reader (parquet_reader.h) names in its
+// messages or recognises; the numbers are part of the format and never change. The enums have a
+// fixed underlying type, so a decoded value outside the list is still representable.
 #pragma once
 
 #include <cstdint>
@@ -49,30 +51,59 @@ enum class Encoding : int32_t {
   kPlain = 0,
   kPlainDictionary = 2,  // deprecated spelling of RLE_DICTIONARY (data) / PLAIN (dictionary page)
   kRle = 3,
+  kBitPacked = 4,  // deprecated level encoding (read: not supported)
+  kDeltaBinaryPacked = 5,
+  kDeltaLengthByteArray = 6,
+  kDeltaByteArray = 7,
   kRleDictionary = 8,
+  kByteStreamSplit = 9,
 };
 
 // parquet.thrift `enum CompressionCodec`.
-enum class Codec : int32_t { kUncompressed = 0, kSnappy = 1, kGzip = 2, kZstd = 6 };
+enum class Codec : int32_t {
+  kUncompressed = 0,
+  kSnappy = 1,
+  kGzip = 2,
+  kLzo = 3,     // read: not supported
+  kBrotli = 4,  // read: not supported
+  kLz4 = 5,     // read: not supported
+  kZstd = 6,
+  kLz4Raw = 7,  // read: not supported
+};
 
 // parquet.thrift `enum PageType`.
-enum class PageType : int32_t { kDataPage = 0, kDictionaryPage = 2, kDataPageV2 = 3 };
+enum class PageType : int32_t {
+  kDataPage = 0,
+  kIndexPage = 1,  // read: skipped
+  kDictionaryPage = 2,
+  kDataPageV2 = 3,
+};
 
-// The `union LogicalType` member binlake writes (field ids of that union), kNone for none.
+// The `union LogicalType` members (field ids of that union), kNone for none. binlake writes
+// kString, kDecimal, kDate, kTimestamp, kInteger; the reader decodes every member's id and the
+// parameters of kDecimal, kTime, kTimestamp and kInteger.
 enum class LogicalKind : int16_t {
   kNone = 0,
   kString = 1,
+  kMap = 2,
+  kList = 3,
+  kEnum = 4,
   kDecimal = 5,
   kDate = 6,
+  kTime = 7,
   kTimestamp = 8,
   kInteger = 10,
+  kUnknown = 11,  // "always null"
   kJson = 12,
+  kBson = 13,
+  kUuid = 14,
+  kFloat16 = 15,
 };
 
 // parquet.thrift `union TimeUnit` member field ids.
-enum class TimeUnit : int16_t { kMillis = 1, kMicros = 2 };
+enum class TimeUnit : int16_t { kMillis = 1, kMicros = 2, kNanos = 3 };
 
-std::string_view CodecName(Codec codec);
+std::string_view CodecName(Codec codec);  // "?" for a value not listed above
 
 }  // namespace binlake::parquet
 

@@ -9,10 +9,11 @@
 //   list           one byte (size << 4 | element type) when size < 15, else 0xF0 | type and a
 //                  varint size; elements follow without headers
 //   struct         its fields, then a STOP byte (0); unions are structs with one field
-// Only writing is needed: binlake never reads Parquet.
+// CompactWriter writes metadata (the Parquet writer); CompactReader reads it back from untrusted
+// bytes (the Parquet reader, metadata.h Parse*).
 //
-// Usage: BeginStruct / fields / EndStruct, with the nesting the schema demands. The writer keeps
-// a stack of "last field id" per open struct; callers must balance Begin/End.
+// Writer usage: BeginStruct / fields / EndStruct, with the nesting the schema demands. The writer
+// keeps a stack of "last field id" per open struct; callers must balance Begin/End.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +72,64 @@ class CompactWriter {
   void FieldHeader(int16_t id, CompactType type);
 
   std::string* out_;
+  std::vector<int16_t> last_ids_;
+};
+
+// Reads the compact protocol from untrusted bytes. Every read is bounds-checked; the first
+// failure (truncation, a varint over 10 bytes or out of its type's range, an unknown type nibble,
+// nesting deeper than kMaxDepth) is kept as a one-line error() and every later read fails, so a
+// parser can run to its end and check ok() once. Nothing is allocated but the caller's values.
+//
+// Usage, for a struct:
+//   r.BeginStruct();
+//   int16_t id; CompactType type;
+//   while (r.NextField(&id, &type)) {   // false at the STOP byte (or after an error)
+//     if (id == 1 && r.ReadI32(type, &x)) ...   // Read* skip a field of another type: false
+//     else r.Skip(type);
+//   }
+//   r.EndStruct();
+// Thread-safety: one thread; borrows `data`, which must outlive the reader.
+class CompactReader {
+ public:
+  static constexpr int kMaxDepth = 32;  // nested structs / containers
+
+  explicit CompactReader(std::string_view data) : data_(data) {}
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  // Bytes consumed so far.
+  size_t position() const { return pos_; }
+  size_t remaining() const { return data_.size() - pos_; }
+
+  void BeginStruct();
+  // The next field header of the innermost open struct; false at its STOP byte or on an error.
+  bool NextField(int16_t* id, CompactType* type);
+  void EndStruct();
+
+  // A field or list element of `type`. An integer reader accepts any integer type whose value
+  // fits; a value of another type is skipped and the reader returns false (not an error).
+  bool ReadBool(CompactType type, bool* v);  // a field's bool (the type nibble) or a list byte
+  bool ReadI32(CompactType type, int32_t* v);
+  bool ReadI64(CompactType type, int64_t* v);
+  bool ReadBinary(CompactType type, std::string_view* v);  // points into `data`
+  // A list (or set) header: the element type and count. The count is checked against the bytes
+  // left (every element takes at least one byte), so it bounds what the caller may reserve.
+  bool ReadListHeader(CompactType type, CompactType* element_type, uint32_t* size);
+  // Skips one value of `type` (nested values included).
+  void Skip(CompactType type) { SkipValue(type, 0); }
+
+  // Sets the error (the first one is kept); returns false.
+  bool Fail(std::string_view what);
+
+ private:
+  bool ReadByte(uint8_t* b);
+  bool ReadVarint(uint64_t* v);
+  bool ReadZigZag(int64_t* v);
+  void SkipValue(CompactType type, int depth);
+
+  std::string_view data_;
+  size_t pos_ = 0;
+  std::string error_;
   std::vector<int16_t> last_ids_;
 };
 

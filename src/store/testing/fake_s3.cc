@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <limits>
 #include <pugixml.hpp>
 
 #include "store/sigv4.h"
@@ -276,8 +277,8 @@ FakeS3::Response FakeS3::Apply(const std::string& operation, const Request& r) {
   }
   const std::string key = Key(r);
   if (operation == "PutObject") return PutObject(key, r);
-  if (operation == "GetObject") return GetObject(key, false);
-  if (operation == "HeadObject") return GetObject(key, true);
+  if (operation == "GetObject") return GetObject(key, false, r);
+  if (operation == "HeadObject") return GetObject(key, true, r);
   if (operation == "DeleteObject") {
     objects_.erase(key);
     return Response{204, {}, ""};
@@ -305,7 +306,7 @@ FakeS3::Response FakeS3::PutObject(const std::string& key, const Request& r) {
   return Response{200, {{"ETag", o.etag}}, ""};
 }
 
-FakeS3::Response FakeS3::GetObject(const std::string& key, bool head) {
+FakeS3::Response FakeS3::GetObject(const std::string& key, bool head, const Request& r) {
   auto it = objects_.find(key);
   if (it == objects_.end()) {
     if (head) return Response{404, {}, ""};  // HEAD answers carry no body
@@ -316,9 +317,28 @@ FakeS3::Response FakeS3::GetObject(const std::string& key, bool head) {
   if (!o.content_type.empty()) resp.headers.emplace_back("Content-Type", o.content_type);
   if (head) {
     resp.headers.emplace_back("Content-Length", std::to_string(o.data.size()));
-  } else {
-    resp.body = o.data;
+    return resp;
   }
+  resp.body = o.data;
+  // Range: bytes=first-[last], the one form binlake sends; any other form is ignored (200).
+  const std::string range = r.Header("range");
+  const size_t dash = range.find('-');
+  std::optional<size_t> first, last;
+  if (options_.honor_range && range.rfind("bytes=", 0) == 0 && dash != std::string::npos) {
+    first = ParseSize(range.substr(6, dash - 6));
+    last = dash + 1 == range.size() ? std::numeric_limits<size_t>::max()
+                                    : ParseSize(range.substr(dash + 1));
+  }
+  if (!first || !last || *last < *first) return resp;
+  if (*first >= o.data.size()) {
+    return Error(416, "InvalidRange", "The requested range is not satisfiable", key);
+  }
+  *last = std::min(*last, o.data.size() - 1);
+  resp.status = 206;
+  resp.body = o.data.substr(*first, *last - *first + 1);
+  resp.headers.emplace_back("Content-Range", "bytes " + std::to_string(*first) + "-" +
+                                                 std::to_string(*last) + "/" +
+                                                 std::to_string(o.data.size()));
   return resp;
 }
 

@@ -1,7 +1,8 @@
 // FakeS3: an in-memory S3 bucket on 127.0.0.1 (over fake_http_server.h) for unit tests of code
 // that talks to S3 through S3ObjectStore. It answers the operations binlake uses as the S3 API
 // Reference describes them, path-style (/<bucket>/<key>):
-//   PutObject (If-None-Match: * -> 412 PreconditionFailed), GetObject, HeadObject (no body),
+//   PutObject (If-None-Match: * -> 412 PreconditionFailed), GetObject (Range: bytes=first-[last]
+//   -> 206 with Content-Range, 416 InvalidRange when first >= size), HeadObject (no body),
 //   DeleteObject (204, also when absent), ListObjectsV2 (prefix, max-keys, continuation-token,
 //   start-after, encoding-type=url), CreateMultipartUpload, UploadPart, CompleteMultipartUpload
 //   (If-None-Match: *; parts checked: ascending, known, matching ETag, all but the last >= 5 MiB),
@@ -66,6 +67,8 @@ class FakeS3 {
     // max-keys asks: small values make listings page.
     size_t max_page = 1000;
     size_t min_part_size = 5u << 20;  // every part but the last (EntityTooSmall)
+    // false: GetObject ignores Range and answers 200 with the whole object, as RFC 9110 allows.
+    bool honor_range = true;
   };
 
   enum class FaultAction {
@@ -167,7 +170,7 @@ class FakeS3 {
   // The operations; mu_ held.
   Response Apply(const std::string& operation, const Request& request);
   Response PutObject(const std::string& key, const Request& request);
-  Response GetObject(const std::string& key, bool head);
+  Response GetObject(const std::string& key, bool head, const Request& request);
   Response ListObjects(const Request& request);
   Response CreateUpload(const std::string& key);
   Response UploadPart(const std::string& key, const Request& request);

@@ -64,6 +64,14 @@ class MemoryObjectStore : public ObjectStore {
     if (it == objects_.end()) return NotFound(std::string(key));
     return it->second;
   }
+  Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override {
+    if (length == 0) return std::string();
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = objects_.find(std::string(key));
+    if (it == objects_.end()) return NotFound(std::string(key));
+    if (offset >= it->second.size()) return std::string();
+    return it->second.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
+  }
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = objects_.find(std::string(key));
