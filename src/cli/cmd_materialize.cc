@@ -19,7 +19,7 @@ struct MaterializeFlags {
   uint64_t memory_mb = 256;
   std::string spill_dir;
   bool rebuild = false;
-  uint64_t max_part_bytes = 128ull << 20;
+  uint64_t max_part_bytes = 32ull << 20;
 };
 
 int Run(const MaterializeFlags& flags) {

@@ -38,7 +38,7 @@ struct MaterializeOptions {
   std::string target_folder;                // the target's BucketFolder ("" for none)
   std::string as_of = "latest";             // see lake/lake_reader.h ResolveAsOf
   const TableMappings* mappings = nullptr;  // selects tables; nullptr: every table
-  uint64_t max_part_bytes = 128ull << 20;
+  uint64_t max_part_bytes = 32ull << 20;
   int threads = 0;                       // 0: one per core
   uint64_t memory_bytes = 256ull << 20;  // for the changes of all tables in flight
   std::string spill_dir;                 // "": $TMPDIR or /tmp

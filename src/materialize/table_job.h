@@ -26,7 +26,7 @@ namespace binlake {
 
 struct TableJobOptions {
   uint64_t version = 0;
-  uint64_t max_part_bytes = 128ull << 20;
+  uint64_t max_part_bytes = 32ull << 20;
   uint64_t memory_bytes = 128ull << 20;  // for this job's ChangeStore
   std::string spill_dir = "/tmp";
   size_t chunk_bytes = 8u << 20;  // read size of the input files
