@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,6 +31,9 @@ namespace binlake {
 namespace {
 
 using testing::BinlakeProcess;
+using testing::CommandResult;
+using testing::DuckDbQuery;
+using testing::DuckQuote;
 using testing::MariaDbServer;
 using testing::ShellQuote;
 
@@ -132,74 +137,129 @@ class MaterializeDdlTest : public ::testing::Test {
     return t;
   }
 
-  TempDir dir_{"binlake-materialize-ddl"};
-  std::unique_ptr<MariaDbServer> server_;
-};
+  // The tables of a `binlake materialize` output under app/, read by DuckDB with a glob per
+  // table (rows in the order of `expected`'s key; the key itself is taken from `expected`).
+  std::map<std::string, SourceTable> OutputTables(
+      const std::string& output, const std::map<std::string, SourceTable>& expected) {
+    namespace fs = std::filesystem;
+    std::map<std::string, SourceTable> out;
+    if (!fs::exists(output + "/app")) return out;
+    for (const auto& dir : fs::directory_iterator(output + "/app")) {
+      std::string part;
+      for (const auto& f : fs::recursive_directory_iterator(dir.path())) {
+        if (f.path().extension() == ".csv") part = f.path().string();
+      }
+      if (part.empty()) continue;
+      const std::string name = dir.path().filename().string();
+      SourceTable t;
+      std::ifstream in(part);
+      std::string header;
+      std::getline(in, header);
+      for (size_t start = 0; start <= header.size();) {
+        size_t comma = std::min(header.find(',', start), header.size());
+        t.columns.push_back(header.substr(start, comma - start));
+        start = comma + 1;
+      }
+      auto it = expected.find(name);
+      if (it != expected.end()) t.key = it->second.key;
+      std::string fields, order;
+      for (const std::string& c : t.columns) {
+        fields += (fields.empty() ? "" : ", '|', ") + std::string("COALESCE(\"") + c + "\", '\\N')";
+      }
+      for (const std::string& k : t.key) {
+        order += (order.empty() ? "" : ", ") + std::string("CAST(\"") + k + "\" AS BIGINT)";
+      }
+      auto rows = DuckDbQuery({"SELECT CONCAT(" + fields + ") AS r FROM read_csv(" +
+                               DuckQuote(dir.path().string() + "/**/*.csv") +
+                               ", header=true, all_varchar=true, allow_quoted_nulls=false)" +
+                               (order.empty() ? "" : " ORDER BY " + order)});
+      if (!rows.ok()) {
+        t.rows = "duckdb error: " + rows.status().message();
+      } else {
+        for (const auto& r : *rows) t.rows += r.at("r").value_or("?") + "\n";
+      }
+      out[name] = std::move(t);
+    }
+    return out;
+  }
 
-TEST_F(MaterializeDdlTest, PlansFollowEveryDdlOfTheSource) {
-  ASSERT_TRUE(
-      server_
-          ->Execute("CREATE DATABASE app;"
-                    "CREATE TABLE app.items (id INT PRIMARY KEY, name VARCHAR(20), qty INT);"
-                    "CREATE TABLE app.old (id INT PRIMARY KEY, v VARCHAR(10));"
-                    "CREATE TABLE app.gone (id INT PRIMARY KEY, v VARCHAR(10));"
-                    "CREATE TABLE app.keep (id INT PRIMARY KEY, v VARCHAR(10));"
-                    "INSERT INTO app.items VALUES (1,'one',1),(2,'two',NULL),(3,'three',3);"
-                    "INSERT INTO app.old VALUES (1,'o1'),(2,'o2');"
-                    "INSERT INTO app.gone VALUES (1,'g1');"
-                    "INSERT INTO app.keep VALUES (1,'k1')")
-          .ok());
-  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Common()).exit_code, 0);
-  BinlakeProcess cdc("cdc " + Common() + " --set CdcMaxBatchInterval=1");
-  const std::vector<std::string> phases = {
-      // ADD COLUMN: earlier rows read NULL, later ones and updated ones have it.
-      "INSERT INTO app.items VALUES (4,'four',4);"
-      "ALTER TABLE app.items ADD COLUMN price DECIMAL(8,2);"
-      "INSERT INTO app.items VALUES (5,'five',5,5.50);"
-      "UPDATE app.items SET price = 1.25 WHERE id = 1;"
-      "INSERT INTO app.keep VALUES (2,'k2')",
-      // DROP COLUMN, RENAME COLUMN, MODIFY ... AFTER (moved).
-      "ALTER TABLE app.items DROP COLUMN qty;"
-      "UPDATE app.items SET name = 'TWO' WHERE id = 2;"
-      "ALTER TABLE app.items RENAME COLUMN name TO title;"
-      "ALTER TABLE app.items MODIFY title VARCHAR(40) AFTER price;"
-      "INSERT INTO app.items (id, title, price) VALUES (6,'six',6.00);"
-      "DELETE FROM app.items WHERE id = 3",
-      // TRUNCATE between rows of one batch.
-      "INSERT INTO app.old VALUES (3,'o3');"
-      "TRUNCATE TABLE app.old;"
-      "INSERT INTO app.old VALUES (10,'o10'),(11,'o11')",
-      // RENAME TABLE; DROP TABLE and a CREATE of the same name with other columns.
-      "RENAME TABLE app.old TO app.renamed;"
-      "UPDATE app.renamed SET v = 'O11' WHERE id = 11;"
-      "INSERT INTO app.gone VALUES (3,'g3');"
-      "DROP TABLE app.gone;"
-      "CREATE TABLE app.gone (k INT PRIMARY KEY, w VARCHAR(5), extra INT);"
-      "INSERT INTO app.gone VALUES (1,'new',NULL)",
-      // ALTER ... RENAME TO with a column change; a DROP alone.
-      "ALTER TABLE app.renamed ADD COLUMN n INT, RENAME TO app.final;"
-      "INSERT INTO app.final VALUES (12,'o12',12);"
-      "DROP TABLE app.keep",
-  };
+  // The source's DDL while `binlake cdc` runs; a pause recorded before the first phase and
+  // after each (CDC has committed past it).
+  void RunPhases() {
+    ASSERT_TRUE(
+        server_
+            ->Execute("CREATE DATABASE app;"
+                      "CREATE TABLE app.items (id INT PRIMARY KEY, name VARCHAR(20), qty INT);"
+                      "CREATE TABLE app.old (id INT PRIMARY KEY, v VARCHAR(10));"
+                      "CREATE TABLE app.gone (id INT PRIMARY KEY, v VARCHAR(10));"
+                      "CREATE TABLE app.keep (id INT PRIMARY KEY, v VARCHAR(10));"
+                      "INSERT INTO app.items VALUES (1,'one',1),(2,'two',NULL),(3,'three',3);"
+                      "INSERT INTO app.old VALUES (1,'o1'),(2,'o2');"
+                      "INSERT INTO app.gone VALUES (1,'g1');"
+                      "INSERT INTO app.keep VALUES (1,'k1')")
+            .ok());
+    ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Common()).exit_code, 0);
+    BinlakeProcess cdc("cdc " + Common() + " --set CdcMaxBatchInterval=1");
+    const std::vector<std::string> phases = {
+        // ADD COLUMN: earlier rows read NULL, later ones and updated ones have it.
+        "INSERT INTO app.items VALUES (4,'four',4);"
+        "ALTER TABLE app.items ADD COLUMN price DECIMAL(8,2);"
+        "INSERT INTO app.items VALUES (5,'five',5,5.50);"
+        "UPDATE app.items SET price = 1.25 WHERE id = 1;"
+        "INSERT INTO app.keep VALUES (2,'k2')",
+        // DROP COLUMN, RENAME COLUMN, MODIFY ... AFTER (moved).
+        "ALTER TABLE app.items DROP COLUMN qty;"
+        "UPDATE app.items SET name = 'TWO' WHERE id = 2;"
+        "ALTER TABLE app.items RENAME COLUMN name TO title;"
+        "ALTER TABLE app.items MODIFY title VARCHAR(40) AFTER price;"
+        "INSERT INTO app.items (id, title, price) VALUES (6,'six',6.00);"
+        "DELETE FROM app.items WHERE id = 3",
+        // TRUNCATE between rows of one batch.
+        "INSERT INTO app.old VALUES (3,'o3');"
+        "TRUNCATE TABLE app.old;"
+        "INSERT INTO app.old VALUES (10,'o10'),(11,'o11')",
+        // RENAME TABLE; DROP TABLE and a CREATE of the same name with other columns.
+        "RENAME TABLE app.old TO app.renamed;"
+        "UPDATE app.renamed SET v = 'O11' WHERE id = 11;"
+        "INSERT INTO app.gone VALUES (3,'g3');"
+        "DROP TABLE app.gone;"
+        "CREATE TABLE app.gone (k INT PRIMARY KEY, w VARCHAR(5), extra INT);"
+        "INSERT INTO app.gone VALUES (1,'new',NULL)",
+        // ALTER ... RENAME TO with a column change; a DROP alone.
+        "ALTER TABLE app.renamed ADD COLUMN n INT, RENAME TO app.final;"
+        "INSERT INTO app.final VALUES (12,'o12',12);"
+        "DROP TABLE app.keep",
+    };
+    pauses_.clear();
+    auto gtids = [&] { return Column("SELECT @@gtid_binlog_pos").at(0); };
+    pauses_.push_back({server_->MasterPosition(), gtids(), SourceTables()});
+    for (const std::string& sql : phases) {
+      Status s = server_->Execute(sql);
+      ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << sql;
+      pauses_.push_back({server_->MasterPosition(), gtids(), SourceTables()});
+      ASSERT_TRUE(testing::WaitForCheckpoint("--target " + ShellQuote(Target()),
+                                             pauses_.back().position, std::chrono::seconds(120)))
+          << cdc.Log();
+    }
+    ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
+    ASSERT_EQ(cdc.exit_code(), 0) << cdc.Log();
+  }
+
   struct Pause {
     std::string position;
     std::string gtids;  // @@gtid_binlog_pos
     std::map<std::string, SourceTable> tables;
   };
-  std::vector<Pause> pauses;
-  auto gtids = [&] { return Column("SELECT @@gtid_binlog_pos").at(0); };
-  pauses.push_back({server_->MasterPosition(), gtids(), SourceTables()});
-  for (const std::string& sql : phases) {
-    Status s = server_->Execute(sql);
-    ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << sql;
-    pauses.push_back({server_->MasterPosition(), gtids(), SourceTables()});
-    ASSERT_TRUE(testing::WaitForCheckpoint("--target " + ShellQuote(Target()),
-                                           pauses.back().position, std::chrono::seconds(120)))
-        << cdc.Log();
-  }
-  ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
-  ASSERT_EQ(cdc.exit_code(), 0) << cdc.Log();
+  std::vector<Pause> pauses_;
 
+  TempDir dir_{"binlake-materialize-ddl"};
+  std::unique_ptr<MariaDbServer> server_;
+};
+
+TEST_F(MaterializeDdlTest, PlansFollowEveryDdlOfTheSource) {
+  RunPhases();
+  if (HasFatalFailure()) return;
+  const std::vector<Pause>& pauses = pauses_;
   auto store = LocalObjectStore::Open(Target());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto lake = OpenLake(**store, "");
@@ -270,6 +330,30 @@ TEST_F(MaterializeDdlTest, PlansFollowEveryDdlOfTheSource) {
   EXPECT_EQ(mapping(gone->steps[0]), "0,1,2");
   EXPECT_EQ(plan_of(3, "gone")->loaded_as, "app.gone");  // before the DROP: the full load's
   EXPECT_EQ(plan_of(4, "keep")->steps.size(), 2u);       // its LOAD file, one CDC file
+}
+
+// `binlake materialize` as of each pause - a fresh output each time, and one output advanced
+// pause by pause (incremental plans: TRUNCATE, RENAME, DROP + CREATE between two versions) - gives
+// exactly the source's tables then, read back by DuckDB.
+TEST_F(MaterializeDdlTest, MaterializedTablesAreTheSourceAtEachPause) {
+  RunPhases();
+  if (HasFatalFailure()) return;
+  const std::string advanced = dir_.path() + "/advanced";
+  for (size_t i = 0; i < pauses_.size(); ++i) {
+    for (const std::string& output : {dir_.path() + "/at-" + std::to_string(i), advanced}) {
+      CommandResult r = testing::RunBinlake("materialize --target " + ShellQuote(Target()) +
+                                            " --output " + ShellQuote("file://" + output) +
+                                            " --as-of " + ShellQuote(pauses_[i].position));
+      if (r.exit_code != 0 && r.err.find("its columns changed during CDC") != std::string::npos) {
+        // The merge engine that reads the table plans (lake/table_plan.h) is not in yet.
+        GTEST_SKIP() << "binlake materialize does not follow DDL yet: " << r.err;
+      }
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(OutputTables(output, pauses_[i].tables), pauses_[i].tables)
+          << output << " as of " << pauses_[i].position << "\n"
+          << r.out;
+    }
+  }
 }
 
 }  // namespace
