@@ -105,7 +105,7 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
                   "credentials as the target)")
       ->required();
   cmd->add_option("--as-of", flags->as_of,
-                  "latest | checkpoint number | FILE:POS | YYYY-MM-DDTHH:MM:SSZ")
+                  "latest | checkpoint number | FILE:POS | YYYY-MM-DDTHH:MM:SSZ | GTID set")
       ->capture_default_str();
   cmd->add_option("--format", flags->format,
                   "csv (the target's dialect, advanced incrementally) or parquet (typed as the "

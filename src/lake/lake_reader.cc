@@ -1,10 +1,13 @@
 #include "lake/lake_reader.h"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 
 #include "binlog/binlog_position.h"
+#include "binlog/gtid_set.h"
 #include "cdc/schema_history.h"
 #include "config/target_layout.h"
 
@@ -41,6 +44,44 @@ bool AllDigits(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
+}
+
+// A GTID set of either flavour (binlog/gtid_set.h): a MySQL set ("uuid:1-5,uuid2:1-3") or a
+// MariaDB position ("0-1-100,1-2-5").
+struct GtidPoint {
+  bool mysql = false;
+  binlog::MySqlGtidSet my;
+  binlog::MariaGtidList maria;
+
+  // Parsed as the flavour `mysql` names; kInvalidArgument (one line) otherwise.
+  static Result<GtidPoint> Parse(std::string_view text, bool mysql) {
+    GtidPoint p;
+    p.mysql = mysql;
+    if (mysql) {
+      ASSIGN_OR_RETURN(p.my, binlog::MySqlGtidSet::Parse(text));
+    } else {
+      ASSIGN_OR_RETURN(p.maria, binlog::MariaGtidList::Parse(text));
+    }
+    return p;
+  }
+  // Every transaction of `other` is in this set (MariaDB: this position has reached it).
+  bool Contains(const GtidPoint& other) const {
+    return mysql ? my.Contains(other.my) : maria.Contains(other.maria);
+  }
+};
+
+// A request that names a GTID set: it starts with a server UUID (MySQL) or is a MariaDB GTID
+// list. `mysql` tells which.
+bool IsGtidRequest(std::string_view when, bool* mysql) {
+  while (!when.empty() && when.front() == ' ') when.remove_prefix(1);
+  binlog::Uuid uuid;
+  if (when.size() >= 36 && binlog::ParseUuid(when.substr(0, 36), &uuid)) {
+    *mysql = true;
+    return true;
+  }
+  static const std::regex kMaria(R"(^\d+-\d+-\d+\s*(,.*)?$)");
+  *mysql = false;
+  return std::regex_match(when.begin(), when.end(), kMaria);
 }
 
 // The object's bytes, inflated when the target is gzip.
@@ -147,6 +188,58 @@ Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
     at.exact = k < newest && commits[k].transactions - before == 1;
     return at;
   }
+  if (bool mysql = false; IsGtidRequest(when, &mysql)) {
+    std::string asked = "--as-of " + std::string(when);  // on one line
+    std::replace_if(
+        asked.begin(), asked.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    Result<GtidPoint> requested = GtidPoint::Parse(when, mysql);
+    if (!requested.ok()) return InvalidArgument(asked + ": " + requested.status().message());
+    // The points that record a GTID set, oldest first: the full load's snapshot, checkpoints.
+    std::vector<std::pair<uint64_t, GtidPoint>> points;
+    auto add = [&](uint64_t k, const std::string& set) -> Status {
+      if (set.empty()) return Status::Ok();
+      Result<GtidPoint> p = GtidPoint::Parse(set, mysql);
+      if (!p.ok()) {
+        return InvalidArgument(asked + ": a " + (mysql ? "MySQL GTID set" : "MariaDB GTID list") +
+                               ", but the target records " +
+                               (mysql ? "MariaDB GTID positions" : "MySQL GTID sets") + " (" + set +
+                               ")");
+      }
+      points.emplace_back(k, std::move(p).value());
+      return Status::Ok();
+    };
+    RETURN_IF_ERROR(add(0, lake.load.snapshot.gtid_set));
+    for (const CdcCheckpoint& c : commits) RETURN_IF_ERROR(add(c.sequence, c.position.gtid_set));
+    if (points.empty()) {
+      return InvalidArgument(asked +
+                             ": the target records no GTID sets (GTIDs were off, or not "
+                             "known): give FILE:POS, a time or a checkpoint number");
+    }
+    const auto& [last, last_set] = points.back();
+    if (!last_set.Contains(*requested)) {
+      return InvalidArgument(
+          asked + " is not reached by the newest checkpoint (" + std::to_string(last) +
+          ", GTID set " + (last == 0 ? lake.load.snapshot : commits[last - 1].position).gtid_set +
+          "): wait until CDC has committed past it");
+    }
+    // The newest point whose set the request contains (sets only grow along the history).
+    std::optional<size_t> found;
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (requested->Contains(points[i].second)) found = i;
+    }
+    if (!found) {
+      const uint64_t first = points.front().first;
+      return InvalidArgument(
+          asked + " is before " +
+          (first == 0 ? "the full load's snapshot (GTID set " + lake.load.snapshot.gtid_set
+                      : "the oldest checkpoint with a GTID set (" + std::to_string(first) +
+                            ", GTID set " + commits[first - 1].position.gtid_set) +
+          ", not contained in it)");
+    }
+    at_checkpoint(points[*found].first);
+    at.exact = points[*found].second.Contains(*requested);
+    return at;
+  }
   const size_t colon = when.rfind(':');
   if (colon != std::string_view::npos && colon > 0 && AllDigits(when.substr(colon + 1))) {
     binlog::BinlogPosition p;
@@ -170,8 +263,8 @@ Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
     return at;
   }
   return InvalidArgument("--as-of '" + std::string(when) +
-                         "': give latest, a checkpoint number, FILE:POS or a UTC time "
-                         "YYYY-MM-DDTHH:MM:SSZ (a GTID set is not supported yet)");
+                         "': give latest, a checkpoint number, FILE:POS, a UTC time "
+                         "YYYY-MM-DDTHH:MM:SSZ or a GTID set");
 }
 
 Status ReadTableAsOf(ObjectStore& store, const Lake& lake, const TableState& table, uint64_t upto,

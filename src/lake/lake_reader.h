@@ -6,15 +6,18 @@
 // the settings the full load recorded (CDC is expected to run with the same ones; the CDC files'
 // extra columns after Op, TimestampColumnName and the sequence column, are recognised by count).
 // Not supported yet, each a one-line error: Parquet targets, PreserveTransactions (CDC_TXN)
-// files, tables whose columns changed during CDC (a DDL), --as-of by GTID set, and targets whose
-// older checkpoints were deleted before the commit log kept them.
+// files, tables whose columns changed during CDC (a DDL; ReadTableAsOf: lake/table_plan.h plans
+// them), and targets whose older checkpoints were deleted before the commit log kept them.
 //
 // Points (ResolveAsOf) are batch boundaries, the checkpoints: "latest" (the newest), a checkpoint
 // number (0 = the full load's snapshot), a binlog position FILE:POS (the newest checkpoint at or
 // before it; exact when a checkpoint is there, which is the case for a position taken from
 // SHOW MASTER STATUS while writes were paused once CDC committed past it), a UTC time
 // YYYY-MM-DDTHH:MM:SS[.ffffff]Z (the newest checkpoint whose last transaction committed at or
-// before it).
+// before it), a GTID set, MySQL "uuid:1-5,uuid2:1-3" or MariaDB "0-1-100,1-2-5" (the newest
+// checkpoint whose recorded set the request contains, binlog/gtid_set.h; exact when the sets are
+// equal; an error when the newest checkpoint does not contain the request yet, or when the
+// request does not contain the full load's snapshot set).
 //
 // Thread-safety: functions only; the store must be usable from the calling thread.
 #pragma once
@@ -55,7 +58,9 @@ struct AsOf {
 };
 
 // kInvalidArgument for a request that is none of the forms; kOutOfRange-like kInvalidArgument for
-// a point before the full load's snapshot or after the newest checkpoint.
+// a point before the full load's snapshot or after the newest checkpoint (for a GTID set: one the
+// newest checkpoint has not reached), and for a GTID set of the other flavour than the target's
+// or on a target that records none.
 Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when);
 
 // The table's rows as of checkpoint `upto` into `merge` (its LOAD files, then the CDC files of

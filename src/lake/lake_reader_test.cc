@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "cdc/checkpoint.h"
 #include "config/target_layout.h"
+#include "fullload/task_state.h"
 #include "lake/testing/sample_target.h"
 #include "store/testing/memory_object_store.h"
 
@@ -55,6 +57,85 @@ TEST_F(LakeReaderTest, RequestsResolveToCheckpoints) {
     auto r = ResolveAsOf(*lake, bad);
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
   }
+}
+
+// The sample target with GTID sets recorded: the full load's snapshot `snapshot`, checkpoints
+// 1-3 `sets` (checkpoint 2 holds two transactions).
+void RecordGtidSets(MemoryObjectStore& store, const std::string& snapshot,
+                    const std::vector<std::string>& sets) {
+  auto state = store.Get(FullLoadStateKey(""));
+  ASSERT_TRUE(state.ok());
+  auto load = ParseFullLoadState(*state);
+  ASSERT_TRUE(load.ok());
+  load->snapshot.gtid_set = snapshot;
+  ASSERT_TRUE(store.Put(FullLoadStateKey(""), SerializeFullLoadState(*load), {}).ok());
+  const uint64_t transactions[] = {1, 3, 4};
+  for (uint64_t k = 1; k <= 3; ++k) {
+    auto text = store.Get(CdcCheckpointKey("", k));
+    ASSERT_TRUE(text.ok());
+    auto c = ParseCdcCheckpoint(*text);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->transactions, transactions[k - 1]);
+    c->position.gtid_set = sets[k - 1];
+    ASSERT_TRUE(store.Put(CdcCheckpointKey("", k), SerializeCdcCheckpoint(*c), {}).ok());
+  }
+}
+
+TEST_F(LakeReaderTest, GtidSetsResolveToTheNewestCheckpointTheyContain) {
+  RecordGtidSets(store_, "0-1-10", {"0-1-11", "0-1-13", "0-1-14,1-2-5"});
+  auto lake = OpenLake(store_, "");
+  ASSERT_TRUE(lake.ok());
+  auto at = [&](std::string_view when) {
+    auto r = ResolveAsOf(*lake, when);
+    EXPECT_TRUE(r.ok()) << when << ": " << r.status().ToString();
+    return r.ok() ? std::make_pair(r->checkpoint, r->exact) : std::make_pair(uint64_t{99}, false);
+  };
+  EXPECT_EQ(at("0-1-10"), std::make_pair(uint64_t{0}, true));
+  EXPECT_EQ(at("0-1-11"), std::make_pair(uint64_t{1}, true));
+  EXPECT_EQ(at("0-1-12"), std::make_pair(uint64_t{1}, false));  // inside batch 2
+  EXPECT_EQ(at("0-1-13"), std::make_pair(uint64_t{2}, true));
+  EXPECT_EQ(at(" 1-2-5, 0-1-14"), std::make_pair(uint64_t{3}, true));
+  EXPECT_EQ(at("0-1-14"), std::make_pair(uint64_t{2}, false));  // batch 3 without domain 1
+  auto error = [&](std::string_view when, std::string_view part) {
+    auto r = ResolveAsOf(*lake, when);
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << when;
+    EXPECT_NE(r.status().message().find(part), std::string::npos) << r.status().message();
+    EXPECT_EQ(r.status().message().find('\n'), std::string::npos);
+  };
+  error("0-1-15,1-2-5", "is not reached by the newest checkpoint (3, GTID set 0-1-14,1-2-5)");
+  error("0-1-9", "is before the full load's snapshot (GTID set 0-1-10");
+  error("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5", "the target records MariaDB GTID positions");
+  error("0-1-11,0-2-12", "0-1-11,0-2-12");  // a domain twice: the parser's own words
+}
+
+TEST_F(LakeReaderTest, MySqlGtidSetsToo) {
+  const std::string a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+  const std::string b = "b9b88c66-0000-11e1-9e33-c80aa9429562";
+  RecordGtidSets(store_, a + ":1-10", {a + ":1-11", a + ":1-13", a + ":1-14," + b + ":1"});
+  auto lake = OpenLake(store_, "");
+  ASSERT_TRUE(lake.ok());
+  auto at = [&](const std::string& when) {
+    auto r = ResolveAsOf(*lake, when);
+    EXPECT_TRUE(r.ok()) << when << ": " << r.status().ToString();
+    return r.ok() ? std::make_pair(r->checkpoint, r->exact) : std::make_pair(uint64_t{99}, false);
+  };
+  EXPECT_EQ(at(a + ":1-12"), std::make_pair(uint64_t{1}, false));
+  EXPECT_EQ(at(a + ":1-13"), std::make_pair(uint64_t{2}, true));
+  EXPECT_EQ(at(b + ":1,\n3E11FA47-71CA-11E1-9E33-C80AA9429562:1-14"),
+            std::make_pair(uint64_t{3}, true));
+  // "uuid:N" is a GTID set, not FILE:POS.
+  auto r = ResolveAsOf(*lake, a + ":5");
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("before the full load's snapshot"), std::string::npos)
+      << r.status().message();
+  r = ResolveAsOf(*lake, a + ":1-15");
+  EXPECT_NE(r.status().message().find("not reached by the newest checkpoint"), std::string::npos)
+      << r.status().message();
+  r = ResolveAsOf(*lake, a + ":1-16,\n" + b + ":1");  // named on one line
+  EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << r.status().message();
+  r = ResolveAsOf(*lake, "0-1-1");
+  EXPECT_NE(r.status().message().find("the target records MySQL GTID sets"), std::string::npos)
+      << r.status().message();
 }
 
 TEST_F(LakeReaderTest, TargetsThatCannotBeReadAreOneLineErrors) {

@@ -274,6 +274,22 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
   // The schema history: DDL statements, and the recorded versions of the tables they name or
   // whose columns were recorded more than once.
   ASSIGN_OR_RETURN(SchemaRecords records, ListSchemaRecords(store, lake_.bucket_folder));
+  if (!records.ddls.empty()) {
+    // DDL statements and files are ordered by binlog position, which means something only on
+    // one server: a history that moved to another (a failover) cannot be ordered that way.
+    std::string server = snapshot.server;
+    for (uint64_t k = 1; k <= upto; ++k) {
+      const std::string& next = commits[k - 1].position.server;
+      if (server.empty()) server = next;
+      if (!next.empty() && next != server) {
+        return Unsupported("checkpoint " + std::to_string(k) + " was taken on another server (" +
+                           next + ", before: " + server +
+                           ") and the target records DDL statements: binlog positions of two "
+                           "servers do not order them, so the tables cannot be planned across "
+                           "the failover");
+      }
+    }
+  }
   std::set<std::string> folders;
   for (const DdlRecord& r : records.ddls) {
     if (!in_range(r.at)) continue;

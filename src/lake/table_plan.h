@@ -29,6 +29,8 @@
 //     as many unnamed "@n" ones); otherwise, or for a statement that cannot be read, kUnsupported
 //     naming the statement (shortened, one line) and its position, if the table exists as of
 //     `upto` and is selected (a table dropped by then does not need it).
+// Binlog positions order statements and files only on one server: a target with DDL records
+// whose checkpoints up to `upto` name two servers (a failover) is kUnsupported.
 // Files of a table no plan knows (not in the full load, not created by a recorded CREATE) are
 // left out. A file of a checkpoint written before CdcFile::first existed is placed at the start
 // of its batch; when a DDL on its table falls in that batch, that is kUnsupported.

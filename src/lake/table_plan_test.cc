@@ -475,6 +475,33 @@ TEST_F(PlanTest, AColumnOfAnUnknownTypeNeedsARecordedVersion) {
   EXPECT_EQ((*plans)[0].schema.columns[2].type.type, SqlType::kBlob);
 }
 
+TEST_F(PlanTest, DdlAcrossAFailoverCannotBeOrderedByPosition) {
+  FullLoad({{kT, {{"1", "one"}}}});
+  Rows(kT, {{'I', {"2", "two"}}});
+  Commit();
+  Ddl("TRUNCATE", "t", "TRUNCATE t");
+  Commit();
+  EXPECT_EQ(Describe(2), std::vector<std::string>{"app.t [id*, name]: load/2[0,1] c1/2[0,1] "
+                                                  "TRUNCATE"});
+  // Checkpoint 2 as if taken on a promoted replica.
+  auto text = store_.Get(CdcCheckpointKey("", 2));
+  ASSERT_TRUE(text.ok());
+  auto c = ParseCdcCheckpoint(*text);
+  ASSERT_TRUE(c.ok());
+  auto first = ParseCdcCheckpoint(*store_.Get(CdcCheckpointKey("", 1)));
+  ASSERT_TRUE(first.ok());
+  first->position.server = "server_id=1";
+  c->position.server = "server_id=2";
+  ASSERT_TRUE(store_.Put(CdcCheckpointKey("", 1), SerializeCdcCheckpoint(*first), {}).ok());
+  ASSERT_TRUE(store_.Put(CdcCheckpointKey("", 2), SerializeCdcCheckpoint(*c), {}).ok());
+  EXPECT_EQ(Describe(1).size(), 1u);
+  auto plans = Plan(2);
+  ASSERT_EQ(plans.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(plans.status().message().find("checkpoint 2 was taken on another server"),
+            std::string::npos)
+      << plans.status().message();
+}
+
 TEST_F(PlanTest, FilesOfOlderTargetsArePlacedByTheirBatchUnlessADdlShareIt) {
   FullLoad({{kT, {{"1", "one"}}}});
   Rows(kT, {{'I', {"2", "two"}}});
