@@ -10,6 +10,7 @@
 #include "cdc/cancel_watcher.h"
 #include "cdc/cdc_sink.h"
 #include "cdc/schema_history.h"
+#include "cdc/settings_record.h"
 #include "cdc/start.h"
 #include "cdc/xa_tracker.h"
 #include "source/catalog.h"
@@ -91,6 +92,10 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
                    RecoverCdcStart(*writer, start, store, &resumed));
   ASSIGN_OR_RETURN(recording, CompleteStartPosition(&position, resumed, start, *control));
   if (!resumed) start.position = position;  // ResumePosition before the first checkpoint
+  // The settings this run's files are written with, for readers of the target.
+  RETURN_IF_ERROR(RecordCdcSettings(
+      store, options.settings.bucket_folder, writer->last_checkpoint().sequence + 1,
+      CdcSettingsJson(options.settings, options.sequence_column_name)));
 
   if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
 

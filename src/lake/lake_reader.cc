@@ -129,6 +129,7 @@ Result<Lake> OpenLake(ObjectStore& store, std::string_view bucket_folder) {
   lake.op_in_load = settings.value("IncludeOpForFullLoad", false);
   lake.timestamp_column = !settings.value("TimestampColumnName", "").empty();
   ASSIGN_OR_RETURN(lake.history, ReadCommitHistory(store, bucket_folder));
+  ASSIGN_OR_RETURN(lake.cdc_settings, ReadCdcSettings(store, lake.bucket_folder));
   if (!lake.history.commits.empty() && lake.history.contiguous_from != 1) {
     return PreconditionFailed(
         store.Describe() + "'s committed history starts at checkpoint " +
@@ -137,6 +138,43 @@ Result<Lake> OpenLake(ObjectStore& store, std::string_view bucket_folder) {
         "the full load cannot all be named");
   }
   return lake;
+}
+
+Status CheckCdcSettings(const Lake& lake, uint64_t upto) {
+  auto load = nlohmann::json::parse(lake.load.settings_json, nullptr, false);
+  if (!load.is_object()) load = nlohmann::json::object();
+  for (const CdcSettingsRecord& r : lake.cdc_settings) {
+    if (r.from_checkpoint > upto) break;
+    auto cdc = nlohmann::json::parse(r.json, nullptr, false);
+    if (!cdc.is_object()) continue;
+    const std::string from = "checkpoints from " + std::to_string(r.from_checkpoint);
+    for (const char* lossy : {"CdcInsertsOnly", "CdcInsertsAndUpdates"}) {
+      if (cdc.value(lossy, false)) {
+        return Unsupported(from + " were written with " + std::string(lossy) +
+                           "=true: their files lack changes, so they cannot give a table's state");
+      }
+    }
+    if (cdc.value("PreserveTransactions", false)) {
+      return Unsupported(from +
+                         " were written with PreserveTransactions (CDC_TXN files): not "
+                         "supported yet");
+    }
+    for (const char* key : {"DataFormat", "CompressionType", "CsvDelimiter", "CsvRowDelimiter",
+                            "CsvNullValue", "Rfc4180", "AddColumnName", "BinaryEncoding"}) {
+      if (cdc.contains(key) && load.contains(key) && cdc[key] != load[key]) {
+        return Unsupported(from + " were written with " + key + "=" + cdc[key].dump() +
+                           ", the full load with " + load[key].dump() +
+                           ": files of two dialects are not read together");
+      }
+    }
+    const bool ts_cdc = !cdc.value("TimestampColumnName", "").empty();
+    if (ts_cdc != lake.timestamp_column) {
+      return Unsupported(from + (ts_cdc ? " have" : " lack") +
+                         " the TimestampColumnName column that the full load " +
+                         (lake.timestamp_column ? "has" : "lacks"));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {

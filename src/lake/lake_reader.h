@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "cdc/commit_log.h"
+#include "cdc/settings_record.h"
 #include "common/status.h"
 #include "format/csv/csv_reader.h"
 #include "fullload/task_state.h"
@@ -43,7 +44,15 @@ struct Lake {
   bool op_in_load = false;        // IncludeOpForFullLoad
   bool timestamp_column = false;  // TimestampColumnName set
   CommitHistory history;
+  std::vector<CdcSettingsRecord> cdc_settings;  // cdc/settings_record.h (none: older targets)
 };
+
+// Whether the CDC files of checkpoints 1..upto can give a table's state with the full load's
+// dialect: kUnsupported (one line) when CDC ran with CdcInsertsOnly or CdcInsertsAndUpdates (the
+// files lack the updates or deletes), PreserveTransactions, or other CSV settings than the full
+// load (DataFormat, CompressionType, delimiters, CsvNullValue, Rfc4180, AddColumnName,
+// TimestampColumnName, BinaryEncoding).
+Status CheckCdcSettings(const Lake& lake, uint64_t upto);
 
 // kNotFound: no full load in the target; kPreconditionFailed: it is not complete, or the history
 // does not reach back to it; kUnsupported: a Parquet target.

@@ -54,6 +54,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   ASSIGN_OR_RETURN(Lake lake, OpenLake(target, options.target_folder));
   MaterializeResult result;
   ASSIGN_OR_RETURN(result.as_of, ResolveAsOf(lake, options.as_of));
+  RETURN_IF_ERROR(CheckCdcSettings(lake, result.as_of.checkpoint));
   const std::string identity = TargetIdentity(target, lake);
 
   // The previous version: same target only.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cdc/settings_record.h"
 #include "lake/testing/sample_target.h"
 #include "store/testing/memory_object_store.h"
 
@@ -130,6 +131,28 @@ TEST_F(MaterializeTest, AKilledRunsFilesGoAndAnotherTargetsOutputIsRefused) {
             std::string::npos)
       << refused.status().message();
   EXPECT_EQ(output_.objects(), before);
+}
+
+TEST_F(MaterializeTest, ChangesWrittenInsertsOnlyAreRefused) {
+  S3Settings s;
+  s.cdc_inserts_only = true;
+  ASSERT_TRUE(RecordCdcSettings(target_, "", 3, CdcSettingsJson(s, "seq")).ok());
+  // Checkpoints 1 and 2 came before: they can be materialized.
+  ASSERT_TRUE(Run("2").ok());
+  auto refused = Run("3");
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(refused.status().message().find("CdcInsertsOnly=true"), std::string::npos)
+      << refused.status().message();
+  // Another delimiter than the full load's is refused too.
+  MemoryObjectStore other;
+  testing::WriteSampleTarget(other);
+  S3Settings pipes;
+  pipes.csv_delimiter = "|";
+  ASSERT_TRUE(RecordCdcSettings(other, "", 1, CdcSettingsJson(pipes, "seq")).ok());
+  MemoryObjectStore out;
+  MaterializeOptions o;
+  EXPECT_EQ(RunMaterialize(other, out, o).status().code(), StatusCode::kUnsupported);
+  EXPECT_TRUE(out.objects().empty());
 }
 
 TEST_F(MaterializeTest, BadRequestsWriteNothing) {
