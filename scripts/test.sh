@@ -7,7 +7,7 @@
 #   4. rebuild the unit tests with AddressSanitizer + UndefinedBehaviorSanitizer and run them
 #   5. rebuild the tests of threaded code (label "tsan") with ThreadSanitizer and run them
 #   6. run every libFuzzer target for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS per target,
-#      default 30)
+#      default 20)
 # The builds of 4-6 run in the background, at the lowest priority, while 3's tests run.
 # Exits non-zero on the first failure. Leaves no server process behind.
 set -euo pipefail
@@ -91,6 +91,6 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 
 if [ -x scripts/fuzz.sh ]; then
   step "fuzzing"
-  scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+  scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 fi
 step "all tests passed"
