@@ -72,7 +72,7 @@ step "unit tests"
 ctest --test-dir build -L unit --output-on-failure -j2
 
 step "integration tests"
-ctest --test-dir build -L integration --output-on-failure
+ctest --test-dir build -L integration --output-on-failure -j2
 
 step "waiting for the sanitizer and fuzzer builds"
 if ! wait $sanitizers_pid; then

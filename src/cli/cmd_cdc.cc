@@ -18,6 +18,7 @@
 #include "fullload/full_load.h"
 #include "fullload/task_state.h"
 #include "source/stream_start.h"
+#include "validate/validate.h"
 
 namespace binlake::cli {
 namespace {
@@ -294,6 +295,17 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
                       {"last_change", st.last_change}});
   }
   j["tables"] = tables;
+  auto validation = ReadNewestValidation(**store, folder);
+  if (!validation.ok()) return ReportFailure(validation.status());
+  if (*validation) {
+    const ValidationSummary& v = **validation;
+    j["validation"] = {{"report", v.key},
+                       {"started_at", v.started_at},
+                       {"source_position", v.source_position},
+                       {"lake_checkpoint", v.lake_checkpoint},
+                       {"tables", v.tables},
+                       {"differing_tables", v.differing}};
+  }
   if (json) {
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
@@ -328,6 +340,19 @@ int RunStatusCommand(const TaskFlags& flags, bool json) {
           h["oldest_last_commit"].get<std::string>().c_str(),
           static_cast<unsigned long long>(c.sequence));
     }
+  }
+  if (*validation) {
+    const ValidationSummary& v = **validation;
+    std::string differing;
+    for (const std::string& t : v.differing) differing += (differing.empty() ? "" : ", ") + t;
+    std::printf(
+        "validation: %s at %s (lake checkpoint %llu): %s\n", v.started_at.c_str(),
+        v.source_position.c_str(), static_cast<unsigned long long>(v.lake_checkpoint),
+        v.differing.empty()
+            ? ("the lake equals the source (" + std::to_string(v.tables) + " table(s))").c_str()
+            : (std::to_string(v.differing.size()) + " of " + std::to_string(v.tables) +
+               " table(s) differ: " + differing)
+                  .c_str());
   }
   std::printf("\n%-40s %14s %10s %10s %10s %5s  %s\n", "table", "full-load rows", "inserts",
               "updates", "deletes", "ddls", "last change");

@@ -32,5 +32,6 @@ void RegisterFullLoadCommand(CLI::App& root, CommandTable& table);
 void RegisterCdcCommands(CLI::App& root, CommandTable& table);  // cdc, run, status
 void RegisterBinlogCommands(CLI::App& root, CommandTable& table);
 void RegisterMaterializeCommand(CLI::App& root, CommandTable& table);
+void RegisterValidateCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace binlake::cli

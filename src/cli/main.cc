@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   binlake::cli::RegisterCdcCommands(app, table);
   binlake::cli::RegisterBinlogCommands(app, table);
   binlake::cli::RegisterMaterializeCommand(app, table);
+  binlake::cli::RegisterValidateCommand(app, table);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,45 +9,14 @@
 #include "lake/change_store.h"
 #include "lake/file_rows.h"
 #include "lake/merge_join.h"
+#include "lake/table_rows.h"
 #include "materialize/parquet_part_writer.h"
 #include "materialize/part_writer.h"
 
 namespace binlake {
 namespace {
 
-struct KeySpec {
-  std::vector<int> columns;
-  std::unique_ptr<KeyEncoder> encoder;
-  bool multiset = false;
-};
-
-KeySpec KeyOf(const TableSchema& schema) {
-  KeySpec k;
-  k.multiset = schema.primary_key.empty();
-  std::vector<ColumnType> types;
-  if (k.multiset) {
-    for (size_t i = 0; i < schema.columns.size(); ++i) k.columns.push_back(static_cast<int>(i));
-  } else {
-    k.columns = schema.primary_key;
-  }
-  for (int c : k.columns) types.push_back(schema.columns[static_cast<size_t>(c)].type);
-  k.encoder = std::make_unique<KeyEncoder>(std::move(types), k.multiset);
-  return k;
-}
-
-FileRowLayout TargetLayout(const Lake& lake, const PlanFile& file, const KeySpec& key) {
-  FileRowLayout l;
-  l.csv = lake.csv;
-  l.header = lake.csv.header;
-  l.has_op = file.cdc || lake.op_in_load;
-  l.max_extra_columns = (lake.timestamp_column ? 1 : 0) + (file.cdc ? 1 : 0);
-  l.data_columns = file.data_columns;
-  l.columns = file.columns;
-  l.key = key.columns;
-  return l;
-}
-
-FileRowLayout PartLayout(const Lake& lake, size_t columns, const KeySpec& key) {
+FileRowLayout PartLayout(const Lake& lake, size_t columns, const TableKey& key) {
   FileRowLayout l;
   l.csv = lake.csv;
   l.csv.gzip = false;
@@ -56,52 +25,6 @@ FileRowLayout PartLayout(const Lake& lake, size_t columns, const KeySpec& key) {
   for (size_t i = 0; i < columns; ++i) l.columns.push_back(static_cast<int>(i));
   l.key = key.columns;
   return l;
-}
-
-// Files read one after the other as one sequence of rows.
-class ChainedRows : public SortedRows {
- public:
-  ChainedRows(ObjectStore& store, const KeyEncoder& encoder, size_t chunk_bytes)
-      : store_(store), encoder_(encoder), chunk_bytes_(chunk_bytes) {}
-  void Add(std::string key, FileRowLayout layout) {
-    files_.push_back({std::move(key), std::move(layout)});
-  }
-  Result<bool> Next() override {
-    while (true) {
-      if (!reader_) {
-        if (next_ >= files_.size()) return false;
-        reader_ = std::make_unique<FileRowReader>(store_, files_[next_].first, files_[next_].second,
-                                                  encoder_, chunk_bytes_);
-        ++next_;
-      }
-      ASSIGN_OR_RETURN(bool more, reader_->Next());
-      if (more) return true;
-      reader_.reset();
-    }
-  }
-  std::string_view key() const override { return reader_->key(); }
-  std::string_view row() const override { return reader_->row(); }
-  std::string where() const override { return reader_ ? reader_->name() : store_.Describe(); }
-
- private:
-  ObjectStore& store_;
-  const KeyEncoder& encoder_;
-  size_t chunk_bytes_;
-  std::vector<std::pair<std::string, FileRowLayout>> files_;
-  size_t next_ = 0;
-  std::unique_ptr<FileRowReader> reader_;
-};
-
-// Reads a file's rows into the store as changes.
-Status AddFile(ObjectStore& target, const std::string& key, const FileRowLayout& layout,
-               const KeySpec& spec, size_t chunk_bytes, ChangeStore* changes) {
-  FileRowReader reader(target, key, layout, *spec.encoder, chunk_bytes);
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, reader.Next());
-    if (!more) return Status::Ok();
-    Status s = changes->Add(reader.op(), reader.key(), reader.row());
-    if (!s.ok()) return Corruption(reader.name() + ": " + s.message());
-  }
 }
 
 std::function<std::string()> PartNamer(const TablePlan& plan, uint64_t version,
@@ -145,51 +68,51 @@ std::string PartFolder(const std::string& schema, const std::string& table) {
 Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore& output,
                                                const Lake& lake, const TablePlan& plan,
                                                const TableJobOptions& options) {
+  // The part files as a RestartableSink: a restart discards what was written.
+  class Parts : public RestartableSink {
+   public:
+    Parts(ObjectStore& output, const Lake& lake, const TablePlan& plan,
+          const TableJobOptions& options)
+        : output_(output), lake_(lake), plan_(plan), options_(options) {}
+    ~Parts() override {
+      if (sink_) sink_->Discard();
+    }
+    Status Start() {
+      ASSIGN_OR_RETURN(sink_, NewPartSink(output_, lake_, plan_, options_));
+      return Status::Ok();
+    }
+    Status Restart() override {
+      sink_->Discard();
+      sink_.reset();
+      return Start();
+    }
+    Status Row(std::string_view key, std::string_view row) override { return sink_->Row(key, row); }
+    Result<std::vector<PartInfo>> Finish() {
+      Result<std::vector<PartInfo>> written = sink_->Finish();
+      if (written.ok()) sink_.reset();  // kept
+      return written;
+    }
+
+   private:
+    ObjectStore& output_;
+    const Lake& lake_;
+    const TablePlan& plan_;
+    const TableJobOptions& options_;
+    std::unique_ptr<PartSink> sink_;
+  };
+
   MaterializedTable result = Describe(plan);
-  const KeySpec key = KeyOf(plan.schema);
-  // Only the steps after the last TRUNCATE count.
-  size_t first = 0;
-  for (size_t i = 0; i < plan.steps.size(); ++i) {
-    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
-  }
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    // attempt 0: LOAD files as the base (needs key order); attempt 1: everything as changes.
-    const bool base_from_load = attempt == 0 && !key.multiset;
-    ChangeStore changes({options.memory_bytes, options.spill_dir});
-    ChainedRows base(target, *key.encoder, options.chunk_bytes);
-    for (size_t i = first; i < plan.steps.size(); ++i) {
-      const PlanFile& f = plan.steps[i].file;
-      FileRowLayout layout = TargetLayout(lake, f, key);
-      if (!f.cdc && base_from_load) {
-        base.Add(f.key, std::move(layout));
-      } else {
-        RETURN_IF_ERROR(AddFile(target, f.key, layout, key, options.chunk_bytes, &changes));
-      }
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
-    ChangeQueue queue(cursor.get());
-    RETURN_IF_ERROR(queue.Start());
-    ASSIGN_OR_RETURN(std::unique_ptr<PartSink> parts, NewPartSink(output, lake, plan, options));
-    MergeStats stats;
-    Status merged = MergeJoin(base_from_load ? &base : nullptr, &queue, false, {}, key.multiset,
-                              parts.get(), &stats);
-    if (!merged.ok()) {
-      parts->Discard();
-      if (stats.base_unordered && base_from_load) continue;  // again, LOAD rows as changes
-      return merged;
-    }
-    Result<std::vector<PartInfo>> written = parts->Finish();
-    if (!written.ok()) {
-      parts->Discard();
-      return written.status();
-    }
-    result.parts = std::move(written).value();
-    result.parts_written = result.parts.size();
-    result.rows = stats.rows;
-    result.inconsistencies = stats.inconsistencies;
-    return result;
-  }
-  return Internal("materialize: no attempt finished");
+  Parts parts(output, lake, plan, options);
+  RETURN_IF_ERROR(parts.Start());
+  MergeStats stats;
+  RETURN_IF_ERROR(MergeTableRows(target, lake, plan,
+                                 {options.memory_bytes, options.spill_dir, options.chunk_bytes},
+                                 &parts, &stats));
+  ASSIGN_OR_RETURN(result.parts, parts.Finish());
+  result.parts_written = result.parts.size();
+  result.rows = stats.rows;
+  result.inconsistencies = stats.inconsistencies;
+  return result;
 }
 
 Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output, const Lake& lake,
@@ -198,12 +121,12 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   MaterializedTable result = Describe(increment);
   result.rebuilt = false;
   result.inconsistencies = previous.inconsistencies;
-  const KeySpec key = KeyOf(increment.schema);
+  const TableKey key = KeyOfTable(increment.schema);
   ChangeStore changes({options.memory_bytes, options.spill_dir});
   for (const PlanStep& step : increment.steps) {
     if (step.kind != PlanStep::Kind::kFile) return Internal("an increment with a TRUNCATE");
-    RETURN_IF_ERROR(AddFile(target, step.file.key, TargetLayout(lake, step.file, key), key,
-                            options.chunk_bytes, &changes));
+    RETURN_IF_ERROR(AddFileChanges(target, step.file.key, TargetFileLayout(lake, step.file, key),
+                                   *key.encoder, options.chunk_bytes, &changes));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
   ChangeQueue queue(cursor.get());

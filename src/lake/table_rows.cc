@@ -1,0 +1,102 @@
+#include "lake/table_rows.h"
+
+namespace binlake {
+
+TableKey KeyOfTable(const TableSchema& schema) {
+  TableKey k;
+  k.multiset = schema.primary_key.empty();
+  std::vector<ColumnType> types;
+  if (k.multiset) {
+    for (size_t i = 0; i < schema.columns.size(); ++i) k.columns.push_back(static_cast<int>(i));
+  } else {
+    k.columns = schema.primary_key;
+  }
+  for (int c : k.columns) types.push_back(schema.columns[static_cast<size_t>(c)].type);
+  k.encoder = std::make_unique<KeyEncoder>(std::move(types), k.multiset);
+  return k;
+}
+
+FileRowLayout TargetFileLayout(const Lake& lake, const PlanFile& file, const TableKey& key) {
+  FileRowLayout l;
+  l.csv = lake.csv;
+  l.header = lake.csv.header;
+  l.has_op = file.cdc || lake.op_in_load;
+  l.max_extra_columns = (lake.timestamp_column ? 1 : 0) + (file.cdc ? 1 : 0);
+  l.data_columns = file.data_columns;
+  l.columns = file.columns;
+  l.key = key.columns;
+  return l;
+}
+
+Result<bool> ChainedRows::Next() {
+  while (true) {
+    if (!reader_) {
+      if (next_ >= files_.size()) return false;
+      reader_ = std::make_unique<FileRowReader>(store_, files_[next_].first, files_[next_].second,
+                                                encoder_, chunk_bytes_);
+      ++next_;
+    }
+    ASSIGN_OR_RETURN(bool more, reader_->Next());
+    if (more) return true;
+    reader_.reset();
+  }
+}
+
+Status AddFileChanges(ObjectStore& store, const std::string& key, const FileRowLayout& layout,
+                      const KeyEncoder& encoder, size_t chunk_bytes, ChangeStore* changes) {
+  FileRowReader reader(store, key, layout, encoder, chunk_bytes);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, reader.Next());
+    if (!more) return Status::Ok();
+    Status s = changes->Add(reader.op(), reader.key(), reader.row());
+    if (!s.ok()) return Corruption(reader.name() + ": " + s.message());
+  }
+}
+
+Status MergeTableRows(ObjectStore& target, const Lake& lake, const TablePlan& plan,
+                      const TableMergeOptions& options, RestartableSink* sink, MergeStats* stats) {
+  const TableKey key = KeyOfTable(plan.schema);
+  // Only the steps after the last TRUNCATE count.
+  size_t first = 0;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
+  }
+  std::vector<bool> skip(plan.steps.size(), false);
+  for (size_t i = first; i < plan.steps.size() && options.missing_files; ++i) {
+    const PlanFile& f = plan.steps[i].file;
+    ASSIGN_OR_RETURN(std::optional<ObjectInfo> head, target.Head(f.key));
+    if (head) continue;
+    options.missing_files->push_back(f.key);
+    skip[i] = true;
+  }
+  // attempt 0: LOAD files as the base (needs key order); attempt 1: everything as changes.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool base_from_load = attempt == 0 && !key.multiset;
+    if (attempt > 0) RETURN_IF_ERROR(sink->Restart());
+    *stats = MergeStats();
+    ChangeStore changes({options.memory_bytes, options.spill_dir});
+    ChainedRows base(target, *key.encoder, options.chunk_bytes);
+    for (size_t i = first; i < plan.steps.size(); ++i) {
+      if (skip[i]) continue;
+      const PlanFile& f = plan.steps[i].file;
+      FileRowLayout layout = TargetFileLayout(lake, f, key);
+      if (!f.cdc && base_from_load) {
+        base.Add(f.key, std::move(layout));
+      } else {
+        RETURN_IF_ERROR(
+            AddFileChanges(target, f.key, layout, *key.encoder, options.chunk_bytes, &changes));
+      }
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
+    ChangeQueue queue(cursor.get());
+    RETURN_IF_ERROR(queue.Start());
+    Status merged =
+        MergeJoin(base_from_load ? &base : nullptr, &queue, false, {}, key.multiset, sink, stats);
+    if (merged.ok()) return merged;
+    if (!(stats->base_unordered && base_from_load)) return merged;
+    // again, with the LOAD rows as changes
+  }
+  return Internal("merge: no attempt finished");
+}
+
+}  // namespace binlake

@@ -1,0 +1,148 @@
+#include "validate/table_compare.h"
+
+namespace binlake {
+
+TableCompare::TableCompare(TableComparison* out, std::vector<std::string> columns,
+                           std::vector<int> key_columns, std::vector<bool> source_has,
+                           const CsvOptions& csv, size_t max_samples, SourceOpener open_source)
+    : out_(out),
+      columns_(std::move(columns)),
+      key_columns_(std::move(key_columns)),
+      source_has_(std::move(source_has)),
+      scanner_(csv),
+      max_samples_(max_samples),
+      open_source_(std::move(open_source)) {
+  scratch_.resize(columns_.size());
+  lake_texts_.resize(columns_.size());
+  lake_nulls_.resize(columns_.size());
+}
+
+Status TableCompare::Start() {
+  source_.reset();
+  ASSIGN_OR_RETURN(source_, open_source_());
+  return Advance();
+}
+
+Status TableCompare::Advance() {
+  ASSIGN_OR_RETURN(source_valid_, source_->Next());
+  if (source_valid_) ++out_->source_rows;
+  return Status::Ok();
+}
+
+Status TableCompare::Restart() {
+  const std::string schema = out_->schema, table = out_->table;
+  std::vector<std::string> notes = out_->notes;
+  *out_ = TableComparison();
+  out_->schema = schema;
+  out_->table = table;
+  out_->notes = std::move(notes);
+  return Start();
+}
+
+Status TableCompare::ParseLake(std::string_view row) {
+  std::string_view record;
+  size_t consumed = 0;
+  ASSIGN_OR_RETURN(CsvFieldScanner::Scan scan,
+                   scanner_.Next(row, true, &fields_, &record, &consumed));
+  if (scan != CsvFieldScanner::Scan::kRecord || fields_.size() != columns_.size()) {
+    return Internal("a merged row of " + out_->schema + "." + out_->table + " has " +
+                    std::to_string(fields_.size()) + " fields for " +
+                    std::to_string(columns_.size()) + " columns");
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    lake_nulls_[i] = scanner_.IsNull(fields_[i]);
+    lake_texts_[i] = lake_nulls_[i] ? std::string_view() : scanner_.Text(fields_[i], &scratch_[i]);
+  }
+  return Status::Ok();
+}
+
+std::optional<std::string> TableCompare::LakeValue(size_t i) const {
+  if (lake_nulls_[i]) return std::nullopt;
+  return std::string(lake_texts_[i]);
+}
+
+std::string TableCompare::DescribeKey(bool from_source) const {
+  std::string s;
+  for (int k : key_columns_) {
+    const size_t i = static_cast<size_t>(k);
+    std::optional<std::string_view> v;
+    if (from_source) {
+      v = source_->fields()[i];
+    } else if (!lake_nulls_[i]) {
+      v = lake_texts_[i];
+    }
+    s += (s.empty() ? "" : ", ") + columns_[i] + "=" + (v ? std::string(*v) : "NULL");
+  }
+  return s;
+}
+
+void TableCompare::MissingInLake() {
+  ++out_->missing_in_lake;
+  if (out_->samples.size() >= max_samples_) return;
+  RowSample sample;
+  sample.kind = RowSample::Kind::kMissingInLake;
+  sample.key = DescribeKey(true);
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const auto& f = source_->fields()[i];
+    sample.source.emplace_back(columns_[i],
+                               f ? std::optional<std::string>(std::string(*f)) : std::nullopt);
+  }
+  out_->samples.push_back(std::move(sample));
+}
+
+void TableCompare::ExtraInLake(std::string_view) {
+  ++out_->extra_in_lake;
+  if (out_->samples.size() >= max_samples_) return;
+  RowSample sample;
+  sample.kind = RowSample::Kind::kExtraInLake;
+  sample.key = DescribeKey(false);
+  for (size_t i = 0; i < columns_.size(); ++i) sample.lake.emplace_back(columns_[i], LakeValue(i));
+  out_->samples.push_back(std::move(sample));
+}
+
+Status TableCompare::Row(std::string_view key, std::string_view row) {
+  ++out_->lake_rows;
+  RETURN_IF_ERROR(ParseLake(row));
+  while (source_valid_ && CompareKeys(source_->key(), key) < 0) {
+    MissingInLake();
+    RETURN_IF_ERROR(Advance());
+  }
+  if (!source_valid_ || CompareKeys(source_->key(), key) > 0) {
+    ExtraInLake(key);
+    return Status::Ok();
+  }
+  // The same key: compare every column both sides have.
+  RowSample sample;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (!source_has_[i]) continue;
+    const std::optional<std::string_view>& s = source_->fields()[i];
+    const bool same = s.has_value() ? (!lake_nulls_[i] && *s == lake_texts_[i]) : lake_nulls_[i];
+    if (same) continue;
+    ++out_->different_columns[columns_[i]];
+    sample.columns.push_back(columns_[i]);
+    sample.source.emplace_back(columns_[i],
+                               s ? std::optional<std::string>(std::string(*s)) : std::nullopt);
+    sample.lake.emplace_back(columns_[i], LakeValue(i));
+  }
+  if (sample.columns.empty()) {
+    ++out_->equal;
+  } else {
+    ++out_->different;
+    if (out_->samples.size() < max_samples_) {
+      sample.kind = RowSample::Kind::kDifferent;
+      sample.key = DescribeKey(true);
+      out_->samples.push_back(std::move(sample));
+    }
+  }
+  return Advance();
+}
+
+Status TableCompare::Finish() {
+  while (source_valid_) {
+    MissingInLake();
+    RETURN_IF_ERROR(Advance());
+  }
+  return Status::Ok();
+}
+
+}  // namespace binlake

@@ -1,0 +1,84 @@
+// RunValidate: is the lake exactly the source? Every selected table of the source, read inside one
+// consistent snapshot at binlog position P (source/snapshot.h, the full load's methods), is
+// compared row by row with the lake's state as of exactly P (lake/table_rows.h, the merge
+// materialize writes), while the source keeps writing.
+//
+// Steps: open the snapshot (P) -> wait, polling up to `wait`, until CDC has committed a checkpoint
+// at or past P -> resolve the lake's point for P (lake/lake_reader.h ResolveAsOf); when P falls
+// inside a batch the lake cannot cut exactly, the snapshot is re-opened (a new P) until one can be
+// compared exactly or `wait` runs out (a one-line error: never a comparison at another point,
+// which would report false differences) -> per table, on `threads` connections of the snapshot:
+// the lake's rows merged in key order against the source's rows in the same order
+// (validate/table_compare.h).
+//
+// Errors (one line): the source unreachable, a target without a complete full load, a --tables
+// pattern that matches no table, CDC not past P within `wait`. Differences are not errors: they
+// are in the result (equal() false).
+// Thread-safety: call from one thread; it runs `threads` worker threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "binlog/binlog_position.h"
+#include "common/status.h"
+#include "lake/lake_reader.h"
+#include "source/connection_config.h"
+#include "source/snapshot.h"
+#include "store/object_store.h"
+#include "transform/table_mappings.h"
+#include "validate/table_compare.h"
+
+namespace binlake {
+
+struct ValidateOptions {
+  ConnectionConfig source;
+  std::string target_folder;                // the target's BucketFolder
+  const TableMappings* mappings = nullptr;  // nullptr: every table of the lake
+  std::string tables;  // comma-separated `schema.table` globs (* and ?); empty: all selected
+  int threads = 2;
+  std::chrono::milliseconds wait{std::chrono::minutes(5)};
+  std::chrono::milliseconds poll{std::chrono::milliseconds(500)};
+  uint64_t memory_bytes = 256ull << 20;  // shared by the threads (lake changes, source sorting)
+  std::string spill_dir;                 // empty: $TMPDIR or /tmp
+  size_t max_samples = 10;               // differing keys kept per table
+  SnapshotMethod snapshot_method = SnapshotMethod::kAuto;
+  std::function<void(const std::string&)> progress;  // optional: one line per step
+};
+
+struct ValidateResult {
+  std::string started_at;  // ISO-8601 UTC
+  double seconds = 0;
+  binlog::BinlogPosition position;  // P: the source's snapshot
+  AsOf as_of;                       // the lake's point for P
+  int snapshots = 0;                // snapshots opened until one could be compared
+  std::vector<TableComparison> tables;
+  bool equal() const;
+};
+
+Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& options);
+
+// The report as JSON (docs/VALIDATE.md): position, per table the counts, the differing columns
+// and the samples (values longer than `max_value_chars` shortened, marked "...").
+std::string ValidationReportJson(const ValidateResult& result, size_t max_value_chars = 256);
+
+// `[BucketFolder/]_binlake/validation/<started_at as YYYYMMDDTHHMMSSZ>.json`.
+std::string ValidationReportKey(const std::string& bucket_folder, const std::string& started_at);
+
+// The newest report stored in the target, for `binlake status` (nullopt: never validated).
+struct ValidationSummary {
+  std::string key;  // the report's object
+  std::string started_at;
+  std::string source_position;
+  uint64_t lake_checkpoint = 0;
+  size_t tables = 0;
+  std::vector<std::string> differing;  // "schema.table" of the tables that differ
+};
+Result<std::optional<ValidationSummary>> ReadNewestValidation(ObjectStore& target,
+                                                              const std::string& bucket_folder);
+
+}  // namespace binlake

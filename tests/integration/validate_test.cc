@@ -1,0 +1,295 @@
+// `binlake validate` end to end against a real MariaDB: a full load and CDC of tables with a key,
+// a composite key (text: sorted locally) and none (a multiset); the lake equals the source, and
+// each defect made to a copy of the target (a LOAD row removed, a row added, one byte of a value
+// changed, a CDC file hidden, a TEXT value truncated) is reported with exactly its keys and
+// columns and exit code 4. Bad input gives one line and exit 1.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/testing/temp_dir.h"
+#include "support/cdc_oracle.h"
+#include "support/readers.h"
+#include "support/test_servers.h"
+
+namespace binlake {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::BinlakeProcess;
+using testing::CommandResult;
+using testing::MariaDbServer;
+using testing::ShellQuote;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+void WriteAll(const fs::path& p, const std::string& data) {
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << data;
+}
+// Replaces the first occurrence of `from` in the file; false if it is not there.
+bool Replace(const fs::path& p, const std::string& from, const std::string& to) {
+  std::string data = ReadAll(p);
+  const size_t at = data.find(from);
+  if (at == std::string::npos) return false;
+  data.replace(at, from.size(), to);
+  WriteAll(p, data);
+  return true;
+}
+// The CDC files of a table, oldest first.
+std::vector<fs::path> CdcFiles(const fs::path& table_dir) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(table_dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("LOAD", 0) != 0 && e.path().extension() == ".csv") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class ValidateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = MariaDbServer::Start({"binlog_row_metadata=FULL"});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(s).value();
+    ASSERT_TRUE(
+        server_
+            ->Execute("CREATE DATABASE app;"
+                      "CREATE TABLE app.items (id INT PRIMARY KEY, name VARCHAR(20), qty INT, "
+                      "note TEXT);"
+                      "CREATE TABLE app.pairs (a INT, b VARCHAR(10), v INT, PRIMARY KEY (a, b));"
+                      "CREATE TABLE app.heap (v INT, w VARCHAR(10));"
+                      "INSERT INTO app.items VALUES (1,'one',1,'first note'),(2,'two',NULL,NULL),"
+                      "(3,'',3,'a longer note that will be cut'),(7,'seven',7,'x');"
+                      "INSERT INTO app.pairs VALUES (1,'x',10),(1,'Y',11),(1,'z',12),(2,'x',20);"
+                      "INSERT INTO app.heap VALUES (1,'p'),(1,'p'),(2,NULL)")
+            .ok());
+  }
+  std::string Target(const std::string& name = "target") const {
+    return "file://" + dir_.path() + "/" + name;
+  }
+  std::string Source() const { return "--source " + server_->RootUrl() + " --tls-mode disabled"; }
+  CommandResult Validate(const std::string& target, const std::string& extra = "") {
+    return testing::RunBinlake("validate " + Source() + " --target " + ShellQuote(target) +
+                               " --wait 60 " + extra);
+  }
+  // Full load, then CDC of a few changes, stopped once it has committed them.
+  void LoadAndReplicate() {
+    ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Source() + " --target " +
+                                  ShellQuote(Target()))
+                  .exit_code,
+              0);
+    BinlakeProcess cdc("cdc " + Source() + " --target " + ShellQuote(Target()) +
+                       " --set CdcMaxBatchInterval=1");
+    ASSERT_TRUE(server_
+                    ->Execute("INSERT INTO app.items VALUES (4,'four',4,'fourth note'),"
+                              "(5,'five',5,NULL);"
+                              "UPDATE app.items SET name = 'TWO', qty = 2 WHERE id = 2;"
+                              "UPDATE app.items SET id = 30 WHERE id = 3;"
+                              "DELETE FROM app.items WHERE id = 1;"
+                              "UPDATE app.pairs SET v = 13 WHERE a = 1 AND b = 'z';"
+                              "UPDATE app.heap SET w = 'q' WHERE v = 1 LIMIT 1")
+                    .ok());
+    ASSERT_TRUE(testing::WaitForCheckpoint("--target " + ShellQuote(Target()),
+                                           server_->MasterPosition(), std::chrono::seconds(120)))
+        << cdc.Log();
+    ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
+  }
+  // A copy of the target to damage.
+  fs::path Copy(const std::string& name) {
+    const fs::path to = fs::path(dir_.path()) / name;
+    fs::copy(fs::path(dir_.path()) / "target", to, fs::copy_options::recursive);
+    return to;
+  }
+  // The report the run stored in the target.
+  nlohmann::json StoredReport(const fs::path& target) {
+    const fs::path dir = target / "_binlake/validation";
+    if (!fs::exists(dir)) return nullptr;
+    std::vector<fs::path> reports;
+    for (const auto& e : fs::directory_iterator(dir)) reports.push_back(e.path());
+    std::sort(reports.begin(), reports.end());
+    if (reports.empty()) return nullptr;
+    return nlohmann::json::parse(ReadAll(reports.back()), nullptr, false);
+  }
+  static const nlohmann::json* TableOf(const nlohmann::json& report, const std::string& table) {
+    for (const auto& t : report["tables"]) {
+      if (t["table"] == table) return &t;
+    }
+    return nullptr;
+  }
+
+  TempDir dir_{"binlake-validate"};
+  std::unique_ptr<MariaDbServer> server_;
+};
+
+TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
+  LoadAndReplicate();
+  const fs::path target = fs::path(dir_.path()) / "target";
+  {
+    const std::string report = dir_.path() + "/report.json";
+    CommandResult r = Validate(Target(), "--report " + ShellQuote(report));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
+    auto j = nlohmann::json::parse(ReadAll(report), nullptr, false);
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_TRUE(j["equal"].get<bool>());
+    ASSERT_EQ(j["tables"].size(), 3u) << j.dump();
+    const auto* items = TableOf(j, "items");
+    ASSERT_NE(items, nullptr);
+    EXPECT_EQ((*items)["source_rows"], 5) << items->dump();  // 2, 4, 5, 7, 30
+    EXPECT_EQ(StoredReport(target), j) << "the report is stored in the target too";
+    CommandResult status = testing::RunBinlake("status --target " + ShellQuote(Target()));
+    EXPECT_NE(status.out.find("validation: "), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("the lake equals the source (3 table(s))"), std::string::npos)
+        << status.out;
+  }
+
+  struct Defect {
+    std::string name;
+    std::function<bool(const fs::path&)> make;  // damages a copy of the target
+    std::string table;
+    int missing, extra, different;
+    std::string key;     // the sample's key
+    std::string column;  // for `different`: the column reported
+  };
+  const std::vector<Defect> defects = {
+      {"row-removed",
+       [](const fs::path& t) {
+         return Replace(t / "app/items/LOAD00000001.csv", "7,seven,7,x\n", "");
+       },
+       "items", 1, 0, 0, "id=7", ""},
+      {"row-added",
+       [](const fs::path& t) {
+         return Replace(t / "app/items/LOAD00000001.csv", "7,seven,7,x\n",
+                        "7,seven,7,x\n8,eight,8,\n");
+       },
+       "items", 0, 1, 0, "id=8", ""},
+      {"byte-changed",
+       [](const fs::path& t) {
+         return Replace(t / "app/pairs/LOAD00000001.csv", "2,x,20", "2,x,21");
+       },
+       "pairs", 0, 0, 1, "a=2, b=x", "v"},
+      {"text-truncated",
+       [](const fs::path& t) {
+         auto files = CdcFiles(t / "app/items");
+         return !files.empty() && Replace(files.front(), "fourth note", "fourth");
+       },
+       "items", 0, 0, 1, "id=4", "note"},
+      {"cdc-file-hidden",
+       [](const fs::path& t) {
+         auto files = CdcFiles(t / "app/heap");
+         if (files.size() != 1) return false;
+         fs::remove(files.front());
+         return true;
+       },
+       // The update of one of two equal rows (1,'p') -> (1,'q'): without it the lake has
+       // (1,'p') twice, the source (1,'p') and (1,'q').
+       "heap", 1, 1, 0, "", ""},
+  };
+  for (const Defect& d : defects) {
+    SCOPED_TRACE(d.name);
+    const fs::path copy = Copy(d.name);
+    ASSERT_TRUE(d.make(copy)) << "the defect could not be made";
+    CommandResult r = Validate("file://" + copy.string());
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    nlohmann::json j = StoredReport(copy);
+    ASSERT_FALSE(j.is_null());
+    EXPECT_FALSE(j["equal"].get<bool>());
+    CommandResult status =
+        testing::RunBinlake("status --target " + ShellQuote("file://" + copy.string()));
+    EXPECT_NE(status.out.find("1 of 3 table(s) differ: app." + d.table), std::string::npos)
+        << status.out;
+    for (const auto& t : j["tables"]) {
+      const bool damaged = t["table"] == d.table;
+      EXPECT_EQ(t["equal"].get<bool>(), !damaged) << t.dump();
+      if (!damaged) continue;
+      EXPECT_EQ(t["missing_in_lake"], d.missing) << t.dump();
+      EXPECT_EQ(t["extra_in_lake"], d.extra) << t.dump();
+      EXPECT_EQ(t["different"], d.different) << t.dump();
+      if (!d.key.empty()) {
+        ASSERT_EQ(t["samples"].size(), 1u) << t.dump();
+        EXPECT_EQ(t["samples"][0]["key"], d.key) << t.dump();
+      }
+      if (!d.column.empty()) {
+        EXPECT_EQ(t["different_columns"], nlohmann::json({{d.column, 1}})) << t.dump();
+        EXPECT_EQ(t["samples"][0]["columns"], nlohmann::json::array({d.column})) << t.dump();
+      }
+    }
+  }
+}
+
+TEST_F(ValidateTest, BadInputGivesOneLineAndExitOne) {
+  LoadAndReplicate();
+  auto one_line = [](const CommandResult& r) {
+    return r.err.find("binlake: error: ") == 0 && r.err.find('\n') == r.err.size() - 1;
+  };
+  CommandResult unknown = Validate(Target(), "--tables 'nope.*'");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.err;
+  EXPECT_TRUE(one_line(unknown)) << unknown.err;
+  EXPECT_NE(unknown.err.find("nope.*"), std::string::npos) << unknown.err;
+
+  fs::create_directories(fs::path(dir_.path()) / "empty");
+  CommandResult empty = Validate(Target("empty"));
+  EXPECT_EQ(empty.exit_code, 1) << empty.err;
+  EXPECT_TRUE(one_line(empty)) << empty.err;
+
+  CommandResult unreachable = testing::RunBinlake(
+      "validate --source mysql://root@127.0.0.1:1/ --tls-mode disabled --target " +
+      ShellQuote(Target()));
+  EXPECT_EQ(unreachable.exit_code, 1) << unreachable.err;
+  EXPECT_TRUE(one_line(unreachable)) << unreachable.err;
+}
+
+// The source keeps writing while validate runs: its snapshot position falls inside CDC's batches,
+// and the comparison must still be exact (no false difference).
+TEST_F(ValidateTest, EqualWhileTheSourceKeepsWriting) {
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Source() + " --target " +
+                                ShellQuote(Target()))
+                .exit_code,
+            0);
+  BinlakeProcess cdc("cdc " + Source() + " --target " + ShellQuote(Target()) +
+                     " --set CdcMaxBatchInterval=1");
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    for (int i = 100; !stop.load() && i < 100000; ++i) {
+      const std::string n = std::to_string(i);
+      Status s = server_->Execute("INSERT INTO app.items VALUES (" + n + ",'w" + n + "'," + n +
+                                  ",NULL); UPDATE app.items SET qty = qty + 1 WHERE id = 7;"
+                                  "DELETE FROM app.items WHERE id = " +
+                                  std::to_string(i - 5) + " AND id >= 100");
+      if (!s.ok()) return;
+      ++written;
+    }
+  });
+  // Writes are running before validate starts, and still running when it ends.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (written.load() < 20 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const int before = written.load();
+  CommandResult r = Validate(Target());
+  const int after = written.load();
+  stop.store(true);
+  writer.join();
+  ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
+  EXPECT_GT(after, before) << "the writes kept running while validate ran";
+}
+
+}  // namespace
+}  // namespace binlake
