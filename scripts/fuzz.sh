@@ -6,7 +6,7 @@
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]
 #        scripts/fuzz.sh --build-only    builds the targets and stops
 # Env:   BINLAKE_FUZZ_BUILD  build directory (default: build-fuzz)
-#        BINLAKE_FUZZ_JOBS   ninja parallelism (default 2)
+#        BINLAKE_FUZZ_JOBS   ninja parallelism, and targets fuzzed at once (default 2)
 # Exit status is non-zero if a target crashes, leaks or times out; the crashing input is left in
 # $BINLAKE_FUZZ_BUILD/fuzz-artifacts/.
 set -euo pipefail
@@ -127,14 +127,29 @@ for kind, items in texts.items():
             bytes([kind]) + text.encode())
 PY
 
+# The targets run $JOBS at a time (libFuzzer's -max_total_time is wall-clock time: each target
+# gets one core for SECS seconds); their results are printed in order afterwards.
+run_target() {
+  local t=$1 corpus=$BUILD/fuzz-corpus/$1
+  mkdir -p "$corpus"
+  if "$BUILD/fuzz/$t" -max_total_time="$SECS" -max_len=262144 -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$BUILD/fuzz-artifacts/$t-" "$corpus" "$SEEDS/$t" \
+      >"$BUILD/fuzz-$t.log" 2>&1; then
+    echo ok >"$BUILD/fuzz-$t.result"
+  else
+    echo failed >"$BUILD/fuzz-$t.result"
+  fi
+}
+for t in "${TARGETS[@]}"; do
+  rm -f "$BUILD/fuzz-$t.result"
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+  run_target "$t" &
+done
+wait
 status=0
 for t in "${TARGETS[@]}"; do
-  CORPUS=$BUILD/fuzz-corpus/$t
-  mkdir -p "$CORPUS"
   echo "== $t: ${SECS}s, $(ls "$SEEDS/$t" | wc -l) seeds"
-  if ! "$BUILD/fuzz/$t" -max_total_time="$SECS" -max_len=262144 -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$BUILD/fuzz-artifacts/$t-" "$CORPUS" "$SEEDS/$t" \
-      >"$BUILD/fuzz-$t.log" 2>&1; then
+  if [ "$(cat "$BUILD/fuzz-$t.result" 2>/dev/null)" != ok ]; then
     echo "FAILED: $t (see $BUILD/fuzz-$t.log)" >&2
     tail -40 "$BUILD/fuzz-$t.log" >&2
     status=1
