@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace binlake {
@@ -54,7 +55,7 @@ FileRowReader::FileRowReader(ObjectStore& store, std::string key, FileRowLayout 
       layout_(std::move(layout)),
       encoder_(encoder),
       scanner_(layout_.csv),
-      chunk_bytes_(chunk_bytes) {
+      chunk_bytes_(std::max<size_t>(4096, std::min(chunk_bytes, store.PreferredReadBytes()))) {
   identity_ = layout_.columns.size() == layout_.data_columns;
   for (size_t i = 0; identity_ && i < layout_.columns.size(); ++i) {
     identity_ = layout_.columns[i] == static_cast<int>(i);
@@ -78,18 +79,19 @@ Status FileRowReader::ReadMore() {
   // Compressed chunks stay small: they inflate to several times their size.
   const uint64_t chunk = inflater_ ? std::min<size_t>(chunk_bytes_, 1u << 20) : chunk_bytes_;
   const uint64_t want = std::min<uint64_t>(chunk, object_size_ - offset_);
-  std::string bytes;
+  // Read into buffers whose capacity is kept: no fresh memory per chunk.
+  std::string& into = inflater_ ? compressed_ : buffer_;
+  if (inflater_) compressed_.clear();
+  const size_t before = into.size();
   if (want > 0) {
-    ASSIGN_OR_RETURN(bytes, store_.GetRange(object_, offset_, want));
-    if (bytes.empty()) return Corruption(name() + " is shorter than its listed size");
+    RETURN_IF_ERROR(store_.AppendRange(object_, offset_, want, &into));
+    if (into.size() == before) return Corruption(name() + " is shorter than its listed size");
   }
-  offset_ += bytes.size();
+  offset_ += into.size() - before;
   const bool last = offset_ >= object_size_;
   if (inflater_) {
-    Status s = inflater_->Feed(bytes, last, &buffer_);
+    Status s = inflater_->Feed(compressed_, last, &buffer_);
     if (!s.ok()) return Corruption(name() + ": " + s.message());
-  } else {
-    buffer_.append(bytes);
   }
   at_end_ = last;
   return Status::Ok();

@@ -4,8 +4,8 @@
 //   row as CSV text of the plan's columns in the file's dialect, without the row delimiter:
 //   the file's own bytes when its columns are the plan's (the usual case), otherwise its fields
 //   rearranged by the plan's mapping (a column the file lacks is CsvNullValue: NULL).
-// Gzip files are inflated as they are read. Memory: a chunk (`chunk_bytes`) plus the longest
-// record, whatever the file's size.
+// Gzip files are inflated as they are read. Memory: a chunk (`chunk_bytes`, at most the store's
+// PreferredReadBytes) plus the longest record, whatever the file's size.
 //
 // What a record holds: [Op] [extra columns] data columns. Extra columns (TimestampColumnName, the
 // CDC sequence column) sit between Op and the data and are recognised by count (at most
@@ -69,7 +69,8 @@ class FileRowReader {
   bool identity_;
 
   std::unique_ptr<Inflater> inflater_;
-  std::string buffer_;  // unconsumed (inflated) bytes from pos_
+  std::string buffer_;      // unconsumed (inflated) bytes from pos_
+  std::string compressed_;  // a gzip file's chunk as read
   size_t pos_ = 0;
   uint64_t offset_ = 0;  // object bytes fetched so far
   uint64_t object_size_ = 0;

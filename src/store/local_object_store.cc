@@ -409,28 +409,37 @@ Result<std::string> LocalObjectStore::Get(std::string_view key) {
 
 Result<std::string> LocalObjectStore::GetRange(std::string_view key, uint64_t offset,
                                                uint64_t length) {
+  std::string data;
+  RETURN_IF_ERROR(AppendRange(key, offset, length, &data));
+  return data;
+}
+
+Status LocalObjectStore::AppendRange(std::string_view key, uint64_t offset, uint64_t length,
+                                     std::string* out) {
   ASSIGN_OR_RETURN(std::string path, PathOf(key));
-  if (length == 0) return std::string();
+  if (length == 0) return Status::Ok();
   uint64_t size = 0;
   ASSIGN_OR_RETURN(int fd, OpenObject(path, &size));
-  // Only the slice is allocated and read: pread at the offset, never the rest of the file.
-  std::string data;
-  if (offset < size) data.resize(static_cast<size_t>(std::min(length, size - offset)));
+  // Only the slice is read: pread at the offset into the end of *out, never the rest of the file.
+  const size_t start = out->size();
+  if (offset < size) out->resize(start + static_cast<size_t>(std::min(length, size - offset)));
   size_t got = 0;
-  while (got < data.size()) {
-    ssize_t n = ::pread(fd, data.data() + got, data.size() - got, static_cast<off_t>(offset + got));
+  while (start + got < out->size()) {
+    ssize_t n = ::pread(fd, out->data() + start + got, out->size() - start - got,
+                        static_cast<off_t>(offset + got));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int err = errno;
       ::close(fd);
+      out->resize(start);
       return FileError("read", path, err);
     }
     if (n == 0) break;  // shorter than fstat said (replaced meanwhile): its end came first
     got += static_cast<size_t>(n);
   }
   ::close(fd);
-  data.resize(got);
-  return data;
+  out->resize(start + got);
+  return Status::Ok();
 }
 
 Result<std::optional<ObjectInfo>> LocalObjectStore::Head(std::string_view key) {

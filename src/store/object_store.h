@@ -64,6 +64,20 @@ class ObjectStore {
   // ignores Range sends the whole object for each slice (the S3 store logs a warning once).
   // Several calls on one key see the same object only while nobody replaces it.
   virtual Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) = 0;
+  // GetRange's slice appended to `*out` (same rules and errors; on an error `*out` keeps its
+  // size). For readers that walk an object in chunks: a buffer whose capacity is kept costs no
+  // fresh memory per chunk (page faults dominate the cost of a new multi-MiB string). The local
+  // store reads straight into `*out`; the default copies GetRange's result.
+  virtual Status AppendRange(std::string_view key, uint64_t offset, uint64_t length,
+                             std::string* out) {
+    ASSIGN_OR_RETURN(std::string bytes, GetRange(key, offset, length));
+    out->append(bytes);
+    return Status::Ok();
+  }
+  // The slice size that suits a reader walking an object in chunks: large where each request
+  // costs a round trip (S3: 8 MiB), small where a read is a system call (local: 1 MiB, so the
+  // reader's buffer stays in the cache and costs few fresh pages).
+  virtual size_t PreferredReadBytes() const { return 8u << 20; }
   // std::nullopt if absent.
   virtual Result<std::optional<ObjectInfo>> Head(std::string_view key) = 0;
   // All objects whose key starts with `prefix`, in lexicographic key order.

@@ -15,6 +15,7 @@
 #include "lake/table_rows.h"
 #include "source/catalog.h"
 #include "source/source_hosts.h"
+#include "validate/prefetched_rows.h"
 
 namespace binlake {
 namespace {
@@ -90,7 +91,9 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
                          [&]() -> Result<std::unique_ptr<KeyedFields>> {
                            ASSIGN_OR_RETURN(std::unique_ptr<SourceRows> r,
                                             SourceRows::Open(conn, source, encoder, rows));
-                           return std::unique_ptr<KeyedFields>(std::move(r));
+                           // Read ahead on a thread of its own, while the lake's rows merge.
+                           return std::unique_ptr<KeyedFields>(
+                               new PrefetchedRows(std::move(r), rows.columns.size()));
                          });
     std::vector<std::string> missing;
     TableMergeOptions table_merge = merge;
