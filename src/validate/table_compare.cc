@@ -10,6 +10,8 @@ TableCompare::TableCompare(TableComparison* out, std::vector<std::string> column
       key_columns_(std::move(key_columns)),
       source_has_(std::move(source_has)),
       scanner_(csv),
+      rfc4180_(csv.rfc4180),
+      null_value_(csv.null_value),
       max_samples_(max_samples),
       open_source_(std::move(open_source)) {
   scratch_.resize(columns_.size());
@@ -116,7 +118,9 @@ Status TableCompare::Row(std::string_view key, std::string_view row) {
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (!source_has_[i]) continue;
     const std::optional<std::string_view>& s = source_->fields()[i];
-    const bool same = s.has_value() ? (!lake_nulls_[i] && *s == lake_texts_[i]) : lake_nulls_[i];
+    bool same = s.has_value() ? (!lake_nulls_[i] && *s == lake_texts_[i]) : lake_nulls_[i];
+    // Rfc4180=false never quotes: a value equal to CsvNullValue reads back as NULL.
+    if (!same && !rfc4180_ && s.has_value() && lake_nulls_[i] && *s == null_value_) same = true;
     if (same) continue;
     ++out_->different_columns[columns_[i]];
     sample.columns.push_back(columns_[i]);

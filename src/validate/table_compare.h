@@ -6,6 +6,8 @@
 // (counted per column); only in the source -> missing in the lake; only in the lake -> extra in
 // the lake. A table without a primary key is a multiset (the key is every column): n copies in
 // the source and m in the lake give min(n, m) equal and the rest missing or extra.
+// With Rfc4180=false (values never quoted) a source value equal to CsvNullValue is what the lake
+// holds as NULL: they compare equal (the dialect cannot tell them apart).
 // The first `max_samples` keys that are not equal are kept with both rows' values; values are
 // never truncated for the comparison (the report may shorten them for display).
 //
@@ -82,6 +84,8 @@ class TableCompare : public RestartableSink {
   std::vector<int> key_columns_;
   std::vector<bool> source_has_;
   CsvFieldScanner scanner_;
+  bool rfc4180_;
+  std::string null_value_;
   size_t max_samples_;
   SourceOpener open_source_;
   std::unique_ptr<KeyedFields> source_;

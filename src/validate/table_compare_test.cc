@@ -147,6 +147,25 @@ TEST(TableCompareTest, MissingExtraAndDifferentWithTheirKeysAndColumns) {
   EXPECT_EQ(t.samples[3].key, "id=4");
 }
 
+TEST(TableCompareTest, WithoutQuotingAValueEqualToTheNullTextIsNull) {
+  // The lake's row "1,,": with Rfc4180=false and an empty CsvNullValue both fields read NULL.
+  const KeyEncoder encoder({Type(SqlType::kInt)}, false);
+  CsvOptions csv;
+  csv.rfc4180 = false;
+  std::vector<Fields> source = {{"1", "", std::nullopt}};
+  TableComparison out;
+  TableCompare compare(&out, kKeyed.names, kKeyed.key, {true, true, true}, csv, 10,
+                       [&]() -> Result<std::unique_ptr<KeyedFields>> {
+                         return std::unique_ptr<KeyedFields>(new ListRows(encoder, {0}, source));
+                       });
+  ASSERT_TRUE(compare.Start().ok());
+  std::string key;
+  ASSERT_TRUE(encoder.Append(0, "1", &key).ok());
+  ASSERT_TRUE(compare.Row(key, "1,,").ok());
+  ASSERT_TRUE(compare.Finish().ok());
+  EXPECT_TRUE(out.equal_all()) << out.different;
+}
+
 TEST(TableCompareTest, SamplesAreBoundedCountsAreNot) {
   std::vector<std::string> lake;
   std::vector<Fields> source;
