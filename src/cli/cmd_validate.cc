@@ -24,6 +24,7 @@ struct ValidateFlags {
   uint64_t memory_mb = 256;
   std::string spill_dir;
   size_t max_samples = 10;
+  bool recheck = false;
 };
 
 std::string Shorten(const std::optional<std::string>& v) {
@@ -84,10 +85,15 @@ int Run(const ValidateFlags& flags) {
   options.memory_bytes = flags.memory_mb << 20;
   options.spill_dir = flags.spill_dir;
   options.max_samples = flags.max_samples;
+  options.recheck = flags.recheck;
   options.progress = [](const std::string& line) { spdlog::info("{}", line); };
   auto result = RunValidate(**target, options);
   if (!result.ok()) return ReportFailure(result.status());
 
+  if (flags.recheck && result->tables.empty()) {
+    std::printf("nothing to recheck: the newest report found the lake equal to the source\n");
+    return 0;
+  }
   const std::string json = ValidationReportJson(*result);
   const std::string key = ValidationReportKey(config->settings.bucket_folder, result->started_at);
   PutOptions put;
@@ -110,10 +116,10 @@ int Run(const ValidateFlags& flags) {
     if (!t.equal_all()) ++differing;
   }
   std::printf(
-      "validated %zu table(s), %llu source row(s) at %s (lake checkpoint %llu) in %.1f s: "
+      "%s %zu table(s), %llu source row(s) at %s (lake checkpoint %llu) in %.1f s: "
       "%s; report %s/%s\n",
-      result->tables.size(), static_cast<unsigned long long>(rows),
-      result->position.ToString().c_str(),
+      flags.recheck ? "rechecked" : "validated", result->tables.size(),
+      static_cast<unsigned long long>(rows), result->position.ToString().c_str(),
       static_cast<unsigned long long>(result->as_of.checkpoint), result->seconds,
       differing == 0 ? "the lake equals the source"
                      : (std::to_string(differing) + " table(s) differ").c_str(),
@@ -147,6 +153,9 @@ void RegisterValidateCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--max-samples", flags->max_samples,
                   "Differing keys reported per table, with both values")
       ->capture_default_str();
+  cmd->add_flag("--recheck", flags->recheck,
+                "Compare again, at a new point, only the tables and keys the newest report in the "
+                "target found not equal (a fixed difference goes, a defect stays)");
   table.Add(cmd, [flags] { return Run(*flags); });
 }
 

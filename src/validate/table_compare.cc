@@ -25,19 +25,43 @@ Status TableCompare::Start() {
   return Advance();
 }
 
+// The next source row that is wanted.
 Status TableCompare::Advance() {
-  ASSIGN_OR_RETURN(source_valid_, source_->Next());
-  if (source_valid_) ++out_->source_rows;
+  while (true) {
+    ASSIGN_OR_RETURN(source_valid_, source_->Next());
+    if (!source_valid_) return Status::Ok();
+    if (Wanted(source_->key())) break;
+  }
+  ++out_->source_rows;
   return Status::Ok();
 }
 
+void TableCompare::RecordKey(bool from_source) {
+  if (out_->differing_keys.size() >= TableComparison::kMaxDifferingKeys) {
+    out_->differing_keys_complete = false;
+    return;
+  }
+  std::vector<std::optional<std::string>> key;
+  for (int k : key_columns_) {
+    const size_t i = static_cast<size_t>(k);
+    if (from_source) {
+      const auto& f = source_->fields()[i];
+      key.push_back(f ? std::optional<std::string>(std::string(*f)) : std::nullopt);
+    } else {
+      key.push_back(LakeValue(i));
+    }
+  }
+  out_->differing_keys.push_back(std::move(key));
+}
+
 Status TableCompare::Restart() {
-  const std::string schema = out_->schema, table = out_->table;
-  std::vector<std::string> notes = out_->notes;
-  *out_ = TableComparison();
-  out_->schema = schema;
-  out_->table = table;
-  out_->notes = std::move(notes);
+  TableComparison fresh;
+  fresh.schema = std::move(out_->schema);
+  fresh.table = std::move(out_->table);
+  fresh.key_columns = std::move(out_->key_columns);
+  fresh.rechecked = out_->rechecked;
+  fresh.notes = std::move(out_->notes);
+  *out_ = std::move(fresh);
   return Start();
 }
 
@@ -80,6 +104,7 @@ std::string TableCompare::DescribeKey(bool from_source) const {
 
 void TableCompare::MissingInLake() {
   ++out_->missing_in_lake;
+  RecordKey(true);
   if (out_->samples.size() >= max_samples_) return;
   RowSample sample;
   sample.kind = RowSample::Kind::kMissingInLake;
@@ -94,6 +119,7 @@ void TableCompare::MissingInLake() {
 
 void TableCompare::ExtraInLake(std::string_view) {
   ++out_->extra_in_lake;
+  RecordKey(false);
   if (out_->samples.size() >= max_samples_) return;
   RowSample sample;
   sample.kind = RowSample::Kind::kExtraInLake;
@@ -103,6 +129,7 @@ void TableCompare::ExtraInLake(std::string_view) {
 }
 
 Status TableCompare::Row(std::string_view key, std::string_view row) {
+  if (!Wanted(key)) return Status::Ok();
   ++out_->lake_rows;
   RETURN_IF_ERROR(ParseLake(row));
   while (source_valid_ && CompareKeys(source_->key(), key) < 0) {
@@ -132,6 +159,7 @@ Status TableCompare::Row(std::string_view key, std::string_view row) {
     ++out_->equal;
   } else {
     ++out_->different;
+    RecordKey(true);
     if (out_->samples.size() < max_samples_) {
       sample.kind = RowSample::Kind::kDifferent;
       sample.key = DescribeKey(true);

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/status.h"
@@ -42,6 +43,8 @@ struct RowSample {
 
 struct TableComparison {
   std::string schema, table;
+  std::vector<std::string> key_columns;  // the key's columns (every column: no primary key)
+  bool rechecked = false;                // only the keys that differed last time were compared
   uint64_t source_rows = 0;
   uint64_t lake_rows = 0;
   uint64_t equal = 0;
@@ -51,6 +54,11 @@ struct TableComparison {
   std::map<std::string, uint64_t> different_columns;  // column -> rows that differ in it
   std::vector<std::string> notes;  // table-level findings (a column on one side only)
   std::vector<RowSample> samples;
+  // Every key that is not equal (up to kMaxDifferingKeys): per key column its value, for
+  // --recheck. `differing_keys_complete` false when there were more.
+  std::vector<std::vector<std::optional<std::string>>> differing_keys;
+  bool differing_keys_complete = true;
+  static constexpr size_t kMaxDifferingKeys = 100000;
   bool equal_all() const {
     return missing_in_lake == 0 && extra_in_lake == 0 && different == 0 && notes.empty();
   }
@@ -65,6 +73,8 @@ class TableCompare : public RestartableSink {
                std::vector<bool> source_has, const CsvOptions& csv, size_t max_samples,
                SourceOpener open_source);
 
+  // Compare only rows whose normalized key is in `keys` (--recheck); the set must outlive this.
+  void OnlyKeys(const std::unordered_set<std::string>* keys) { only_keys_ = keys; }
   Status Start();  // opens the source rows
   Status Row(std::string_view key, std::string_view row) override;
   Status Restart() override;
@@ -76,6 +86,10 @@ class TableCompare : public RestartableSink {
   Status ParseLake(std::string_view row);
   void MissingInLake();
   void ExtraInLake(std::string_view key);
+  bool Wanted(std::string_view key) const {
+    return !only_keys_ || only_keys_->count(std::string(key)) > 0;
+  }
+  void RecordKey(bool from_source);
   std::string DescribeKey(bool from_source) const;
   std::optional<std::string> LakeValue(size_t i) const;
 
@@ -88,6 +102,7 @@ class TableCompare : public RestartableSink {
   std::string null_value_;
   size_t max_samples_;
   SourceOpener open_source_;
+  const std::unordered_set<std::string>* only_keys_ = nullptr;
   std::unique_ptr<KeyedFields> source_;
   bool source_valid_ = false;
   std::vector<CsvField> fields_;

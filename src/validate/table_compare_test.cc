@@ -201,6 +201,7 @@ TEST(TableCompareTest, ARestartForgetsTheCountsAndReadsTheSourceAgain) {
                          ++opened;
                          return std::unique_ptr<KeyedFields>(new ListRows(encoder, {0}, source));
                        });
+  out.key_columns = {"id"};
   ASSERT_TRUE(compare.Start().ok());
   std::string key;
   ASSERT_TRUE(encoder.Append(0, "1", &key).ok());
@@ -208,6 +209,8 @@ TEST(TableCompareTest, ARestartForgetsTheCountsAndReadsTheSourceAgain) {
   EXPECT_EQ(out.different, 1u);
   ASSERT_TRUE(compare.Restart().ok());
   EXPECT_EQ(out.different, 0u);
+  EXPECT_EQ(out.key_columns, std::vector<std::string>{"id"}) << "kept by a restart";
+  EXPECT_TRUE(out.differing_keys.empty());
   ASSERT_TRUE(compare.Row(key, "1,a,").ok());
   ASSERT_TRUE(compare.Finish().ok());
   EXPECT_EQ(opened, 2);

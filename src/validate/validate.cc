@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_set>
 
 #include "fullload/task_state.h"
 #include "lake/table_plan.h"
@@ -42,12 +43,57 @@ const binlog::BinlogPosition& NewestPosition(const Lake& lake) {
   return commits.empty() ? lake.load.snapshot : commits.back().position;
 }
 
+// What --recheck compares of a table: its keys that differed, or (whole) all of it.
+struct Recheck {
+  bool whole = false;
+  std::vector<std::string> key_columns;
+  std::vector<std::vector<std::optional<std::string>>> keys;
+};
+
 struct Job {
   const TablePlan* plan = nullptr;      // nullptr: not in the lake
   const TableSchema* source = nullptr;  // nullptr: not in the source
+  const Recheck* recheck = nullptr;     // --recheck: what to compare again
   TableComparison result;
   Status status;
 };
+
+// The newest report's tables that were not equal, by "schema.table".
+Result<std::map<std::string, Recheck>> ReadRecheck(ObjectStore& target, const std::string& folder) {
+  ASSIGN_OR_RETURN(std::optional<ValidationSummary> newest, ReadNewestValidation(target, folder));
+  if (!newest) {
+    return PreconditionFailed("--recheck: " + target.Describe() +
+                              " holds no validation report yet: run validate without --recheck");
+  }
+  ASSIGN_OR_RETURN(std::string text, target.Get(newest->key));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  std::map<std::string, Recheck> out;
+  try {
+    for (const auto& t : j.at("tables")) {
+      if (t.value("equal", false)) continue;
+      Recheck r;
+      r.whole = !t.value("differing_keys_complete", false) ||
+                !t.value("notes", nlohmann::json::array()).empty();
+      for (const auto& c : t.value("key_columns", nlohmann::json::array())) {
+        r.key_columns.push_back(c.get<std::string>());
+      }
+      for (const auto& k : t.value("differing_keys", nlohmann::json::array())) {
+        std::vector<std::optional<std::string>> key;
+        for (const auto& v : k) {
+          key.push_back(v.is_null() ? std::nullopt
+                                    : std::optional<std::string>(v.get<std::string>()));
+        }
+        r.keys.push_back(std::move(key));
+      }
+      if (r.key_columns.empty()) r.whole = true;
+      out[t.at("schema").get<std::string>() + "." + t.at("table").get<std::string>()] =
+          std::move(r);
+    }
+  } catch (const nlohmann::json::exception&) {
+    return Corruption(target.Describe() + "/" + newest->key + ": not a validation report");
+  }
+  return out;
+}
 
 // Compares one table present on both sides on `conn` (inside the snapshot).
 Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn, Job& job,
@@ -69,6 +115,25 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
   for (const Column& c : source.columns) {
     if (plan.schema.FindColumn(c.name) < 0) {
       out.notes.push_back("column " + c.name + " is in the source, not in the lake");
+    }
+  }
+  for (int k : key.columns) out.key_columns.push_back(names[static_cast<size_t>(k)]);
+  // --recheck: the keys that differed last time, normalized like the rows'.
+  std::unordered_set<std::string> only_keys;
+  const bool by_keys =
+      job.recheck && !job.recheck->whole && job.recheck->key_columns == out.key_columns;
+  out.rechecked = job.recheck != nullptr;
+  if (by_keys) {
+    for (const auto& values : job.recheck->keys) {
+      if (values.size() != key.columns.size()) continue;
+      std::string encoded;
+      bool ok = true;
+      for (size_t i = 0; i < values.size() && ok; ++i) {
+        std::optional<std::string_view> v;
+        if (values[i]) v = *values[i];
+        ok = key.encoder->Append(i, v, &encoded).ok();
+      }
+      if (ok) only_keys.insert(std::move(encoded));
     }
   }
   for (int k : key.columns) {
@@ -98,6 +163,7 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
     std::vector<std::string> missing;
     TableMergeOptions table_merge = merge;
     table_merge.missing_files = &missing;
+    if (by_keys) compare.OnlyKeys(&only_keys);
     Status s = compare.Start();
     if (s.ok()) {
       MergeStats stats;
@@ -115,11 +181,13 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
         s.message().find("out of key order") == std::string::npos) {
       return s;
     }
-    std::vector<std::string> notes = out.notes;
-    out = TableComparison();
-    out.schema = source.schema;
-    out.table = source.table;
-    out.notes = std::move(notes);
+    TableComparison fresh;
+    fresh.schema = source.schema;
+    fresh.table = source.table;
+    fresh.key_columns = out.key_columns;
+    fresh.rechecked = out.rechecked;
+    fresh.notes = std::move(out.notes);
+    out = std::move(fresh);
   }
   return Internal("validate: no attempt finished");
 }
@@ -145,8 +213,20 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
   const ConnectionConfig source_config = control->config();
   ASSIGN_OR_RETURN(std::vector<SourceTable> catalog, ReadCatalog(*control));
   const std::vector<std::string> patterns = SplitPatterns(options.tables);
+  std::map<std::string, Recheck> recheck;
+  if (options.recheck) {
+    ASSIGN_OR_RETURN(recheck, ReadRecheck(target, options.target_folder));
+    result.recheck = true;
+    if (recheck.empty()) {
+      say("the newest report found every table equal: nothing to recheck");
+      result.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      return result;
+    }
+  }
   auto selected = [&](const std::string& schema, const std::string& table) {
     if (options.mappings && !options.mappings->Selects(schema, table)) return false;
+    if (options.recheck && !recheck.count(Name(schema, table))) return false;
     if (patterns.empty()) return true;
     const std::string name = Name(schema, table);
     return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
@@ -220,6 +300,7 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
   }
   std::vector<Job*> order;
   for (auto& [name, job] : jobs) {
+    if (auto r = recheck.find(name); r != recheck.end()) job.recheck = &r->second;
     const TableSchema& s = job.plan ? job.plan->schema : *job.source;
     job.result.schema = s.schema;
     job.result.table = s.table;
@@ -290,12 +371,15 @@ std::string ValidationReportJson(const ValidateResult& result, size_t max_value_
                           {"gtid_set", result.position.gtid_set}};
   j["lake_checkpoint"] = result.as_of.checkpoint;
   j["equal"] = result.equal();
+  j["recheck"] = result.recheck;
   nlohmann::json tables = nlohmann::json::array();
   for (const TableComparison& t : result.tables) {
     nlohmann::json o;
     o["schema"] = t.schema;
     o["table"] = t.table;
     o["equal"] = t.equal_all();
+    o["key_columns"] = t.key_columns;
+    if (t.rechecked) o["rechecked"] = true;
     o["source_rows"] = t.source_rows;
     o["lake_rows"] = t.lake_rows;
     o["equal_rows"] = t.equal;
@@ -317,6 +401,14 @@ std::string ValidationReportJson(const ValidateResult& result, size_t max_value_
       samples.push_back(std::move(x));
     }
     o["samples"] = std::move(samples);
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : t.differing_keys) {
+      nlohmann::json values = nlohmann::json::array();
+      for (const auto& v : k) values.push_back(v ? nlohmann::json(*v) : nlohmann::json(nullptr));
+      keys.push_back(std::move(values));
+    }
+    o["differing_keys"] = std::move(keys);
+    o["differing_keys_complete"] = t.differing_keys_complete;
     tables.push_back(std::move(o));
   }
   j["tables"] = std::move(tables);

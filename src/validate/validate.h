@@ -11,6 +11,8 @@
 // the lake's rows merged in key order against the source's rows in the same order
 // (validate/table_compare.h).
 //
+// --recheck (options.recheck): only what the newest report found not equal is compared again, at
+// a new point: a defect stays, a difference that was fixed since is gone.
 // Errors (one line): the source unreachable, a target without a complete full load, a --tables
 // pattern that matches no table, CDC not past P within `wait`. Differences are not errors: they
 // are in the result (equal() false).
@@ -46,6 +48,10 @@ struct ValidateOptions {
   uint64_t memory_bytes = 256ull << 20;  // shared by the threads (lake changes, source sorting)
   std::string spill_dir;                 // empty: $TMPDIR or /tmp
   size_t max_samples = 10;               // differing keys kept per table
+  // Only the tables, and in them only the keys, the newest report in the target found not
+  // equal (a table whose key columns changed since, or whose keys were too many to list, is
+  // compared whole). kPreconditionFailed when the target holds no report.
+  bool recheck = false;
   SnapshotMethod snapshot_method = SnapshotMethod::kAuto;
   std::function<void(const std::string&)> progress;  // optional: one line per step
 };
@@ -56,6 +62,7 @@ struct ValidateResult {
   binlog::BinlogPosition position;  // P: the source's snapshot
   AsOf as_of;                       // the lake's point for P
   int snapshots = 0;                // snapshots opened until one could be compared
+  bool recheck = false;             // only what the previous report found not equal
   std::vector<TableComparison> tables;
   bool equal() const;
 };
