@@ -352,42 +352,34 @@ TEST_F(ValidateTest, EveryTypeAndSchemaChangesDuringCdc) {
       << "values are shortened in the report";
 }
 
-// The source keeps writing while validate runs: its snapshot position falls inside CDC's batches,
-// and the comparison must still be exact (no false difference).
-TEST_F(ValidateTest, EqualWhileTheSourceKeepsWriting) {
+// sysbench keeps writing while validate runs: the snapshot's position falls inside CDC's
+// batches, and the comparison must still be exact (no false difference).
+TEST_F(ValidateTest, EqualWhileSysbenchKeepsWriting) {
+  ASSERT_TRUE(server_->Execute("CREATE DATABASE sbtest").ok());
+  CommandResult prepare = testing::Sysbench(*server_, "prepare", "");
+  ASSERT_EQ(prepare.exit_code, 0) << prepare.err;
   ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Source() + " --target " +
                                 ShellQuote(Target()))
                 .exit_code,
             0);
   BinlakeProcess cdc("cdc " + Source() + " --target " + ShellQuote(Target()) +
                      " --set CdcMaxBatchInterval=1");
-  std::atomic<bool> stop{false};
-  std::atomic<int> written{0};
-  std::thread writer([&] {
-    for (int i = 100; !stop.load() && i < 100000; ++i) {
-      const std::string n = std::to_string(i);
-      Status s = server_->Execute("INSERT INTO app.items VALUES (" + n + ",'w" + n + "'," + n +
-                                  ",NULL); UPDATE app.items SET qty = qty + 1 WHERE id = 7;"
-                                  "DELETE FROM app.items WHERE id = " +
-                                  std::to_string(i - 5) + " AND id >= 100");
-      if (!s.ok()) return;
-      ++written;
-    }
-  });
+  const std::string start = server_->MasterPosition();
+  std::thread load([&] { testing::Sysbench(*server_, "run", "--time=20 --threads=2 --rate=100"); });
   // Writes are running before validate starts, and still running when it ends.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (written.load() < 20 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (server_->MasterPosition() == start && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  const int before = written.load();
+  const std::string before = server_->MasterPosition();
   CommandResult r = Validate(Target());
-  const int after = written.load();
-  stop.store(true);
-  writer.join();
+  const std::string after = server_->MasterPosition();
+  load.join();
   ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
-  EXPECT_GT(after, before) << "the writes kept running while validate ran";
+  EXPECT_NE(before, start) << "sysbench wrote before validate started";
+  EXPECT_NE(after, before) << "sysbench kept writing while validate ran";
 }
 
 }  // namespace
