@@ -44,6 +44,7 @@ FileRowLayout TargetLayout(const Lake& lake, const PlanFile& file, const KeySpec
   l.data_columns = file.data_columns;
   l.columns = file.columns;
   l.key = key.columns;
+  l.max_rows = file.max_rows;
   return l;
 }
 
