@@ -210,7 +210,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
             break;
           }
           if (!sink.transaction_open()) writer->BeginTransaction(t.commit_timestamp_us());
-          RETURN_IF_ERROR(writer->EndTransaction(after));
+          RETURN_IF_ERROR(writer->EndTransaction(after, t.last_commit_gtid()));
           sink.TransactionEnded();
           position = after;
           if (options.stop_at_position && binlog::AtOrAfter(after, *options.stop_at_position)) {

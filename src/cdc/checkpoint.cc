@@ -69,6 +69,7 @@ std::string SerializeCdcCheckpoint(const CdcCheckpoint& c) {
                     {"last_change", t.last_change}};
   }
   j["tables"] = std::move(tables);
+  if (!c.txindex.empty()) j["txindex"] = c.txindex;
   if (!c.pending_xa.empty()) {
     ordered_json pending = ordered_json::array();
     for (const CdcPendingXa& x : c.pending_xa) {
@@ -123,6 +124,7 @@ Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view text) {
       s.last_change = t.value("last_change", "");
       c.tables.emplace(name, std::move(s));
     }
+    c.txindex = j.value("txindex", "");
     if (j.contains("pending_xa")) {
       for (const auto& x : j.at("pending_xa")) {
         c.pending_xa.push_back(CdcPendingXa{x.at("xid").get<std::string>(), x.value("gtid", ""),

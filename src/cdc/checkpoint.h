@@ -12,12 +12,15 @@
 //    "files":[{"key":"db/t/20241124-101500123.csv","token":"...","table":"db.t","rows":N,
 //              "first":{"binlog_file":"binlog.000003","binlog_position":4000}}],
 //    "tables":{"db.t":{"inserts":N,"updates":N,"deletes":N,"ddls":N,
-//                      "last_change":"2024-11-24 10:14:59.000000"}}}
+//                      "last_change":"2024-11-24 10:14:59.000000"}},
+//    "txindex":"_binlake/cdc/txindex/00000000000000000042-0123456789abcdef.jsonl"}
 // "position.server" names the server whose binlog the file is (binlog/binlog_position.h; absent
 // in checkpoints written before it was recorded): a resume on another server goes by the GTID
 // set (docs/COMMIT-PROTOCOL.md, "Failover").
 // "files[].first" is where the file's rows begin (CdcFile::first; absent in checkpoints written
 // before it was recorded, and readers that do not know it ignore it).
+// "txindex" (absent when empty) names the batch's transaction index object (cdc/txn_index.h):
+// which rows of the files each transaction wrote. Older readers ignore it, so it keeps version 1.
 // "last_commit_time" is informative (derived from last_commit_us); "last_file_ms" is in the
 // name clock of cdc/naming.h.
 // Version 2 is version 1 plus "pending_xa": the XA transactions prepared before "position" and
@@ -90,6 +93,9 @@ struct CdcCheckpoint {
   // `a`.`b.c`, share an entry; their files stay apart).
   std::map<std::string, CdcTableStats> tables;
   std::vector<CdcPendingXa> pending_xa;  // prepared XA transactions not resolved at `position`
+  // The key of the batch's transaction index (cdc/txn_index.h); "" when the batch has none
+  // (no files, PreserveTransactions, or written before binlake kept one).
+  std::string txindex;
   bool operator==(const CdcCheckpoint&) const = default;
 };
 

@@ -13,6 +13,7 @@
 #include "cdc/commit_log.h"
 #include "cdc/naming.h"
 #include "cdc/txn_file.h"
+#include "cdc/txn_index.h"
 #include "common/parallel_for.h"
 #include "config/format_options.h"
 #include "format/csv/csv_writer.h"
@@ -33,6 +34,8 @@ struct BatchFile {
   std::unique_ptr<CdcTxnCsvFile> txn;
   std::string token;             // set by Prepare
   binlog::BinlogPosition first;  // where the transaction of its first row began (CdcFile::first)
+  uint32_t index = 0;            // in the batch's files (the checkpoint's "files")
+  uint64_t last_txn = 0;         // txn_serial_ of the last transaction that wrote to it
 
   uint64_t row_count() const { return rows ? rows->rows() : txn->rows(); }
   uint64_t size() const { return rows ? rows->EstimatedSize() : txn->EstimatedSize(); }
@@ -47,7 +50,10 @@ class CdcWriter::Impl {
  public:
   // `naming` is made from options.settings (CdcWriter::Create checks the options).
   Impl(ObjectStore* store, CdcWriterOptions options, CdcNaming naming)
-      : store_(store), options_(std::move(options)), naming_(std::move(naming)) {
+      : store_(store),
+        options_(std::move(options)),
+        naming_(std::move(naming)),
+        txindex_(store, options_.settings.bucket_folder) {
     if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
     options_.checkpoints_to_keep = std::max(1, options_.checkpoints_to_keep);
     options_.commit_log_group = std::max(1, options_.commit_log_group);
@@ -84,15 +90,21 @@ class CdcWriter::Impl {
 
   void AddDdl(const std::string& schema, const std::string& table) {
     ++stats_[schema + "." + table].ddls;
+    txindex_.MarkDdl();
     // Rows after a DDL go to new files, so no file spans one (CdcFile::first): the statement
     // may rename, drop, truncate or re-create any table it names, not only this one.
     for (auto& [name, slot] : slots_) slot.ended = slot.file != nullptr;
   }
 
-  Status EndTransaction(const binlog::BinlogPosition& after) {
+  Status EndTransaction(const binlog::BinlogPosition& after, std::string_view gtid) {
     if (!in_txn_) return Internal("CDC writer: EndTransaction without BeginTransaction");
     RETURN_IF_ERROR(batch_error_);
     in_txn_ = false;
+    if (!options_.settings.preserve_transactions) {
+      batch_error_ = txindex_.EndTransaction(checkpoint_.sequence + 1, after, gtid, txn_commit_us_,
+                                             [this](uint32_t i) { return files_[i]->row_count(); });
+      RETURN_IF_ERROR(batch_error_);
+    }
     ++batch_txns_;
     batch_position_ = after;
     batch_last_commit_us_ = txn_commit_us_;
@@ -130,6 +142,7 @@ class CdcWriter::Impl {
   // Ends the open batch. discard=true aborts its objects; false only forgets the writers, so
   // prepared objects stay for a later Recover (used when the commit point may have been passed).
   void DropBatch(bool discard) {
+    txindex_.Abort();  // an unfinished index only; a closed one stays (unnamed: never read)
     for (auto& f : files_) {
       if (discard) f->Abort();
     }
@@ -183,6 +196,7 @@ class CdcWriter::Impl {
   ObjectStore* store_;
   CdcWriterOptions options_;
   CdcNaming naming_;
+  TxnIndexWriter txindex_;  // the open batch's transaction index (not with PreserveTransactions)
   OutputColumns columns_;
   CsvOptions txn_csv_;
   bool recovered_ = false;
@@ -273,7 +287,7 @@ Result<binlog::BinlogPosition> CdcWriter::Impl::Recover(const binlog::BinlogPosi
                  store_->Describe(), found.status().message());
   } else {
     for (UncommittedObject& o : *found) {
-      if (CdcNaming::IsCdcFileName(o.key) || CdcCheckpointSequence(o.key)) {
+      if (CdcNaming::IsCdcFileName(o.key) || CdcCheckpointSequence(o.key) || IsTxnIndexKey(o.key)) {
         leftovers_.push_back(std::move(o));
       }
     }
@@ -292,6 +306,7 @@ Result<BatchFile*> CdcWriter::Impl::OpenFile(const TableSchema& table, const std
   f->first = batch_txns_ > 0 ? batch_position_ : checkpoint_.position;
   f->first.gtid_set.clear();
   f->first.server.clear();
+  f->index = static_cast<uint32_t>(files_.size());
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, store_->NewWriter(f->key, PutOptions{}));
   if (txn) {
     ASSIGN_OR_RETURN(f->txn, CdcTxnCsvFile::Make(txn_csv_, std::move(sink)));
@@ -362,6 +377,10 @@ Status CdcWriter::Impl::AddChange(const TableSchema& table, uint64_t schema_toke
     }
     if (st.ok() && schema_token != 0 && !known) by_token_[schema_token] = {&slot, file};
     if (st.ok() && known) known->file = file;
+    if (st.ok() && file->last_txn != txn_serial_) {  // the transaction index's row counts
+      file->last_txn = txn_serial_;
+      txindex_.Touch(file->index);
+    }
   }
   if (!st.ok()) {
     batch_error_ = st.WithContext("writing CDC changes of " + slot.name);
@@ -408,6 +427,16 @@ Status CdcWriter::Impl::Commit() {
       return s;
     }
   }
+  // The transaction index becomes visible before the checkpoint that names it (under a key of
+  // this attempt only: cdc/txn_index.h).
+  if (!options_.settings.preserve_transactions) {
+    Result<std::string> index = txindex_.Close(next.sequence);
+    if (!index.ok()) {
+      DropBatch(/*discard=*/true);
+      return index.status();
+    }
+    next.txindex = std::move(index).value();
+  }
   const auto prepared = std::chrono::steady_clock::now();
   next.created_at = FormatIso8601(
       std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())
@@ -431,6 +460,7 @@ Status CdcWriter::Impl::Commit() {
     case CheckpointOutcome::kCommitted:
       break;
     case CheckpointOutcome::kLost:
+      txindex_.DeleteClosed();  // no checkpoint names it
       DropBatch(/*discard=*/true);
       return created.status;
     case CheckpointOutcome::kUnknown:
@@ -546,8 +576,8 @@ Status CdcWriter::AddChange(const TableSchema& table, uint64_t schema_token, cha
 void CdcWriter::AddDdl(const std::string& schema, const std::string& table) {
   impl_->AddDdl(schema, table);
 }
-Status CdcWriter::EndTransaction(const binlog::BinlogPosition& after) {
-  return impl_->EndTransaction(after);
+Status CdcWriter::EndTransaction(const binlog::BinlogPosition& after, std::string_view gtid) {
+  return impl_->EndTransaction(after, gtid);
 }
 bool CdcWriter::ShouldCommit(std::chrono::system_clock::time_point now) const {
   return impl_->ShouldCommit(now);

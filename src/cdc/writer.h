@@ -26,6 +26,13 @@
 // strictly greater than every name the task used before (checkpoint.last_file_ms), even if the
 // clock goes backwards.
 //
+// Transaction index (cdc/txn_index.h): every transaction that writes rows or holds a DDL gets a
+// line (its end position, GTID, commit time, and the row count after it of each file it wrote
+// to), streamed to `_binlake/cdc/txindex/<N>-<unique id>.jsonl`, which is made visible before
+// checkpoint N and named by it ("txindex"). The id is new for every attempt, so a checkpoint
+// never names another instance's index; a lost race deletes its own. Not written with
+// PreserveTransactions.
+//
 // Memory: rows stream into the file writers (a CSV buffer or one Parquet row group per open
 // file; S3 parts are uploaded as they fill). Per batch only counters and one writer per table
 // touched are kept, never rows.
@@ -126,8 +133,9 @@ class CdcWriter {
   // A DDL on schema.table (counted in its statistics; never deletes target data). Rows after it
   // go to new files, for every table (so no file spans a DDL: CdcFile::first).
   void AddDdl(const std::string& schema, const std::string& table);
-  // The transaction ended at `after` (the position of the next event, GTID set included).
-  Status EndTransaction(const binlog::BinlogPosition& after);
+  // The transaction ended at `after` (the position of the next event, GTID set included); `gtid`
+  // is its own GTID ("" when anonymous), for the transaction index.
+  Status EndTransaction(const binlog::BinlogPosition& after, std::string_view gtid = {});
 
   // True when the open batch should be committed now: it holds at least one complete
   // transaction, no transaction is open, and CdcMaxBatchInterval seconds have passed since the

@@ -68,13 +68,17 @@ int Run(const MaterializeFlags& flags) {
                    static_cast<unsigned long long>(t.inconsistencies));
     }
   }
+  std::string point = at.checkpoint == 0 ? "the full load's snapshot"
+                                         : "checkpoint " + std::to_string(at.checkpoint);
+  if (at.partial) {
+    point += " and the first " + std::to_string(at.partial->transactions) +
+             " indexed transaction(s) of batch " + std::to_string(at.partial->checkpoint);
+  }
   std::printf(
       "materialized %s as of %s (binlog %s) into %s: %zu table(s), %llu row(s), version %llu\n",
-      (*target)->Describe().c_str(),
-      at.checkpoint == 0 ? "the full load's snapshot"
-                         : ("checkpoint " + std::to_string(at.checkpoint)).c_str(),
-      at.position.ToString().c_str(), (*output)->Describe().c_str(), result->tables.size(),
-      static_cast<unsigned long long>(rows), static_cast<unsigned long long>(result->version));
+      (*target)->Describe().c_str(), point.c_str(), at.position.ToString().c_str(),
+      (*output)->Describe().c_str(), result->tables.size(), static_cast<unsigned long long>(rows),
+      static_cast<unsigned long long>(result->version));
   if (advanced > 0) {
     std::printf("advanced %llu table(s) from checkpoint %llu: %llu of %llu part file(s) written\n",
                 static_cast<unsigned long long>(advanced),
@@ -83,8 +87,12 @@ int Run(const MaterializeFlags& flags) {
   }
   if (!at.exact) {
     std::printf(
-        "note: %s falls inside a batch of changes; this is the last batch boundary before it\n",
-        at.requested.c_str());
+        "note: %s falls inside a batch of changes; this is the last batch boundary before it%s\n",
+        at.requested.c_str(), at.note.empty() ? "" : (" (" + at.note + ")").c_str());
+  } else if (at.partial) {
+    std::printf("exact: %s is cut inside batch %llu, after its transaction ending at %s\n",
+                at.requested.c_str(), static_cast<unsigned long long>(at.partial->checkpoint),
+                at.partial->end.ToString().c_str());
   }
   return 0;
 }

@@ -116,11 +116,17 @@ int Run(const ValidateFlags& flags) {
     if (!t.equal_all()) ++differing;
   }
   std::printf(
-      "%s %zu table(s), %llu source row(s) at %s (lake checkpoint %llu) in %.1f s: "
+      "%s %zu table(s), %llu source row(s) at %s (lake checkpoint %llu%s) in %.1f s: "
       "%s; report %s/%s\n",
       flags.recheck ? "rechecked" : "validated", result->tables.size(),
       static_cast<unsigned long long>(rows), result->position.ToString().c_str(),
-      static_cast<unsigned long long>(result->as_of.checkpoint), result->seconds,
+      static_cast<unsigned long long>(result->as_of.checkpoint),
+      result->as_of.partial
+          ? (" + " + std::to_string(result->as_of.partial->transactions) +
+             " transaction(s) of batch " + std::to_string(result->as_of.partial->checkpoint))
+                .c_str()
+          : "",
+      result->seconds,
       differing == 0 ? "the lake equals the source"
                      : (std::to_string(differing) + " table(s) differ").c_str(),
       (*target)->Describe().c_str(), key.c_str());

@@ -98,6 +98,7 @@ Status FileRowReader::ReadMore() {
 }
 
 Result<bool> FileRowReader::Next() {
+  if (rows_returned_ >= layout_.max_rows) return false;
   while (true) {
     std::string_view record;
     size_t consumed = 0;
@@ -117,6 +118,7 @@ Result<bool> FileRowReader::Next() {
     ++record_number_;
     if (record_number_ == 1 && layout_.header) continue;
     RETURN_IF_ERROR(Parse(record));
+    ++rows_returned_;
     return true;
   }
 }

@@ -36,6 +36,8 @@ struct FileRowLayout {
   size_t data_columns = 0;   // the table's columns in the file
   std::vector<int> columns;  // for each plan column, its index among the data columns or -1
   std::vector<int> key;      // the plan columns that make the key, in key order
+  // Only the first rows (PlanFile::max_rows: a file of a batch cut inside); the rest is not read.
+  uint64_t max_rows = UINT64_MAX;
 };
 
 class FileRowReader {
@@ -77,6 +79,7 @@ class FileRowReader {
   bool sized_ = false;
   bool at_end_ = false;  // every byte of the object is in buffer_
   uint64_t record_number_ = 0;
+  uint64_t rows_returned_ = 0;  // against layout_.max_rows
 
   std::vector<CsvField> fields_;
   std::string scratch_;

@@ -10,6 +10,7 @@
 #include "binlog/gtid_set.h"
 #include "cdc/schema_history.h"
 #include "config/target_layout.h"
+#include "lake/batch_cut.h"
 
 namespace binlake {
 namespace {
@@ -92,6 +93,40 @@ Result<std::string> ReadObject(ObjectStore& store, const Lake& lake, const std::
   if (!plain.ok())
     return Corruption(store.Describe() + "/" + key + ": " + plain.status().message());
   return plain;
+}
+
+// Batch k+1 cut by `take` (ResolveAsOf), or nullopt with at->note saying why it is not: no
+// transaction index (an older binlake), or the transactions `take` accepts are not the first ones
+// of the batch.
+Result<std::optional<BatchCut>> CutNextBatch(ObjectStore& store, const Lake& lake, uint64_t k,
+                                             const TxnPredicate& take, AsOf* at) {
+  const CdcCheckpoint& batch = lake.history.commits[k];  // checkpoint k + 1
+  const std::string which = "batch " + std::to_string(batch.sequence);
+  if (batch.txindex.empty()) {
+    at->note = which + " has no transaction index (written by an older binlake)";
+    return std::optional<BatchCut>();
+  }
+  ASSIGN_OR_RETURN(BatchCut cut, CutBatch(store, batch, take));
+  if (!cut.prefix) {
+    at->note = "the transactions of " + which + " it takes are not the first ones of the batch";
+    return std::optional<BatchCut>();
+  }
+  return std::optional<BatchCut>(std::move(cut));
+}
+
+// Makes *at (at checkpoint k) the cut of batch k+1: exact, its rows, the end of its last
+// transaction.
+void ApplyCut(const Lake& lake, BatchCut cut, AsOf* at) {
+  const CdcCheckpoint& batch = lake.history.commits[at->checkpoint];
+  at->exact = true;
+  at->note.clear();
+  if (cut.taken == 0) return;  // none of its transactions: the boundary's state
+  at->partial = PartialBatch{batch.sequence, cut.taken, std::move(cut.rows), cut.last->end};
+  at->position.file = cut.last->end.file;
+  at->position.position = cut.last->end.position;
+  at->position.gtid_set.clear();
+  at->position.server = batch.position.server;
+  at->last_commit_us = cut.last->commit_us;
 }
 
 }  // namespace
@@ -177,7 +212,7 @@ Status CheckCdcSettings(const Lake& lake, uint64_t upto) {
   return Status::Ok();
 }
 
-Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
+Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when, ObjectStore* store) {
   AsOf at;
   at.requested = std::string(when);
   const auto& commits = lake.history.commits;
@@ -224,6 +259,14 @@ Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
     // committed everything up to the time yet.
     const uint64_t before = k == 0 ? 0 : commits[k - 1].transactions;
     at.exact = k < newest && commits[k].transactions - before == 1;
+    if (store != nullptr && !at.exact && k < newest) {
+      const uint64_t until = *us;
+      ASSIGN_OR_RETURN(std::optional<BatchCut> cut,
+                       CutNextBatch(
+                           *store, lake, k,
+                           [until](const TxnIndexEntry& e) { return e.commit_us <= until; }, &at));
+      if (cut) ApplyCut(lake, std::move(*cut), &at);
+    }
     return at;
   }
   if (bool mysql = false; IsGtidRequest(when, &mysql)) {
@@ -274,8 +317,35 @@ Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
                             ", GTID set " + commits[first - 1].position.gtid_set) +
           ", not contained in it)");
     }
-    at_checkpoint(points[*found].first);
+    const uint64_t k = points[*found].first;
+    at_checkpoint(k);
     at.exact = points[*found].second.Contains(*requested);
+    if (store != nullptr && !at.exact && k < newest) {
+      // Inside batch k+1 when its set holds every transaction the request names.
+      Result<GtidPoint> next = GtidPoint::Parse(commits[k].position.gtid_set, mysql);
+      if (commits[k].position.gtid_set.empty() || !next.ok() || !next->Contains(*requested)) {
+        at.note = "it names transactions after batch " + std::to_string(k + 1);
+        return at;
+      }
+      bool anonymous = false;
+      auto take = [&](const TxnIndexEntry& e) {
+        if (mysql) {
+          Result<binlog::MySqlGtid> g = binlog::ParseMySqlGtid(e.gtid);
+          anonymous |= !g.ok();
+          return g.ok() && requested->my.Contains(*g);
+        }
+        Result<binlog::MariaGtid> g = binlog::ParseMariaGtid(e.gtid);
+        anonymous |= !g.ok();
+        return g.ok() && requested->maria.Contains(*g);
+      };
+      ASSIGN_OR_RETURN(std::optional<BatchCut> cut, CutNextBatch(*store, lake, k, take, &at));
+      if (cut && anonymous) {
+        at.note = "a transaction of batch " + std::to_string(k + 1) + " has no GTID";
+      } else if (cut) {
+        ApplyCut(lake, std::move(*cut), &at);
+        at.position.gtid_set = mysql ? requested->my.ToString() : requested->maria.ToString();
+      }
+    }
     return at;
   }
   const size_t colon = when.rfind(':');
@@ -297,6 +367,28 @@ Result<AsOf> ResolveAsOf(const Lake& lake, std::string_view when) {
     if (!at.exact && k == newest) {
       return InvalidArgument("--as-of " + std::string(when) + " is after the newest checkpoint (" +
                              at.position.ToString() + "): wait until CDC has committed past it");
+    }
+    if (store != nullptr && !at.exact) {
+      // Positions compare only in one server's binlog: not across a failover before the batch.
+      // (A checkpoint that names no server was resumed from by file:position: the same binlog.)
+      const std::string& server = commits[k].position.server;
+      if (!at.position.server.empty() && server != at.position.server) {
+        at.note = "batch " + std::to_string(k + 1) + " was streamed from another server (" +
+                  server + ") than the one before it (" + at.position.server +
+                  "): binlog positions of two servers do not compare";
+        return at;
+      }
+      ASSIGN_OR_RETURN(
+          std::optional<BatchCut> cut,
+          CutNextBatch(
+              *store, lake, k, [&p](const TxnIndexEntry& e) { return binlog::AtOrAfter(p, e.end); },
+              &at));
+      if (cut) {
+        ApplyCut(lake, std::move(*cut), &at);
+        at.position.file = p.file;  // the same rows as the end of the last transaction taken
+        at.position.position = p.position;
+        at.position.gtid_set.clear();
+      }
     }
     return at;
   }

@@ -138,6 +138,91 @@ TEST_F(LakeReaderTest, MySqlGtidSetsToo) {
       << r.status().message();
 }
 
+// With checkpoint 2's transaction index, a point inside batch 2 (between its two transactions)
+// is cut exactly there, by position, time and GTID set; without the index (an older binlake, or
+// no store given) it stays at checkpoint 1, not exact.
+TEST_F(LakeReaderTest, APointInsideABatchIsCutAtItsTransaction) {
+  RecordGtidSets(store_, "0-1-10", {"0-1-11", "0-1-13", "0-1-14"});
+  auto before = OpenLake(store_, "");
+  ASSERT_TRUE(before.ok());
+  for (const char* when : {"binlog.000001:2000", "2026-12-05T01:00:22Z", "0-1-12"}) {
+    auto r = ResolveAsOf(*before, when, &store_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->checkpoint, 1u) << when;
+    EXPECT_FALSE(r->exact) << when;
+    EXPECT_FALSE(r->partial) << when;
+    EXPECT_NE(r->note.find("batch 2 has no transaction index"), std::string::npos) << r->note;
+  }
+  testing::WriteSampleTxnIndex(store_, "0-1-12", "0-1-13");
+  auto lake = OpenLake(store_, "");
+  ASSERT_TRUE(lake.ok());
+  const PartialBatch first{2, 1, {1}, {"binlog.000001", 2000, ""}};
+  for (const char* when : {"binlog.000001:2000", "binlog.000001:2300", "2026-12-05T01:00:22Z",
+                           "2026-12-05T01:00:20Z", "0-1-12"}) {
+    auto r = ResolveAsOf(*lake, when, &store_);
+    ASSERT_TRUE(r.ok()) << when << ": " << r.status().ToString();
+    EXPECT_EQ(r->checkpoint, 1u) << when;
+    EXPECT_TRUE(r->exact) << when << ": " << r->note;
+    ASSERT_TRUE(r->partial) << when;
+    EXPECT_EQ(*r->partial, first) << when;
+    EXPECT_EQ(r->last_commit_us, 1796432420000000u) << when;
+    EXPECT_EQ(r->last_read(), 2u);
+  }
+  auto r = ResolveAsOf(*lake, "binlog.000001:2300", &store_);
+  EXPECT_EQ(r->position.ToString(), "binlog.000001:2300");  // the point asked for
+  r = ResolveAsOf(*lake, "0-1-12", &store_);
+  EXPECT_EQ(r->position.gtid_set, "0-1-12");
+  EXPECT_EQ(r->position.ToString(), "binlog.000001:2000");
+  // Before the batch's first indexed transaction: checkpoint 1's rows, exactly.
+  for (const char* when : {"binlog.000001:1800", "2026-12-05T01:00:15Z"}) {
+    r = ResolveAsOf(*lake, when, &store_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->checkpoint, 1u);
+    EXPECT_TRUE(r->exact) << when;
+    EXPECT_FALSE(r->partial) << when;
+  }
+  // Without the store: boundaries only, as before.
+  r = ResolveAsOf(*lake, "binlog.000001:2000");
+  EXPECT_FALSE(r->exact);
+  EXPECT_FALSE(r->partial);
+  // A malformed index is an error naming it.
+  const std::string key = lake->history.commits[1].txindex;
+  ASSERT_TRUE(
+      store_.Put(key, "{\"format\":\"binlake-cdc-txindex/1\",\"checkpoint\":2}\n", {}).ok());
+  r = ResolveAsOf(*lake, "binlog.000001:2000", &store_);
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find(key), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("account for 0 of the 2 rows"), std::string::npos)
+      << r.status().message();
+}
+
+// A GTID set that takes a later transaction of the batch but not an earlier one is not a prefix:
+// the boundary, not exact. A batch streamed from another server than the checkpoint before it
+// is not cut by FILE:POS.
+TEST_F(LakeReaderTest, CutsThatAreNotSafeStayAtTheBoundary) {
+  const std::string a = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+  RecordGtidSets(store_, a + ":1-10", {a + ":1-11", a + ":1-13", a + ":1-14"});
+  testing::WriteSampleTxnIndex(store_, a + ":12", a + ":13");
+  auto lake = OpenLake(store_, "");
+  ASSERT_TRUE(lake.ok());
+  auto r = ResolveAsOf(*lake, a + ":1-11:13", &store_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->checkpoint, 1u);
+  EXPECT_FALSE(r->exact);
+  EXPECT_NE(r->note.find("not the first ones"), std::string::npos) << r->note;
+  r = ResolveAsOf(*lake, a + ":1-12", &store_);
+  EXPECT_TRUE(r->exact);
+  ASSERT_TRUE(r->partial);
+  EXPECT_EQ(r->partial->rows, std::vector<uint64_t>{1});
+  // Another server.
+  lake->history.commits[0].position.server = "server_id=1";
+  lake->history.commits[1].position.server = "server_id=2";
+  r = ResolveAsOf(*lake, "binlog.000001:2000", &store_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->exact);
+  EXPECT_NE(r->note.find("another server"), std::string::npos) << r->note;
+}
+
 TEST_F(LakeReaderTest, TargetsThatCannotBeReadAreOneLineErrors) {
   MemoryObjectStore empty;
   EXPECT_EQ(OpenLake(empty, "").status().code(), StatusCode::kNotFound);

@@ -67,6 +67,7 @@ struct FileRef {
   BinlogPosition at;     // where its rows begin: CdcFile::first, else its batch's start
   BinlogPosition batch;  // its batch's end (the checkpoint's position)
   bool placed = true;    // false: written before CDC recorded `first`
+  uint64_t max_rows = PlanFile::kAllRows;
 };
 
 // A DDL record in [snapshot, upto) with what it says.
@@ -88,6 +89,7 @@ struct Table {
     bool cdc = false;
     uint64_t checkpoint = 0;
     std::vector<int> ids{};  // the column ids the file's data columns hold
+    uint64_t max_rows = PlanFile::kAllRows;
   };
   std::vector<Step> steps;
 };
@@ -96,8 +98,8 @@ class Planner {
  public:
   Planner(const Lake& lake, uint64_t from) : lake_(lake), from_(from) {}
 
-  Result<std::vector<TablePlan>> Run(ObjectStore& store, uint64_t upto,
-                                     const TableSelector& select);
+  Result<std::vector<TablePlan>> Run(ObjectStore& store, uint64_t upto, const TableSelector& select,
+                                     const PartialBatch* partial);
 
  private:
   using Key = std::pair<std::string, std::string>;
@@ -244,12 +246,21 @@ void Planner::OnFile(const FileRef& f) {
                "place around this statement of the same batch is unknown");
     }
   }
-  t->steps.push_back({PlanStep::Kind::kFile, f.file->key, true, f.checkpoint, t->lineage.Ids()});
+  t->steps.push_back(
+      {PlanStep::Kind::kFile, f.file->key, true, f.checkpoint, t->lineage.Ids(), f.max_rows});
 }
 
 Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
-                                            const TableSelector& select) {
+                                            const TableSelector& select,
+                                            const PartialBatch* partial) {
   const auto& commits = lake_.history.commits;
+  if (partial != nullptr && (partial->checkpoint != upto + 1 || upto >= commits.size() ||
+                             partial->rows.size() != commits[upto].files.size())) {
+    return InvalidArgument("a part of batch " + std::to_string(partial->checkpoint) +
+                           " does not follow checkpoint " + std::to_string(upto) +
+                           " in the target's history");
+  }
+  const uint64_t last = partial != nullptr ? upto + 1 : upto;  // the last batch read
   if (upto > commits.size() || from_ > upto) {
     return InvalidArgument("commits " + std::to_string(from_) + ".." + std::to_string(upto) +
                            " are not in the target's history (" + std::to_string(commits.size()) +
@@ -258,7 +269,7 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
   const BinlogPosition& snapshot = lake_.load.snapshot;
   auto position_of = [&](uint64_t k) { return k == 0 ? snapshot : commits[k - 1].position; };
   from_position_ = position_of(from_);
-  const BinlogPosition end = position_of(upto);
+  const BinlogPosition end = partial != nullptr ? partial->end : position_of(upto);
   auto in_range = [&](const BinlogPosition& at) {
     return AtOrAfter(at, snapshot) && PositionBefore(at, end);
   };
@@ -278,7 +289,7 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
     // DDL statements and files are ordered by binlog position, which means something only on
     // one server: a history that moved to another (a failover) cannot be ordered that way.
     std::string server = snapshot.server;
-    for (uint64_t k = 1; k <= upto; ++k) {
+    for (uint64_t k = 1; k <= last; ++k) {
       const std::string& next = commits[k - 1].position.server;
       if (server.empty()) server = next;
       if (!next.empty() && next != server) {
@@ -313,16 +324,19 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
   }
 
   std::vector<FileRef> files;
-  for (uint64_t k = from_ + 1; k <= upto; ++k) {
+  for (uint64_t k = from_ + 1; k <= last; ++k) {
     const CdcCheckpoint& c = commits[k - 1];
-    for (const CdcFile& f : c.files) {
+    for (size_t i = 0; i < c.files.size(); ++i) {
+      const CdcFile& f = c.files[i];
+      const uint64_t max_rows = k > upto ? partial->rows[i] : PlanFile::kAllRows;
+      if (max_rows == 0) continue;  // none of its rows taken
       if (f.table.empty()) {
         return Unsupported("checkpoint " + std::to_string(c.sequence) +
                            " holds PreserveTransactions files (CDC_TXN-*): not supported yet");
       }
       std::optional<TableName> table = TableOfKey(lake_.bucket_folder, f.key);
       if (!table || table->Dotted() != f.table) continue;
-      FileRef ref{&f, c.sequence, *table, f.first, c.position, !f.first.empty()};
+      FileRef ref{&f, c.sequence, *table, f.first, c.position, !f.first.empty(), max_rows};
       if (!ref.placed) ref.at = position_of(k - 1);
       files.push_back(std::move(ref));
     }
@@ -367,6 +381,7 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
         step.file.key = s.key;
         step.file.cdc = s.cdc;
         step.file.checkpoint = s.checkpoint;
+        step.file.max_rows = s.max_rows;
         step.file.data_columns = s.ids.size();
         for (int id : ids) {
           auto at = std::find(s.ids.begin(), s.ids.end(), id);
@@ -384,8 +399,9 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
 }  // namespace
 
 Result<std::vector<TablePlan>> PlanTables(ObjectStore& store, const Lake& lake, uint64_t from,
-                                          uint64_t upto, const TableSelector& select) {
-  return Planner(lake, from).Run(store, upto, select);
+                                          uint64_t upto, const TableSelector& select,
+                                          const PartialBatch* partial) {
+  return Planner(lake, from).Run(store, upto, select, partial);
 }
 
 }  // namespace binlake

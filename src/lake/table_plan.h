@@ -5,7 +5,10 @@
 // (lake/merge_engine.h) reads the files a plan names; it never decides which files count.
 //
 // A plan covers the commits in (from, upto]: from = 0 includes the full load's LOAD files, a
-// later `from` only the CDC files committed after it (an incremental advance).
+// later `from` only the CDC files committed after it (an incremental advance). With a partial
+// batch (AsOf::partial, a point inside batch upto+1 cut at a transaction), the plan goes on with
+// that batch's files, each limited to its first rows (PlanFile::max_rows; files with none taken
+// are left out), and the DDL statements up to the end of its last transaction taken.
 // Steps apply in order. kTruncate empties the table as of that step (TRUNCATE TABLE); the rows
 // of every earlier step are gone.
 //
@@ -54,6 +57,9 @@ struct PlanFile {
   std::string key;          // the object in the target
   bool cdc = false;         // a CDC file (Op, then the extra columns) or a LOAD file
   uint64_t checkpoint = 0;  // the commit that published it; 0 for LOAD files
+  // Only the file's first rows count (a file of a batch cut inside, AsOf::partial).
+  uint64_t max_rows = kAllRows;
+  static constexpr uint64_t kAllRows = UINT64_MAX;
   // How many of the table's columns the file's rows carry (after Op and the extra columns).
   size_t data_columns = 0;
   // For each column of the plan's schema: its index among the file's data columns, or -1 when
@@ -83,7 +89,9 @@ using TableSelector = std::function<bool(const std::string& schema, const std::s
 // out. Errors (one line): kUnsupported for a DDL that cannot be interpreted (names it and its
 // position), older files that cannot be placed, or PreserveTransactions files; kCorruption for a
 // missing or unreadable schema-history record; kInvalidArgument for commits the history lacks.
+// `partial` (may be nullptr): batch upto + 1 in part.
 Result<std::vector<TablePlan>> PlanTables(ObjectStore& store, const Lake& lake, uint64_t from,
-                                          uint64_t upto, const TableSelector& select);
+                                          uint64_t upto, const TableSelector& select,
+                                          const PartialBatch* partial = nullptr);
 
 }  // namespace binlake

@@ -25,6 +25,7 @@ FileRowLayout TargetFileLayout(const Lake& lake, const PlanFile& file, const Tab
   l.data_columns = file.data_columns;
   l.columns = file.columns;
   l.key = key.columns;
+  l.max_rows = file.max_rows;
   return l;
 }
 

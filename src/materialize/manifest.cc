@@ -57,6 +57,15 @@ std::string SerializeManifest(const Manifest& m) {
                  m.as_of.last_commit_us == 0 ? "" : FormatCommitTime(m.as_of.last_commit_us)},
                 {"last_commit_us", m.as_of.last_commit_us},
                 {"exact", m.as_of.exact}};
+  if (m.as_of.partial) {
+    const PartialBatch& p = *m.as_of.partial;
+    j["as_of"]["partial"] = {{"checkpoint", p.checkpoint},
+                             {"transactions", p.transactions},
+                             {"rows", p.rows},
+                             {"end_file", p.end.file},
+                             {"end_position", p.end.position}};
+  }
+  if (!m.as_of.note.empty()) j["as_of"]["note"] = m.as_of.note;
   j["file_format"] = m.format;
   ordered_json tables = ordered_json::array();
   for (const MaterializedTable& t : m.tables) {
@@ -102,6 +111,17 @@ Result<Manifest> ParseManifest(std::string_view text) {
     m.as_of.position.gtid_set = at.value("gtid_set", "");
     m.as_of.last_commit_us = at.value("last_commit_us", uint64_t{0});
     m.as_of.exact = at.value("exact", true);
+    m.as_of.note = at.value("note", "");
+    if (at.contains("partial")) {
+      const auto& p = at.at("partial");
+      PartialBatch partial;
+      partial.checkpoint = p.at("checkpoint").get<uint64_t>();
+      partial.transactions = p.value("transactions", uint64_t{0});
+      partial.rows = p.at("rows").get<std::vector<uint64_t>>();
+      partial.end.file = p.value("end_file", "");
+      partial.end.position = p.value("end_position", uint64_t{0});
+      m.as_of.partial = std::move(partial);
+    }
     for (const auto& t : j.at("tables")) {
       MaterializedTable table;
       table.schema = t.at("schema").get<std::string>();

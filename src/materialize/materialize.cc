@@ -53,8 +53,9 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
                                          const MaterializeOptions& options) {
   ASSIGN_OR_RETURN(Lake lake, OpenLake(target, options.target_folder));
   MaterializeResult result;
-  ASSIGN_OR_RETURN(result.as_of, ResolveAsOf(lake, options.as_of));
-  RETURN_IF_ERROR(CheckCdcSettings(lake, result.as_of.checkpoint));
+  ASSIGN_OR_RETURN(result.as_of, ResolveAsOf(lake, options.as_of, &target));
+  RETURN_IF_ERROR(CheckCdcSettings(lake, result.as_of.last_read()));
+  const PartialBatch* partial = result.as_of.partial ? &*result.as_of.partial : nullptr;
   const std::string identity = TargetIdentity(target, lake);
 
   // The previous version: same target only.
@@ -100,13 +101,17 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     select = [m](const std::string& s, const std::string& t) { return m->Selects(s, t); };
   }
   ASSIGN_OR_RETURN(std::vector<TablePlan> plans,
-                   PlanTables(target, lake, 0, result.as_of.checkpoint, select));
+                   PlanTables(target, lake, 0, result.as_of.checkpoint, select, partial));
   std::map<std::string, TablePlan> increments;
+  // A previous version cut inside a batch is not advanced (its batch would be read twice in
+  // part): rebuilt.
   const bool advance = options.incremental && result.had_previous && previous.format == "csv" &&
+                       !previous.as_of.partial &&
                        previous.as_of.checkpoint <= result.as_of.checkpoint;
   if (advance) {
-    ASSIGN_OR_RETURN(std::vector<TablePlan> inc, PlanTables(target, lake, previous.as_of.checkpoint,
-                                                            result.as_of.checkpoint, select));
+    ASSIGN_OR_RETURN(std::vector<TablePlan> inc,
+                     PlanTables(target, lake, previous.as_of.checkpoint, result.as_of.checkpoint,
+                                select, partial));
     for (TablePlan& p : inc) {
       // From checkpoint 0 the plan starts with the LOAD files: the previous version has them.
       std::erase_if(p.steps, [](const PlanStep& s) {

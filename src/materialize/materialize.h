@@ -9,9 +9,14 @@
 // hold them. The manifest `<output>/_binlake/materialization.json` (materialize/manifest.h)
 // names the target, the point, the version, and each table's rows and parts in key order.
 //
+// The point (lake/lake_reader.h ResolveAsOf) is a checkpoint, or a checkpoint plus the first
+// transactions of the next batch (AsOf::partial: a point cut inside a batch by its transaction
+// index), whose files are then read up to the cut (PlanFile::max_rows).
+//
 // A run: read the previous manifest (an output holding another target's materialization is
 // refused), delete part files it does not name (left by a killed run), then per table either
-//   - advance it (the previous version is of an earlier point, same columns, no TRUNCATE since):
+//   - advance it (the previous version is of an earlier point that was not cut inside a batch,
+//     same columns, no TRUNCATE since):
 //     read only the changes committed since and rewrite only the parts whose key range they
 //     touch (materialize/table_job.h), or
 //   - rebuild it from its LOAD and CDC files;

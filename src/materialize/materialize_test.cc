@@ -111,6 +111,36 @@ TEST_F(MaterializeTest, AnAdvanceRewritesOnlyThePartsWhoseKeysChanged) {
   EXPECT_EQ(RowsOf(output_), "3,three\n10,ONE\n");
 }
 
+// Batch 2 has two transactions (I 3, then D 2). With its transaction index, a point between
+// them takes the first one only; advancing from checkpoint 1 to there reads batch 2 in part, and
+// advancing from there rebuilds (a version cut inside a batch is not advanced).
+TEST_F(MaterializeTest, APointInsideABatchIsMaterializedExactly) {
+  testing::WriteSampleTxnIndex(target_);
+  auto v1 = Run("1", 8);
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  auto cut = Run("binlog.000001:2000", 8);
+  ASSERT_TRUE(cut.ok()) << cut.status().ToString();
+  EXPECT_TRUE(cut->as_of.exact);
+  EXPECT_EQ(cut->as_of.checkpoint, 1u);
+  ASSERT_TRUE(cut->as_of.partial);
+  EXPECT_FALSE(cut->tables[0].rebuilt);  // advanced from checkpoint 1
+  EXPECT_EQ(RowsOf(output_), "1,ONE\n2,two\n3,three\n");
+  auto manifest = output_.Get(MaterializationManifestKey());
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_NE(manifest->find("\"exact\": true"), std::string::npos) << *manifest;
+  EXPECT_NE(manifest->find("\"binlog_position\": 2000"), std::string::npos) << *manifest;
+  EXPECT_NE(manifest->find("\"partial\""), std::string::npos) << *manifest;
+  MemoryObjectStore rebuilt;
+  auto full = RunInto(rebuilt, "2026-12-05T01:00:21Z", 8, /*incremental=*/false);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(RowsOf(rebuilt), "1,ONE\n2,two\n3,three\n");
+  // From the cut on: rebuilt, and right.
+  auto v3 = Run("2", 8);
+  ASSERT_TRUE(v3.ok()) << v3.status().ToString();
+  EXPECT_TRUE(v3->tables[0].rebuilt);
+  EXPECT_EQ(RowsOf(output_), "1,ONE\n3,three\n");
+}
+
 TEST_F(MaterializeTest, AKilledRunsFilesGoAndAnotherTargetsOutputIsRefused) {
   ASSERT_TRUE(Run("latest").ok());
   // A run killed after writing part of version 2.

@@ -272,7 +272,7 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
       std::this_thread::sleep_for(options.poll);
       ASSIGN_OR_RETURN(lake, OpenLake(target, options.target_folder));
     }
-    ASSIGN_OR_RETURN(result.as_of, ResolveAsOf(lake, snapshot.position.ToString()));
+    ASSIGN_OR_RETURN(result.as_of, ResolveAsOf(lake, snapshot.position.ToString(), &target));
     if (result.as_of.exact) break;
     if (std::chrono::steady_clock::now() >= deadline) {
       return PreconditionFailed(
@@ -284,11 +284,12 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
     say("the lake has no exact point for " + snapshot.position.ToString() + ": a new snapshot");
   }
   workers.resize(static_cast<size_t>(std::max(1, snapshot.connections_used)));
-  RETURN_IF_ERROR(CheckCdcSettings(lake, result.as_of.checkpoint));
+  RETURN_IF_ERROR(CheckCdcSettings(lake, result.as_of.last_read()));
 
   // The lake's tables at that point, matched with the source's by name.
   ASSIGN_OR_RETURN(std::vector<TablePlan> plans,
-                   PlanTables(target, lake, 0, result.as_of.checkpoint, selected));
+                   PlanTables(target, lake, 0, result.as_of.checkpoint, selected,
+                              result.as_of.partial ? &*result.as_of.partial : nullptr));
   std::map<std::string, Job> jobs;
   for (const TablePlan& p : plans) jobs[Name(p.schema.schema, p.schema.table)].plan = &p;
   for (const TableSchema& t : source_tables) jobs[Name(t.schema, t.table)].source = &t;
@@ -370,6 +371,11 @@ std::string ValidationReportJson(const ValidateResult& result, size_t max_value_
                           {"binlog_position", result.position.position},
                           {"gtid_set", result.position.gtid_set}};
   j["lake_checkpoint"] = result.as_of.checkpoint;
+  if (result.as_of.partial) {
+    // The point is inside the next batch: its first transactions up to P are taken too.
+    j["lake_partial_batch"] = {{"checkpoint", result.as_of.partial->checkpoint},
+                               {"transactions", result.as_of.partial->transactions}};
+  }
   j["equal"] = result.equal();
   j["recheck"] = result.recheck;
   nlohmann::json tables = nlohmann::json::array();

@@ -184,8 +184,9 @@ class MaterializeDdlTest : public ::testing::Test {
   }
 
   // The source's DDL while `binlake cdc` runs; a pause recorded before the first phase and
-  // after each (CDC has committed past it).
-  void RunPhases() {
+  // after each (CDC has committed past it). `one_batch`: every phase falls inside one long CDC
+  // batch (CDC committed past the last pause only).
+  void RunPhases(bool one_batch = false) {
     ASSERT_TRUE(
         server_
             ->Execute("CREATE DATABASE app;"
@@ -199,7 +200,8 @@ class MaterializeDdlTest : public ::testing::Test {
                       "INSERT INTO app.keep VALUES (1,'k1')")
             .ok());
     ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Common()).exit_code, 0);
-    BinlakeProcess cdc("cdc " + Common() + " --set CdcMaxBatchInterval=1");
+    BinlakeProcess cdc("cdc " + Common() +
+                       " --set CdcMaxBatchInterval=" + (one_batch ? "30" : "1"));
     const std::vector<std::string> phases = {
         // ADD COLUMN: earlier rows read NULL, later ones and updated ones have it.
         "INSERT INTO app.items VALUES (4,'four',4);"
@@ -237,6 +239,7 @@ class MaterializeDdlTest : public ::testing::Test {
       Status s = server_->Execute(sql);
       ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << sql;
       pauses_.push_back({server_->MasterPosition(), gtids(), SourceTables()});
+      if (one_batch && sql != phases.back()) continue;
       ASSERT_TRUE(testing::WaitForCheckpoint("--target " + ShellQuote(Target()),
                                              pauses_.back().position, std::chrono::seconds(120)))
           << cdc.Log();
@@ -350,6 +353,32 @@ TEST_F(MaterializeDdlTest, MaterializedTablesAreTheSourceAtEachPause) {
           << r.out;
     }
   }
+}
+
+// The same DDL inside one long batch: as of each pause's position and GTID position, the batch
+// is cut exactly at the pause's transaction (the transaction index), with the DDL statements up
+// to there (columns, TRUNCATE, RENAME, DROP + CREATE), and gives exactly the source's tables.
+TEST_F(MaterializeDdlTest, DdlInsideOneBatchIsCutExactly) {
+  RunPhases(/*one_batch=*/true);
+  if (HasFatalFailure()) return;
+  int cut = 0;
+  for (size_t i = 0; i < pauses_.size(); ++i) {
+    for (const std::string& when : {pauses_[i].position, pauses_[i].gtids}) {
+      const std::string output = dir_.path() + "/at-" + std::to_string(i) + "-" +
+                                 (when == pauses_[i].position ? "pos" : "gtid");
+      CommandResult r =
+          testing::RunBinlake("materialize --target " + ShellQuote(Target()) + " --output " +
+                              ShellQuote("file://" + output) + " --as-of " + ShellQuote(when));
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(r.out.find("note:"), std::string::npos) << when << " is exact: " << r.out;
+      if (r.out.find("is cut inside batch") != std::string::npos) ++cut;
+      EXPECT_EQ(OutputTables(output, pauses_[i].tables), pauses_[i].tables)
+          << output << " as of " << when << "\n"
+          << r.out;
+    }
+  }
+  // Pauses 1..4 (of 0..5) fall inside the batch (pause 0 may precede it, 5 ends it).
+  EXPECT_GE(cut, 8);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "cdc/checkpoint.h"
+#include "cdc/txn_index.h"
 #include "config/target_layout.h"
 #include "fullload/task_state.h"
 
@@ -59,6 +60,26 @@ void WriteSampleTarget(ObjectStore& store) {
   WriteSampleCommit(store, 3, {"binlog.000002", 400, ""}, 1796432430000000, 4,
                     "db/t/20261205-010030000.csv",
                     "D,00000200000000000400000000,1,ONE\nI,00000200000000000400000001,10,ONE\n");
+}
+
+std::string WriteSampleTxnIndex(ObjectStore& store, const std::string& gtid1,
+                                const std::string& gtid2) {
+  Result<std::string> text = store.Get(CdcCheckpointKey("", 2));
+  Result<CdcCheckpoint> c = text.ok() ? ParseCdcCheckpoint(*text) : text.status();
+  if (!c.ok()) {
+    std::fprintf(stderr, "sample target: %s\n", c.status().ToString().c_str());
+    std::abort();
+  }
+  c->files[0].rows = 2;
+  c->txindex = TxnIndexKey("", 2, "0123456789abcdef");
+  std::string index = TxnIndexHeaderLine(2);
+  AppendTxnIndexLine({{"binlog.000001", 2000, ""}, gtid1, 1796432420000000, false, {{0, 1}}},
+                     &index);
+  AppendTxnIndexLine({{"binlog.000001", 2500, ""}, gtid2, 1796432425000000, false, {{0, 2}}},
+                     &index);
+  MustPut(store, c->txindex, index);
+  MustPut(store, CdcCheckpointKey("", 2), SerializeCdcCheckpoint(*c));
+  return c->txindex;
 }
 
 }  // namespace binlake::testing

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "binlog/binlog_position.h"
 #include "store/object_store.h"
@@ -16,6 +17,11 @@
 namespace binlake::testing {
 
 void WriteSampleTarget(ObjectStore& store);
+// Gives checkpoint 2 of the sample target a transaction index (cdc/txn_index.h), as the CDC
+// writer now writes one: I (3,three) ended at binlog.000001:2000 (GTID `gtids[0]`, 01:00:20),
+// D (2,two) at binlog.000001:2500 (`gtids[1]`, 01:00:25). Returns the index's key.
+std::string WriteSampleTxnIndex(ObjectStore& store, const std::string& gtid1 = "",
+                                const std::string& gtid2 = "");
 // Adds (or replaces) checkpoint `seq` of db.t with one CDC file holding `data`.
 void WriteSampleCommit(ObjectStore& store, uint64_t seq, binlog::BinlogPosition pos,
                        uint64_t last_commit_us, uint64_t transactions, const std::string& file,
