@@ -4,10 +4,12 @@
 
 #include <cstring>
 
+#include "lake/parquet_file_rows.h"
+
 namespace binlake {
 
 // Streaming gzip (RFC 1952; several members in a row are one stream, as GunzipAll reads them).
-class FileRowReader::Inflater {
+class CsvFileRowReader::Inflater {
  public:
   Inflater() { ok_ = inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK; }
   ~Inflater() { inflateEnd(&z_); }
@@ -47,8 +49,8 @@ class FileRowReader::Inflater {
   bool ended_ = false;
 };
 
-FileRowReader::FileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
-                             const KeyEncoder& encoder, size_t chunk_bytes)
+CsvFileRowReader::CsvFileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
+                                   const KeyEncoder& encoder, size_t chunk_bytes)
     : store_(store),
       object_(std::move(key)),
       layout_(std::move(layout)),
@@ -62,11 +64,11 @@ FileRowReader::FileRowReader(ObjectStore& store, std::string key, FileRowLayout 
   if (layout_.csv.gzip) inflater_ = std::make_unique<Inflater>();
 }
 
-FileRowReader::~FileRowReader() = default;
+CsvFileRowReader::~CsvFileRowReader() = default;
 
-std::string FileRowReader::name() const { return store_.Describe() + "/" + object_; }
+std::string CsvFileRowReader::name() const { return store_.Describe() + "/" + object_; }
 
-Status FileRowReader::ReadMore() {
+Status CsvFileRowReader::ReadMore() {
   buffer_.erase(0, pos_);
   pos_ = 0;
   if (!sized_) {
@@ -95,7 +97,7 @@ Status FileRowReader::ReadMore() {
   return Status::Ok();
 }
 
-Result<bool> FileRowReader::Next() {
+Result<bool> CsvFileRowReader::Next() {
   while (true) {
     std::string_view record;
     size_t consumed = 0;
@@ -119,7 +121,7 @@ Result<bool> FileRowReader::Next() {
   }
 }
 
-Status FileRowReader::Parse(std::string_view record) {
+Status CsvFileRowReader::Parse(std::string_view record) {
   auto bad = [&](const std::string& what) {
     return Corruption(name() + " record " + std::to_string(record_number_) + ": " + what);
   };
@@ -166,6 +168,17 @@ Status FileRowReader::Parse(std::string_view record) {
   }
   row_ = built_row_;
   return Status::Ok();
+}
+
+std::unique_ptr<FileRowReader> NewFileRowReader(ObjectStore& store, std::string key,
+                                                FileRowLayout layout, const KeyEncoder& encoder,
+                                                size_t chunk_bytes) {
+  if (layout.parquet) {
+    return std::make_unique<ParquetFileRowReader>(store, std::move(key), std::move(layout),
+                                                  encoder);
+  }
+  return std::make_unique<CsvFileRowReader>(store, std::move(key), std::move(layout), encoder,
+                                            chunk_bytes);
 }
 
 }  // namespace binlake

@@ -35,9 +35,14 @@ KeySpec KeyOf(const TableSchema& schema) {
   return k;
 }
 
-FileRowLayout TargetLayout(const Lake& lake, const PlanFile& file, const KeySpec& key) {
+FileRowLayout TargetLayout(const Lake& lake, const TablePlan& plan, const PlanFile& file,
+                           const KeySpec& key) {
   FileRowLayout l;
   l.csv = lake.csv;
+  l.parquet = lake.format == DataFormat::kParquet;
+  if (l.parquet) {
+    for (const Column& c : plan.schema.columns) l.types.push_back(c.type);
+  }
   l.header = lake.csv.header;
   l.has_op = file.cdc || lake.op_in_load;
   l.max_extra_columns = (lake.timestamp_column ? 1 : 0) + (file.cdc ? 1 : 0);
@@ -70,8 +75,8 @@ class ChainedRows : public SortedRows {
     while (true) {
       if (!reader_) {
         if (next_ >= files_.size()) return false;
-        reader_ = std::make_unique<FileRowReader>(store_, files_[next_].first, files_[next_].second,
-                                                  encoder_, chunk_bytes_);
+        reader_ = NewFileRowReader(store_, files_[next_].first, files_[next_].second, encoder_,
+                                   chunk_bytes_);
         ++next_;
       }
       ASSIGN_OR_RETURN(bool more, reader_->Next());
@@ -95,12 +100,13 @@ class ChainedRows : public SortedRows {
 // Reads a file's rows into the store as changes.
 Status AddFile(ObjectStore& target, const std::string& key, const FileRowLayout& layout,
                const KeySpec& spec, size_t chunk_bytes, ChangeStore* changes) {
-  FileRowReader reader(target, key, layout, *spec.encoder, chunk_bytes);
+  std::unique_ptr<FileRowReader> reader =
+      NewFileRowReader(target, key, layout, *spec.encoder, chunk_bytes);
   while (true) {
-    ASSIGN_OR_RETURN(bool more, reader.Next());
+    ASSIGN_OR_RETURN(bool more, reader->Next());
     if (!more) return Status::Ok();
-    Status s = changes->Add(reader.op(), reader.key(), reader.row());
-    if (!s.ok()) return Corruption(reader.name() + ": " + s.message());
+    Status s = changes->Add(reader->op(), reader->key(), reader->row());
+    if (!s.ok()) return Corruption(reader->name() + ": " + s.message());
   }
 }
 
@@ -159,7 +165,7 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
     ChainedRows base(target, *key.encoder, options.chunk_bytes);
     for (size_t i = first; i < plan.steps.size(); ++i) {
       const PlanFile& f = plan.steps[i].file;
-      FileRowLayout layout = TargetLayout(lake, f, key);
+      FileRowLayout layout = TargetLayout(lake, plan, f, key);
       if (!f.cdc && base_from_load) {
         base.Add(f.key, std::move(layout));
       } else {
@@ -202,8 +208,8 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   ChangeStore changes({options.memory_bytes, options.spill_dir});
   for (const PlanStep& step : increment.steps) {
     if (step.kind != PlanStep::Kind::kFile) return Internal("an increment with a TRUNCATE");
-    RETURN_IF_ERROR(AddFile(target, step.file.key, TargetLayout(lake, step.file, key), key,
-                            options.chunk_bytes, &changes));
+    RETURN_IF_ERROR(AddFile(target, step.file.key, TargetLayout(lake, increment, step.file, key),
+                            key, options.chunk_bytes, &changes));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
   ChangeQueue queue(cursor.get());
