@@ -47,9 +47,20 @@ std::string SerializeFullLoadState(const FullLoadState& s) {
     tj["bytes"] = t.bytes;
     ordered_json cols = ordered_json::array();
     for (const Column& c : t.schema.columns) {
-      cols.push_back({{"name", c.name}, {"type", std::string(SqlTypeName(c.type.type))}});
+      // The keys SchemaHistory::Describe (cdc/schema_history.h) writes for a column.
+      ordered_json cj = {{"name", c.name}, {"type", std::string(SqlTypeName(c.type.type))}};
+      if (c.type.is_unsigned) cj["unsigned"] = true;
+      if (c.type.type == SqlType::kDecimal) {
+        cj["precision"] = c.type.precision;
+        cj["scale"] = c.type.scale;
+      }
+      if (c.type.fsp) cj["fsp"] = c.type.fsp;
+      if (c.type.length) cj["length"] = c.type.length;
+      if (!c.type.elements.empty()) cj["elements"] = c.type.elements;
+      cols.push_back(std::move(cj));
     }
     tj["columns"] = cols;
+    tj["column_types"] = "full";
     ordered_json key = ordered_json::array();
     for (int c : t.schema.primary_key) {
       if (c >= 0 && static_cast<size_t>(c) < t.schema.columns.size()) {
@@ -96,6 +107,7 @@ Result<FullLoadState> ParseFullLoadState(std::string_view text) {
       t.schema.table = tj.at("table").get<std::string>();
       t.rows = tj.value("rows", uint64_t{0});
       t.bytes = tj.value("bytes", uint64_t{0});
+      t.full_column_types = tj.value("column_types", "") == "full";
       for (const auto& c : tj.value("columns", ordered_json::array())) {
         Column col;
         col.name = c.value("name", "");
@@ -105,6 +117,14 @@ Result<FullLoadState> ParseFullLoadState(std::string_view text) {
             col.type.type = static_cast<SqlType>(i);
             break;
           }
+        }
+        col.type.is_unsigned = c.value("unsigned", false);
+        col.type.precision = c.value("precision", uint8_t{0});
+        col.type.scale = c.value("scale", uint8_t{0});
+        col.type.fsp = c.value("fsp", uint8_t{0});
+        col.type.length = c.value("length", uint32_t{0});
+        for (const auto& e : c.value("elements", ordered_json::array())) {
+          if (e.is_string()) col.type.elements.push_back(e.get<std::string>());
         }
         t.schema.columns.push_back(col);
       }

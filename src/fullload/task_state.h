@@ -9,12 +9,16 @@
 //    "snapshot":{"method":"...","binlog_file":"...","binlog_position":N,"gtid_set":"...",
 //                "server":"server_id=1"},
 // ("primary_key": the key's column names, [] without one; absent in states written before it
-// was recorded. Column types are parsed back from their names, other attributes are not kept.)
+// was recorded. Columns carry the attributes of their type as the schema history records them,
+// cdc/schema_history.h: "unsigned", "precision"/"scale" (DECIMAL), "fsp", "length", "elements"
+// (ENUM/SET), and the table "column_types":"full"; states written before that hold only the
+// type's name.)
 // (snapshot.server: the server whose binlog the file is, binlog/binlog_position.h; absent in
 // states written before it was recorded.)
 //    "settings":{<the DMS settings that shape the files>},
 //    "tables":[{"schema":"s","table":"t","rows":N,"bytes":N,
-//               "columns":[{"name":"id","type":"int"}...],"primary_key":["id"],
+//               "columns":[{"name":"id","type":"int","unsigned":true}...],
+//               "column_types":"full","primary_key":["id"],
 //               "files":[{"key":"s/t/LOAD00000001.csv","rows":N,"bytes":N}]}]}
 #pragma once
 
@@ -35,6 +39,9 @@ struct TableState {
   uint64_t rows = 0;
   uint64_t bytes = 0;
   std::vector<OutputFile> files;
+  // The columns' types carry every attribute (false: a state written before they were
+  // recorded, with the type names only).
+  bool full_column_types = false;
 };
 
 struct FullLoadState {

@@ -26,7 +26,25 @@ TEST(TaskStateTest, RoundTrips) {
   t.schema.columns.push_back(c);
   c.name = "line";
   c.type.type = SqlType::kVarChar;
+  c.type.length = 20;
   t.schema.columns.push_back(c);
+  Column at;  // every attribute a type can have
+  at.name = "at";
+  at.type.type = SqlType::kDateTime;
+  at.type.fsp = 3;
+  t.schema.columns.push_back(at);
+  Column price;
+  price.name = "price";
+  price.type.type = SqlType::kDecimal;
+  price.type.precision = 12;
+  price.type.scale = 2;
+  price.type.is_unsigned = true;
+  t.schema.columns.push_back(price);
+  Column size;
+  size.name = "size";
+  size.type.type = SqlType::kEnum;
+  size.type.elements = {"s", "m", "l"};
+  t.schema.columns.push_back(size);
   t.schema.primary_key = {0, 1};
   t.rows = 7;
   t.bytes = 99;
@@ -47,6 +65,27 @@ TEST(TaskStateTest, RoundTrips) {
   EXPECT_EQ(back->tables[0].schema.columns[0].type.type, SqlType::kBigInt);
   EXPECT_EQ(back->tables[0].schema.columns[1].type.type, SqlType::kVarChar);
   EXPECT_EQ(back->tables[0].schema.primary_key, (std::vector<int>{0, 1}));
+  // Column types with their attributes (materialize reads Parquet values through them).
+  EXPECT_TRUE(back->tables[0].full_column_types);
+  ASSERT_EQ(back->tables[0].schema.columns.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    const ColumnType& want = t.schema.columns[i].type;
+    const ColumnType& got = back->tables[0].schema.columns[i].type;
+    EXPECT_EQ(got.type, want.type) << i;
+    EXPECT_EQ(got.fsp, want.fsp) << i;
+    EXPECT_EQ(got.precision, want.precision) << i;
+    EXPECT_EQ(got.scale, want.scale) << i;
+    EXPECT_EQ(got.is_unsigned, want.is_unsigned) << i;
+    EXPECT_EQ(got.length, want.length) << i;
+    EXPECT_EQ(got.elements, want.elements) << i;
+  }
+  // A state written before the attributes were recorded: type names only.
+  auto old = ParseFullLoadState(
+      R"({"format":"binlake-full-load/1","status":"complete","source":{},"snapshot":{},)"
+      R"("settings":{},"tables":[{"schema":"s","table":"t","columns":[{"name":"a",)"
+      R"("type":"datetime"}],"files":[]}]})");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_FALSE(old->tables[0].full_column_types);
 }
 
 TEST(TaskStateTest, RejectsGarbage) {

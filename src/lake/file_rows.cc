@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "lake/parquet_file_rows.h"
+
 namespace binlake {
 
 // Streaming gzip (RFC 1952; several members in a row are one stream, as GunzipAll reads them).
-class FileRowReader::Inflater {
+class CsvFileRowReader::Inflater {
  public:
   Inflater() { ok_ = inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK; }
   ~Inflater() { inflateEnd(&z_); }
@@ -48,8 +50,8 @@ class FileRowReader::Inflater {
   bool ended_ = false;
 };
 
-FileRowReader::FileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
-                             const KeyEncoder& encoder, size_t chunk_bytes)
+CsvFileRowReader::CsvFileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
+                                   const KeyEncoder& encoder, size_t chunk_bytes)
     : store_(store),
       object_(std::move(key)),
       layout_(std::move(layout)),
@@ -63,11 +65,11 @@ FileRowReader::FileRowReader(ObjectStore& store, std::string key, FileRowLayout 
   if (layout_.csv.gzip) inflater_ = std::make_unique<Inflater>();
 }
 
-FileRowReader::~FileRowReader() = default;
+CsvFileRowReader::~CsvFileRowReader() = default;
 
-std::string FileRowReader::name() const { return store_.Describe() + "/" + object_; }
+std::string CsvFileRowReader::name() const { return store_.Describe() + "/" + object_; }
 
-Status FileRowReader::ReadMore() {
+Status CsvFileRowReader::ReadMore() {
   buffer_.erase(0, pos_);
   pos_ = 0;
   if (!sized_) {
@@ -97,7 +99,7 @@ Status FileRowReader::ReadMore() {
   return Status::Ok();
 }
 
-Result<bool> FileRowReader::Next() {
+Result<bool> CsvFileRowReader::Next() {
   if (rows_returned_ >= layout_.max_rows) return false;
   while (true) {
     std::string_view record;
@@ -123,7 +125,7 @@ Result<bool> FileRowReader::Next() {
   }
 }
 
-Status FileRowReader::Parse(std::string_view record) {
+Status CsvFileRowReader::Parse(std::string_view record) {
   auto bad = [&](const std::string& what) {
     return Corruption(name() + " record " + std::to_string(record_number_) + ": " + what);
   };
@@ -170,6 +172,17 @@ Status FileRowReader::Parse(std::string_view record) {
   }
   row_ = built_row_;
   return Status::Ok();
+}
+
+std::unique_ptr<FileRowReader> NewFileRowReader(ObjectStore& store, std::string key,
+                                                FileRowLayout layout, const KeyEncoder& encoder,
+                                                size_t chunk_bytes) {
+  if (layout.parquet) {
+    return std::make_unique<ParquetFileRowReader>(store, std::move(key), std::move(layout),
+                                                  encoder);
+  }
+  return std::make_unique<CsvFileRowReader>(store, std::move(key), std::move(layout), encoder,
+                                            chunk_bytes);
 }
 
 }  // namespace binlake

@@ -1,16 +1,23 @@
 // FileRowReader: one file of a target (a LOAD or CDC file, lake/table_plan.h) or of a
-// materialization (a part file), read in chunks and handed out row by row as
+// materialization (a part file), handed out row by row as
 //   op ('I' for files without an Op column), the row's normalized key (lake/row_key.h), and the
-//   row as CSV text of the plan's columns in the file's dialect, without the row delimiter:
-//   the file's own bytes when its columns are the plan's (the usual case), otherwise its fields
-//   rearranged by the plan's mapping (a column the file lacks is CsvNullValue: NULL).
-// Gzip files are inflated as they are read. Memory: a chunk (`chunk_bytes`, at most the store's
-// PreferredReadBytes) plus the longest record, whatever the file's size.
+//   row as CSV text of the plan's columns in `layout.csv`'s dialect, without the row delimiter
+//   (a column the file lacks is CsvNullValue: NULL).
+// NewFileRowReader picks the reader for the file's format (FileRowLayout::parquet):
+//   - CSV (CsvFileRowReader, below): read in chunks; the row is the file's own bytes when its
+//     columns are the plan's (the usual case), otherwise its fields rearranged by the plan's
+//     mapping. Gzip files are inflated as they are read. Memory: a chunk (`chunk_bytes`, at most
+//     the store's PreferredReadBytes) plus the longest record, whatever the file's size.
+//   - Parquet (lake/parquet_file_rows.h): each value converted back to the full load's Value with
+//     the plan column's type (format/parquet/parquet_value.h), rendered with the one rendering and
+//     quoted by the CSV writer: the same row a CSV target holds for it.
+// Both stop after `layout.max_rows` rows (a file of a batch cut inside).
 //
 // What a record holds: [Op] [extra columns] data columns. Extra columns (TimestampColumnName, the
 // CDC sequence column) sit between Op and the data and are recognised by count (at most
 // `max_extra_columns`). A record of another width, an Op other than I/U/D, a quote never
-// closed: kCorruption naming the store, the object and the record number.
+// closed, bytes that do not decode: kCorruption naming the store, the object and the record
+// number.
 //
 // Thread-safety: one thread; the store must be usable from it. Views stay valid until Next().
 #pragma once
@@ -29,33 +36,51 @@
 namespace binlake {
 
 struct FileRowLayout {
-  CsvOptions csv;       // the file's dialect; gzip: inflate
-  bool header = false;  // the first record names the columns: skipped
-  bool has_op = false;  // the first field is Op
+  CsvOptions csv;        // CSV: the file's dialect (gzip: inflate); Parquet: the rows' dialect
+  bool parquet = false;  // a Parquet file (the rest of `csv` is not used but the rendering)
+  bool header = false;   // CSV: the first record names the columns: skipped
+  bool has_op = false;   // the first field is Op
   size_t max_extra_columns = 0;
-  size_t data_columns = 0;   // the table's columns in the file
-  std::vector<int> columns;  // for each plan column, its index among the data columns or -1
-  std::vector<int> key;      // the plan columns that make the key, in key order
+  size_t data_columns = 0;        // the table's columns in the file
+  std::vector<int> columns;       // for each plan column, its index among the data columns or -1
+  std::vector<int> key;           // the plan columns that make the key, in key order
+  std::vector<ColumnType> types;  // Parquet: each plan column's type (converts the values)
   // Only the first rows (PlanFile::max_rows: a file of a batch cut inside); the rest is not read.
   uint64_t max_rows = UINT64_MAX;
 };
 
 class FileRowReader {
  public:
-  // `encoder` must outlive the reader.
-  FileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
-                const KeyEncoder& encoder, size_t chunk_bytes = 8u << 20);
-  ~FileRowReader();
-
+  virtual ~FileRowReader() = default;
   // The next row; false at the end of the file.
-  Result<bool> Next();
-  char op() const { return op_; }
-  std::string_view key() const { return key_; }
-  std::string_view row() const { return row_; }
+  virtual Result<bool> Next() = 0;
+  virtual char op() const = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view row() const = 0;
   // The object, for messages: "<store>/<key>".
-  std::string name() const;
+  virtual std::string name() const = 0;
   // Bytes of the object read so far.
-  uint64_t bytes_read() const { return offset_; }
+  virtual uint64_t bytes_read() const = 0;
+};
+
+// The reader for `layout` (CSV or Parquet). `encoder` must outlive it.
+std::unique_ptr<FileRowReader> NewFileRowReader(ObjectStore& store, std::string key,
+                                                FileRowLayout layout, const KeyEncoder& encoder,
+                                                size_t chunk_bytes = 8u << 20);
+
+class CsvFileRowReader final : public FileRowReader {
+ public:
+  // `encoder` must outlive the reader.
+  CsvFileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
+                   const KeyEncoder& encoder, size_t chunk_bytes = 8u << 20);
+  ~CsvFileRowReader() override;
+
+  Result<bool> Next() override;
+  char op() const override { return op_; }
+  std::string_view key() const override { return key_; }
+  std::string_view row() const override { return row_; }
+  std::string name() const override;
+  uint64_t bytes_read() const override { return offset_; }
 
  private:
   class Inflater;

@@ -148,16 +148,29 @@ Result<Lake> OpenLake(ObjectStore& store, std::string_view bucket_folder) {
   }
   auto settings = nlohmann::json::parse(lake.load.settings_json, nullptr, false);
   if (!settings.is_object()) return Corruption(state_key + ": its settings are not a JSON object");
-  if (settings.value("DataFormat", "csv") != "csv") {
-    return Unsupported(store.Describe() + " holds " + settings.value("DataFormat", "") +
-                       " files: only CSV targets can be read so far");
+  const nlohmann::json format = settings.value("DataFormat", nlohmann::json("csv"));
+  if (format == "parquet") {
+    lake.format = DataFormat::kParquet;  // the CSV-only settings do not apply: default dialect
+    // Parquet values are read back through the columns' types (DATETIME fsp, DECIMAL digits,
+    // unsigned ...), which older full loads did not record.
+    for (const TableState& t : lake.load.tables) {
+      if (!t.full_column_types) {
+        return Unsupported(store.Describe() + " is a Parquet target whose full load recorded " +
+                           "only its columns' type names (" + t.schema.schema + "." +
+                           t.schema.table + "; an older binlake): run the full load again");
+      }
+    }
+  } else if (format == "csv") {
+    lake.csv.delimiter = settings.value("CsvDelimiter", ",");
+    lake.csv.row_delimiter = settings.value("CsvRowDelimiter", "\n");
+    lake.csv.null_value = settings.value("CsvNullValue", "");
+    lake.csv.rfc4180 = settings.value("Rfc4180", true);
+    lake.csv.header = settings.value("AddColumnName", false);
+    lake.csv.gzip = settings.value("CompressionType", "NONE") == "GZIP";
+  } else {
+    return Unsupported(store.Describe() + " holds DataFormat " + format.dump() +
+                       " files: only csv and parquet targets can be read");
   }
-  lake.csv.delimiter = settings.value("CsvDelimiter", ",");
-  lake.csv.row_delimiter = settings.value("CsvRowDelimiter", "\n");
-  lake.csv.null_value = settings.value("CsvNullValue", "");
-  lake.csv.rfc4180 = settings.value("Rfc4180", true);
-  lake.csv.header = settings.value("AddColumnName", false);
-  lake.csv.gzip = settings.value("CompressionType", "NONE") == "GZIP";
   lake.csv.render.binary_encoding = settings.value("BinaryEncoding", "hex") == "base64"
                                         ? BinaryEncoding::kBase64
                                         : BinaryEncoding::kHex;
@@ -194,8 +207,14 @@ Status CheckCdcSettings(const Lake& lake, uint64_t upto) {
                          " were written with PreserveTransactions (CDC_TXN files): not "
                          "supported yet");
     }
-    for (const char* key : {"DataFormat", "CompressionType", "CsvDelimiter", "CsvRowDelimiter",
-                            "CsvNullValue", "Rfc4180", "AddColumnName", "BinaryEncoding"}) {
+    const bool parquet = lake.format == DataFormat::kParquet;
+    for (const char* key : {"DataFormat", "BinaryEncoding", "CompressionType", "CsvDelimiter",
+                            "CsvRowDelimiter", "CsvNullValue", "Rfc4180", "AddColumnName"}) {
+      // Parquet files carry their compression; the CSV dialect does not concern them.
+      if (parquet && std::string_view(key) != "DataFormat" &&
+          std::string_view(key) != "BinaryEncoding") {
+        continue;
+      }
       if (cdc.contains(key) && load.contains(key) && cdc[key] != load[key]) {
         return Unsupported(from + " were written with " + key + "=" + cdc[key].dump() +
                            ", the full load with " + load[key].dump() +
@@ -402,6 +421,9 @@ Status ReadTableAsOf(ObjectStore& store, const Lake& lake, const TableState& tab
   const TableSchema& schema = table.schema;
   const size_t columns = schema.columns.size();
   const std::string name = schema.schema + "." + schema.table;
+  if (lake.format != DataFormat::kCsv) {
+    return Unsupported(name + ": ReadTableAsOf reads CSV targets only");
+  }
   // Columns that changed during CDC: more than one recorded version.
   ASSIGN_OR_RETURN(
       std::vector<ObjectInfo> versions,

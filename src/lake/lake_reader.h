@@ -2,12 +2,16 @@
 // history (cdc/commit_log.h), the point a request names (AsOf), and each table's rows as of a
 // commit (ReadTableAsOf, through TableMerge).
 //
-// What is read comes from the target's own state, never guessed: the files' CSV dialect from
-// the settings the full load recorded (CDC is expected to run with the same ones; the CDC files'
-// extra columns after Op, TimestampColumnName and the sequence column, are recognised by count).
-// Not supported yet, each a one-line error: Parquet targets, PreserveTransactions (CDC_TXN)
+// What is read comes from the target's own state, never guessed: the files' format (DataFormat
+// csv or parquet) and CSV dialect from the settings the full load recorded (CDC is expected to
+// run with the same ones; the CDC files' extra columns after Op, TimestampColumnName and the
+// sequence column, are recognised by count). A Parquet target's rows are rendered as CSV in the
+// default dialect (the CSV-only settings, delimiters, CsvNullValue, Rfc4180, AddColumnName,
+// CompressionType, do not apply to it; BinaryEncoding does: the text of binary values).
+// Not supported yet, each a one-line error: other DataFormats, PreserveTransactions (CDC_TXN)
 // files, tables whose columns changed during CDC (a DDL; ReadTableAsOf: lake/table_plan.h plans
 // them), and targets whose older checkpoints were deleted before the commit log kept them.
+// ReadTableAsOf reads CSV targets only (materialize reads Parquet ones through lake/file_rows.h).
 //
 // Points (ResolveAsOf): "latest" (the newest checkpoint), a checkpoint number (0 = the full
 // load's snapshot), a binlog position FILE:POS, a UTC time YYYY-MM-DDTHH:MM:SS[.ffffff]Z, a GTID
@@ -41,6 +45,7 @@
 #include "cdc/settings_record.h"
 #include "common/status.h"
 #include "format/csv/csv_reader.h"
+#include "format/file_format.h"
 #include "fullload/task_state.h"
 #include "lake/table_merge.h"
 #include "store/object_store.h"
@@ -50,7 +55,11 @@ namespace binlake {
 struct Lake {
   std::string bucket_folder;
   FullLoadState load;
-  CsvOptions csv;  // delimiter, row delimiter, null value, Rfc4180, header (AddColumnName), gzip
+  DataFormat format = DataFormat::kCsv;  // of the LOAD and CDC files
+  // CSV: the files' dialect: delimiter, row delimiter, null value, Rfc4180, header
+  // (AddColumnName), gzip. Parquet: the dialect rows are rendered in (the default one, with the
+  // target's BinaryEncoding). Materialized CSV parts are written in it.
+  CsvOptions csv;
   bool op_in_load = false;        // IncludeOpForFullLoad
   bool timestamp_column = false;  // TimestampColumnName set
   CommitHistory history;
@@ -61,11 +70,12 @@ struct Lake {
 // dialect: kUnsupported (one line) when CDC ran with CdcInsertsOnly or CdcInsertsAndUpdates (the
 // files lack the updates or deletes), PreserveTransactions, or other CSV settings than the full
 // load (DataFormat, CompressionType, delimiters, CsvNullValue, Rfc4180, AddColumnName,
-// TimestampColumnName, BinaryEncoding).
+// TimestampColumnName, BinaryEncoding; for a Parquet target only DataFormat, TimestampColumnName
+// and BinaryEncoding).
 Status CheckCdcSettings(const Lake& lake, uint64_t upto);
 
 // kNotFound: no full load in the target; kPreconditionFailed: it is not complete, or the history
-// does not reach back to it; kUnsupported: a Parquet target.
+// does not reach back to it; kUnsupported: a DataFormat other than csv and parquet.
 Result<Lake> OpenLake(ObjectStore& store, std::string_view bucket_folder);
 
 // A batch taken in part: the rows its first transactions wrote.

@@ -16,9 +16,14 @@ TableKey KeyOfTable(const TableSchema& schema) {
   return k;
 }
 
-FileRowLayout TargetFileLayout(const Lake& lake, const PlanFile& file, const TableKey& key) {
+FileRowLayout TargetFileLayout(const Lake& lake, const TablePlan& plan, const PlanFile& file,
+                               const TableKey& key) {
   FileRowLayout l;
   l.csv = lake.csv;
+  l.parquet = lake.format == DataFormat::kParquet;
+  if (l.parquet) {
+    for (const Column& c : plan.schema.columns) l.types.push_back(c.type);
+  }
   l.header = lake.csv.header;
   l.has_op = file.cdc || lake.op_in_load;
   l.max_extra_columns = (lake.timestamp_column ? 1 : 0) + (file.cdc ? 1 : 0);
@@ -33,8 +38,8 @@ Result<bool> ChainedRows::Next() {
   while (true) {
     if (!reader_) {
       if (next_ >= files_.size()) return false;
-      reader_ = std::make_unique<FileRowReader>(store_, files_[next_].first, files_[next_].second,
-                                                encoder_, chunk_bytes_);
+      reader_ = NewFileRowReader(store_, files_[next_].first, files_[next_].second, encoder_,
+                                 chunk_bytes_);
       ++next_;
     }
     ASSIGN_OR_RETURN(bool more, reader_->Next());
@@ -45,12 +50,12 @@ Result<bool> ChainedRows::Next() {
 
 Status AddFileChanges(ObjectStore& store, const std::string& key, const FileRowLayout& layout,
                       const KeyEncoder& encoder, size_t chunk_bytes, ChangeStore* changes) {
-  FileRowReader reader(store, key, layout, encoder, chunk_bytes);
+  std::unique_ptr<FileRowReader> reader = NewFileRowReader(store, key, layout, encoder, chunk_bytes);
   while (true) {
-    ASSIGN_OR_RETURN(bool more, reader.Next());
+    ASSIGN_OR_RETURN(bool more, reader->Next());
     if (!more) return Status::Ok();
-    Status s = changes->Add(reader.op(), reader.key(), reader.row());
-    if (!s.ok()) return Corruption(reader.name() + ": " + s.message());
+    Status s = changes->Add(reader->op(), reader->key(), reader->row());
+    if (!s.ok()) return Corruption(reader->name() + ": " + s.message());
   }
 }
 
@@ -80,7 +85,7 @@ Status MergeTableRows(ObjectStore& target, const Lake& lake, const TablePlan& pl
     for (size_t i = first; i < plan.steps.size(); ++i) {
       if (skip[i]) continue;
       const PlanFile& f = plan.steps[i].file;
-      FileRowLayout layout = TargetFileLayout(lake, f, key);
+      FileRowLayout layout = TargetFileLayout(lake, plan, f, key);
       if (!f.cdc && base_from_load) {
         base.Add(f.key, std::move(layout));
       } else {

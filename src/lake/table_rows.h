@@ -39,8 +39,10 @@ struct TableKey {
 };
 TableKey KeyOfTable(const TableSchema& schema);
 
-// How a file of the target holds its rows (dialect, Op, extra columns, column mapping).
-FileRowLayout TargetFileLayout(const Lake& lake, const PlanFile& file, const TableKey& key);
+// How a file of the target holds its rows (format and dialect, Op, extra columns, the mapping to
+// the plan's columns, the plan's column types for Parquet files, the rows to take).
+FileRowLayout TargetFileLayout(const Lake& lake, const TablePlan& plan, const PlanFile& file,
+                               const TableKey& key);
 
 // Files read one after the other as one sequence of rows (each file's rows must be in key
 // order, and each file's keys above the previous file's, for a valid SortedRows).

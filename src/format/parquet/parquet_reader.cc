@@ -106,35 +106,103 @@ struct Buffer {
 // ---------------------------------------------------------------------------------------------
 // ParquetFile
 
-Result<ParquetFile> ParquetFile::Open(std::string_view bytes, const ReaderOptions& options) {
-  const size_t size = bytes.size();
+namespace {
+
+// The footer length from a file's last 8 bytes (length, magic), checked against the file's size.
+Result<uint32_t> FooterLength(std::string_view last8, uint64_t size) {
   if (size < 12) {
     return Corruption("parquet: a file of " + std::to_string(size) +
                       " bytes is too short (magic, footer, footer length, magic)");
   }
-  if (bytes.substr(0, 4) != kMagic) {
+  if (last8.substr(4) != kMagic) {
+    if (last8.substr(4) == "PARE") {
+      return Unsupported("parquet: files with an encrypted footer are not supported");
+    }
+    return Corruption("parquet: no magic \"PAR1\" at the end of the file (cut short?)");
+  }
+  uint32_t footer_length = LoadLe32(last8.data());
+  if (footer_length > size - 12) {
+    return Corruption("parquet: footer length " + std::to_string(footer_length) +
+                      " exceeds the file (" + std::to_string(size) + " bytes)");
+  }
+  return footer_length;
+}
+
+}  // namespace
+
+Result<ParquetFile> ParquetFile::Open(std::string_view bytes, const ReaderOptions& options) {
+  const size_t size = bytes.size();
+  if (size >= 12 && bytes.substr(0, 4) != kMagic) {
     if (bytes.substr(0, 4) == "PARE") {
       return Unsupported("parquet: encrypted files (magic \"PARE\") are not supported");
     }
     return Corruption("parquet: no magic \"PAR1\" at the start of the file");
   }
-  if (bytes.substr(size - 4) != kMagic) {
-    if (bytes.substr(size - 4) == "PARE") {
-      return Unsupported("parquet: files with an encrypted footer are not supported");
-    }
-    return Corruption("parquet: no magic \"PAR1\" at the end of the file (cut short?)");
-  }
-  uint32_t footer_length = LoadLe32(bytes.data() + size - 8);
-  if (footer_length > size - 12) {
-    return Corruption("parquet: footer length " + std::to_string(footer_length) +
-                      " exceeds the file (" + std::to_string(size) + " bytes)");
-  }
-  const size_t footer_start = size - 8 - footer_length;
-
-  ParquetFile f;
+  ASSIGN_OR_RETURN(uint32_t footer_length,
+                   FooterLength(size >= 8 ? bytes.substr(size - 8) : bytes, size));
+  ASSIGN_OR_RETURN(ParquetFile f, FromFooter(bytes.substr(size - 8 - footer_length, footer_length),
+                                             size, options));
   f.bytes_ = bytes;
+  for (size_t g = 0; g < f.ranges_.size(); ++g) RETURN_IF_ERROR(f.AttachRowGroup(g, bytes, 0));
+  return f;
+}
+
+Result<uint64_t> ParquetFile::TailBytesNeeded(std::string_view last8, uint64_t file_size) {
+  if (last8.size() != 8) return InvalidArgument("parquet: TailBytesNeeded wants the last 8 bytes");
+  ASSIGN_OR_RETURN(uint32_t footer_length, FooterLength(last8, file_size));
+  return uint64_t{footer_length} + 8;
+}
+
+Result<ParquetFile> ParquetFile::OpenTail(std::string_view tail, uint64_t file_size,
+                                          const ReaderOptions& options) {
+  if (tail.size() < 8 || tail.size() > file_size) {
+    return InvalidArgument("parquet: OpenTail wants at least the file's last 8 bytes");
+  }
+  ASSIGN_OR_RETURN(uint32_t footer_length, FooterLength(tail.substr(tail.size() - 8), file_size));
+  if (footer_length > tail.size() - 8) {
+    return InvalidArgument("parquet: OpenTail wants the file's last " +
+                           std::to_string(uint64_t{footer_length} + 8) + " bytes, not " +
+                           std::to_string(tail.size()));
+  }
+  return FromFooter(tail.substr(tail.size() - 8 - footer_length, footer_length), file_size,
+                    options);
+}
+
+std::pair<uint64_t, uint64_t> ParquetFile::RowGroupRange(size_t row_group) const {
+  uint64_t begin = UINT64_MAX, end = 0;
+  for (const auto& [offset, length] : ranges_[row_group]) {
+    begin = std::min(begin, offset);
+    end = std::max(end, offset + length);
+  }
+  if (begin > end) return {0, 0};
+  return {begin, end - begin};
+}
+
+Status ParquetFile::AttachRowGroup(size_t row_group, std::string_view bytes, uint64_t offset) {
+  if (row_group >= ranges_.size()) return InvalidArgument("parquet: no such row group");
+  std::vector<std::string_view>& chunks = chunks_[row_group];
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const auto& [start, length] = ranges_[row_group][c];
+    if (start < offset || start - offset > bytes.size() ||
+        length > bytes.size() - (start - offset)) {
+      return InvalidArgument("parquet: the bytes given for row group " + std::to_string(row_group) +
+                             " do not hold its chunks");
+    }
+  }
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const auto& [start, length] = ranges_[row_group][c];
+    chunks[c] = bytes.substr(static_cast<size_t>(start - offset), static_cast<size_t>(length));
+  }
+  attached_[row_group] = true;
+  return Status::Ok();
+}
+
+Result<ParquetFile> ParquetFile::FromFooter(std::string_view footer, uint64_t size,
+                                            const ReaderOptions& options) {
+  const uint64_t footer_start = size - 8 - footer.size();
+  ParquetFile f;
   f.options_ = options;
-  RETURN_IF_ERROR(ParseFileMetaData(bytes.substr(footer_start, footer_length), &f.meta_));
+  RETURN_IF_ERROR(ParseFileMetaData(footer, &f.meta_));
   const FileMetaData& m = f.meta_;
 
   // Schema: the root group, then its leaves (parquet.thrift SchemaElement: depth-first).
@@ -183,6 +251,8 @@ Result<ParquetFile> ParquetFile::Open(std::string_view bytes, const ReaderOption
   // Row groups: one chunk per column, of the column's type, within the data area.
   int64_t rows = 0;
   f.chunks_.resize(m.row_groups.size());
+  f.ranges_.resize(m.row_groups.size());
+  f.attached_.assign(m.row_groups.size(), false);
   for (size_t g = 0; g < m.row_groups.size(); ++g) {
     const RowGroup& rg = m.row_groups[g];
     std::string where = "parquet: row group " + std::to_string(g);
@@ -221,8 +291,9 @@ Result<ParquetFile> ParquetFile::Open(std::string_view bytes, const ReaderOption
                           " bytes is not within the data (bytes 4.." + std::to_string(data_end) +
                           ")");
       }
-      f.chunks_[g].push_back(
-          bytes.substr(static_cast<size_t>(start), static_cast<size_t>(cm.total_compressed_size)));
+      f.ranges_[g].emplace_back(static_cast<uint64_t>(start),
+                                static_cast<uint64_t>(cm.total_compressed_size));
+      f.chunks_[g].emplace_back();
     }
   }
   if (rows != m.num_rows) {
@@ -828,6 +899,10 @@ Status ParquetRowReader::Fail(Status s) {
 
 Status ParquetRowReader::StartRowGroup(size_t g) {
   const RowGroup& rg = file_->metadata().row_groups[g];
+  if (!file_->attached_[g]) {
+    return InvalidArgument("parquet: row group " + std::to_string(g) +
+                           " is not in memory (ParquetFile::AttachRowGroup)");
+  }
   row_group_ = g;
   group_rows_left_ = rg.num_rows;
   in_row_group_ = true;

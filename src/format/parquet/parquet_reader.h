@@ -81,6 +81,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -116,6 +117,22 @@ class ParquetFile {
   // chunk's byte range. `bytes` (the whole file) must outlive the ParquetFile.
   static Result<ParquetFile> Open(std::string_view bytes, const ReaderOptions& options = {});
 
+  // A file whose row groups are fetched one at a time (memory bounded by a row group):
+  // TailBytesNeeded(the file's last 8 bytes) says how many bytes at its end hold the footer;
+  // OpenTail decodes them (`tail`: at least that many of the file's last bytes; checked like
+  // Open, except the magic at the start). Its row groups are not in memory: before reading row
+  // group g, AttachRowGroup hands its bytes (RowGroupRange(g): offset and length in the file).
+  // bytes() is empty for such a file.
+  static Result<uint64_t> TailBytesNeeded(std::string_view last8, uint64_t file_size);
+  static Result<ParquetFile> OpenTail(std::string_view tail, uint64_t file_size,
+                                      const ReaderOptions& options = {});
+  std::pair<uint64_t, uint64_t> RowGroupRange(size_t row_group) const;
+  // `bytes` are the file's bytes from `offset` on and must cover RowGroupRange(row_group)
+  // (kInvalidArgument otherwise); they must outlive the readers of that row group. A reader that
+  // reaches a row group that was never attached fails with kInvalidArgument. Not thread-safe:
+  // attach while no reader of the row group runs.
+  Status AttachRowGroup(size_t row_group, std::string_view bytes, uint64_t offset);
+
   const std::vector<ParquetColumn>& columns() const { return columns_; }
   // The index in columns() of the column named `name` (the first, if several), or -1.
   int FindColumn(std::string_view name) const;
@@ -131,6 +148,9 @@ class ParquetFile {
  private:
   friend class ParquetRowReader;
   ParquetFile() = default;
+  // The footer's FileMetaData of a file of `size` bytes, checked; no row group attached.
+  static Result<ParquetFile> FromFooter(std::string_view footer, uint64_t size,
+                                        const ReaderOptions& options);
 
   std::string_view bytes_;
   ReaderOptions options_;
@@ -139,6 +159,9 @@ class ParquetFile {
   // Per row group, per column: the chunk's bytes (checked to lie between the magic and the
   // footer).
   std::vector<std::vector<std::string_view>> chunks_;
+  // Per row group, per column: the chunk's offset and length in the file.
+  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> ranges_;
+  std::vector<bool> attached_;  // per row group: chunks_ hold its bytes
 };
 
 // One field of one row (see the type table at the top).

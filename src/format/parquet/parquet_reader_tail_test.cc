@@ -1,0 +1,142 @@
+// ParquetFile::OpenTail / AttachRowGroup (parquet_reader.h): a file read from its footer and one
+// row group at a time gives the same rows as the file read whole; the errors of a tail that is
+// too short, a file cut short, bytes that do not hold a row group and a row group never attached.
+#include <gtest/gtest.h>
+
+#include "format/parquet/all_types_table.h"
+#include "format/parquet/parquet_reader.h"
+#include "format/parquet/parquet_writer.h"
+
+namespace binlake::parquet {
+namespace {
+
+class StringSink : public ObjectWriter {
+ public:
+  explicit StringSink(std::string* out) : out_(out) {}
+  Status Write(std::string_view data) override {
+    out_->append(data);
+    return Status::Ok();
+  }
+  Status Close() override { return Status::Ok(); }
+  void Abort() override {}
+  uint64_t bytes_written() const override { return out_->size(); }
+
+ private:
+  std::string* out_;
+};
+
+std::string AllTypesFile() {
+  testing::AllTypesTable t = testing::MakeAllTypesTable(40);
+  ParquetWriterOptions o;
+  o.row_group_length = 50;  // 280 rows: 6 row groups
+  std::string bytes;
+  auto w = NewParquetFileWriter(t.schema, {}, o, std::make_unique<StringSink>(&bytes));
+  EXPECT_TRUE(w.ok());
+  for (const auto& row : t.rows) EXPECT_TRUE((*w)->Append({}, row).ok());
+  EXPECT_TRUE((*w)->Finish().ok());
+  return bytes;
+}
+
+// Every field of the rows of row groups [begin, end), as text.
+std::vector<std::string> Rows(const ParquetFile& file, size_t begin, size_t end) {
+  std::vector<std::string> out;
+  auto reader = ParquetRowReader::Make(
+      &file, {.columns = {}, .batch_rows = 7, .row_group_begin = begin, .row_group_end = end});
+  EXPECT_TRUE(reader.ok());
+  while (true) {
+    auto more = (*reader)->Next();
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    std::string row;
+    for (size_t c = 0; c < (*reader)->num_columns(); ++c) {
+      Field f = (*reader)->field(c);
+      row += f.null ? "N"
+                    : std::to_string(f.i) + "/" + std::to_string(f.d) + "/" + std::string(f.bytes);
+      row += "|";
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+TEST(ParquetReaderTailTest, RowGroupsOneAtATimeGiveTheSameRows) {
+  const std::string bytes = AllTypesFile();
+  auto whole = ParquetFile::Open(bytes);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  ASSERT_EQ(whole->num_row_groups(), 6u);
+  const std::vector<std::string> want = Rows(*whole, 0, SIZE_MAX);
+  ASSERT_EQ(want.size(), 280u);
+
+  auto need =
+      ParquetFile::TailBytesNeeded(std::string_view(bytes).substr(bytes.size() - 8), bytes.size());
+  ASSERT_TRUE(need.ok()) << need.status().ToString();
+  ASSERT_LT(*need, bytes.size());
+  const std::string tail = bytes.substr(bytes.size() - *need);
+  auto file = ParquetFile::OpenTail(tail, bytes.size());
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_TRUE(file->bytes().empty());
+  ASSERT_EQ(file->columns().size(), whole->columns().size());
+  std::vector<std::string> got;
+  uint64_t previous_end = 4;
+  for (size_t g = 0; g < file->num_row_groups(); ++g) {
+    auto [offset, length] = file->RowGroupRange(g);
+    EXPECT_EQ(offset, previous_end) << g;  // the writer's row groups follow each other
+    previous_end = offset + length;
+    const std::string group = bytes.substr(offset, length);  // a copy: only this row group
+    ASSERT_TRUE(file->AttachRowGroup(g, group, offset).ok());
+    for (std::string& r : Rows(*file, g, g + 1)) got.push_back(std::move(r));
+  }
+  EXPECT_EQ(previous_end, bytes.size() - *need);
+  EXPECT_EQ(got, want);
+}
+
+TEST(ParquetReaderTailTest, Errors) {
+  const std::string bytes = AllTypesFile();
+  auto need =
+      ParquetFile::TailBytesNeeded(std::string_view(bytes).substr(bytes.size() - 8), bytes.size());
+  ASSERT_TRUE(need.ok());
+  // A tail without the whole footer.
+  EXPECT_EQ(
+      ParquetFile::OpenTail(std::string_view(bytes).substr(bytes.size() - *need + 1), bytes.size())
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
+  // A file cut short: no magic at its end.
+  const std::string cut = bytes.substr(0, bytes.size() - 3);
+  Status s = ParquetFile::TailBytesNeeded(std::string_view(cut).substr(cut.size() - 8), cut.size())
+                 .status();
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message().rfind("parquet: ", 0), 0u) << s.message();
+  EXPECT_EQ(ParquetFile::TailBytesNeeded(std::string_view(bytes).substr(bytes.size() - 8), 11)
+                .status()
+                .code(),
+            StatusCode::kCorruption);
+  // A footer length past the file.
+  std::string lying = bytes.substr(bytes.size() - 8);
+  lying[3] = '\x7f';
+  EXPECT_EQ(ParquetFile::TailBytesNeeded(lying, bytes.size()).status().code(),
+            StatusCode::kCorruption);
+
+  auto file =
+      ParquetFile::OpenTail(std::string_view(bytes).substr(bytes.size() - *need), bytes.size());
+  ASSERT_TRUE(file.ok());
+  // Bytes that do not hold the row group.
+  auto [offset, length] = file->RowGroupRange(1);
+  EXPECT_EQ(
+      file->AttachRowGroup(1, std::string_view(bytes).substr(offset + 1, length - 1), offset + 1)
+          .code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      file->AttachRowGroup(1, std::string_view(bytes).substr(offset, length - 1), offset).code(),
+      StatusCode::kInvalidArgument);
+  // A row group never attached.
+  auto reader = ParquetRowReader::Make(&*file);
+  ASSERT_TRUE(reader.ok());
+  Result<size_t> n = (*reader)->NextBatch();
+  EXPECT_EQ(n.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(n.status().message().find("row group 0 is not in memory"), std::string::npos)
+      << n.status().message();
+}
+
+}  // namespace
+}  // namespace binlake::parquet
