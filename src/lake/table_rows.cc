@@ -50,7 +50,8 @@ Result<bool> ChainedRows::Next() {
 
 Status AddFileChanges(ObjectStore& store, const std::string& key, const FileRowLayout& layout,
                       const KeyEncoder& encoder, size_t chunk_bytes, ChangeStore* changes) {
-  std::unique_ptr<FileRowReader> reader = NewFileRowReader(store, key, layout, encoder, chunk_bytes);
+  std::unique_ptr<FileRowReader> reader =
+      NewFileRowReader(store, key, layout, encoder, chunk_bytes);
   while (true) {
     ASSIGN_OR_RETURN(bool more, reader->Next());
     if (!more) return Status::Ok();

@@ -125,8 +125,9 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   ChangeStore changes({options.memory_bytes, options.spill_dir});
   for (const PlanStep& step : increment.steps) {
     if (step.kind != PlanStep::Kind::kFile) return Internal("an increment with a TRUNCATE");
-    RETURN_IF_ERROR(AddFileChanges(target, step.file.key, TargetFileLayout(lake, increment, step.file, key),
-                                   *key.encoder, options.chunk_bytes, &changes));
+    RETURN_IF_ERROR(AddFileChanges(target, step.file.key,
+                                   TargetFileLayout(lake, increment, step.file, key), *key.encoder,
+                                   options.chunk_bytes, &changes));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
   ChangeQueue queue(cursor.get());

@@ -4,8 +4,9 @@
 // materialize writes), while the source keeps writing.
 //
 // Steps: open the snapshot (P) -> wait, polling up to `wait`, until CDC has committed a checkpoint
-// at or past P -> resolve the lake's point for P (lake/lake_reader.h ResolveAsOf); when P falls
-// inside a batch the lake cannot cut exactly, the snapshot is re-opened (a new P) until one can be
+// at or past P -> resolve the lake's point for P (lake/lake_reader.h ResolveAsOf: inside a batch,
+// its transaction index cuts it exactly at P); when the lake cannot be cut exactly there (a batch
+// written before transaction indexes), the snapshot is re-opened (a new P) until one can be
 // compared exactly or `wait` runs out (a one-line error: never a comparison at another point,
 // which would report false differences) -> per table, on `threads` connections of the snapshot:
 // the lake's rows merged in key order against the source's rows in the same order

@@ -87,14 +87,15 @@ class ValidateTest : public ::testing::Test {
     return testing::RunBinlake("validate " + Source() + " --target " + ShellQuote(target) +
                                " --wait 60 " + extra);
   }
-  // Full load, then CDC of a few changes, stopped once it has committed them.
-  void LoadAndReplicate() {
+  // Full load, then CDC of a few changes, stopped once it has committed them. `settings`: more
+  // flags for both (e.g. the data format).
+  void LoadAndReplicate(const std::string& settings = "") {
     ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Source() + " --target " +
-                                  ShellQuote(Target()))
+                                  ShellQuote(Target()) + " " + settings)
                   .exit_code,
               0);
     BinlakeProcess cdc("cdc " + Source() + " --target " + ShellQuote(Target()) +
-                       " --set CdcMaxBatchInterval=1");
+                       " --set CdcMaxBatchInterval=1 " + settings);
     ASSERT_TRUE(server_
                     ->Execute("INSERT INTO app.items VALUES (4,'four',4,'fourth note'),"
                               "(5,'five',5,NULL);"
@@ -230,6 +231,15 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
       }
     }
   }
+}
+
+// A Parquet target: its values read back by their MySQL types compare equal to the source's.
+TEST_F(ValidateTest, AParquetTargetIsComparedToo) {
+  LoadAndReplicate("--set DataFormat=parquet --set CompressionType=ZSTD");
+  CommandResult r = Validate(Target());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("validated 3 table(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
 }
 
 // --recheck compares only what the newest report found not equal: a defect that is fixed since
