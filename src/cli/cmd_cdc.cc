@@ -18,6 +18,7 @@
 #include "fullload/full_load.h"
 #include "fullload/task_state.h"
 #include "source/stream_start.h"
+#include "validate/report.h"
 #include "validate/validate.h"
 
 namespace binlake::cli {

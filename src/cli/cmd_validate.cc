@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/task_options.h"
+#include "validate/report.h"
 #include "validate/validate.h"
 
 namespace binlake::cli {

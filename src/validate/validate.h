@@ -70,23 +70,4 @@ struct ValidateResult {
 
 Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& options);
 
-// The report as JSON (docs/VALIDATE.md): position, per table the counts, the differing columns
-// and the samples (values longer than `max_value_chars` shortened, marked "...").
-std::string ValidationReportJson(const ValidateResult& result, size_t max_value_chars = 256);
-
-// `[BucketFolder/]_binlake/validation/<started_at as YYYYMMDDTHHMMSSZ>.json`.
-std::string ValidationReportKey(const std::string& bucket_folder, const std::string& started_at);
-
-// The newest report stored in the target, for `binlake status` (nullopt: never validated).
-struct ValidationSummary {
-  std::string key;  // the report's object
-  std::string started_at;
-  std::string source_position;
-  uint64_t lake_checkpoint = 0;
-  size_t tables = 0;
-  std::vector<std::string> differing;  // "schema.table" of the tables that differ
-};
-Result<std::optional<ValidationSummary>> ReadNewestValidation(ObjectStore& target,
-                                                              const std::string& bucket_folder);
-
 }  // namespace binlake
