@@ -138,24 +138,39 @@ Status CsvFileRowReader::Parse(std::string_view record) {
     skip = 1;
   }
   const size_t columns = layout_.data_columns;
-  if (fields_.size() < skip + columns ||
-      fields_.size() - skip - columns > layout_.max_extra_columns) {
+  size_t present = columns;  // data fields the record has
+  if (fields_.size() < skip + columns && layout_.short_records) {
+    // A damaged file (validate): read in order, the missing last columns NULL; noted once.
+    present = fields_.size() - skip;
+    if (!noted_short_) {
+      noted_short_ = true;
+      layout_.short_records->push_back(name() + " record " + std::to_string(record_number_) +
+                                       " (and maybe more): " + std::to_string(fields_.size()) +
+                                       " fields for " + std::to_string(columns) +
+                                       " columns, read in order with the last ones NULL");
+    }
+  } else if (fields_.size() < skip + columns ||
+             fields_.size() - skip - columns > layout_.max_extra_columns) {
     return bad(std::to_string(fields_.size()) + " fields for " + std::to_string(columns) +
                " columns");
+  } else {
+    skip = fields_.size() - columns;
   }
-  skip = fields_.size() - columns;
   const CsvField* data = fields_.data() + skip;
+  auto field = [&](int at) -> const CsvField* {
+    return at >= 0 && static_cast<size_t>(at) < present ? &data[at] : nullptr;
+  };
   // The key.
   key_.clear();
   for (size_t k = 0; k < layout_.key.size(); ++k) {
-    const int at = layout_.columns[static_cast<size_t>(layout_.key[k])];
+    const CsvField* f = field(layout_.columns[static_cast<size_t>(layout_.key[k])]);
     std::optional<std::string_view> text;
-    if (at >= 0 && !scanner_.IsNull(data[at])) text = scanner_.Text(data[at], &scratch_);
+    if (f && !scanner_.IsNull(*f)) text = scanner_.Text(*f, &scratch_);
     Status s = encoder_.Append(k, text, &key_);
     if (!s.ok()) return bad(s.message());
   }
   // The row.
-  if (identity_) {
+  if (identity_ && present == columns) {
     if (columns == 0) {
       row_ = std::string_view();
     } else {
@@ -167,8 +182,8 @@ Status CsvFileRowReader::Parse(std::string_view record) {
   built_row_.clear();
   for (size_t c = 0; c < layout_.columns.size(); ++c) {
     if (c > 0) built_row_ += scanner_.delimiter();
-    const int at = layout_.columns[c];
-    built_row_ += at >= 0 ? data[at].raw : std::string_view(scanner_.null_value());
+    const CsvField* f = field(layout_.columns[c]);
+    built_row_ += f ? f->raw : std::string_view(scanner_.null_value());
   }
   row_ = built_row_;
   return Status::Ok();

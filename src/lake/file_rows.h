@@ -47,6 +47,10 @@ struct FileRowLayout {
   std::vector<ColumnType> types;  // Parquet: each plan column's type (converts the values)
   // Only the first rows (PlanFile::max_rows: a file of a batch cut inside); the rest is not read.
   uint64_t max_rows = UINT64_MAX;
+  // CSV, for validate reading a damaged lake: when set, a record with fewer fields than the
+  // columns (a column dropped from the file) is read in order with its last columns NULL, and
+  // the first such record of a file is described here, instead of a kCorruption error.
+  std::vector<std::string>* short_records = nullptr;
 };
 
 class FileRowReader {
@@ -105,6 +109,7 @@ class CsvFileRowReader final : public FileRowReader {
   bool at_end_ = false;  // every byte of the object is in buffer_
   uint64_t record_number_ = 0;
   uint64_t rows_returned_ = 0;  // against layout_.max_rows
+  bool noted_short_ = false;    // a short record was described in layout_.short_records
 
   std::vector<CsvField> fields_;
   std::string scratch_;

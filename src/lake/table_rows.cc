@@ -87,6 +87,7 @@ Status MergeTableRows(ObjectStore& target, const Lake& lake, const TablePlan& pl
       if (skip[i]) continue;
       const PlanFile& f = plan.steps[i].file;
       FileRowLayout layout = TargetFileLayout(lake, plan, f, key);
+      layout.short_records = options.short_records;
       if (!f.cdc && base_from_load) {
         base.Add(f.key, std::move(layout));
       } else {

@@ -84,6 +84,9 @@ struct TableMergeOptions {
   // Validate reads a lake that may be damaged: when set, a file the plan names that does not
   // exist is left out and its key added here, instead of failing with kNotFound.
   std::vector<std::string>* missing_files = nullptr;
+  // Likewise: CSV records with fewer fields than columns are read in order (the last columns
+  // NULL) and described here (FileRowLayout::short_records), instead of failing.
+  std::vector<std::string>* short_records = nullptr;
 };
 
 // The table's rows as of the plan's point, in key order, into `sink`. A file that does not exist

@@ -116,9 +116,10 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
                            return std::unique_ptr<KeyedFields>(
                                new PrefetchedRows(std::move(r), rows.columns.size()));
                          });
-    std::vector<std::string> missing;
+    std::vector<std::string> missing, short_records;
     TableMergeOptions table_merge = merge;
     table_merge.missing_files = &missing;
+    table_merge.short_records = &short_records;
     if (by_keys) compare.OnlyKeys(&only_keys);
     Status s = compare.Start();
     if (s.ok()) {
@@ -129,6 +130,12 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
     if (s.ok()) {
       for (const std::string& f : missing) {
         out.notes.push_back("the file " + f + ", named by the lake's history, does not exist");
+      }
+      for (const std::string& r : short_records) {
+        // (a restarted merge reads a file twice)
+        if (std::find(out.notes.begin(), out.notes.end(), r) == out.notes.end()) {
+          out.notes.push_back(r);
+        }
       }
       return s;
     }

@@ -190,6 +190,11 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
          return !files.empty() && Replace(files.front(), "fourth note", "fourth");
        },
        "items", 0, 0, 1, "id=4", "note"},
+      {"column-dropped",  // the last column of one LOAD record: its key, that column
+       [](const fs::path& t) {
+         return Replace(t / "app/items/LOAD00000001.csv", "7,seven,7,x\n", "7,seven,7\n");
+       },
+       "items", 0, 0, 1, "id=7", "note"},
       {"cdc-file-hidden",
        [](const fs::path& t) {
          auto files = CdcFiles(t / "app/heap");
