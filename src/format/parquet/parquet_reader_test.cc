@@ -23,6 +23,7 @@
 #include <random>
 #include <tuple>
 
+#include "common/testing/sanitizers.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/compression.h"
 #include "format/parquet/metadata.h"
@@ -489,11 +490,7 @@ TEST(ParquetReaderCorrupt, CutShortAtEveryLength) {
 // Under AddressSanitizer every read costs ~10x, so the corruption tests there try every 7th
 // position (7 and the 4 masks of FlippedBytes are coprime: each mask still meets every position
 // class), every position otherwise.
-#ifdef __SANITIZE_ADDRESS__
-constexpr size_t kStride = 7;
-#else
-constexpr size_t kStride = 1;
-#endif
+constexpr size_t kStride = BINLAKE_ASAN ? 7 : 1;
 
 TEST(ParquetReaderCorrupt, DataCutWithFooterKept) {
   // The first n bytes and the original footer: chunks now lie past the data or start inside
