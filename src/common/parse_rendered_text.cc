@@ -6,6 +6,8 @@
 #include <limits>
 #include <system_error>
 
+#include "common/integer_bits.h"
+
 namespace binlake {
 namespace {
 
@@ -94,23 +96,7 @@ bool ParseShortest(std::string_view s, T* v) {
 
 // The accepted range of an integer column's values.
 void IntegerRange(const ColumnType& t, int64_t* min, uint64_t* max) {
-  int bits = 64;
-  switch (t.type) {
-    case SqlType::kTinyInt:
-      bits = 8;
-      break;
-    case SqlType::kSmallInt:
-      bits = 16;
-      break;
-    case SqlType::kMediumInt:
-      bits = 24;
-      break;
-    case SqlType::kInt:
-      bits = 32;
-      break;
-    default:
-      break;
-  }
+  const int bits = IntegerBits(t);
   if (t.is_unsigned) {
     *min = 0;
     *max = bits == 64 ? std::numeric_limits<uint64_t>::max() : (uint64_t{1} << bits) - 1;

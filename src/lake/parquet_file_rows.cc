@@ -3,29 +3,11 @@
 #include <algorithm>
 
 #include "common/render_text.h"
+#include "common/string_object_writer.h"
 #include "format/csv/csv_writer.h"
 #include "format/parquet/parquet_value.h"
 
 namespace binlake {
-namespace {
-
-// Collects what the CSV writer writes (one row at a time: it flushes after every row).
-class StringSink final : public ObjectWriter {
- public:
-  explicit StringSink(std::string* out) : out_(out) {}
-  Status Write(std::string_view data) override {
-    out_->append(data);
-    return Status::Ok();
-  }
-  Status Close() override { return Status::Ok(); }
-  void Abort() override {}
-  uint64_t bytes_written() const override { return out_->size(); }
-
- private:
-  std::string* out_;
-};
-
-}  // namespace
 
 ParquetFileRowReader::ParquetFileRowReader(ObjectStore& store, std::string key,
                                            FileRowLayout layout, const KeyEncoder& encoder)
@@ -111,7 +93,7 @@ Status ParquetFileRowReader::Open() {
   csv.gzip = false;
   csv.buffer_bytes = 1;  // every row is flushed at once
   ASSIGN_OR_RETURN(csv_, NewCsvFileWriter(schema, OutputColumns{}, csv,
-                                          std::make_unique<StringSink>(&rendered_)));
+                                          std::make_unique<StringObjectWriter>(&rendered_)));
   values_.assign(columns, Value::Null());
   scratch_.assign(columns, std::string());
   return Status::Ok();

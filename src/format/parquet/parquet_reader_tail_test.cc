@@ -3,6 +3,7 @@
 // too short, a file cut short, bytes that do not hold a row group and a row group never attached.
 #include <gtest/gtest.h>
 
+#include "common/string_object_writer.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/parquet_reader.h"
 #include "format/parquet/parquet_writer.h"
@@ -10,27 +11,12 @@
 namespace binlake::parquet {
 namespace {
 
-class StringSink : public ObjectWriter {
- public:
-  explicit StringSink(std::string* out) : out_(out) {}
-  Status Write(std::string_view data) override {
-    out_->append(data);
-    return Status::Ok();
-  }
-  Status Close() override { return Status::Ok(); }
-  void Abort() override {}
-  uint64_t bytes_written() const override { return out_->size(); }
-
- private:
-  std::string* out_;
-};
-
 std::string AllTypesFile() {
   testing::AllTypesTable t = testing::MakeAllTypesTable(40);
   ParquetWriterOptions o;
   o.row_group_length = 50;  // 280 rows: 6 row groups
   std::string bytes;
-  auto w = NewParquetFileWriter(t.schema, {}, o, std::make_unique<StringSink>(&bytes));
+  auto w = NewParquetFileWriter(t.schema, {}, o, std::make_unique<StringObjectWriter>(&bytes));
   EXPECT_TRUE(w.ok());
   for (const auto& row : t.rows) EXPECT_TRUE((*w)->Append({}, row).ok());
   EXPECT_TRUE((*w)->Finish().ok());

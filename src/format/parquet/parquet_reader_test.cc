@@ -23,6 +23,7 @@
 #include <random>
 #include <tuple>
 
+#include "common/string_object_writer.h"
 #include "common/testing/sanitizers.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/compression.h"
@@ -40,21 +41,6 @@ namespace {
 using testing::AllTypesTable;
 using testing::MakeAllTypesTable;
 
-class StringSink : public ObjectWriter {
- public:
-  explicit StringSink(std::string* out) : out_(out) {}
-  Status Write(std::string_view data) override {
-    out_->append(data);
-    return Status::Ok();
-  }
-  Status Close() override { return Status::Ok(); }
-  void Abort() override {}
-  uint64_t bytes_written() const override { return out_->size(); }
-
- private:
-  std::string* out_;
-};
-
 constexpr const char* kTimestampColumn = "ts_col";
 constexpr const char* kRowTimestamp = "2024-05-06 07:08:09.123456";
 
@@ -67,8 +53,8 @@ Result<std::string> WriteRows(const TableSchema& schema,
     extra.include_op = true;
     extra.timestamp_column_name = kTimestampColumn;
   }
-  ASSIGN_OR_RETURN(auto w,
-                   NewParquetFileWriter(schema, extra, o, std::make_unique<StringSink>(&bytes)));
+  ASSIGN_OR_RETURN(
+      auto w, NewParquetFileWriter(schema, extra, o, std::make_unique<StringObjectWriter>(&bytes)));
   for (size_t r = 0; r < rows.size(); ++r) {
     RowMeta meta;
     meta.op = "IUD"[r % 3];

@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 
+#include "common/integer_bits.h"
 #include "common/parse_rendered_text.h"
 
 namespace binlake::parquet {
@@ -90,27 +91,12 @@ std::optional<bool> TimestampMillis(const ParquetColumn& c) {
 
 // [min, max] of an integer column of `type` (as 128-bit values).
 void IntegerRange(const ColumnType& type, __int128* min, __int128* max) {
-  int bits = 64;
-  switch (type.type) {
-    case SqlType::kTinyInt:
-      bits = 8;
-      break;
-    case SqlType::kSmallInt:
-      bits = 16;
-      break;
-    case SqlType::kMediumInt:
-      bits = 24;
-      break;
-    case SqlType::kInt:
-      bits = 32;
-      break;
-    case SqlType::kYear:
-      *min = 0;
-      *max = 9999;
-      return;
-    default:
-      break;
+  if (type.type == SqlType::kYear) {
+    *min = 0;
+    *max = 9999;
+    return;
   }
+  const int bits = IntegerBits(type);
   if (type.is_unsigned) {
     *min = 0;
     *max = (static_cast<__int128>(1) << bits) - 1;

@@ -10,6 +10,7 @@
 
 #include <limits>
 
+#include "common/string_object_writer.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/parquet_writer.h"
 #include "format/parquet/type_mapping.h"
@@ -19,21 +20,6 @@ namespace {
 
 using testing::AllTypesTable;
 using testing::MakeAllTypesTable;
-
-class StringSink : public ObjectWriter {
- public:
-  explicit StringSink(std::string* out) : out_(out) {}
-  Status Write(std::string_view data) override {
-    out_->append(data);
-    return Status::Ok();
-  }
-  Status Close() override { return Status::Ok(); }
-  void Abort() override {}
-  uint64_t bytes_written() const override { return out_->size(); }
-
- private:
-  std::string* out_;
-};
 
 Field Int(int64_t i) {
   Field f;
@@ -81,7 +67,7 @@ std::string Expected(const Value& v, const Column& column, const ParquetWriterOp
 void RoundTrip(const ParquetWriterOptions& o) {
   AllTypesTable t = MakeAllTypesTable(3);
   std::string bytes;
-  auto w = NewParquetFileWriter(t.schema, {}, o, std::make_unique<StringSink>(&bytes));
+  auto w = NewParquetFileWriter(t.schema, {}, o, std::make_unique<StringObjectWriter>(&bytes));
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   for (const auto& row : t.rows) ASSERT_TRUE((*w)->Append({}, row).ok());
   ASSERT_TRUE((*w)->Finish().ok());
