@@ -27,7 +27,10 @@ JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
 
 mkdir -p "$BUILD"
+# -O1 -g1: the sanitizers' usual optimisation level, line tables for their stack traces. The unit
+# tests are built here too (scripts/test.sh runs them under ASan/UBSan from this build).
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
   -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
   -DBINLAKE_FUZZ=ON -DBINLAKE_SANITIZE=ON -DBINLAKE_BENCH=OFF >"$BUILD/configure.log" 2>&1 ||

@@ -4,7 +4,8 @@
 #   2. check the layering (scripts/check-layering.sh) and the formatting (scripts/check-format.sh)
 #   3. build with warnings as errors, run the unit tests, then the integration tests against real
 #      MariaDB and Ceph radosgw servers the tests start and stop themselves
-#   4. rebuild the unit tests with AddressSanitizer + UndefinedBehaviorSanitizer and run them
+#   4. rebuild the unit tests with clang, AddressSanitizer + UndefinedBehaviorSanitizer (in the
+#      fuzz targets' build, build-fuzz) and run them
 #   5. rebuild the tests of threaded code (label "tsan") with ThreadSanitizer and run them
 #   6. run every libFuzzer target for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS per target,
 #      default 20)
@@ -49,17 +50,17 @@ unit_targets=$(ctest --test-dir build -L unit -N | sed -n 's/^ *Test *#[0-9]*: /
 tsan_targets=$(ctest --test-dir build -L tsan -N | sed -n 's/^ *Test *#[0-9]*: //p')
 build_sanitizers() {
   set -e
-  # -g1: line tables for the sanitizers' stack traces, without the full debug information that
-  # makes these builds slow.
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-    -DBINLAKE_SANITIZE=ON -DBINLAKE_BENCH=OFF
+  # One clang build with AddressSanitizer + UndefinedBehaviorSanitizer serves the fuzz targets and
+  # the unit tests (scripts/fuzz.sh configures it in build-fuzz).
+  scripts/fuzz.sh --build-only
   # shellcheck disable=SC2086
-  ninja -C build-asan -j"$(nproc)" $unit_targets
+  ninja -C build-fuzz -j"$(nproc)" $unit_targets
+  # -g1: line tables for ThreadSanitizer's stack traces, without the full debug information that
+  # makes the build slow.
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
     -DBINLAKE_TSAN=ON -DBINLAKE_BENCH=OFF
   # shellcheck disable=SC2086
   ninja -C build-tsan -j"$(nproc)" $tsan_targets
-  if [ -x scripts/fuzz.sh ]; then scripts/fuzz.sh --build-only; fi
 }
 export unit_targets tsan_targets
 export -f build_sanitizers
@@ -83,14 +84,12 @@ fi
 
 step "unit tests under ASan/UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan -L unit --output-on-failure -j2
+  ctest --test-dir build-fuzz -L unit --output-on-failure -j2
 
 step "threaded tests under ThreadSanitizer"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest --test-dir build-tsan -L tsan --output-on-failure -j2
 
-if [ -x scripts/fuzz.sh ]; then
-  step "fuzzing"
-  scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
-fi
+step "fuzzing"
+scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 step "all tests passed"
