@@ -58,10 +58,10 @@ changes=$(cat "$WORK"/target/sbtest/*/2*.csv | wc -l)
 now() { date +%s.%N; }
 elapsed() { awk -v a="$(now)" -v b="$1" 'BEGIN{printf "%.3f", a-b}'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN{print (a<b)?a:b}'; }
-run_validate() {
+run_validate() {  # [more flags]
   local t0 rc=0; t0=$(now)
   /usr/bin/time -v "$BINLAKE" validate "${COMMON[@]}" --target "$TARGET" --wait 10 \
-    >"$WORK/validate.out" 2>"$WORK/time.txt" || rc=$?
+    --report "$WORK/report.json" "$@" >"$WORK/validate.out" 2>"$WORK/time.txt" || rc=$?
   local s; s=$(elapsed "$t0")
   if [ $rc != 0 ]; then
     cat "$WORK/validate.out" "$WORK/time.txt" >&2
@@ -77,12 +77,22 @@ run_full_load() {
 }
 peak() { sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$WORK/time.txt"; }
 
-best_v=999999; best_f=999999; rss_kb=0
+# Key ranges per table in the last report: "2,2,2,2".
+ranges() {
+  python3 -c 'import json,sys; print(",".join(str(t["ranges"]) for t in json.load(open(sys.argv[1]))["tables"]))' \
+    "$WORK/report.json"
+}
+
+best_v=999999; best_w=999999; best_f=999999; rss_kb=0
 for i in $(seq 1 "$RUNS"); do
   v=$(run_validate); r=$(peak); [ "$r" -gt "$rss_kb" ] && rss_kb=$r
+  in_ranges=$(ranges)
   f=$(run_full_load)
-  echo "bench: run $i: validate ${v}s (peak RSS $((r / 1024)) MB), full load ${f}s" >&2
-  best_v=$(min "$best_v" "$v"); best_f=$(min "$best_f" "$f")
+  # The same comparison with every table whole (one thread each): what the key ranges gain.
+  w=$(run_validate --range-kb 1073741824)
+  echo "bench: run $i: validate ${v}s (peak RSS $((r / 1024)) MB, ranges $in_ranges)," \
+    "whole tables ${w}s, full load ${f}s" >&2
+  best_v=$(min "$best_v" "$v"); best_w=$(min "$best_w" "$w"); best_f=$(min "$best_f" "$f")
 done
 rows=$(sed -n 's/^validated [0-9]* table(s), \([0-9]*\) source row.*/\1/p' "$WORK/validate.out")
 
@@ -94,9 +104,11 @@ echo
     "best of $RUNS, alternating"
   printf "%-52s %9s\n" contender seconds
   printf "%-52s %9.3f\n" "binlake validate (source snapshot vs lake merge)" "$best_v"
+  printf "%-52s %9.3f\n" "  the same, every table whole (no key ranges)" "$best_w"
   printf "%-52s %9.3f\n" "binlake full-load of the same tables" "$best_f"
   awk -v v="$best_v" -v f="$best_f" \
     'BEGIN{printf "ratio validate/full load: %.2f (goal <= 1.5)\n", v/f}'
+  echo "key ranges per table: $in_ranges"
   echo "validate found the lake equal: yes (exit 0)"
   echo "validate peak RSS: $((rss_kb / 1024)) MB (goal < 512 MB)"
 } | bench_output validate

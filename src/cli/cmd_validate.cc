@@ -26,6 +26,7 @@ struct ValidateFlags {
   std::string spill_dir;
   size_t max_samples = 10;
   bool recheck = false;
+  uint64_t range_kb = 8192;
 };
 
 std::string Shorten(const std::optional<std::string>& v) {
@@ -72,7 +73,7 @@ void PrintTable(const TableComparison& t) {
 
 int Run(const ValidateFlags& flags) {
   auto config = BuildTaskConfig(flags.task);
-  if (!config.ok()) return ReportFailure(config.status());
+  if (!config.ok()) return ReportBadUsage(config.status());
   auto target = OpenObjectStore(config->target);
   if (!target.ok()) return ReportFailure(target.status());
 
@@ -86,6 +87,7 @@ int Run(const ValidateFlags& flags) {
   options.memory_bytes = flags.memory_mb << 20;
   options.spill_dir = flags.spill_dir;
   options.max_samples = flags.max_samples;
+  options.range_bytes = flags.range_kb << 10;
   options.recheck = flags.recheck;
   options.progress = [](const std::string& line) { spdlog::info("{}", line); };
   auto result = RunValidate(**target, options);
@@ -160,6 +162,11 @@ void RegisterValidateCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--max-samples", flags->max_samples,
                   "Differing keys reported per table, with both values")
       ->capture_default_str();
+  cmd->add_option("--range-kb", flags->range_kb,
+                  "Compare a big table in up to --threads key ranges in parallel, each at least "
+                  "this many KiB of its full-load files")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
   cmd->add_flag("--recheck", flags->recheck,
                 "Compare again, at a new point, only the tables and keys the newest report in the "
                 "target found not equal (a fixed difference goes, a defect stays)");

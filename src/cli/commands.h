@@ -27,6 +27,9 @@ class CommandTable {
 
 // Prints "binlake: error: <message>" on one line to stderr and returns the exit code for it.
 int ReportFailure(const Status& status);
+// The same line for bad usage (flags that cannot work together, a missing or malformed --source
+// or --target): exit code 2, as for a flag CLI11 rejects.
+int ReportBadUsage(const Status& status);
 
 void RegisterFullLoadCommand(CLI::App& root, CommandTable& table);
 void RegisterCdcCommands(CLI::App& root, CommandTable& table);  // cdc, run, status

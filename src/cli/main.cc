@@ -17,6 +17,11 @@ int ReportFailure(const Status& status) {
   return 1;
 }
 
+int ReportBadUsage(const Status& status) {
+  ReportFailure(status);
+  return 2;
+}
+
 }  // namespace binlake::cli
 
 int main(int argc, char** argv) {

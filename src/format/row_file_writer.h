@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -44,6 +45,10 @@ class RowFileWriter {
   virtual Status Append(const RowMeta& meta, std::span<const Value> values) = 0;
   // Bytes handed to the object so far plus buffered bytes (uncompressed), for MaxFileSize.
   virtual uint64_t EstimatedSize() const = 0;
+  // Where the next row will begin in the stored object, when the format can say so exactly (an
+  // uncompressed CSV file: its bytes are the object's); nullopt otherwise (gzip, Parquet).
+  // A reader may start at such an offset (lake/file_rows.h FileRowLayout::begin).
+  virtual std::optional<uint64_t> NextRowOffset() const { return std::nullopt; }
   virtual uint64_t rows() const = 0;
   // Flushes, writes any footer and closes the object (making it visible).
   virtual Status Finish() = 0;

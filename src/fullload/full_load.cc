@@ -353,6 +353,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     job->output = std::make_unique<TableOutput>(&store, prefix, &job->source.schema, columns,
                                                 options.writer_factory, options.file_extension,
                                                 options.settings.max_file_size_kb * 1024);
+    job->output->set_split_bytes(options.split_bytes);
     if (options.progress) {
       job->progress_index = options.progress->AddTable(
           job->source.schema.schema + "." + job->source.schema.table, job->source.estimated_rows);

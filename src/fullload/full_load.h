@@ -41,8 +41,11 @@ struct FullLoadOptions {
   bool dry_run = false;
   bool require_cdc = false;  // CDC-readiness problems are errors, not warnings
   SnapshotMethod snapshot_method = SnapshotMethod::kAuto;
-  uint64_t chunk_bytes = 64ull << 20;   // target bytes per primary-key chunk
-  uint64_t rows_per_chunk = 0;          // if non-zero, overrides chunk_bytes (tests, tuning)
+  uint64_t chunk_bytes = 64ull << 20;  // target bytes per primary-key chunk
+  uint64_t rows_per_chunk = 0;         // if non-zero, overrides chunk_bytes (tests, tuning)
+  // A split point in an uncompressed CSV LOAD file about every this many bytes (OutputFile::
+  // splits; validate compares a table in key ranges that begin there). 0: none.
+  uint64_t split_bytes = 8ull << 20;
   uint64_t buffer_bytes = 64ull << 20;  // per worker, while waiting for its turn
   RowFileWriterFactory writer_factory;
   std::string file_extension;                 // ".csv", ".csv.gz", ".parquet"

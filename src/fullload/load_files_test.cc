@@ -54,7 +54,7 @@ TEST(LoadFilesTest, CheckDeletesAFileThatIsNotOursAndFailsOnOneThatChanged) {
   ASSERT_TRUE(store.Put("s/t/LOAD00000001.csv", "12345", PutOptions{}).ok());
   ASSERT_TRUE(store.Put("s/t/LOAD00000002.csv", "late", PutOptions{}).ok());
   ASSERT_TRUE(store.Put("s/t/20261204-101010123.csv", "cdc", PutOptions{}).ok());
-  std::vector<OutputFile> written = {{"s/t/LOAD00000001.csv", 1, 5}};
+  std::vector<OutputFile> written = {{"s/t/LOAD00000001.csv", 1, 5, {}}};
   ASSERT_TRUE(CheckLoadFiles(store, "s/t/", written).ok());
   EXPECT_FALSE(store.Head("s/t/LOAD00000002.csv")->has_value());
   EXPECT_TRUE(store.Head("s/t/20261204-101010123.csv")->has_value());

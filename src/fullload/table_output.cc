@@ -57,6 +57,7 @@ Status TableOutput::StartFile() {
   auto counting = std::make_unique<CountingObjectWriter>(std::move(object), current_bytes_);
   ASSIGN_OR_RETURN(writer_, factory_(*schema_, columns_, std::move(counting)));
   files_.push_back(std::move(f));
+  last_split_ = 0;
   return Status::Ok();
 }
 
@@ -82,6 +83,13 @@ Status TableOutput::Append(const RowMeta& meta, std::span<const Value> values) {
     RETURN_IF_ERROR(FinishFile());
   }
   if (!writer_) RETURN_IF_ERROR(StartFile());
+  if (split_bytes_ > 0 && writer_->rows() > 0) {
+    const std::optional<uint64_t> at = writer_->NextRowOffset();
+    if (at && *at >= last_split_ + split_bytes_) {
+      files_.back().splits.push_back(*at);
+      last_split_ = *at;
+    }
+  }
   RETURN_IF_ERROR(writer_->Append(meta, values));
   ++rows_;
   return Status::Ok();

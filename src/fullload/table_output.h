@@ -24,6 +24,11 @@ struct OutputFile {
   std::string key;
   uint64_t rows = 0;
   uint64_t bytes = 0;  // bytes stored (after compression)
+  // Split points: offsets in the object where a row begins (after the first row; ascending),
+  // about every TableOutput::set_split_bytes bytes. Only files whose format can say where a row
+  // begins have them (uncompressed CSV: RowFileWriter::NextRowOffset). validate reads a table in
+  // parallel key ranges that begin at such points (validate/table_chunks.h).
+  std::vector<uint64_t> splits;
 };
 
 // "LOAD0000000A" for n = 10.
@@ -37,6 +42,9 @@ class TableOutput {
   ~TableOutput();
 
   Status Append(const RowMeta& meta, std::span<const Value> values);
+  // Record a split point (OutputFile::splits) each time a file has grown by `bytes` since the
+  // last one (0: none).
+  void set_split_bytes(uint64_t bytes) { split_bytes_ = bytes; }
   // Completes the last file. A table with no rows produces no file (as DMS).
   Status Finish();
   // Discards the file being written (nothing partial becomes visible).
@@ -61,6 +69,8 @@ class TableOutput {
   std::shared_ptr<uint64_t> current_bytes_;  // bytes handed to the current object
   std::vector<OutputFile> files_;
   uint64_t rows_ = 0;
+  uint64_t split_bytes_ = 0;
+  uint64_t last_split_ = 0;  // in the current file
 };
 
 }  // namespace binlake

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "format/csv/csv_writer.h"
 #include "format/testing/line_row_file_writer.h"
 #include "store/testing/memory_object_store.h"
 
@@ -62,6 +63,62 @@ TEST(TableOutputTest, SplitsAtMaxFileSizeOnRowBoundaries) {
   std::string expected;
   for (int i = 0; i < 30; ++i) expected += "I|" + std::to_string(i) + "\n";
   EXPECT_EQ(all, expected);  // concatenation in file order = rows in order
+}
+
+RowFileWriterFactory CsvFactory(bool gzip) {
+  return [gzip](const TableSchema& s, const OutputColumns& columns,
+                std::unique_ptr<ObjectWriter> sink) {
+    CsvOptions csv;
+    csv.header = true;
+    csv.gzip = gzip;
+    csv.buffer_bytes = 16;  // flushed often: offsets count buffered and flushed bytes alike
+    return NewCsvFileWriter(s, columns, csv, std::move(sink));
+  };
+}
+
+// Split points (validate's key ranges): about every split_bytes, each where a row begins in the
+// stored object, after the header; per file; none in a gzip file (offsets of the CSV text are
+// not the object's).
+TEST(TableOutputTest, RecordsSplitPointsWhereRowsBegin) {
+  MemoryObjectStore store;
+  TableSchema schema = OneIntColumn();
+  TableOutput out(&store, "s/t/", &schema, OutputColumns{}, CsvFactory(false), ".csv", 400);
+  out.set_split_bytes(50);
+  for (int i = 0; i < 200; ++i) {
+    Value v = Value::Int(1000 + i);  // "1000\n": 5 bytes a row
+    ASSERT_TRUE(out.Append(RowMeta{}, std::span<const Value>(&v, 1)).ok());
+  }
+  ASSERT_TRUE(out.Finish().ok());
+  auto objects = store.objects();
+  ASSERT_EQ(out.files().size(), 3u);
+  for (const OutputFile& f : out.files()) {
+    const std::string& body = objects[f.key];
+    ASSERT_EQ(body.substr(0, 3), "id\n");
+    // 400-byte files (the last shorter): a split point about every 50 bytes.
+    ASSERT_GE(f.splits.size(), f.bytes / 50 - 2) << f.key;
+    ASSERT_LE(f.splits.size(), f.bytes / 50) << f.key;
+    uint64_t previous = 0;
+    for (uint64_t s : f.splits) {
+      EXPECT_GE(s, previous + 50) << f.key;
+      ASSERT_LT(s, body.size());
+      EXPECT_EQ(body[s - 1], '\n') << f.key << " at " << s;
+      EXPECT_EQ(body.substr(s, 5).size(), 5u);
+      EXPECT_EQ(body[s + 4], '\n') << f.key << " at " << s;  // a whole row "1xxx\n" begins there
+      previous = s;
+    }
+  }
+
+  MemoryObjectStore gzip_store;
+  TableOutput gz(&gzip_store, "s/t/", &schema, OutputColumns{}, CsvFactory(true), ".csv.gz",
+                 1 << 20);
+  gz.set_split_bytes(50);
+  for (int i = 0; i < 200; ++i) {
+    Value v = Value::Int(1000 + i);
+    ASSERT_TRUE(gz.Append(RowMeta{}, std::span<const Value>(&v, 1)).ok());
+  }
+  ASSERT_TRUE(gz.Finish().ok());
+  ASSERT_EQ(gz.files().size(), 1u);
+  EXPECT_TRUE(gz.files()[0].splits.empty());
 }
 
 // A LOAD file is created, never overwritten: one that appears meanwhile (a late write of an

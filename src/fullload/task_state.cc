@@ -70,7 +70,9 @@ std::string SerializeFullLoadState(const FullLoadState& s) {
     tj["primary_key"] = key;
     ordered_json files = ordered_json::array();
     for (const OutputFile& f : t.files) {
-      files.push_back({{"key", f.key}, {"rows", f.rows}, {"bytes", f.bytes}});
+      ordered_json file = {{"key", f.key}, {"rows", f.rows}, {"bytes", f.bytes}};
+      if (!f.splits.empty()) file["splits"] = f.splits;
+      files.push_back(std::move(file));
     }
     tj["files"] = files;
     tables.push_back(std::move(tj));
@@ -136,7 +138,8 @@ Result<FullLoadState> ParseFullLoadState(std::string_view text) {
       }
       for (const auto& f : tj.value("files", ordered_json::array())) {
         t.files.push_back(OutputFile{f.value("key", ""), f.value("rows", uint64_t{0}),
-                                     f.value("bytes", uint64_t{0})});
+                                     f.value("bytes", uint64_t{0}),
+                                     f.value("splits", std::vector<uint64_t>{})});
       }
       s.tables.push_back(std::move(t));
     }

@@ -19,7 +19,10 @@
 //    "tables":[{"schema":"s","table":"t","rows":N,"bytes":N,
 //               "columns":[{"name":"id","type":"int","unsigned":true}...],
 //               "column_types":"full","primary_key":["id"],
-//               "files":[{"key":"s/t/LOAD00000001.csv","rows":N,"bytes":N}]}]}
+//               "files":[{"key":"s/t/LOAD00000001.csv","rows":N,"bytes":N,
+//                         "splits":[N,...]}]}]}
+// ("splits": offsets where a row begins, fullload/table_output.h OutputFile::splits; absent when
+// the file has none.)
 #pragma once
 
 #include <string>

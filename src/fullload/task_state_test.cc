@@ -48,7 +48,8 @@ TEST(TaskStateTest, RoundTrips) {
   t.schema.primary_key = {0, 1};
   t.rows = 7;
   t.bytes = 99;
-  t.files.push_back(OutputFile{"shop/orders/LOAD00000001.csv", 7, 99});
+  t.files.push_back(OutputFile{"shop/orders/LOAD00000001.csv", 7, 99, {40, 80}});
+  t.files.push_back(OutputFile{"shop/orders/LOAD00000002.csv", 1, 9, {}});
   s.tables.push_back(t);
 
   std::string json = SerializeFullLoadState(s);
@@ -61,6 +62,10 @@ TEST(TaskStateTest, RoundTrips) {
   ASSERT_EQ(back->tables.size(), 1u);
   EXPECT_EQ(back->tables[0].schema.table, "orders");
   EXPECT_EQ(back->tables[0].files[0].key, "shop/orders/LOAD00000001.csv");
+  // Split points (validate's key ranges); a file without them has none.
+  EXPECT_EQ(back->tables[0].files[0].splits, (std::vector<uint64_t>{40, 80}));
+  EXPECT_TRUE(back->tables[0].files[1].splits.empty());
+  EXPECT_EQ(json.find("\"splits\": []"), std::string::npos);
   EXPECT_EQ(back->tables[0].schema.columns[0].name, "id");
   EXPECT_EQ(back->tables[0].schema.columns[0].type.type, SqlType::kBigInt);
   EXPECT_EQ(back->tables[0].schema.columns[1].type.type, SqlType::kVarChar);

@@ -63,6 +63,18 @@ CsvFileRowReader::CsvFileRowReader(ObjectStore& store, std::string key, FileRowL
     identity_ = layout_.columns[i] == static_cast<int>(i);
   }
   if (layout_.csv.gzip) inflater_ = std::make_unique<Inflater>();
+  sliced_ = layout_.begin > 0 || layout_.end != UINT64_MAX;
+  begin_checked_ = layout_.begin == 0;
+  // From the row delimiter before `begin`, to check that a row begins there.
+  if (!begin_checked_) {
+    offset_ = layout_.begin - std::min<uint64_t>(layout_.begin, scanner_.row_delimiter().size());
+  }
+}
+
+Status CsvFileRowReader::BrokenSlice(const std::string& what) {
+  if (layout_.slice_broken) *layout_.slice_broken = true;
+  return PreconditionFailed(name() + ": " + what +
+                            " (the file changed since its split points were recorded)");
 }
 
 CsvFileRowReader::~CsvFileRowReader() = default;
@@ -80,7 +92,11 @@ Status CsvFileRowReader::ReadMore() {
   }
   // Compressed chunks stay small: they inflate to several times their size.
   const uint64_t chunk = inflater_ ? std::min<size_t>(chunk_bytes_, 1u << 20) : chunk_bytes_;
-  const uint64_t want = std::min<uint64_t>(chunk, object_size_ - offset_);
+  if (offset_ > object_size_) return BrokenSlice("a split point lies past the end");
+  // A slice reads up to its end (more only when a row crosses it: broken).
+  const uint64_t limit =
+      layout_.end < object_size_ && offset_ < layout_.end ? layout_.end : object_size_;
+  const uint64_t want = std::min<uint64_t>(chunk, limit - offset_);
   // Read into buffers whose capacity is kept: no fresh memory per chunk.
   std::string& into = inflater_ ? compressed_ : buffer_;
   if (inflater_) compressed_.clear();
@@ -96,17 +112,36 @@ Status CsvFileRowReader::ReadMore() {
     if (!s.ok()) return Corruption(name() + ": " + s.message());
   }
   at_end_ = last;
+  if (!begin_checked_) {
+    const std::string& delimiter = scanner_.row_delimiter();
+    const size_t before_begin = static_cast<size_t>(layout_.begin - (offset_ - buffer_.size()));
+    if (buffer_.size() < before_begin ||
+        std::string_view(buffer_).substr(0, before_begin) !=
+            std::string_view(delimiter).substr(delimiter.size() - before_begin)) {
+      return BrokenSlice("no row begins at offset " + std::to_string(layout_.begin));
+    }
+    pos_ = before_begin;
+    begin_checked_ = true;
+  }
   return Status::Ok();
 }
 
 Result<bool> CsvFileRowReader::Next() {
   if (rows_returned_ >= layout_.max_rows) return false;
+  if (sliced_ && layout_.csv.gzip) {
+    return InvalidArgument(name() + ": a gzip file cannot be read from a split point");
+  }
   while (true) {
+    // The object offset where the next record begins (uncompressed: buffer_ ends at offset_).
+    const uint64_t at = offset_ - (buffer_.size() - pos_);
+    if (sliced_ && begin_checked_ && at >= layout_.end) return false;
     std::string_view record;
     size_t consumed = 0;
     Result<CsvFieldScanner::Scan> scan = scanner_.Next(std::string_view(buffer_).substr(pos_),
                                                        at_end_, &fields_, &record, &consumed);
     if (!scan.ok()) {
+      // From a split point: maybe not where a row begins after all (a newline in a value).
+      if (sliced_ && layout_.slice_broken) *layout_.slice_broken = true;
       return Corruption(name() + " record " + std::to_string(record_number_ + 1) + ": " +
                         scan.status().message());
     }
@@ -116,10 +151,17 @@ Result<bool> CsvFileRowReader::Next() {
       RETURN_IF_ERROR(ReadMore());
       continue;
     }
+    if (sliced_ && at + consumed > layout_.end) {
+      return BrokenSlice("a row crosses offset " + std::to_string(layout_.end));
+    }
     pos_ += consumed;
     ++record_number_;
-    if (record_number_ == 1 && layout_.header) continue;
-    RETURN_IF_ERROR(Parse(record));
+    if (record_number_ == 1 && layout_.header && layout_.begin == 0) continue;
+    Status parsed = Parse(record);
+    if (!parsed.ok()) {
+      if (sliced_ && layout_.slice_broken) *layout_.slice_broken = true;
+      return parsed;
+    }
     ++rows_returned_;
     return true;
   }

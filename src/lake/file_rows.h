@@ -51,6 +51,14 @@ struct FileRowLayout {
   // columns (a column dropped from the file) is read in order with its last columns NULL, and
   // the first such record of a file is described here, instead of a kCorruption error.
   std::vector<std::string>* short_records = nullptr;
+  // Uncompressed CSV only: read the rows that begin in [begin, end) of the object (a slice of a
+  // LOAD file between two split points, fullload/table_output.h OutputFile::splits). `begin` must
+  // follow a row delimiter and no row may cross `end`; otherwise the read fails and, when set,
+  // *slice_broken is set (the file changed since the split points were recorded). A record that
+  // does not parse in a slice sets it too (`begin` may follow a newline inside a quoted value).
+  uint64_t begin = 0;
+  uint64_t end = UINT64_MAX;
+  bool* slice_broken = nullptr;
 };
 
 class FileRowReader {
@@ -89,6 +97,7 @@ class CsvFileRowReader final : public FileRowReader {
  private:
   class Inflater;
   Status ReadMore();
+  Status BrokenSlice(const std::string& what);
   Status Parse(std::string_view record);
 
   ObjectStore& store_;
@@ -110,6 +119,8 @@ class CsvFileRowReader final : public FileRowReader {
   uint64_t record_number_ = 0;
   uint64_t rows_returned_ = 0;  // against layout_.max_rows
   bool noted_short_ = false;    // a short record was described in layout_.short_records
+  bool sliced_ = false;         // layout_.begin > 0 or layout_.end set
+  bool begin_checked_ = false;  // the row delimiter before layout_.begin was seen
 
   std::vector<CsvField> fields_;
   std::string scratch_;

@@ -104,7 +104,7 @@ void BuildAndRead(DataFormat format, Target* target) {
                        R"(","IncludeOpForFullLoad":true,"TimestampColumnName":"ts"})";
   TableState ts;
   ts.schema = t.schema;
-  ts.files = {{load_key, 10, 0}};
+  ts.files = {{load_key, 10, 0, {}}};
   load.tables.push_back(ts);
   ASSERT_TRUE(store.Put(FullLoadStateKey(""), SerializeFullLoadState(load), {}).ok());
 

@@ -68,7 +68,7 @@ class PlanTest : public ::testing::Test {
         data += "\n";
       }
       ASSERT_TRUE(store_.Put(key, data, {}).ok());
-      t.files = {{key, rows.size(), data.size()}};
+      t.files = {{key, rows.size(), data.size(), {}}};
       load.tables.push_back(std::move(t));
     }
     ASSERT_TRUE(store_.Put(FullLoadStateKey(""), SerializeFullLoadState(load), {}).ok());

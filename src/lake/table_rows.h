@@ -67,9 +67,25 @@ class ChainedRows : public SortedRows {
   std::unique_ptr<FileRowReader> reader_;
 };
 
-// Reads every row of a file into `changes` (op, key, row). Errors name the object.
+// Reads every row of a file into `changes` (op, key, row), or only those whose key lies in
+// [lower, upper) (encoded keys; empty: open). Errors name the object.
 Status AddFileChanges(ObjectStore& store, const std::string& key, const FileRowLayout& layout,
-                      const KeyEncoder& encoder, size_t chunk_bytes, ChangeStore* changes);
+                      const KeyEncoder& encoder, size_t chunk_bytes, ChangeStore* changes,
+                      std::string_view lower = {}, std::string_view upper = {});
+
+// One key range of a table, [lower, upper) in encoded keys (lake/row_key.h; empty: open), and
+// where its LOAD rows are: byte slices of the LOAD files between split points
+// (fullload/table_output.h OutputFile::splits, FileRowLayout::begin/end). validate compares a
+// table range by range in parallel (validate/table_chunks.h).
+struct TableSlice {
+  struct Part {
+    std::string key;  // a LOAD file of the plan
+    uint64_t begin = 0;
+    uint64_t end = UINT64_MAX;
+  };
+  std::vector<Part> load;  // in key order; the plan's LOAD files not named here are not read
+  std::string lower, upper;
+};
 
 // A RowSink that can drop what it was given and start over.
 class RestartableSink : public RowSink {
@@ -87,6 +103,12 @@ struct TableMergeOptions {
   // Likewise: CSV records with fewer fields than columns are read in order (the last columns
   // NULL) and described here (FileRowLayout::short_records), instead of failing.
   std::vector<std::string>* short_records = nullptr;
+  // Only this key range (nullptr: the whole table). The LOAD slices are the base; when their
+  // rows are not in key order inside [lower, upper), or a slice does not begin or end where a
+  // row does, the merge fails and *slice_broken (which must then be set) becomes true: the
+  // caller merges the whole table instead.
+  const TableSlice* slice = nullptr;
+  bool* slice_broken = nullptr;
 };
 
 // The table's rows as of the plan's point, in key order, into `sink`. A file that does not exist

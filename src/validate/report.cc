@@ -46,6 +46,7 @@ std::string ValidationReportJson(const ValidateResult& result, size_t max_value_
     o["equal"] = t.equal_all();
     o["key_columns"] = t.key_columns;
     if (t.rechecked) o["rechecked"] = true;
+    o["ranges"] = t.ranges;
     o["source_rows"] = t.source_rows;
     o["lake_rows"] = t.lake_rows;
     o["equal_rows"] = t.equal;

@@ -70,6 +70,7 @@ Result<std::unique_ptr<SourceRows>> SourceRows::Open(MysqlConnection& conn,
     sql += (i ? ", " : "") + SnapshotSelectExpression(source.columns[i]);
   }
   sql += " FROM " + QuoteIdentifier(source.schema) + "." + QuoteIdentifier(source.table);
+  if (!options.where.empty()) sql += " WHERE " + options.where;
   std::unique_ptr<SourceRows> rows(new SourceRows(source, encoder, std::move(options)));
   if (streamed) {
     ASSIGN_OR_RETURN(rows->stream_, conn.Stream(sql + " ORDER BY " + order));

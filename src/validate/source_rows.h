@@ -38,6 +38,7 @@ struct SourceRowsOptions {
   std::vector<int> columns;      // per lake column: the source column or -1
   std::vector<int> key_columns;  // the lake's key columns (lake column indexes)
   bool sorted = false;           // sort locally even when SQL order would do
+  std::string where;             // only these rows: an SQL predicate (validate/table_chunks.h)
   uint64_t memory_bytes = 64ull << 20;
   std::string spill_dir = "/tmp";
 };

@@ -1,5 +1,7 @@
 #include "validate/table_compare.h"
 
+#include <algorithm>
+
 namespace binlake {
 
 TableCompare::TableCompare(TableComparison* out, std::vector<std::string> columns,
@@ -175,6 +177,34 @@ Status TableCompare::Finish() {
     RETURN_IF_ERROR(Advance());
   }
   return Status::Ok();
+}
+
+void AppendRange(TableComparison* into, TableComparison&& range, size_t max_samples) {
+  into->source_rows += range.source_rows;
+  into->lake_rows += range.lake_rows;
+  into->equal += range.equal;
+  into->missing_in_lake += range.missing_in_lake;
+  into->extra_in_lake += range.extra_in_lake;
+  into->different += range.different;
+  for (const auto& [column, rows] : range.different_columns)
+    into->different_columns[column] += rows;
+  for (std::string& note : range.notes) {
+    if (std::find(into->notes.begin(), into->notes.end(), note) == into->notes.end()) {
+      into->notes.push_back(std::move(note));
+    }
+  }
+  for (RowSample& s : range.samples) {
+    if (into->samples.size() >= max_samples) break;
+    into->samples.push_back(std::move(s));
+  }
+  for (auto& key : range.differing_keys) {
+    if (into->differing_keys.size() >= TableComparison::kMaxDifferingKeys) {
+      into->differing_keys_complete = false;
+      break;
+    }
+    into->differing_keys.push_back(std::move(key));
+  }
+  if (!range.differing_keys_complete) into->differing_keys_complete = false;
 }
 
 }  // namespace binlake

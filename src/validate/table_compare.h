@@ -45,6 +45,7 @@ struct TableComparison {
   std::string schema, table;
   std::vector<std::string> key_columns;  // the key's columns (every column: no primary key)
   bool rechecked = false;                // only the keys that differed last time were compared
+  size_t ranges = 1;                     // key ranges compared in parallel (table_chunks.h)
   uint64_t source_rows = 0;
   uint64_t lake_rows = 0;
   uint64_t equal = 0;
@@ -63,6 +64,11 @@ struct TableComparison {
     return missing_in_lake == 0 && extra_in_lake == 0 && different == 0 && notes.empty();
   }
 };
+
+// Adds the comparison of the next key range of the same table (validate/table_chunks.h) to
+// `into`: counts summed, notes once each, samples and differing keys in key order up to their
+// limits; the same as comparing both ranges in one.
+void AppendRange(TableComparison* into, TableComparison&& range, size_t max_samples);
 
 class TableCompare : public RestartableSink {
  public:

@@ -17,6 +17,7 @@
 #include "source/source_hosts.h"
 #include "validate/prefetched_rows.h"
 #include "validate/report.h"
+#include "validate/table_chunks.h"
 
 namespace binlake {
 namespace {
@@ -47,16 +48,29 @@ struct Job {
   const TablePlan* plan = nullptr;      // nullptr: not in the lake
   const TableSchema* source = nullptr;  // nullptr: not in the source
   const Recheck* recheck = nullptr;     // --recheck: what to compare again
+  std::vector<TableChunk> chunks;       // the key ranges compared in parallel
   TableComparison result;
-  Status status;
 };
 
-// Compares one table present on both sides on `conn` (inside the snapshot).
-Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn, Job& job,
+// One key range of a table (range: nullptr for the whole table), compared by one thread.
+struct WorkItem {
+  Job* job = nullptr;
+  const TableChunk* range = nullptr;
+  TableComparison result;
+  Status status;
+  bool broken = false;  // the range's LOAD slice does not hold (lake/table_rows.h TableSlice)
+};
+
+// Compares one table present on both sides, or one key range of it, on `conn` (inside the
+// snapshot).
+Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn, WorkItem& item,
                     const TableMergeOptions& merge, const ValidateOptions& options) {
+  const Job& job = *item.job;
   const TablePlan& plan = *job.plan;
   const TableSchema& source = *job.source;
-  TableComparison& out = job.result;
+  TableComparison& out = item.result;
+  out.schema = job.result.schema;
+  out.table = job.result.table;
   const TableKey key = KeyOfTable(plan.schema);
   std::vector<std::string> names;
   std::vector<int> columns;
@@ -107,6 +121,7 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
     rows.sorted = sorted;
     rows.memory_bytes = merge.memory_bytes;
     rows.spill_dir = merge.spill_dir;
+    if (item.range) rows.where = item.range->where;
     const KeyEncoder& encoder = *key.encoder;
     TableCompare compare(&out, names, key.columns, source_has, lake.csv, options.max_samples,
                          [&]() -> Result<std::unique_ptr<KeyedFields>> {
@@ -120,6 +135,10 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
     TableMergeOptions table_merge = merge;
     table_merge.missing_files = &missing;
     table_merge.short_records = &short_records;
+    if (item.range) {
+      table_merge.slice = &item.range->slice;
+      table_merge.slice_broken = &item.broken;
+    }
     if (by_keys) compare.OnlyKeys(&only_keys);
     Status s = compare.Start();
     if (s.ok()) {
@@ -153,6 +172,32 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
     out = std::move(fresh);
   }
   return Internal("validate: no attempt finished");
+}
+
+// Runs the items on the snapshot's connections, one thread per connection; stops handing out
+// items after the first error (the items' statuses say which failed).
+Status CompareItems(ObjectStore& target, const Lake& lake,
+                    const std::vector<MysqlConnection*>& workers, const TableMergeOptions& merge,
+                    const ValidateOptions& options, std::vector<WorkItem>& items) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&](MysqlConnection* conn) {
+    while (!failed.load()) {
+      const size_t i = next.fetch_add(1);
+      if (i >= items.size()) return;
+      WorkItem& item = items[i];
+      item.status = CompareTable(target, lake, *conn, item, merge, options);
+      // Inside a slice a record number counts from the slice: the whole table says it right.
+      if (item.range && item.status.code() == StatusCode::kCorruption) item.broken = true;
+      // A broken slice is redone whole; any other error ends the run.
+      if (!item.status.ok() && !item.broken) failed.store(true);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers.size(); ++t) pool.emplace_back(work, workers[t]);
+  work(workers[0]);
+  for (std::thread& t : pool) t.join();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -281,26 +326,49 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
     const char* tmp = std::getenv("TMPDIR");
     merge.spill_dir = tmp && *tmp ? tmp : "/tmp";
   }
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  auto work = [&](MysqlConnection* conn) {
-    while (!failed.load()) {
-      const size_t i = next.fetch_add(1);
-      if (i >= order.size()) return;
-      Job& job = *order[i];
-      job.status = CompareTable(target, lake, *conn, job, merge, options);
-      if (!job.status.ok()) failed.store(true);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < workers.size(); ++t) pool.emplace_back(work, workers[t]);
-  work(workers[0]);
-  for (std::thread& t : pool) t.join();
+  // Each table in key ranges (validate/table_chunks.h), compared by the threads in turn.
+  std::vector<WorkItem> items;
   for (Job* job : order) {
-    if (!job->status.ok()) {
-      return job->status.WithContext("validating " + Name(job->result.schema, job->result.table));
+    ASSIGN_OR_RETURN(job->chunks, PlanTableChunks(target, lake, *job->plan, *job->source,
+                                                  workers.size(), options.range_bytes));
+    for (const TableChunk& c : job->chunks) {
+      items.push_back(WorkItem{job, c.whole() ? nullptr : &c, {}, {}, false});
     }
   }
+  RETURN_IF_ERROR(CompareItems(target, lake, workers, merge, options, items));
+  // A range whose LOAD slice did not hold (the file changed since the load): the table again,
+  // whole, where the merge handles whatever the files hold. Kept apart from the other errors.
+  std::vector<WorkItem> again;
+  for (const WorkItem& item : items) {
+    if (item.broken && (again.empty() || again.back().job != item.job)) {
+      again.push_back(WorkItem{item.job, nullptr, {}, {}, false});
+    }
+  }
+  for (const WorkItem& item : items) {
+    if (item.status.ok() || item.broken) continue;
+    return item.status.WithContext("validating " +
+                                   Name(item.job->result.schema, item.job->result.table));
+  }
+  RETURN_IF_ERROR(CompareItems(target, lake, workers, merge, options, again));
+  for (const WorkItem& item : again) {
+    if (!item.status.ok()) {
+      return item.status.WithContext("validating " +
+                                     Name(item.job->result.schema, item.job->result.table));
+    }
+  }
+  auto add = [&](WorkItem& item, size_t ranges) {
+    Job& job = *item.job;
+    job.result.key_columns = item.result.key_columns;
+    job.result.rechecked = item.result.rechecked;
+    job.result.ranges = ranges;
+    AppendRange(&job.result, std::move(item.result), options.max_samples);
+  };
+  for (WorkItem& item : items) {
+    const bool redone = std::any_of(again.begin(), again.end(),
+                                    [&](const WorkItem& w) { return w.job == item.job; });
+    if (!redone) add(item, item.job->chunks.size());
+  }
+  for (WorkItem& item : again) add(item, 1);
   for (auto& [name, job] : jobs) result.tables.push_back(std::move(job.result));
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -49,6 +49,9 @@ struct ValidateOptions {
   uint64_t memory_bytes = 256ull << 20;  // shared by the threads (lake changes, source sorting)
   std::string spill_dir;                 // empty: $TMPDIR or /tmp
   size_t max_samples = 10;               // differing keys kept per table
+  // A table is compared in up to `threads` key ranges in parallel, each about this many bytes of
+  // LOAD files or more (validate/table_chunks.h).
+  uint64_t range_bytes = 8ull << 20;
   // Only the tables, and in them only the keys, the newest report in the target found not
   // equal (a table whose key columns changed since, or whose keys were too many to list, is
   // compared whole). kPreconditionFailed when the target holds no report.

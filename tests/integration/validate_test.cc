@@ -292,7 +292,7 @@ TEST_F(ValidateTest, RecheckComparesOnlyTheKeysThatDiffered) {
   EXPECT_NE(nothing.out.find("nothing to recheck"), std::string::npos) << nothing.out;
 }
 
-TEST_F(ValidateTest, BadInputGivesOneLineAndExitOne) {
+TEST_F(ValidateTest, BadInputGivesOneLineAndExitOneOrTwo) {
   LoadAndReplicate();
   auto one_line = [](const CommandResult& r) {
     return r.err.find("binlake: error: ") == 0 && r.err.find('\n') == r.err.size() - 1;
@@ -312,6 +312,16 @@ TEST_F(ValidateTest, BadInputGivesOneLineAndExitOne) {
       ShellQuote(Target()));
   EXPECT_EQ(unreachable.exit_code, 1) << unreachable.err;
   EXPECT_TRUE(one_line(unreachable)) << unreachable.err;
+
+  // Bad usage: exit 2 (no source; a source that is not a URL; an unknown flag).
+  for (const std::string& args :
+       {"--target " + ShellQuote(Target()),
+        "--source not-a-url --tls-mode disabled --target " + ShellQuote(Target()),
+        Source() + " --target " + ShellQuote(Target()) + " --no-such-flag"}) {
+    CommandResult usage = testing::RunBinlake("validate " + args);
+    EXPECT_EQ(usage.exit_code, 2) << args << ": " << usage.err;
+    EXPECT_FALSE(usage.err.empty()) << args;
+  }
 }
 
 // Every column type, written by CDC (the binlog's encoding) and compared with the source's values
@@ -373,8 +383,9 @@ TEST_F(ValidateTest, EqualWhileSysbenchKeepsWriting) {
   ASSERT_TRUE(server_->Execute("CREATE DATABASE sbtest").ok());
   CommandResult prepare = testing::Sysbench(*server_, "prepare", "");
   ASSERT_EQ(prepare.exit_code, 0) << prepare.err;
-  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + Source() + " --target " +
-                                ShellQuote(Target()))
+  // Split points every 64 KiB: each sbtest table is compared in 3 key ranges in parallel.
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off --split-kb 64 " + Source() +
+                                " --target " + ShellQuote(Target()))
                 .exit_code,
             0);
   BinlakeProcess cdc("cdc " + Source() + " --target " + ShellQuote(Target()) +
@@ -387,7 +398,8 @@ TEST_F(ValidateTest, EqualWhileSysbenchKeepsWriting) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   const std::string before = server_->MasterPosition();
-  CommandResult r = Validate(Target());
+  const std::string report = dir_.path() + "/report.json";
+  CommandResult r = Validate(Target(), "--threads 3 --range-kb 64 --report " + ShellQuote(report));
   const std::string after = server_->MasterPosition();
   load.join();
   ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
@@ -395,6 +407,87 @@ TEST_F(ValidateTest, EqualWhileSysbenchKeepsWriting) {
   EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
   EXPECT_NE(before, start) << "sysbench wrote before validate started";
   EXPECT_NE(after, before) << "sysbench kept writing while validate ran";
+  auto j = nlohmann::json::parse(ReadAll(report), nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  ASSERT_FALSE(j["tables"].empty());
+  int sbtest = 0;
+  for (const auto& t : j["tables"]) {
+    if (t["schema"] != "sbtest") continue;  // app's tables are too small to split
+    ++sbtest;
+    EXPECT_EQ(t["ranges"], 3) << t.dump();
+  }
+  EXPECT_EQ(sbtest, 2);
+}
+
+// A table of a few hundred KiB, loaded with a split point every 4 KiB, is compared in key ranges
+// on 4 threads: equal, and each defect reported with its key as when compared whole. A LOAD file
+// that changed size since the load is compared whole; one whose rows left key order (same size)
+// breaks a range, and the table is compared whole again: equal, as its rows are the source's.
+TEST_F(ValidateTest, ABigTableIsComparedInKeyRangesInParallel) {
+  Status created = server_->Execute(
+      "CREATE TABLE app.big (id INT PRIMARY KEY, v VARCHAR(40));"
+      "SET SESSION max_recursive_iterations = 100000;"
+      "INSERT INTO app.big WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s "
+      "WHERE n < 20000) SELECT n, CONCAT('value-', n) FROM s");
+  ASSERT_TRUE(created.ok()) << created.ToString();
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off --split-kb 4 " + Source() + " --target " +
+                                ShellQuote(Target()))
+                .exit_code,
+            0);
+  {
+    BinlakeProcess cdc("cdc " + Source() + " --target " + ShellQuote(Target()) +
+                       " --set CdcMaxBatchInterval=1");
+    // Changes before the first key, in every range, at range edges and past the last key.
+    ASSERT_TRUE(server_
+                    ->Execute("UPDATE app.big SET v = 'updated' WHERE id % 997 = 0;"
+                              "DELETE FROM app.big WHERE id % 1499 = 1;"
+                              "INSERT INTO app.big VALUES (-5,'before'),(0,'zero'),(30000,'after');"
+                              "UPDATE app.big SET id = id + 100000 WHERE id = 12345")
+                    .ok());
+    ASSERT_TRUE(testing::WaitForCheckpoint("--target " + ShellQuote(Target()),
+                                           server_->MasterPosition(), std::chrono::seconds(120)))
+        << cdc.Log();
+    ASSERT_TRUE(cdc.Kill(SIGTERM)) << cdc.Log();
+  }
+  auto big = [&](const std::string& target, int expect_exit) {
+    CommandResult r = Validate(target, "--tables app.big --threads 4 --range-kb 32");
+    EXPECT_EQ(r.exit_code, expect_exit) << r.out << r.err;
+    nlohmann::json j = StoredReport(target.substr(7));
+    return j.is_null() ? nlohmann::json() : j["tables"][0];
+  };
+  const nlohmann::json equal = big(Target(), 0);
+  EXPECT_EQ(equal["ranges"], 4) << equal.dump();
+  EXPECT_EQ(equal["source_rows"], 20000 - 14 + 3) << equal.dump();
+  EXPECT_EQ(equal["equal_rows"], equal["source_rows"]) << equal.dump();
+
+  // One value changed in the middle of the file (the same size): still in ranges.
+  const fs::path changed = Copy("big-changed");
+  ASSERT_TRUE(
+      Replace(changed / "app/big/LOAD00000001.csv", "10001,value-10001\n", "10001,value-1000X\n"));
+  const nlohmann::json one = big("file://" + changed.string(), 4);
+  EXPECT_EQ(one["ranges"], 4) << one.dump();
+  EXPECT_EQ(one["different"], 1) << one.dump();
+  ASSERT_EQ(one["samples"].size(), 1u) << one.dump();
+  EXPECT_EQ(one["samples"][0]["key"], "id=10001") << one.dump();
+
+  // A row removed: the file's size is not the recorded one, its split points do not hold.
+  const fs::path removed = Copy("big-removed");
+  ASSERT_TRUE(Replace(removed / "app/big/LOAD00000001.csv", "\n10002,value-10002\n", "\n"));
+  const nlohmann::json whole = big("file://" + removed.string(), 4);
+  EXPECT_EQ(whole["ranges"], 1) << whole.dump();
+  EXPECT_EQ(whole["missing_in_lake"], 1) << whole.dump();
+  ASSERT_EQ(whole["samples"].size(), 1u) << whole.dump();
+  EXPECT_EQ(whole["samples"][0]["key"], "id=10002") << whole.dump();
+
+  // Two rows of the same length swapped across ranges: a range meets a key outside it.
+  const fs::path swapped = Copy("big-swapped");
+  const fs::path load = swapped / "app/big/LOAD00000001.csv";
+  ASSERT_TRUE(Replace(load, "\n2222,value-2222\n", "\nSWAP\n"));
+  ASSERT_TRUE(Replace(load, "\n7777,value-7777\n", "\n2222,value-2222\n"));
+  ASSERT_TRUE(Replace(load, "\nSWAP\n", "\n7777,value-7777\n"));
+  const nlohmann::json again = big("file://" + swapped.string(), 0);
+  EXPECT_EQ(again["ranges"], 1) << again.dump();
+  EXPECT_EQ(again["equal_rows"], equal["source_rows"]) << again.dump();
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ class CsvFileWriter final : public RowFileWriter {
         rfc4180_(options.rfc4180),
         render_(options.render),
         buffer_bytes_(options.buffer_bytes),
+        gzip_(options.gzip),
         include_op_(columns.include_op),
         has_timestamp_(!columns.timestamp_column_name.empty()),
         has_sequence_(!columns.sequence_column_name.empty()) {
@@ -111,6 +112,10 @@ class CsvFileWriter final : public RowFileWriter {
   }
 
   uint64_t EstimatedSize() const override { return flushed_ + buf_.size(); }
+  std::optional<uint64_t> NextRowOffset() const override {
+    if (gzip_) return std::nullopt;
+    return flushed_ + buf_.size();
+  }
   uint64_t rows() const override { return rows_; }
 
   Status Finish() override {
@@ -262,6 +267,7 @@ class CsvFileWriter final : public RowFileWriter {
   const bool rfc4180_;
   const RenderOptions render_;
   const size_t buffer_bytes_;
+  const bool gzip_;  // the sink compresses: offsets in the CSV text are not the object's
   const bool include_op_;
   const bool has_timestamp_;
   const bool has_sequence_;

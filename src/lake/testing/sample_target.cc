@@ -49,7 +49,7 @@ void WriteSampleTarget(ObjectStore& store) {
   name.name = "name";
   t.schema.columns = {id, name};
   t.schema.primary_key = {0};
-  t.files = {{"db/t/LOAD00000001.csv", 2, 0}};
+  t.files = {{"db/t/LOAD00000001.csv", 2, 0, {}}};
   load.tables.push_back(t);
   MustPut(store, FullLoadStateKey(""), SerializeFullLoadState(load));
   MustPut(store, "db/t/LOAD00000001.csv", "1,one\n2,two\n");

@@ -1,0 +1,160 @@
+#include "validate/table_chunks.h"
+
+#include <map>
+#include <optional>
+
+#include "format/csv/csv_fields.h"
+#include "lake/file_rows.h"
+#include "source/chunk_planner.h"
+#include "source/mysql_connection.h"
+
+namespace binlake {
+namespace {
+
+// A point where a range may begin: a LOAD file (its index among the table's) and an offset.
+struct Cut {
+  size_t file = 0;
+  uint64_t offset = 0;
+  uint64_t position = 0;              // bytes of the table's LOAD rows before it
+  std::string key;                    // encoded (lake/row_key.h)
+  std::vector<std::string> literals;  // the key columns' values, as SQL literals
+};
+
+bool IsIntegerText(std::string_view s) {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// The key of the first row at `cut`: false when no row is there, a key column is not an integer,
+// or the file cannot be read from there.
+bool ReadCutKey(ObjectStore& target, const Lake& lake, const TablePlan& plan, const TableKey& key,
+                const PlanFile& file, Cut* cut) {
+  FileRowLayout layout = TargetFileLayout(lake, plan, file, key);
+  layout.begin = cut->offset;
+  bool broken = false;
+  layout.slice_broken = &broken;
+  std::unique_ptr<FileRowReader> reader =
+      NewFileRowReader(target, file.key, layout, *key.encoder, 64u << 10);
+  Result<bool> row = reader->Next();
+  if (!row.ok() || !*row) return false;
+  cut->key = std::string(reader->key());
+  // The row is CSV of the plan's columns in the lake's dialect.
+  CsvFieldScanner scanner(lake.csv);
+  std::vector<CsvField> fields;
+  std::string_view record;
+  size_t consumed = 0;
+  const std::string text = std::string(reader->row()) + scanner.row_delimiter();
+  Result<CsvFieldScanner::Scan> scan = scanner.Next(text, true, &fields, &record, &consumed);
+  if (!scan.ok() || *scan != CsvFieldScanner::Scan::kRecord) return false;
+  std::string scratch;
+  for (int k : key.columns) {
+    if (static_cast<size_t>(k) >= fields.size() || scanner.IsNull(fields[k])) return false;
+    std::string value(scanner.Text(fields[k], &scratch));
+    if (!IsIntegerText(value)) return false;
+    cut->literals.push_back(std::move(value));
+  }
+  return true;
+}
+
+std::vector<TableChunk> Whole() { return std::vector<TableChunk>(1); }
+
+}  // namespace
+
+Result<std::vector<TableChunk>> PlanTableChunks(ObjectStore& target, const Lake& lake,
+                                                const TablePlan& plan, const TableSchema& source,
+                                                size_t max_ranges, uint64_t min_range_bytes) {
+  if (max_ranges < 2 || lake.format != DataFormat::kCsv || lake.csv.gzip) return Whole();
+  const TableKey key = KeyOfTable(plan.schema);
+  if (key.multiset) return Whole();
+  std::vector<std::string> key_names;
+  for (int k : key.columns) {
+    const Column& c = plan.schema.columns[static_cast<size_t>(k)];
+    const int s = source.FindColumn(c.name);
+    if (!c.type.IsInteger() || s < 0 || !source.columns[static_cast<size_t>(s)].type.IsInteger()) {
+      return Whole();
+    }
+    key_names.push_back(QuoteIdentifier(c.name));
+  }
+  // The LOAD files that count (after the last TRUNCATE), with what the full load recorded.
+  size_t first = 0;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
+  }
+  std::map<std::string, const OutputFile*> recorded;
+  for (const TableState& t : lake.load.tables) {
+    for (const OutputFile& f : t.files) recorded[f.key] = &f;
+  }
+  std::vector<const PlanFile*> files;
+  std::vector<const OutputFile*> outputs;
+  for (size_t i = first; i < plan.steps.size(); ++i) {
+    const PlanStep& step = plan.steps[i];
+    if (step.kind != PlanStep::Kind::kFile || step.file.cdc) continue;
+    auto r = recorded.find(step.file.key);
+    if (r == recorded.end()) return Whole();
+    ASSIGN_OR_RETURN(std::optional<ObjectInfo> head, target.Head(step.file.key));
+    if (!head || head->size != r->second->bytes) return Whole();  // changed since the load
+    files.push_back(&step.file);
+    outputs.push_back(r->second);
+  }
+  // The candidate cuts: each later file's start and every split point.
+  std::vector<Cut> candidates;
+  uint64_t total = 0;
+  for (size_t j = 0; j < files.size(); ++j) {
+    if (j > 0) candidates.push_back(Cut{j, 0, total, {}, {}});
+    uint64_t previous = 0;
+    for (uint64_t s : outputs[j]->splits) {
+      if (s <= previous || s >= outputs[j]->bytes) return Whole();
+      candidates.push_back(Cut{j, s, total + s, {}, {}});
+      previous = s;
+    }
+    total += outputs[j]->bytes;
+  }
+  const uint64_t by_size = min_range_bytes > 0 ? total / min_range_bytes : max_ranges;
+  const size_t ranges =
+      static_cast<size_t>(std::min<uint64_t>({max_ranges, by_size, candidates.size() + 1}));
+  if (ranges < 2) return Whole();
+  // About equal bytes per range: the first candidate at or past each k/ranges of the total.
+  std::vector<Cut> cuts;
+  size_t c = 0;
+  for (size_t k = 1; k < ranges; ++k) {
+    const uint64_t target_position = total / ranges * k;
+    while (c < candidates.size() && candidates[c].position < target_position) ++c;
+    if (c == candidates.size()) break;
+    Cut cut = candidates[c++];
+    if (!ReadCutKey(target, lake, plan, key, *files[cut.file], &cut)) return Whole();
+    if (!cuts.empty() && CompareKeys(cut.key, cuts.back().key) <= 0) return Whole();
+    cuts.push_back(std::move(cut));
+  }
+  if (cuts.empty()) return Whole();
+
+  std::vector<TableChunk> chunks;
+  for (size_t i = 0; i <= cuts.size(); ++i) {
+    const Cut* from = i > 0 ? &cuts[i - 1] : nullptr;
+    const Cut* to = i < cuts.size() ? &cuts[i] : nullptr;
+    TableChunk chunk;
+    const size_t first_file = from ? from->file : 0;
+    const size_t last_file = to ? to->file : files.size() - 1;
+    for (size_t j = first_file; j <= last_file; ++j) {
+      TableSlice::Part part;
+      part.key = files[j]->key;
+      if (from && j == from->file) part.begin = from->offset;
+      if (to && j == to->file) {
+        if (to->offset == 0) continue;  // the range ends where this file begins
+        part.end = to->offset;
+      }
+      chunk.slice.load.push_back(std::move(part));
+    }
+    if (from) chunk.slice.lower = from->key;
+    if (to) chunk.slice.upper = to->key;
+    chunk.where = KeyRangePredicate(key_names, from ? from->literals : std::vector<std::string>{},
+                                    to ? to->literals : std::vector<std::string>{});
+    chunks.push_back(std::move(chunk));
+  }
+  return chunks;
+}
+
+}  // namespace binlake
