@@ -83,18 +83,22 @@ ranges() {
     "$WORK/report.json"
 }
 
-best_v=999999; best_w=999999; best_f=999999; rss_kb=0
+best_v=999999; best_w=999999; best_f=999999; best_o=999999; best_ow=999999; rss_kb=0
 for i in $(seq 1 "$RUNS"); do
   v=$(run_validate); r=$(peak); [ "$r" -gt "$rss_kb" ] && rss_kb=$r
   in_ranges=$(ranges)
+  rows=$(sed -n 's/^validated [0-9]* table(s), \([0-9]*\) source row.*/\1/p' "$WORK/validate.out")
   f=$(run_full_load)
   # The same comparison with every table whole (one thread each): what the key ranges gain.
   w=$(run_validate --range-kb 1073741824)
+  # One table alone: compared in --threads key ranges, and whole.
+  o=$(run_validate --tables sbtest.sbtest1); one_ranges=$(ranges)
+  ow=$(run_validate --tables sbtest.sbtest1 --range-kb 1073741824)
   echo "bench: run $i: validate ${v}s (peak RSS $((r / 1024)) MB, ranges $in_ranges)," \
-    "whole tables ${w}s, full load ${f}s" >&2
+    "whole tables ${w}s, full load ${f}s; one table: ${o}s in $one_ranges ranges, ${ow}s whole" >&2
   best_v=$(min "$best_v" "$v"); best_w=$(min "$best_w" "$w"); best_f=$(min "$best_f" "$f")
+  best_o=$(min "$best_o" "$o"); best_ow=$(min "$best_ow" "$ow")
 done
-rows=$(sed -n 's/^validated [0-9]* table(s), \([0-9]*\) source row.*/\1/p' "$WORK/validate.out")
 
 echo
 {
@@ -109,6 +113,8 @@ echo
   awk -v v="$best_v" -v f="$best_f" \
     'BEGIN{printf "ratio validate/full load: %.2f (goal <= 1.5)\n", v/f}'
   echo "key ranges per table: $in_ranges"
+  printf "%-52s %9.3f\n" "validate of one table (sbtest1), in $one_ranges key ranges" "$best_o"
+  printf "%-52s %9.3f\n" "  the same table whole" "$best_ow"
   echo "validate found the lake equal: yes (exit 0)"
   echo "validate peak RSS: $((rss_kb / 1024)) MB (goal < 512 MB)"
 } | bench_output validate

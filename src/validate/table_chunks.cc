@@ -62,7 +62,34 @@ bool ReadCutKey(ObjectStore& target, const Lake& lake, const TablePlan& plan, co
 
 std::vector<TableChunk> Whole() { return std::vector<TableChunk>(1); }
 
+size_t FirstCountingStep(const TablePlan& plan) {
+  size_t first = 0;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
+  }
+  return first;
+}
+
+std::map<std::string, const OutputFile*> RecordedFiles(const Lake& lake) {
+  std::map<std::string, const OutputFile*> recorded;
+  for (const TableState& t : lake.load.tables) {
+    for (const OutputFile& f : t.files) recorded[f.key] = &f;
+  }
+  return recorded;
+}
+
 }  // namespace
+
+uint64_t TableLoadBytes(const Lake& lake, const TablePlan& plan) {
+  const std::map<std::string, const OutputFile*> recorded = RecordedFiles(lake);
+  uint64_t bytes = 0;
+  for (size_t i = FirstCountingStep(plan); i < plan.steps.size(); ++i) {
+    const PlanStep& step = plan.steps[i];
+    if (step.kind != PlanStep::Kind::kFile || step.file.cdc) continue;
+    if (auto r = recorded.find(step.file.key); r != recorded.end()) bytes += r->second->bytes;
+  }
+  return bytes;
+}
 
 Result<std::vector<TableChunk>> PlanTableChunks(ObjectStore& target, const Lake& lake,
                                                 const TablePlan& plan, const TableSchema& source,
@@ -80,14 +107,8 @@ Result<std::vector<TableChunk>> PlanTableChunks(ObjectStore& target, const Lake&
     key_names.push_back(QuoteIdentifier(c.name));
   }
   // The LOAD files that count (after the last TRUNCATE), with what the full load recorded.
-  size_t first = 0;
-  for (size_t i = 0; i < plan.steps.size(); ++i) {
-    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
-  }
-  std::map<std::string, const OutputFile*> recorded;
-  for (const TableState& t : lake.load.tables) {
-    for (const OutputFile& f : t.files) recorded[f.key] = &f;
-  }
+  const size_t first = FirstCountingStep(plan);
+  const std::map<std::string, const OutputFile*> recorded = RecordedFiles(lake);
   std::vector<const PlanFile*> files;
   std::vector<const OutputFile*> outputs;
   for (size_t i = first; i < plan.steps.size(); ++i) {

@@ -39,6 +39,10 @@ struct TableChunk {
   bool whole() const { return slice.lower.empty() && slice.upper.empty(); }
 };
 
+// The bytes of the table's LOAD files that count (after its last TRUNCATE), as the full load
+// recorded them: how much of the comparison's work the table is.
+uint64_t TableLoadBytes(const Lake& lake, const TablePlan& plan);
+
 // The ranges, in key order (always at least one). `source` is the source's table (key columns
 // found by the lake's names).
 Result<std::vector<TableChunk>> PlanTableChunks(ObjectStore& target, const Lake& lake,

@@ -326,11 +326,22 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
     const char* tmp = std::getenv("TMPDIR");
     merge.spill_dir = tmp && *tmp ? tmp : "/tmp";
   }
-  // Each table in key ranges (validate/table_chunks.h), compared by the threads in turn.
+  // Each table in key ranges (validate/table_chunks.h), compared by the threads in turn. A table
+  // gets ranges in proportion to its share of the LOAD bytes: with several tables of about one
+  // size and no more threads than tables, each is one range (ranges cost a read of the table's
+  // CDC files each); one big table among small ones gets up to `threads`.
   std::vector<WorkItem> items;
+  uint64_t total_bytes = 0;
+  for (Job* job : order) total_bytes += TableLoadBytes(lake, *job->plan);
   for (Job* job : order) {
+    const uint64_t threads = workers.size();
+    const uint64_t share =
+        total_bytes == 0
+            ? 1
+            : (threads * TableLoadBytes(lake, *job->plan) + total_bytes / 2) / total_bytes;
+    const size_t max_ranges = static_cast<size_t>(std::clamp<uint64_t>(share, 1, threads));
     ASSIGN_OR_RETURN(job->chunks, PlanTableChunks(target, lake, *job->plan, *job->source,
-                                                  workers.size(), options.range_bytes));
+                                                  max_ranges, options.range_bytes));
     for (const TableChunk& c : job->chunks) {
       items.push_back(WorkItem{job, c.whole() ? nullptr : &c, {}, {}, false});
     }
