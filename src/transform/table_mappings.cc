@@ -287,12 +287,12 @@ Result<TableMappings> TableMappings::FromJson(const nlohmann::json& doc, std::st
       if (rule.rule_name.empty()) rule.rule_name = id;
       m.selection_rules_.push_back(std::move(rule));
     } else if (type == "transformation" || type == "table-settings" || type == "post-processing") {
-      OtherRule other;
-      other.rule_type = type;
-      other.rule_id = id;
-      ASSIGN_OR_RETURN(other.rule_action, TextMember(r, "rule-action", false, ctx));
-      other.json = r;
-      m.other_rules_.push_back(std::move(other));
+      // Not implemented yet: refused, never ignored (a remove-column rule ignored would put the
+      // column the user meant to keep out into the target).
+      ASSIGN_OR_RETURN(std::string action, TextMember(r, "rule-action", false, ctx));
+      return ctx.Error(type + " rules" + (action.empty() ? "" : " (rule-action '" + action + "')") +
+                       " are not supported yet: binlake would replicate as if the rule were not "
+                       "there, so it refuses the mappings; remove the rule to go on");
     } else {
       return ctx.Error("rule-type '" + type +
                        "' is not one of selection, transformation, table-settings, "

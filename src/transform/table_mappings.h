@@ -97,14 +97,6 @@ struct SelectionRule {
   bool Matches(std::string_view schema_name, std::string_view table_name) const;
 };
 
-// A transformation, table-settings or post-processing rule, kept verbatim.
-struct OtherRule {
-  std::string rule_type;
-  std::string rule_id;
-  std::string rule_action;  // may be empty (table-settings)
-  nlohmann::json json;
-};
-
 struct TableName {
   std::string schema;
   std::string table;
@@ -137,13 +129,11 @@ class TableMappings {
 
   bool is_default() const { return default_; }
   const std::vector<SelectionRule>& selection_rules() const { return selection_rules_; }
-  const std::vector<OtherRule>& other_rules() const { return other_rules_; }
   bool HasFilters() const;
 
  private:
   bool default_ = false;
   std::vector<SelectionRule> selection_rules_;
-  std::vector<OtherRule> other_rules_;
 };
 
 }  // namespace binlake
