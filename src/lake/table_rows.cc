@@ -46,6 +46,14 @@ TableKey KeyOfTable(const TableSchema& schema) {
   return k;
 }
 
+size_t FirstCountingStep(const TablePlan& plan) {
+  size_t first = 0;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
+  }
+  return first;
+}
+
 FileRowLayout TargetFileLayout(const Lake& lake, const TablePlan& plan, const PlanFile& file,
                                const TableKey& key) {
   FileRowLayout l;
@@ -139,11 +147,7 @@ Status MergeSlice(ObjectStore& target, const Lake& lake, const TablePlan& plan, 
 Status MergeTableRows(ObjectStore& target, const Lake& lake, const TablePlan& plan,
                       const TableMergeOptions& options, RestartableSink* sink, MergeStats* stats) {
   const TableKey key = KeyOfTable(plan.schema);
-  // Only the steps after the last TRUNCATE count.
-  size_t first = 0;
-  for (size_t i = 0; i < plan.steps.size(); ++i) {
-    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
-  }
+  const size_t first = FirstCountingStep(plan);
   std::vector<bool> skip(plan.steps.size(), false);
   for (size_t i = first; i < plan.steps.size() && options.missing_files; ++i) {
     const PlanFile& f = plan.steps[i].file;

@@ -44,6 +44,9 @@ TableKey KeyOfTable(const TableSchema& schema);
 FileRowLayout TargetFileLayout(const Lake& lake, const TablePlan& plan, const PlanFile& file,
                                const TableKey& key);
 
+// The first step of `plan` whose rows count: the one after its last TRUNCATE (0 without one).
+size_t FirstCountingStep(const TablePlan& plan);
+
 // Files read one after the other as one sequence of rows (each file's rows must be in key
 // order, and each file's keys above the previous file's, for a valid SortedRows).
 class ChainedRows : public SortedRows {

@@ -1,25 +1,11 @@
 #include "materialize/part_writer.h"
 
+#include "common/string_object_writer.h"
+
 namespace binlake {
 namespace {
 
 constexpr size_t kFlushBytes = 1u << 20;
-
-// Collects what a writer writes.
-class StringWriter : public ObjectWriter {
- public:
-  explicit StringWriter(std::string* out) : out_(out) {}
-  Status Write(std::string_view data) override {
-    out_->append(data);
-    return Status::Ok();
-  }
-  Status Close() override { return Status::Ok(); }
-  void Abort() override {}
-  uint64_t bytes_written() const override { return out_->size(); }
-
- private:
-  std::string* out_;
-};
 
 }  // namespace
 
@@ -28,9 +14,9 @@ Result<std::string> CsvHeaderRow(const TableSchema& table, const CsvOptions& dia
   options.header = true;
   options.gzip = false;
   std::string header;
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<RowFileWriter> writer,
-      NewCsvFileWriter(table, OutputColumns{}, options, std::make_unique<StringWriter>(&header)));
+  ASSIGN_OR_RETURN(std::unique_ptr<RowFileWriter> writer,
+                   NewCsvFileWriter(table, OutputColumns{}, options,
+                                    std::make_unique<StringObjectWriter>(&header)));
   RETURN_IF_ERROR(writer->Finish());
   return header;
 }

@@ -62,14 +62,6 @@ bool ReadCutKey(ObjectStore& target, const Lake& lake, const TablePlan& plan, co
 
 std::vector<TableChunk> Whole() { return std::vector<TableChunk>(1); }
 
-size_t FirstCountingStep(const TablePlan& plan) {
-  size_t first = 0;
-  for (size_t i = 0; i < plan.steps.size(); ++i) {
-    if (plan.steps[i].kind == PlanStep::Kind::kTruncate) first = i + 1;
-  }
-  return first;
-}
-
 std::map<std::string, const OutputFile*> RecordedFiles(const Lake& lake) {
   std::map<std::string, const OutputFile*> recorded;
   for (const TableState& t : lake.load.tables) {
