@@ -49,14 +49,17 @@ Status CdcSink::OnEvent(const binlog::Event& ev, bool inner) {
   std::optional<DdlTarget> ddl = ParseDdlTarget(q->statement, q->schema);
   if (!ddl) return Status::Ok();
   if (!CdcSelectsTable(options_.mappings, ddl->schema, ddl->table)) return Status::Ok();
-  writer_->AddDdl(ddl->schema, ddl->table);
+  // Recorded under the target's names (transformation rules), where the table's files are.
+  ASSIGN_OR_RETURN(TableName target, TargetTableName(options_.mappings, ddl->schema, ddl->table));
+  writer_->AddDdl(target.schema, target.table);
   spdlog::info("DDL on {}.{}: {}", ddl->schema, ddl->table, q->statement.substr(0, 200));
   if (tracker_ && !skip_transaction_) {
     binlog::BinlogPosition at;
     at.file = tracker_->file();
     at.position = tracker_->event_start();
-    RETURN_IF_ERROR(history_->RecordDdl(ddl->schema, ddl->table, ddl->kind, q->statement, q->schema,
-                                        at, ev.header.timestamp));
+    RETURN_IF_ERROR(history_->RecordDdl(
+        target.schema, target.table, ddl->kind, q->statement, q->schema, at, ev.header.timestamp,
+        RulesTouchTable(options_.mappings, ddl->schema, ddl->table)));
   }
   RefreshCatalog();  // hints for maps without full metadata follow the new columns
   output_schemas_.clear();
@@ -79,22 +82,22 @@ Status CdcSink::OnRowChange(const binlog::RowChangeEvent& row) {
   }
   bool created = false;
   const OutputTable& output = OutputSchema(*map, &created);
-  const TableSchema& schema = output.schema;
   // A map's first row always creates its description: the history hears of it then.
   if (created && recorded_serials_.insert(map->serial).second) {
     binlog::BinlogPosition at;
     at.file = row.position->file();
     at.position = row.position->event_start();
-    history_->Observe(schema, at);  // in the background; the next commit waits for it
+    // In the background; the next commit waits for it.
+    if (output.status.ok()) history_->Observe(output.transform.target(), at);
   }
-  if (!output.filter_status.ok()) return output.filter_status;
+  if (!output.status.ok()) return output.status;
   if (output.filter.active() && !CdcRowPasses(output.filter, *row.change)) return Status::Ok();
   if (!transaction_open_) {
     writer_->BeginTransaction(row.position->commit_timestamp_us());
     transaction_open_ = true;
   }
   if (row.change->op == binlog::RowOp::kUpdate && row.change->before &&
-      UpdateIsDeleteAndInsert(schema, *row.change->before, *row.change->after)) {
+      UpdateIsDeleteAndInsert(output, *row.change->before, *row.change->after)) {
     // The old key must leave the state: its before-image as a delete, then the after-image as
     // an insert (each only where it passes the row filters).
     if (!output.filter.active() ||
@@ -115,9 +118,11 @@ Status CdcSink::OnRowChange(const binlog::RowChangeEvent& row) {
   return WriteChange(output, op, *image, row);
 }
 
-bool CdcSink::UpdateIsDeleteAndInsert(const TableSchema& schema, const binlog::RowImage& before,
+bool CdcSink::UpdateIsDeleteAndInsert(const OutputTable& output, const binlog::RowImage& before,
                                       const binlog::RowImage& after) {
-  if (schema.primary_key.empty()) return true;  // rows are a multiset: which one changed?
+  const TableSchema& schema = output.schema;
+  // Rows are a multiset: which one changed?
+  if (schema.primary_key.empty() || output.transform.target().primary_key.empty()) return true;
   for (int c : schema.primary_key) {
     const size_t i = static_cast<size_t>(c);
     if (i >= before.values.size() || i >= after.values.size()) continue;
@@ -180,7 +185,8 @@ Status CdcSink::WriteChange(const OutputTable& output, char op, const binlog::Ro
                             sequence_row_++);
   }
   ++row_changes_;
-  return writer_->AddChange(schema, output.token, op, values, sequence_);
+  return writer_->AddChange(output.transform.target(), output.token, op,
+                            output.transform.Project(values, &target_values_), sequence_);
 }
 
 void CdcSink::Reset() {
@@ -225,7 +231,7 @@ const CdcSink::OutputTable& CdcSink::OutputSchema(const binlog::TableMap& map, b
   for (size_t i = 0; i < out.columns.size(); ++i) {
     if (out.columns[i].name.empty()) out.columns[i].name = map.ColumnLabel(i);
   }
-  OutputTable table{std::move(out), ++last_token_, {}, Status::Ok()};
+  OutputTable table{std::move(out), {}, ++last_token_, {}, Status::Ok()};
   for (const Column& c : table.schema.columns) {
     if (c.type.type == SqlType::kJson) table.has_json = true;
   }
@@ -238,8 +244,20 @@ const CdcSink::OutputTable& CdcSink::OutputSchema(const binlog::TableMap& map, b
     if (filter.ok()) {
       table.filter = std::move(*filter);
     } else {
-      table.filter_status = filter.status();
+      table.status = filter.status();
     }
+  }
+  // What the transformation rules make of it (the identity without rules).
+  Result<TableTransform> transform = TableTransform::Build(options_.mappings, table.schema);
+  if (transform.ok()) {
+    table.transform = std::move(transform).value();
+    const TableSchema& target = table.transform.target();
+    Status claimed =
+        claims_.Claim({table.schema.schema, table.schema.table}, {target.schema, target.table});
+    if (table.status.ok()) table.status = claimed;
+  } else {
+    table.transform = TableTransform::Identity(table.schema);
+    if (table.status.ok()) table.status = transform.status();
   }
   return output_schemas_.emplace(map.serial, std::move(table)).first->second;
 }

@@ -16,6 +16,10 @@
 //     written as 'D' with the before-image then 'I' with the after-image (a 'U' with the
 //     after-image alone would leave the old key, or an arbitrary duplicate, in any state built
 //     from the files); other updates are one 'U' with the after-image, as DMS writes them.
+//   - transformation rules (transform/table_transform.h): the row is written as the rules make
+//     it (the target's schema, table and column names, removed columns left out); the schema
+//     history and DDL records use the target's names; two source tables mapped to one target
+//     table stop the task with an error at the second one's first row.
 //   - row filters: the mappings' source filters for the table (transform/cdc_row_filter.h),
 //     compiled once per description; an UPDATE passes if either image does (CdcRowPasses); a
 //     split update writes each of its two rows only where its image passes. A
@@ -65,6 +69,7 @@
 #include "source/mysql_connection.h"
 #include "transform/cdc_row_filter.h"
 #include "transform/table_mappings.h"
+#include "transform/table_transform.h"
 
 namespace binlake {
 
@@ -117,12 +122,14 @@ class CdcSink : public binlog::EventSink {
   const TableSchema* Hint(std::string_view schema, std::string_view table) const;
 
  private:
-  // A table's columns as written, with the token that names this description to the writer.
+  // A table's columns as read (`schema`) and as written (`transform.target()`), with the token
+  // that names the written description to the writer.
   struct OutputTable {
     TableSchema schema;
+    TableTransform transform;  // the transformation rules' target (names, kept columns)
     uint64_t token = 0;
-    CdcRowFilter filter;    // the mappings' source filters on these columns
-    Status filter_status;   // why the filters do not apply to these columns (stops the task)
+    CdcRowFilter filter;    // the mappings' source filters on the source's columns
+    Status status;          // why the filters or rules do not apply (stops the task)
     bool has_json = false;  // a JSON column (its text values become Value::Json)
   };
 
@@ -133,8 +140,9 @@ class CdcSink : public binlog::EventSink {
   // (else it was cached).
   const OutputTable& OutputSchema(const binlog::TableMap& map, bool* created);
   // Whether an update is written as a delete of its before-image and an insert of its
-  // after-image: it changes the primary key (compared as rendered text), or the table has none.
-  bool UpdateIsDeleteAndInsert(const TableSchema& schema, const binlog::RowImage& before,
+  // after-image: it changes the primary key (compared as rendered text), or the table has none
+  // (in the source, or in the target when transformation rules removed a key column).
+  bool UpdateIsDeleteAndInsert(const OutputTable& output, const binlog::RowImage& before,
                                const binlog::RowImage& after);
   // One change to the writer: JSON text typed, the sequence value made, counted.
   Status WriteChange(const OutputTable& output, char op, const binlog::RowImage& image,
@@ -153,7 +161,9 @@ class CdcSink : public binlog::EventSink {
   uint64_t last_token_ = 0;              // never reused, so a token always means one description
   std::set<uint64_t> recorded_serials_;  // table maps whose schema was given to the history
   std::vector<Value> values_;
-  std::string key_text_a_;  // scratch for UpdateIsDeleteAndInsert
+  std::vector<Value> target_values_;  // a row as the transformation rules project it
+  TargetTableClaims claims_;          // one source table per target table
+  std::string key_text_a_;            // scratch for UpdateIsDeleteAndInsert
   std::string key_text_b_;
   std::string sequence_;
   std::string sequence_file_;

@@ -44,7 +44,8 @@ std::string SchemaHistory::Prefix(const std::string& schema, const std::string& 
 Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& table,
                                 const std::string& kind, std::string_view statement,
                                 std::string_view default_schema,
-                                const binlog::BinlogPosition& position, uint32_t event_time_s) {
+                                const binlog::BinlogPosition& position, uint32_t event_time_s,
+                                bool transformed) {
   nlohmann::ordered_json doc;
   doc["format"] = "binlake-table-ddl/1";
   doc["schema"] = schema;
@@ -55,6 +56,7 @@ Status SchemaHistory::RecordDdl(const std::string& schema, const std::string& ta
   doc["binlog_file"] = position.file;
   doc["binlog_position"] = position.position;
   doc["event_time"] = event_time_s;
+  if (transformed) doc["transformed"] = true;
   std::string name = fmt::format("{}-{:012}{}", position.file, position.position, kDdlSuffix);
   // dump() with replace: a statement in a legacy charset is recorded, not refused.
   return store_->Put(

@@ -52,9 +52,12 @@ class SchemaHistory {
   // and the event's time (UTC seconds). Idempotent (a re-read DDL rewrites the same object).
   // The columns after an ALTER are recorded by Observe at the table's next row change, from the
   // binlog's own description of them.
+  // `transformed`: transformation rules apply to the table, so the statement's names (the
+  // source's) are not the record's (the target's); recorded as "transformed": true.
   Status RecordDdl(const std::string& schema, const std::string& table, const std::string& kind,
                    std::string_view statement, std::string_view default_schema,
-                   const binlog::BinlogPosition& position, uint32_t event_time_s);
+                   const binlog::BinlogPosition& position, uint32_t event_time_s,
+                   bool transformed = false);
 
   // The JSON description of a table's columns (also the comparison key).
   static std::string Describe(const TableSchema& table);

@@ -91,6 +91,14 @@ struct TableSchema {
   }
 };
 
+// A table's name: schema (database) and table.
+struct TableName {
+  std::string schema;
+  std::string table;
+  std::string Dotted() const { return schema + "." + table; }
+  bool operator==(const TableName&) const = default;
+};
+
 // Same column names and types, in the same order (what a data file's layout depends on).
 bool SameColumns(const TableSchema& a, const TableSchema& b);
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "source/source_hosts.h"
 #include "source/text_value.h"
 #include "transform/row_filter.h"
+#include "transform/table_transform.h"
 
 namespace binlake {
 namespace {
@@ -29,6 +31,7 @@ constexpr uint64_t kProgressBatch = 4096;
 
 struct TableJob {
   SourceTable source;
+  TableTransform transform;  // the target's names and columns (transform/table_transform.h)
   size_t progress_index = 0;
   std::vector<Chunk> chunks;
   std::unique_ptr<ChunkSequencer> sequencer;
@@ -128,6 +131,7 @@ class LoadRun {
     RowBuffer& buffer = *row_buffer;
     buffer.Reset(ncols);
     std::vector<Value> values(ncols);
+    std::vector<Value> target_values;  // the transform's projection of `values`
     std::string timestamp = NowTimestampColumnValue();
     RowMeta meta;
     meta.op = 'I';
@@ -151,7 +155,7 @@ class LoadRun {
           RETURN_IF_ERROR(ParseTextValue(field(c), schema.columns[c].type, &values[c]));
         }
       }
-      RETURN_IF_ERROR(job.output->Append(meta, values));
+      RETURN_IF_ERROR(job.output->Append(meta, job.transform.Project(values, &target_values)));
       if (++pending == kProgressBatch) flush_progress();
       return Status::Ok();
     };
@@ -257,6 +261,18 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   }
   std::vector<TableSchema> schemas;
   for (const SourceTable& t : selected) schemas.push_back(t.schema);
+  // What the transformation rules make of each table, before anything is written.
+  std::map<std::pair<std::string, std::string>, TableTransform> transforms;
+  TargetTableClaims claims;
+  for (const SourceTable& t : selected) {
+    ASSIGN_OR_RETURN(TableTransform transform, TableTransform::Build(options.mappings, t.schema));
+    RETURN_IF_ERROR(claims.Claim({t.schema.schema, t.schema.table},
+                                 {transform.target().schema, transform.target().table}));
+    transforms.emplace(std::make_pair(t.schema.schema, t.schema.table), std::move(transform));
+  }
+  auto transform_of = [&](const SourceTable& t) -> const TableTransform& {
+    return transforms.at({t.schema.schema, t.schema.table});
+  };
 
   ASSIGN_OR_RETURN(result.preflight, CheckForFullLoad(*control, schemas, options.require_cdc));
   for (const std::string& w : result.preflight.warnings) spdlog::warn("{}", w);
@@ -276,10 +292,11 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     for (const SourceTable& t : selected) {
       std::string key;
       for (int c : t.schema.primary_key) key += (key.empty() ? "" : ",") + t.schema.columns[c].name;
+      const TableSchema& target = transform_of(t).target();
       result.plan.push_back(fmt::format("{}.{}: ~{} rows, {} columns, primary key ({}), -> {}",
                                         t.schema.schema, t.schema.table, t.estimated_rows,
-                                        t.schema.columns.size(), key.empty() ? "none" : key,
-                                        TableKeyPrefix(options.settings.bucket_folder, t.schema) +
+                                        target.columns.size(), key.empty() ? "none" : key,
+                                        TableKeyPrefix(options.settings.bucket_folder, target) +
                                             "LOAD00000001" + options.file_extension));
     }
     RETURN_IF_ERROR(store.CheckAccess());
@@ -333,8 +350,10 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   columns.timestamp_column_name = options.settings.timestamp_column_name;
   for (SourceTable& t : selected) {
     auto job = std::make_unique<TableJob>();
+    job->transform = transform_of(t);
     job->source = std::move(t);
-    std::string prefix = TableKeyPrefix(options.settings.bucket_folder, job->source.schema);
+    const TableSchema& target = job->transform.target();
+    std::string prefix = TableKeyPrefix(options.settings.bucket_folder, target);
     RETURN_IF_ERROR(ClearEarlierLoadFiles(store, prefix));
     ASSIGN_OR_RETURN(job->chunks,
                      PlanChunks(*workers[0], job->source.schema, job->source.estimated_rows,
@@ -350,7 +369,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
       }
     }
     job->sequencer = std::make_unique<ChunkSequencer>(static_cast<int>(job->chunks.size()));
-    job->output = std::make_unique<TableOutput>(&store, prefix, &job->source.schema, columns,
+    job->output = std::make_unique<TableOutput>(&store, prefix, &target, columns,
                                                 options.writer_factory, options.file_extension,
                                                 options.settings.max_file_size_kb * 1024);
     job->output->set_split_bytes(options.split_bytes);
@@ -375,11 +394,14 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   }
 
   for (auto& job : jobs) {
-    RETURN_IF_ERROR(
-        CheckLoadFiles(store, TableKeyPrefix(options.settings.bucket_folder, job->source.schema),
-                       job->output->files()));
+    const TableSchema& target = job->transform.target();
+    RETURN_IF_ERROR(CheckLoadFiles(store, TableKeyPrefix(options.settings.bucket_folder, target),
+                                   job->output->files()));
     TableState ts;
-    ts.schema = job->source.schema;
+    ts.schema = target;
+    if (target.schema != job->source.schema.schema || target.table != job->source.schema.table) {
+      ts.source = TableName{job->source.schema.schema, job->source.schema.table};
+    }
     ts.rows = job->output->rows();
     ts.bytes = job->output->bytes();
     ts.files = job->output->files();

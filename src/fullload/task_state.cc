@@ -43,6 +43,7 @@ std::string SerializeFullLoadState(const FullLoadState& s) {
     ordered_json tj;
     tj["schema"] = t.schema.schema;
     tj["table"] = t.schema.table;
+    if (t.source) tj["source"] = {{"schema", t.source->schema}, {"table", t.source->table}};
     tj["rows"] = t.rows;
     tj["bytes"] = t.bytes;
     ordered_json cols = ordered_json::array();
@@ -107,6 +108,10 @@ Result<FullLoadState> ParseFullLoadState(std::string_view text) {
       TableState t;
       t.schema.schema = tj.at("schema").get<std::string>();
       t.schema.table = tj.at("table").get<std::string>();
+      if (auto src = tj.find("source"); src != tj.end()) {
+        t.source =
+            TableName{src->at("schema").get<std::string>(), src->at("table").get<std::string>()};
+      }
       t.rows = tj.value("rows", uint64_t{0});
       t.bytes = tj.value("bytes", uint64_t{0});
       t.full_column_types = tj.value("column_types", "") == "full";

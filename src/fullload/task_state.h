@@ -16,15 +16,18 @@
 // (snapshot.server: the server whose binlog the file is, binlog/binlog_position.h; absent in
 // states written before it was recorded.)
 //    "settings":{<the DMS settings that shape the files>},
-//    "tables":[{"schema":"s","table":"t","rows":N,"bytes":N,
+//    "tables":[{"schema":"s","table":"t","source":{"schema":"s0","table":"t0"},"rows":N,"bytes":N,
 //               "columns":[{"name":"id","type":"int","unsigned":true}...],
 //               "column_types":"full","primary_key":["id"],
 //               "files":[{"key":"s/t/LOAD00000001.csv","rows":N,"bytes":N,
 //                         "splits":[N,...]}]}]}
+// ("schema"/"table" name the target's table; "source": the source table, present only when
+// transformation rules renamed it, transform/table_transform.h.)
 // ("splits": offsets where a row begins, fullload/table_output.h OutputFile::splits; absent when
 // the file has none.)
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,11 +37,14 @@
 #include "config/target_layout.h"
 #include "fullload/table_output.h"
 #include "store/object_store.h"
+#include "transform/table_mappings.h"
 
 namespace binlake {
 
 struct TableState {
-  TableSchema schema;
+  TableSchema schema;  // the target's table (after transformation rules, when any apply)
+  // The source table, when transformation rules gave the target another name.
+  std::optional<TableName> source;
   uint64_t rows = 0;
   uint64_t bytes = 0;
   std::vector<OutputFile> files;

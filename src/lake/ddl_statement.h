@@ -40,13 +40,6 @@
 
 namespace binlake {
 
-struct TableName {
-  std::string schema;
-  std::string table;
-  std::string Dotted() const { return schema + "." + table; }
-  bool operator==(const TableName&) const = default;
-};
-
 struct ColumnDef {
   std::string name;
   std::optional<ColumnType> type;  // nullopt: a type this parser does not know

@@ -74,6 +74,7 @@ Result<SchemaRecords> ListSchemaRecords(ObjectStore& store, std::string_view buc
       r.kind = j.value("kind", "");
       r.statement = j.at("statement").get<std::string>();
       r.default_schema = j.value("default_schema", "");
+      r.transformed = j.value("transformed", false);
     } catch (const json::exception& e) {
       return Corruption(store.Describe() + "/" + o.key + ": " + e.what());
     }

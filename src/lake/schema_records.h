@@ -29,6 +29,9 @@ struct DdlRecord {
   std::string kind;            // CREATE, ALTER, DROP, TRUNCATE, RENAME
   std::string statement;       // as the source logged it
   std::string default_schema;  // the statement's current database ("" in older records)
+  // Transformation rules applied to the table (transform/table_transform.h): the statement
+  // names the source's table and columns, the record the target's.
+  bool transformed = false;
 };
 
 struct VersionRecord {

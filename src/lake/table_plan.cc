@@ -28,6 +28,23 @@ namespace {
 using binlog::AtOrAfter;
 using binlog::BinlogPosition;
 
+// A statement recorded for a table transformation rules apply to (DdlRecord::transformed) names
+// the source's table and columns. TRUNCATE and DROP of that one table replay under the
+// record's (target's) name; a statement that changes columns or names cannot be replayed over
+// the target's columns (a removed or renamed column would be misread): kUnsupported.
+Result<DdlStatement> UnderTargetName(Result<DdlStatement> parsed, const DdlRecord& r) {
+  if (!parsed.ok()) return parsed;
+  if ((parsed->kind == DdlStatement::Kind::kTruncate ||
+       parsed->kind == DdlStatement::Kind::kDrop) &&
+      parsed->tables.size() == 1) {
+    parsed->tables[0] = TableName{r.schema, r.table};
+    return parsed;
+  }
+  return Unsupported(
+      "transformation rules rename or narrow this table, and replaying the source's DDL over "
+      "the target's columns is not supported yet");
+}
+
 // The statement on one line, at most ~100 characters.
 std::string Shorten(std::string_view statement) {
   std::string out;
@@ -308,6 +325,7 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
     d.record = &r;
     d.parsed =
         ParseDdlStatement(r.statement, r.default_schema.empty() ? r.schema : r.default_schema);
+    if (r.transformed) d.parsed = UnderTargetName(std::move(d.parsed), r);
     d.names = d.parsed.ok() ? d.parsed->Names() : std::vector<TableName>{{r.schema, r.table}};
     for (const TableName& n : d.names) {
       folders.insert(SchemaHistoryFolder(lake_.bucket_folder, n.schema, n.table));

@@ -51,6 +51,13 @@ bool CanAdvance(const MaterializedTable& previous, const TablePlan& increment) {
 
 Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& output,
                                          const MaterializeOptions& options) {
+  if (options.mappings && !options.mappings->transformation_rules().empty()) {
+    return Unsupported(
+        "--table-mappings with transformation rules (rule " +
+        options.mappings->transformation_rules().front().rule_id +
+        "): the lake's tables already carry the names the rules gave them; select them with "
+        "selection rules only");
+  }
   ASSIGN_OR_RETURN(Lake lake, OpenLake(target, options.target_folder));
   MaterializeResult result;
   ASSIGN_OR_RETURN(result.as_of, ResolveAsOf(lake, options.as_of, &target));

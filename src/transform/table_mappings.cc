@@ -6,8 +6,11 @@
 #include <set>
 #include <sstream>
 
+#include "transform/table_mappings_internal.h"
+#include "transform/transformation_rule.h"
+
 namespace binlake {
-namespace {
+namespace mappings_internal {
 
 std::string Lower(std::string_view v) {
   std::string s(v);
@@ -15,21 +18,10 @@ std::string Lower(std::string_view v) {
   return s;
 }
 
-// "<origin>: rule <id>: " or "<origin>: rules[<i>]: " prefix for messages.
-class RuleContext {
- public:
-  RuleContext(std::string_view origin, size_t index) : origin_(origin), index_(index) {}
-  void set_id(std::string id) { id_ = std::move(id); }
-  Status Error(std::string_view problem) const {
-    std::string where = id_.empty() ? "rules[" + std::to_string(index_) + "]" : "rule " + id_;
-    return InvalidArgument(std::string(origin_) + ": " + where + ": " + std::string(problem));
-  }
-
- private:
-  std::string_view origin_;
-  size_t index_;
-  std::string id_;
-};
+Status RuleContext::Error(std::string_view problem) const {
+  std::string where = id_.empty() ? "rules[" + std::to_string(index_) + "]" : "rule " + id_;
+  return InvalidArgument(std::string(origin_) + ": " + where + ": " + std::string(problem));
+}
 
 Status CheckKeys(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
                  std::string_view what, const RuleContext& ctx) {
@@ -44,7 +36,6 @@ Status CheckKeys(const nlohmann::json& object, std::initializer_list<std::string
   return Status::Ok();
 }
 
-// A string member, or an integer member written as its decimal text (DMS examples use both).
 Result<std::string> TextMember(const nlohmann::json& object, const std::string& key, bool required,
                                const RuleContext& ctx) {
   auto it = object.find(key);
@@ -56,6 +47,15 @@ Result<std::string> TextMember(const nlohmann::json& object, const std::string& 
   if (it->is_number_integer()) return it->dump();
   return ctx.Error("'" + key + "' must be a string");
 }
+
+}  // namespace mappings_internal
+
+namespace {
+
+using mappings_internal::CheckKeys;
+using mappings_internal::Lower;
+using mappings_internal::RuleContext;
+using mappings_internal::TextMember;
 
 Result<FilterOperator> ParseOperator(std::string_view text, const RuleContext& ctx) {
   static constexpr std::pair<std::string_view, FilterOperator> kOps[] = {
@@ -286,9 +286,14 @@ Result<TableMappings> TableMappings::FromJson(const nlohmann::json& doc, std::st
       ASSIGN_OR_RETURN(rule.rule_name, TextMember(r, "rule-name", false, ctx));
       if (rule.rule_name.empty()) rule.rule_name = id;
       m.selection_rules_.push_back(std::move(rule));
-    } else if (type == "transformation" || type == "table-settings" || type == "post-processing") {
-      // Not implemented yet: refused, never ignored (a remove-column rule ignored would put the
-      // column the user meant to keep out into the target).
+    } else if (type == "transformation") {
+      ASSIGN_OR_RETURN(TransformationRule rule, mappings_internal::ParseTransformationRule(r, ctx));
+      rule.rule_id = id;
+      ASSIGN_OR_RETURN(rule.rule_name, TextMember(r, "rule-name", false, ctx));
+      if (rule.rule_name.empty()) rule.rule_name = id;
+      m.transformation_rules_.push_back(std::move(rule));
+    } else if (type == "table-settings" || type == "post-processing") {
+      // Not implemented yet: refused, never ignored.
       ASSIGN_OR_RETURN(std::string action, TextMember(r, "rule-action", false, ctx));
       return ctx.Error(type + " rules" + (action.empty() ? "" : " (rule-action '" + action + "')") +
                        " are not supported yet: binlake would replicate as if the rule were not "

@@ -15,10 +15,11 @@
 //     a wildcard; only a rule whose schema-name is literally that schema selects from it.
 //   - Without a mappings file (AllUserTables), every table of every non-system schema.
 //
-// Other rule types (transformation, table-settings, post-processing) are validated for shape
-// (object with rule-type and a unique rule-id), kept verbatim for later features, and do not
-// affect selection yet. Filters are parsed into SourceFilter (AND across filters, OR across the
-// conditions of one filter, as DMS defines them); applying them is the reader's job.
+// Transformation rules are parsed into TransformationRule (transform/transformation_rule.h) and
+// applied by TableTransform (transform/table_transform.h); they never affect selection, which is
+// by source names. Table-settings and post-processing rules are refused until implemented. Filters
+// are parsed into SourceFilter (AND across filters, OR across the conditions of one filter, as DMS
+// defines them); applying them is the reader's job.
 //
 // Thread-safety: immutable after parsing; safe to share between threads.
 #pragma once
@@ -30,39 +31,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/schema.h"
 #include "common/status.h"
+#include "transform/name_pattern.h"
+#include "transform/transformation_rule.h"
 
 namespace binlake {
-
-// A compiled DMS name pattern.
-class NamePattern {
- public:
-  NamePattern() = default;
-  // Wildcard syntax (see the file comment). Errors: unclosed '[', empty set '[]', bad range.
-  static Result<NamePattern> Compile(std::string_view pattern);
-  // Matches exactly `name` (no wildcards).
-  static NamePattern Literal(std::string_view name);
-
-  bool Matches(std::string_view name) const;
-  // True if the pattern contains `%`, i.e. can match names of any length.
-  bool has_percent() const { return has_percent_; }
-  // True if it matches one fixed string (no wildcard or set at all).
-  bool is_literal() const { return is_literal_; }
-  const std::string& text() const { return text_; }
-
- private:
-  struct Token {
-    enum Kind : uint8_t { kChar, kAnyOne, kAnyMany, kSet } kind = kChar;
-    uint32_t ch = 0;                                    // kChar
-    std::vector<std::pair<uint32_t, uint32_t>> ranges;  // kSet: inclusive code point ranges
-  };
-  bool TokenMatches(const Token& t, uint32_t cp) const;
-
-  std::string text_;
-  std::vector<Token> tokens_;
-  bool has_percent_ = false;
-  bool is_literal_ = true;
-};
 
 enum class RuleAction { kInclude, kExclude, kExplicit };
 std::string_view RuleActionName(RuleAction action);
@@ -97,11 +71,6 @@ struct SelectionRule {
   bool Matches(std::string_view schema_name, std::string_view table_name) const;
 };
 
-struct TableName {
-  std::string schema;
-  std::string table;
-};
-
 class TableMappings {
  public:
   // Every table of every non-system schema (no mappings file given).
@@ -130,10 +99,15 @@ class TableMappings {
   bool is_default() const { return default_; }
   const std::vector<SelectionRule>& selection_rules() const { return selection_rules_; }
   bool HasFilters() const;
+  // In document order (transform/table_transform.h applies them).
+  const std::vector<TransformationRule>& transformation_rules() const {
+    return transformation_rules_;
+  }
 
  private:
   bool default_ = false;
   std::vector<SelectionRule> selection_rules_;
+  std::vector<TransformationRule> transformation_rules_;
 };
 
 }  // namespace binlake

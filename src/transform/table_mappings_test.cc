@@ -188,16 +188,16 @@ TEST(TableMappingsTest, NothingMatchesNothingSelected) {
   EXPECT_FALSE(m.Selects("a", "c"));
 }
 
-// Transformation, table-settings and post-processing rules are not implemented yet: a mappings
-// document with one is refused with a line naming the rule, never replicated as if the rule
-// were not there (a remove-column rule ignored would write the column it removes).
+// Rule types and transformation actions not implemented yet: a mappings document with one is
+// refused with a line naming the rule, never replicated as if the rule were not there (an
+// add-column rule ignored would leave out the column the user asked for).
 TEST(TableMappingsTest, OtherRuleTypesAreRefusedUntilImplemented) {
   const std::string include = Rule(1, "include", "s", "%");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"rule-type":"transformation","rule-id":"2","rule-name":"2","rule-target":"column",
-           "object-locator":{"schema-name":"s","table-name":"t","column-name":"secret"},
-           "rule-action":"remove-column"})",
-       "rule 2: transformation rules (rule-action 'remove-column') are not supported yet"},
+           "object-locator":{"schema-name":"s","table-name":"t"},"rule-action":"add-column",
+           "value":"full_name","expression":"$first||$last","data-type":{"type":"string"}})",
+       "rule 2: rule-action 'add-column' is not supported yet"},
       {R"({"rule-type":"table-settings","rule-id":"3","rule-name":"3",
            "object-locator":{"schema-name":"s","table-name":"big"},
            "parallel-load":{"type":"ranges","columns":["id"],"boundaries":[["100"]]}})",
@@ -309,7 +309,7 @@ TEST(TableMappingsTest, DocumentErrors) {
               HasSubstr("rule-type 'selectoin' is not one of"));
   EXPECT_THAT(ParseError(R"({"rules":[{"rule-type":"transformation","rule-id":"1",
       "rule-action":"rename"}]})"),
-              HasSubstr("rule 1: transformation rules (rule-action 'rename') are not supported"));
+              HasSubstr("rule 1: missing 'rule-target'"));
   EXPECT_THAT(
       ParseError(R"({"rules":[)" + Rule(1, "include", "a", "b", R"(,"load-order":"x")") + "]}"),
       HasSubstr("load-order"));

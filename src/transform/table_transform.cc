@@ -1,0 +1,180 @@
+#include "transform/table_transform.h"
+
+#include <set>
+
+namespace binlake {
+namespace {
+
+std::string Quoted(std::string_view schema, std::string_view table, std::string_view column = {}) {
+  std::string s = std::string(schema) + "." + std::string(table);
+  if (!column.empty()) s += "." + std::string(column);
+  return s;
+}
+
+Status TwoRules(const TransformationRule& a, const TransformationRule& b, std::string_view what) {
+  return InvalidArgument("table-mappings rules " + a.rule_id + " and " + b.rule_id +
+                         " both act on " + std::string(what) +
+                         " (DMS allows one transformation action per object)");
+}
+
+// The one renaming rule of `target` matching an object (nullptr if none), by `matches`.
+template <typename Matches>
+Result<const TransformationRule*> RenamingRule(const TableMappings* mappings,
+                                               TransformTarget target, std::string_view what,
+                                               Matches matches) {
+  const TransformationRule* found = nullptr;
+  if (!mappings) return found;
+  for (const TransformationRule& rule : mappings->transformation_rules()) {
+    if (rule.target != target || !rule.RenamesObject() || !matches(rule)) continue;
+    if (found) return TwoRules(*found, rule, what);
+    found = &rule;
+  }
+  return found;
+}
+
+// `name` after `rule` (unchanged without one); an empty result or a '/' is an error.
+Result<std::string> Renamed(const TransformationRule* rule, std::string_view name,
+                            std::string_view what) {
+  if (!rule) return std::string(name);
+  std::string out = rule->Apply(name);
+  if (out.empty()) {
+    return InvalidArgument("table-mappings rule " + rule->rule_id + " leaves " + std::string(what) +
+                           " without a name");
+  }
+  if (out.find('/') != std::string::npos) {
+    return InvalidArgument("table-mappings rule " + rule->rule_id + " names " + std::string(what) +
+                           " '" + out +
+                           "', which holds a '/' (it would split the target's object keys)");
+  }
+  return out;
+}
+
+}  // namespace
+
+TableTransform TableTransform::Identity(const TableSchema& source) {
+  TableTransform t;
+  t.target_ = source;
+  t.source_columns_.resize(source.columns.size());
+  for (size_t i = 0; i < source.columns.size(); ++i) t.source_columns_[i] = static_cast<int>(i);
+  return t;
+}
+
+Result<TableName> TargetTableName(const TableMappings* mappings, std::string_view schema,
+                                  std::string_view table) {
+  ASSIGN_OR_RETURN(
+      const TransformationRule* schema_rule,
+      RenamingRule(mappings, TransformTarget::kSchema, "schema " + std::string(schema),
+                   [&](const TransformationRule& r) { return r.MatchesSchema(schema); }));
+  ASSIGN_OR_RETURN(
+      const TransformationRule* table_rule,
+      RenamingRule(mappings, TransformTarget::kTable, "table " + Quoted(schema, table),
+                   [&](const TransformationRule& r) { return r.MatchesTable(schema, table); }));
+  TableName out;
+  ASSIGN_OR_RETURN(out.schema, Renamed(schema_rule, schema, "schema " + std::string(schema)));
+  ASSIGN_OR_RETURN(out.table, Renamed(table_rule, table, "table " + Quoted(schema, table)));
+  return out;
+}
+
+Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
+                                             const TableSchema& source) {
+  TableTransform t = Identity(source);
+  if (!mappings || mappings->transformation_rules().empty()) return t;
+  const std::string& s = source.schema;
+  const std::string& tb = source.table;
+  ASSIGN_OR_RETURN(TableName name, TargetTableName(mappings, s, tb));
+  t.target_.schema = name.schema;
+  t.target_.table = name.table;
+
+  // Which columns are kept: include-column rules (any: only those), remove-column rules.
+  const auto& rules = mappings->transformation_rules();
+  std::vector<const TransformationRule*> included(source.columns.size(), nullptr);
+  std::vector<const TransformationRule*> removed(source.columns.size(), nullptr);
+  bool any_included = false;
+  for (const TransformationRule& rule : rules) {
+    if (rule.target != TransformTarget::kColumn || rule.RenamesObject()) continue;
+    for (size_t c = 0; c < source.columns.size(); ++c) {
+      const std::string& col = source.columns[c].name;
+      if (!rule.MatchesColumn(s, tb, col)) continue;
+      auto& slot = rule.action == TransformAction::kIncludeColumn ? included[c] : removed[c];
+      const TransformationRule* other = included[c] ? included[c] : removed[c];
+      if (other && other != &rule) return TwoRules(*other, rule, "column " + Quoted(s, tb, col));
+      slot = &rule;
+      any_included |= rule.action == TransformAction::kIncludeColumn;
+    }
+  }
+  t.target_.columns.clear();
+  t.source_columns_.clear();
+  std::vector<int> target_index(source.columns.size(), -1);
+  std::set<std::string> names;
+  for (size_t c = 0; c < source.columns.size(); ++c) {
+    const std::string& col = source.columns[c].name;
+    const std::string what = "column " + Quoted(s, tb, col);
+    ASSIGN_OR_RETURN(
+        const TransformationRule* rule,
+        RenamingRule(mappings, TransformTarget::kColumn, what,
+                     [&](const TransformationRule& r) { return r.MatchesColumn(s, tb, col); }));
+    if (rule && (removed[c] || included[c])) {
+      return TwoRules(removed[c] ? *removed[c] : *included[c], *rule, what);
+    }
+    if (removed[c] || (any_included && !included[c])) continue;
+    Column out = source.columns[c];
+    ASSIGN_OR_RETURN(out.name, Renamed(rule, col, what));
+    if (!names.insert(out.name).second) {
+      return InvalidArgument("table-mappings rules give two columns of " + Quoted(s, tb) +
+                             " the name '" + out.name + "' in the target");
+    }
+    target_index[c] = static_cast<int>(t.target_.columns.size());
+    t.target_.columns.push_back(std::move(out));
+    t.source_columns_.push_back(static_cast<int>(c));
+  }
+  if (t.target_.columns.empty()) {
+    return InvalidArgument("table-mappings rules leave " + Quoted(s, tb) +
+                           " without columns in the target");
+  }
+  t.target_.primary_key.clear();
+  for (int c : source.primary_key) {
+    if (c < 0 || static_cast<size_t>(c) >= target_index.size() || target_index[c] < 0) {
+      t.target_.primary_key.clear();  // a key column is removed: no key in the target
+      break;
+    }
+    t.target_.primary_key.push_back(target_index[c]);
+  }
+  t.identity_ = t.target_.schema == s && t.target_.table == tb &&
+                t.source_columns_.size() == source.columns.size() && SameColumns(t.target_, source);
+  return t;
+}
+
+std::span<const Value> TableTransform::Project(std::span<const Value> source_row,
+                                               std::vector<Value>* scratch) const {
+  if (identity_) return source_row;
+  scratch->resize(source_columns_.size());
+  for (size_t i = 0; i < source_columns_.size(); ++i) {
+    const auto c = static_cast<size_t>(source_columns_[i]);
+    (*scratch)[i] = c < source_row.size() ? source_row[c] : Value::Null();
+  }
+  return *scratch;
+}
+
+bool RulesTouchTable(const TableMappings* mappings, std::string_view schema,
+                     std::string_view table) {
+  if (!mappings) return false;
+  for (const TransformationRule& rule : mappings->transformation_rules()) {
+    const bool matches = rule.target == TransformTarget::kSchema ? rule.MatchesSchema(schema)
+                                                                 : rule.MatchesTable(schema, table);
+    if (matches) return true;
+  }
+  return false;
+}
+
+Status TargetTableClaims::Claim(const TableName& source, const TableName& target) {
+  auto [it, inserted] = owners_.try_emplace({target.schema, target.table}, source);
+  if (inserted) return Status::Ok();
+  if (it->second.schema == source.schema && it->second.table == source.table) return Status::Ok();
+  return InvalidArgument("table-mappings transformation rules map both " +
+                         Quoted(it->second.schema, it->second.table) + " and " +
+                         Quoted(source.schema, source.table) + " to the target table " +
+                         Quoted(target.schema, target.table) +
+                         " (one target table holds one source table's rows, as in DMS)");
+}
+
+}  // namespace binlake

@@ -1,0 +1,224 @@
+#include "transform/table_transform.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace binlake {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// A mappings document: include shop.% plus the given transformation rules (JSON objects
+// without rule-type and rule-id, which are added: ids 2, 3, ...).
+Result<TableMappings> Mappings(const std::vector<std::string>& rules) {
+  std::string doc = R"({"rules":[{"rule-type":"selection","rule-id":"1","rule-action":"include",
+      "object-locator":{"schema-name":"shop","table-name":"%"}})";
+  int id = 2;
+  for (const std::string& r : rules) {
+    doc += R"(,{"rule-type":"transformation","rule-id":")" + std::to_string(id++) + "\"," + r + "}";
+  }
+  return TableMappings::Parse(doc + "]}", "m.json");
+}
+
+TableMappings MustParse(const std::vector<std::string>& rules) {
+  Result<TableMappings> m = Mappings(rules);
+  EXPECT_TRUE(m.ok()) << m.status().message();
+  return m.ok() ? std::move(m).value() : TableMappings::AllUserTables();
+}
+
+std::string ColumnRule(std::string_view action, std::string_view table, std::string_view column,
+                       std::string_view extra = "") {
+  return R"("rule-target":"column","rule-action":")" + std::string(action) +
+         R"(","object-locator":{"schema-name":"shop","table-name":")" + std::string(table) +
+         R"(","column-name":")" + std::string(column) + "\"}" + std::string(extra);
+}
+
+std::string Table(std::string_view action, std::string_view table, std::string_view extra = "") {
+  return R"("rule-target":"table","rule-action":")" + std::string(action) +
+         R"(","object-locator":{"schema-name":"shop","table-name":")" + std::string(table) + "\"}" +
+         std::string(extra);
+}
+
+TableSchema Customers() {
+  TableSchema t;
+  t.schema = "shop";
+  t.table = "customers";
+  for (const char* name : {"id", "email", "name", "ssn"}) {
+    Column c;
+    c.name = name;
+    c.type.type = std::string_view(name) == "id" ? SqlType::kInt : SqlType::kVarChar;
+    t.columns.push_back(c);
+  }
+  t.primary_key = {0};
+  return t;
+}
+
+std::vector<std::string> Names(const TableSchema& t) {
+  std::vector<std::string> out;
+  for (const auto& c : t.columns) out.push_back(c.name);
+  return out;
+}
+
+TEST(TransformationRuleTest, EachNamingActionAsDmsDescribesIt) {
+  struct Case {
+    std::string rule;
+    std::string name;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {Table("rename", "customers", R"(,"value":"clients")"), "customers", "clients"},
+      {Table("convert-uppercase", "%"), "customers", "CUSTOMERS"},
+      {Table("convert-lowercase", "%"), "CuStomers", "customers"},
+      {Table("add-prefix", "%", R"(,"value":"dms_")"), "customers", "dms_customers"},
+      {Table("add-suffix", "%", R"(,"value":"_v1")"), "customers", "customers_v1"},
+      {Table("remove-prefix", "%", R"(,"value":"cust")"), "customers", "omers"},
+      {Table("remove-prefix", "%", R"(,"value":"x_")"), "customers", "customers"},
+      {Table("remove-suffix", "%", R"(,"value":"ers")"), "customers", "custom"},
+      {Table("replace-prefix", "%", R"(,"value":"new_","old-value":"old_")"), "old_orders",
+       "new_orders"},
+      {Table("replace-prefix", "%", R"(,"value":"new_","old-value":"old_")"), "orders", "orders"},
+      {Table("replace-suffix", "%", R"(,"value":"_b","old-value":"_a")"), "t_a", "t_b"},
+  };
+  for (const Case& c : cases) {
+    TableMappings m = MustParse({c.rule});
+    ASSERT_EQ(m.transformation_rules().size(), 1u) << c.rule;
+    EXPECT_EQ(m.transformation_rules()[0].Apply(c.name), c.expected) << c.rule;
+  }
+}
+
+TEST(TableTransformTest, RenamesSchemaTableAndColumnsAndRemovesOne) {
+  TableMappings m = MustParse({
+      R"("rule-target":"schema","rule-action":"add-prefix","object-locator":{"schema-name":"shop"},
+         "value":"lake_")",
+      Table("rename", "customers", R"(,"value":"clients")"),
+      ColumnRule("rename", "customers", "email", R"(,"value":"mail")"),
+      ColumnRule("remove-column", "customers", "ssn"),
+  });
+  Result<TableTransform> t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_FALSE(t->identity());
+  EXPECT_EQ(t->target().schema, "lake_shop");
+  EXPECT_EQ(t->target().table, "clients");
+  EXPECT_THAT(Names(t->target()), ElementsAre("id", "mail", "name"));
+  EXPECT_THAT(t->target().primary_key, ElementsAre(0));
+  EXPECT_THAT(t->source_columns(), ElementsAre(0, 1, 2));
+
+  std::vector<Value> row = {Value::Int(7), Value::String("a@x"), Value::String("Ann"),
+                            Value::String("123-45")};
+  std::vector<Value> scratch;
+  std::span<const Value> out = t->Project(row, &scratch);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].int_value(), 7);
+  EXPECT_EQ(out[1].text(), "a@x");
+  EXPECT_EQ(out[2].text(), "Ann");
+}
+
+TEST(TableTransformTest, IncludeColumnKeepsOnlyTheIncludedColumns) {
+  TableMappings m = MustParse({ColumnRule("include-column", "customers", "id"),
+                               ColumnRule("include-column", "customers", "n%")});
+  Result<TableTransform> t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_THAT(Names(t->target()), ElementsAre("id", "name"));
+  EXPECT_THAT(t->source_columns(), ElementsAre(0, 2));
+  EXPECT_EQ(t->target().table, "customers");
+  // Another table of the schema is untouched: the identity, rows pass as they are.
+  TableSchema orders = Customers();
+  orders.table = "orders";
+  Result<TableTransform> o = TableTransform::Build(&m, orders);
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->identity());
+  std::vector<Value> row(4, Value::Int(1));
+  std::vector<Value> scratch;
+  EXPECT_EQ(o->Project(row, &scratch).data(), row.data());
+}
+
+TEST(TableTransformTest, RemovingAKeyColumnLeavesTheTargetWithoutAKey) {
+  TableMappings m = MustParse({ColumnRule("remove-column", "customers", "id")});
+  Result<TableTransform> t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_THAT(Names(t->target()), ElementsAre("email", "name", "ssn"));
+  EXPECT_TRUE(t->target().primary_key.empty());
+}
+
+TEST(TableTransformTest, NoRulesIsTheIdentity) {
+  Result<TableTransform> t = TableTransform::Build(nullptr, Customers());
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->identity());
+  EXPECT_EQ(t->target().table, "customers");
+  TableMappings m = MustParse({Table("rename", "other", R"(,"value":"x")")});
+  t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->identity());
+}
+
+TEST(TableTransformTest, RuleConflictsAreErrorsNamingTheRules) {
+  auto error = [](const std::vector<std::string>& rules) {
+    TableMappings m = MustParse(rules);
+    Result<TableTransform> t = TableTransform::Build(&m, Customers());
+    return t.ok() ? std::string("ok") : t.status().message();
+  };
+  EXPECT_THAT(error({Table("rename", "customers", R"(,"value":"a")"),
+                     Table("add-suffix", "%", R"(,"value":"_x")")}),
+              HasSubstr("rules 2 and 3 both act on table shop.customers"));
+  EXPECT_THAT(error({ColumnRule("remove-column", "customers", "ssn"),
+                     ColumnRule("rename", "customers", "ssn", R"(,"value":"x")")}),
+              HasSubstr("rules 2 and 3 both act on column shop.customers.ssn"));
+  EXPECT_THAT(error({ColumnRule("include-column", "customers", "ssn"),
+                     ColumnRule("remove-column", "customers", "%")}),
+              HasSubstr("rules 2 and 3 both act on column shop.customers.ssn"));
+  EXPECT_THAT(error({ColumnRule("rename", "customers", "email", R"(,"value":"name")")}),
+              HasSubstr("give two columns of shop.customers the name 'name'"));
+  EXPECT_THAT(error({ColumnRule("remove-column", "customers", "%")}),
+              HasSubstr("leave shop.customers without columns"));
+  EXPECT_THAT(error({Table("rename", "customers", R"(,"value":"a/b")")}),
+              HasSubstr("rule 2 names table shop.customers 'a/b', which holds a '/'"));
+  EXPECT_THAT(error({Table("remove-prefix", "%", R"(,"value":"customers")")}),
+              HasSubstr("rule 2 leaves table shop.customers without a name"));
+}
+
+TEST(TableTransformTest, TwoSourceTablesToOneTargetAreRefused) {
+  TableMappings m = MustParse({Table("remove-suffix", "%", R"(,"value":"_old")")});
+  TargetTableClaims claims;
+  auto claim = [&](std::string_view table) {
+    Result<TableName> target = TargetTableName(&m, "shop", table);
+    EXPECT_TRUE(target.ok());
+    return claims.Claim(TableName{"shop", std::string(table)}, *target);
+  };
+  EXPECT_TRUE(claim("orders").ok());
+  EXPECT_TRUE(claim("orders").ok());  // the same source again
+  Status s = claim("orders_old");
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), HasSubstr("map both shop.orders and shop.orders_old to the target table "
+                                     "shop.orders"));
+}
+
+TEST(TransformationRuleTest, MalformedRulesAreOneLineErrorsNamingTheRule) {
+  auto error = [](const std::string& rule) {
+    Result<TableMappings> m = Mappings({rule});
+    return m.ok() ? std::string("ok") : m.status().message();
+  };
+  EXPECT_THAT(error(Table("rename", "t")), HasSubstr("rule 2: rule-action 'rename' needs"));
+  EXPECT_THAT(error(Table("remove-column", "t")), HasSubstr("needs rule-target 'column'"));
+  EXPECT_THAT(error(Table("convert-lowercase", "t", R"(,"value":"x")")),
+              HasSubstr("takes no 'value'"));
+  EXPECT_THAT(error(Table("replace-prefix", "t", R"(,"value":"x")")),
+              HasSubstr("needs a non-empty 'old-value'"));
+  EXPECT_THAT(error(R"("rule-target":"table-tablespace","rule-action":"rename","value":"x",
+                       "object-locator":{"schema-name":"s","table-tablespace-name":"t"})"),
+              HasSubstr("applies to database targets only"));
+  EXPECT_THAT(error(R"("rule-target":"column","rule-action":"remove-column",
+                       "object-locator":{"schema-name":"s","table-name":"t","column-name":"%",
+                       "data-type":{"type":"int8"}})"),
+              HasSubstr("'data-type' (matching columns by their DMS type) is not supported"));
+  EXPECT_THAT(error(Table("explode", "t")), HasSubstr("unknown rule-action 'explode'"));
+  EXPECT_THAT(error(R"("rule-target":"column","rule-action":"remove-column",
+                       "object-locator":{"schema-name":"s","table-name":"t"})"),
+              HasSubstr("missing 'column-name'"));
+}
+
+}  // namespace
+}  // namespace binlake

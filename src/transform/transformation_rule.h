@@ -1,0 +1,86 @@
+// One DMS transformation rule of a table-mappings document (rule-type "transformation"): what
+// it acts on (rule-target and object-locator) and what it does (rule-action and its values).
+//
+// Reference: the AWS DMS User Guide page "Transformation rules and actions"; the facts binlake
+// relies on are in docs/TRANSFORMATIONS.md. In short:
+//   - rule-target `schema` (object-locator schema-name), `table` (schema-name, table-name) or
+//     `column` (schema-name, table-name, column-name). Names take the selection rules'
+//     wildcards (`%`, `_`, `[...]`) and are case-sensitive. The tablespace targets exist only for
+//     database targets: refused.
+//   - actions on names, for all three targets: `rename` (value = the new name),
+//     `convert-lowercase`, `convert-uppercase`, `add-prefix` / `add-suffix` (value),
+//     `remove-prefix` / `remove-suffix` (value: removed where the name has it),
+//     `replace-prefix` / `replace-suffix` (old-value replaced by value where the name has it).
+//   - actions on columns: `remove-column`, and `include-column` (a table with any included
+//     column keeps only its included columns).
+//   - the other actions (add-column, change-data-type, add-before-image-columns,
+//     define-primary-key, data masking, expression) are refused with one line naming the rule
+//     until they are implemented: binlake never ignores a rule.
+//
+// Thread-safety: immutable after parsing.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "transform/name_pattern.h"
+
+namespace binlake {
+
+enum class TransformTarget { kSchema, kTable, kColumn };
+
+enum class TransformAction {
+  kRename,
+  kConvertLowercase,
+  kConvertUppercase,
+  kAddPrefix,
+  kRemovePrefix,
+  kReplacePrefix,
+  kAddSuffix,
+  kRemoveSuffix,
+  kReplaceSuffix,
+  kRemoveColumn,
+  kIncludeColumn,
+};
+
+std::string_view TransformTargetName(TransformTarget target);
+std::string_view TransformActionName(TransformAction action);
+
+struct TransformationRule {
+  std::string rule_id;
+  std::string rule_name;
+  TransformTarget target = TransformTarget::kTable;
+  TransformAction action = TransformAction::kRename;
+  NamePattern schema;     // every target
+  NamePattern table;      // kTable, kColumn
+  NamePattern column;     // kColumn
+  std::string value;      // rename: the new name; prefix/suffix actions: the prefix or suffix
+  std::string old_value;  // replace-prefix / replace-suffix: the part replaced
+
+  // True for the actions that change a name (every action but remove/include-column).
+  bool RenamesObject() const {
+    return action != TransformAction::kRemoveColumn && action != TransformAction::kIncludeColumn;
+  }
+  bool MatchesSchema(std::string_view schema_name) const { return schema.Matches(schema_name); }
+  bool MatchesTable(std::string_view schema_name, std::string_view table_name) const {
+    return schema.Matches(schema_name) && table.Matches(table_name);
+  }
+  bool MatchesColumn(std::string_view schema_name, std::string_view table_name,
+                     std::string_view column_name) const {
+    return MatchesTable(schema_name, table_name) && column.Matches(column_name);
+  }
+  // The name `name` becomes under a renaming action (unchanged where a remove/replace action
+  // does not find its prefix or suffix). REQUIRES: RenamesObject().
+  std::string Apply(std::string_view name) const;
+};
+
+namespace mappings_internal {
+class RuleContext;
+// Parses a rule whose rule-type is "transformation" (rule-id and rule-name are set by the caller).
+Result<TransformationRule> ParseTransformationRule(const nlohmann::json& rule,
+                                                   const RuleContext& ctx);
+}  // namespace mappings_internal
+
+}  // namespace binlake
