@@ -48,10 +48,11 @@ TEST(SerialExecutorTest, WaitIdleWaitsForTheRunningTask) {
 TEST(SerialExecutorTest, DestructorDropsTasksNotStartedAndReleasesWhatTheyHold) {
   auto held = std::make_shared<int>(7);
   std::atomic<int> ran{0};
+  // Declared before the executor: its destructor waits for the running task, which reads them.
+  std::atomic<bool> started{false};
+  std::atomic<bool> release{false};
   {
     SerialExecutor ex;
-    std::atomic<bool> started{false};
-    std::atomic<bool> release{false};
     ex.Post([&] {
       started = true;
       while (!release) std::this_thread::yield();
