@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <ctime>
+#include <iterator>
 #include <span>
 #include <utility>
 
@@ -173,7 +175,7 @@ Status CdcSink::WriteChange(const OutputTable& output, char op, const binlog::Ro
     }
     values = values_;
   }
-  if (!options_.sequence_column_name.empty()) {
+  if (!options_.sequence_column_name.empty() || output.rows->needs_header()) {
     // Strictly increasing change sequence from the position: file, event, row in the event.
     uint64_t start = row.position->event_start();
     if (start != sequence_event_ || row.position->file() != sequence_file_) {
@@ -184,9 +186,26 @@ Status CdcSink::WriteChange(const OutputTable& output, char op, const binlog::Ro
     sequence_ = fmt::format("{:06}{:012}{:07}", binlog::BinlogFileNumber(sequence_file_), start,
                             sequence_row_++);
   }
+  ExpressionRow header;
+  if (output.rows->needs_header()) {
+    // DMS's $AR_H_* values of this change (transform/expression.h; docs/TRANSFORMATIONS.md).
+    header.op = op;
+    header_time_.clear();
+    const uint64_t us = row.position->commit_timestamp_us();
+    const std::time_t secs = static_cast<std::time_t>(us / 1000000);
+    std::tm tm;
+    gmtime_r(&secs, &tm);
+    fmt::format_to(std::back_inserter(header_time_), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}",
+                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                   us % 1000000);
+    header.timestamp = header.commit_timestamp = header_time_;
+    header_position_ = row.position->file() + ":" + std::to_string(row.position->event_start());
+    header.stream_position = header_position_;
+    header.change_seq = sequence_;
+  }
+  ASSIGN_OR_RETURN(std::span<const Value> target_row, output.rows->Apply(values, header));
   ++row_changes_;
-  return writer_->AddChange(output.transform.target(), output.token, op,
-                            output.transform.Project(values, &target_values_), sequence_);
+  return writer_->AddChange(output.transform.target(), output.token, op, target_row, sequence_);
 }
 
 void CdcSink::Reset() {
@@ -231,7 +250,7 @@ const CdcSink::OutputTable& CdcSink::OutputSchema(const binlog::TableMap& map, b
   for (size_t i = 0; i < out.columns.size(); ++i) {
     if (out.columns[i].name.empty()) out.columns[i].name = map.ColumnLabel(i);
   }
-  OutputTable table{std::move(out), {}, ++last_token_, {}, Status::Ok()};
+  OutputTable table{std::move(out), {}, nullptr, ++last_token_, {}, Status::Ok()};
   for (const Column& c : table.schema.columns) {
     if (c.type.type == SqlType::kJson) table.has_json = true;
   }
@@ -259,7 +278,15 @@ const CdcSink::OutputTable& CdcSink::OutputSchema(const binlog::TableMap& map, b
     table.transform = TableTransform::Identity(table.schema);
     if (table.status.ok()) table.status = transform.status();
   }
-  return output_schemas_.emplace(map.serial, std::move(table)).first->second;
+  OutputTable& kept = output_schemas_.emplace(map.serial, std::move(table)).first->second;
+  // Points at the kept transform (a map's nodes do not move).
+  Result<RowTransformer> rows = RowTransformer::Create(&kept.transform);
+  if (rows.ok()) {
+    kept.rows = std::make_unique<RowTransformer>(std::move(rows).value());
+  } else if (kept.status.ok()) {
+    kept.status = rows.status();
+  }
+  return kept;
 }
 
 void CdcSink::RefreshCatalog() {

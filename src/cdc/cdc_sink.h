@@ -126,7 +126,8 @@ class CdcSink : public binlog::EventSink {
   // that names the written description to the writer.
   struct OutputTable {
     TableSchema schema;
-    TableTransform transform;  // the transformation rules' target (names, kept columns)
+    TableTransform transform;              // the transformation rules' target (names, kept columns)
+    std::unique_ptr<RowTransformer> rows;  // makes `transform`'s rows (null if status failed)
     uint64_t token = 0;
     CdcRowFilter filter;    // the mappings' source filters on the source's columns
     Status status;          // why the filters or rules do not apply (stops the task)
@@ -161,9 +162,10 @@ class CdcSink : public binlog::EventSink {
   uint64_t last_token_ = 0;              // never reused, so a token always means one description
   std::set<uint64_t> recorded_serials_;  // table maps whose schema was given to the history
   std::vector<Value> values_;
-  std::vector<Value> target_values_;  // a row as the transformation rules project it
-  TargetTableClaims claims_;          // one source table per target table
-  std::string key_text_a_;            // scratch for UpdateIsDeleteAndInsert
+  std::string header_time_;      // scratch: the change's $AR_H_TIMESTAMP
+  std::string header_position_;  // scratch: its $AR_H_STREAM_POSITION
+  TargetTableClaims claims_;     // one source table per target table
+  std::string key_text_a_;       // scratch for UpdateIsDeleteAndInsert
   std::string key_text_b_;
   std::string sequence_;
   std::string sequence_file_;

@@ -131,20 +131,25 @@ class LoadRun {
     RowBuffer& buffer = *row_buffer;
     buffer.Reset(ncols);
     std::vector<Value> values(ncols);
-    std::vector<Value> target_values;  // the transform's projection of `values`
+    // The transformation rules' row (projected, add-column expressions evaluated).
+    ASSIGN_OR_RETURN(RowTransformer transformer, RowTransformer::Create(&job.transform));
     std::string timestamp = NowTimestampColumnValue();
     RowMeta meta;
     meta.op = 'I';
     meta.timestamp = timestamp;
+    // DMS headers of a full-load row: an INSERT at the time it is read (transform/expression.h).
+    ExpressionRow header;
+    header.timestamp = header.commit_timestamp = timestamp;
     uint64_t pending = 0;
     bool turn = job.sequencer->IsTurn(item.chunk);
 
     auto flush_progress = [&] {
       if (options_.progress) options_.progress->AddRows(job.progress_index, pending);
       pending = 0;
-      if (!options_.settings.timestamp_column_name.empty()) {
+      if (!options_.settings.timestamp_column_name.empty() || transformer.needs_header()) {
         timestamp = NowTimestampColumnValue();
         meta.timestamp = timestamp;
+        header.timestamp = header.commit_timestamp = timestamp;
       }
     };
     auto write = [&](auto is_null, auto field) -> Status {
@@ -155,7 +160,8 @@ class LoadRun {
           RETURN_IF_ERROR(ParseTextValue(field(c), schema.columns[c].type, &values[c]));
         }
       }
-      RETURN_IF_ERROR(job.output->Append(meta, job.transform.Project(values, &target_values)));
+      ASSIGN_OR_RETURN(std::span<const Value> row, transformer.Apply(values, header));
+      RETURN_IF_ERROR(job.output->Append(meta, row));
       if (++pending == kProgressBatch) flush_progress();
       return Status::Ok();
     };

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <limits>
+#include <mutex>
 #include <utility>
 
 #include "common/render_text.h"
@@ -88,6 +89,11 @@ Result<std::unique_ptr<CompiledExpression>> CompiledExpression::Compile(
     column_type = SqlTypeName(table.columns[i].type.type);
   }
 
+  // SQLite's memory statistics take one process-wide mutex on every allocation (each `||`
+  // allocates), which serializes the full load's workers; binlake never reads them. The setting
+  // must precede SQLite's initialization; later calls are refused harmlessly.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   int rc =
       sqlite3_open_v2(":memory:", &e->db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "common/render_text.h"
+
 namespace binlake {
 namespace {
 
@@ -49,10 +51,27 @@ Result<std::string> Renamed(const TransformationRule* rule, std::string_view nam
   return out;
 }
 
+// " (in schema.table, key a=1, b=x)": which row an expression failed on.
+std::string RowName(const TableSchema& source, std::span<const Value> row) {
+  std::string key;
+  for (int k : source.primary_key) {
+    const auto c = static_cast<size_t>(k);
+    key += (key.empty() ? "" : ", ") + source.columns[c].name + "=";
+    if (c >= row.size() || row[c].is_null()) {
+      key += "NULL";
+    } else {
+      AppendValueText(row[c], source.columns[c].type, RenderOptions{}, &key);
+    }
+  }
+  return " (in " + Quoted(source.schema, source.table) + ", " +
+         (key.empty() ? std::string("a row of a table without a key") : "key " + key) + ")";
+}
+
 }  // namespace
 
 TableTransform TableTransform::Identity(const TableSchema& source) {
   TableTransform t;
+  t.source_ = source;
   t.target_ = source;
   t.source_columns_.resize(source.columns.size());
   for (size_t i = 0; i < source.columns.size(); ++i) t.source_columns_[i] = static_cast<int>(i);
@@ -127,6 +146,28 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     t.target_.columns.push_back(std::move(out));
     t.source_columns_.push_back(static_cast<int>(c));
   }
+  // add-column rules, in document order, after the kept columns.
+  for (const TransformationRule& rule : rules) {
+    if (rule.action != TransformAction::kAddColumn || !rule.MatchesTable(s, tb)) continue;
+    Column out;
+    out.name = rule.value;
+    ASSIGN_OR_RETURN(out.type, ColumnTypeForDmsDataType(rule.data_type));
+    if (!names.insert(out.name).second) {
+      return InvalidArgument("table-mappings rule " + rule.rule_id + " adds column '" + out.name +
+                             "' to " + Quoted(s, tb) + ", which has a column of that name");
+    }
+    if (!rule.expression.empty()) {  // compiled here so that its errors come before any row
+      Result<std::unique_ptr<CompiledExpression>> compiled =
+          CompiledExpression::Compile(rule.expression, source, "", out.type, rule.rule_id);
+      if (!compiled.ok()) {
+        return InvalidArgument("table-mappings " + compiled.status().message() + " (on " +
+                               Quoted(s, tb) + ")");
+      }
+    }
+    t.target_.columns.push_back(std::move(out));
+    t.source_columns_.push_back(-1);
+    t.added_rules_.push_back(&rule);
+  }
   if (t.target_.columns.empty()) {
     return InvalidArgument("table-mappings rules leave " + Quoted(s, tb) +
                            " without columns in the target");
@@ -139,20 +180,55 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     }
     t.target_.primary_key.push_back(target_index[c]);
   }
-  t.identity_ = t.target_.schema == s && t.target_.table == tb &&
+  t.identity_ = t.target_.schema == s && t.target_.table == tb && t.added_rules_.empty() &&
                 t.source_columns_.size() == source.columns.size() && SameColumns(t.target_, source);
   return t;
 }
 
-std::span<const Value> TableTransform::Project(std::span<const Value> source_row,
-                                               std::vector<Value>* scratch) const {
-  if (identity_) return source_row;
-  scratch->resize(source_columns_.size());
-  for (size_t i = 0; i < source_columns_.size(); ++i) {
-    const auto c = static_cast<size_t>(source_columns_[i]);
-    (*scratch)[i] = c < source_row.size() ? source_row[c] : Value::Null();
+Result<RowTransformer> RowTransformer::Create(const TableTransform* transform) {
+  RowTransformer r;
+  r.transform_ = transform;
+  bool any = false;
+  for (const TransformationRule* rule : transform->added_rules()) {
+    std::unique_ptr<CompiledExpression> compiled;
+    if (!rule->expression.empty()) {
+      const size_t i = transform->target().columns.size() - transform->added_rules().size() +
+                       r.expressions_.size();
+      ASSIGN_OR_RETURN(compiled, CompiledExpression::Compile(
+                                     rule->expression, transform->source(), "",
+                                     transform->target().columns[i].type, rule->rule_id));
+      any = true;
+    }
+    r.expressions_.push_back(std::move(compiled));
   }
-  return *scratch;
+  if (!any) r.expressions_.clear();  // NULL columns only: no expression, no header needed
+  return r;
+}
+
+Result<std::span<const Value>> RowTransformer::Apply(std::span<const Value> source_row,
+                                                     const ExpressionRow& header) {
+  const TableTransform& t = *transform_;
+  if (t.identity()) return source_row;
+  const std::vector<int>& sources = t.source_columns();
+  row_.resize(sources.size());
+  size_t added = 0;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const int c = sources[i];
+    if (c >= 0) {
+      row_[i] = static_cast<size_t>(c) < source_row.size() ? source_row[c] : Value::Null();
+      continue;
+    }
+    CompiledExpression* e = added < expressions_.size() ? expressions_[added].get() : nullptr;
+    ++added;
+    if (e == nullptr) {
+      row_[i] = Value::Null();  // add-column without an expression
+      continue;
+    }
+    Result<Value> v = e->Evaluate(source_row, header);
+    if (!v.ok()) return InvalidArgument(v.status().message() + RowName(t.source(), source_row));
+    row_[i] = *v;
+  }
+  return std::span<const Value>(row_);
 }
 
 bool RulesTouchTable(const TableMappings* mappings, std::string_view schema,

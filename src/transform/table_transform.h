@@ -12,13 +12,19 @@
 //   - the target's primary key is the source's, renamed, when all its columns are kept, and
 //     none otherwise (CDC then writes every update as a delete and an insert, as it does for a
 //     table without a key, so a state built from the files stays right);
+//   - add-column rules matching the table append their columns, in rule order, after the kept
+//     ones; each expression is compiled once here (its errors are Build's) and evaluated per row
+//     by a RowTransformer;
 //   - errors (one line naming the rule, the table and the column): a name that becomes empty or
-//     holds '/', two columns of the target with one name, a table left without columns.
+//     holds '/', two columns of the target with one name, a table left without columns, an
+//     expression SQLite cannot compile or that names a column the table lacks.
 //
-// Thread-safety: immutable after Build; Project uses only the caller's buffer.
+// Thread-safety: immutable after Build, shared by threads; each thread evaluates rows with a
+// RowTransformer of its own.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -27,6 +33,7 @@
 #include "common/schema.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "transform/expression.h"
 #include "transform/table_mappings.h"
 
 namespace binlake {
@@ -41,19 +48,41 @@ class TableTransform {
   // True when no rule changes the table: target() equals the source and rows pass unchanged.
   bool identity() const { return identity_; }
   const TableSchema& target() const { return target_; }
-  // Target column i holds source column source_columns()[i].
+  // Target column i holds source column source_columns()[i], or, where that is -1, the value
+  // of an add-column rule's expression (added_rules(), in order).
   const std::vector<int>& source_columns() const { return source_columns_; }
-
-  // The target row of a source row (one value per source column): `source_row` itself for the
-  // identity, else the kept values in target order, in `*scratch` (views still point into the
-  // source row's buffers).
-  std::span<const Value> Project(std::span<const Value> source_row,
-                                 std::vector<Value>* scratch) const;
+  const std::vector<const TransformationRule*>& added_rules() const { return added_rules_; }
+  // The source table (what expressions are compiled over).
+  const TableSchema& source() const { return source_; }
 
  private:
   bool identity_ = true;
+  TableSchema source_;
   TableSchema target_;
   std::vector<int> source_columns_;
+  std::vector<const TransformationRule*> added_rules_;  // owned by the mappings
+};
+
+// Makes target rows of one table on one thread: the kept columns projected, the add-column
+// expressions (transform/expression.h) evaluated with their own SQLite connection. The transform
+// (and the mappings it points into) must outlive it.
+class RowTransformer {
+ public:
+  static Result<RowTransformer> Create(const TableTransform* transform);
+
+  // True when rows need ExpressionRow headers (the table has add-column expressions).
+  bool needs_header() const { return !expressions_.empty(); }
+  // The target row of `source_row` (one value per source column): `source_row` itself for the
+  // identity; else views valid until the next Apply and while the source row's buffers live.
+  // An expression that fails on this row: kInvalidArgument "rule <id>: ... (in schema.table,
+  // key col=value[, ...])", naming the row by its source primary key (or "no key").
+  Result<std::span<const Value>> Apply(std::span<const Value> source_row,
+                                       const ExpressionRow& header);
+
+ private:
+  const TableTransform* transform_ = nullptr;
+  std::vector<std::unique_ptr<CompiledExpression>> expressions_;  // per added column
+  std::vector<Value> row_;
 };
 
 // The target schema and table names of source table schema.table (schema and table rules

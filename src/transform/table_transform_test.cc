@@ -109,8 +109,12 @@ TEST(TableTransformTest, RenamesSchemaTableAndColumnsAndRemovesOne) {
 
   std::vector<Value> row = {Value::Int(7), Value::String("a@x"), Value::String("Ann"),
                             Value::String("123-45")};
-  std::vector<Value> scratch;
-  std::span<const Value> out = t->Project(row, &scratch);
+  Result<RowTransformer> rows = RowTransformer::Create(&*t);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_FALSE(rows->needs_header());
+  Result<std::span<const Value>> applied = rows->Apply(row, {});
+  ASSERT_TRUE(applied.ok());
+  std::span<const Value> out = *applied;
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].int_value(), 7);
   EXPECT_EQ(out[1].text(), "a@x");
@@ -132,8 +136,9 @@ TEST(TableTransformTest, IncludeColumnKeepsOnlyTheIncludedColumns) {
   ASSERT_TRUE(o.ok());
   EXPECT_TRUE(o->identity());
   std::vector<Value> row(4, Value::Int(1));
-  std::vector<Value> scratch;
-  EXPECT_EQ(o->Project(row, &scratch).data(), row.data());
+  Result<RowTransformer> rows = RowTransformer::Create(&*o);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->Apply(row, {})->data(), row.data());
 }
 
 TEST(TableTransformTest, RemovingAKeyColumnLeavesTheTargetWithoutAKey) {
@@ -194,6 +199,65 @@ TEST(TableTransformTest, TwoSourceTablesToOneTargetAreRefused) {
   EXPECT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("map both shop.orders and shop.orders_old to the target table "
                                      "shop.orders"));
+}
+
+std::string AddColumn(std::string_view name, std::string_view expression, std::string_view type) {
+  return R"("rule-target":"column","rule-action":"add-column","value":")" + std::string(name) +
+         R"(","object-locator":{"schema-name":"shop","table-name":"customers"},"expression":")" +
+         std::string(expression) + R"(","data-type":)" + std::string(type);
+}
+
+TEST(TableTransformTest, AddColumnAppendsTheExpressionsValue) {
+  TableMappings m = MustParse({
+      AddColumn("label", "$name || ' <' || $email || '>'", R"({"type":"string","length":50})"),
+      AddColumn("twice", "$id * 2", R"({"type":"int8"})"),
+      AddColumn("op", "operation_indicator('D', 'U', 'I')", R"({"type":"string","length":1})"),
+      ColumnRule("remove-column", "customers", "ssn"),
+  });
+  Result<TableTransform> t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_THAT(Names(t->target()), ElementsAre("id", "email", "name", "label", "twice", "op"));
+  EXPECT_EQ(t->target().columns[4].type.type, SqlType::kBigInt);
+  EXPECT_EQ(t->target().columns[3].type.length, 50u);
+  EXPECT_THAT(t->source_columns(), ElementsAre(0, 1, 2, -1, -1, -1));
+  Result<RowTransformer> rows = RowTransformer::Create(&*t);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_TRUE(rows->needs_header());
+  std::vector<Value> row = {Value::Int(21), Value::String("a@x"), Value::String("Ann"),
+                            Value::String("123")};
+  ExpressionRow header;
+  header.op = 'U';
+  Result<std::span<const Value>> out = rows->Apply(row, header);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->size(), 6u);
+  EXPECT_EQ((*out)[3].text(), "Ann <a@x>");
+  EXPECT_EQ((*out)[4].int_value(), 42);
+  EXPECT_EQ((*out)[5].text(), "U");
+}
+
+TEST(TableTransformTest, AddColumnErrorsNameTheRuleTableAndRow) {
+  auto build = [](const std::string& rule) {
+    TableMappings m = MustParse({rule});
+    Result<TableTransform> t = TableTransform::Build(&m, Customers());
+    return t.ok() ? std::string("ok") : t.status().message();
+  };
+  EXPECT_THAT(build(AddColumn("x", "$nope || 1", R"({"type":"string"})")),
+              HasSubstr("rule 2: expression names $nope"));
+  EXPECT_THAT(build(AddColumn("x", "$name ||", R"({"type":"string"})")), HasSubstr("rule 2: "));
+  EXPECT_THAT(build(AddColumn("email", "1", R"({"type":"int8"})")),
+              HasSubstr("rule 2 adds column 'email' to shop.customers, which has a column"));
+  // A value the data-type cannot hold stops with the rule, the table and the row's key.
+  TableMappings m = MustParse({AddColumn("n", "$name", R"({"type":"int8"})")});
+  Result<TableTransform> t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  Result<RowTransformer> rows = RowTransformer::Create(&*t);
+  ASSERT_TRUE(rows.ok());
+  std::vector<Value> row = {Value::Int(9), Value::String("a@x"), Value::String("Ann"),
+                            Value::Null()};
+  Result<std::span<const Value>> out = rows->Apply(row, {});
+  ASSERT_FALSE(out.ok());
+  EXPECT_THAT(out.status().message(), HasSubstr("rule 2: "));
+  EXPECT_THAT(out.status().message(), HasSubstr("(in shop.customers, key id=9)"));
 }
 
 TEST(TransformationRuleTest, MalformedRulesAreOneLineErrorsNamingTheRule) {

@@ -25,16 +25,13 @@ constexpr std::pair<std::string_view, TransformAction> kActions[] = {
     {"replace-suffix", TransformAction::kReplaceSuffix},
     {"remove-column", TransformAction::kRemoveColumn},
     {"include-column", TransformAction::kIncludeColumn},
+    {"add-column", TransformAction::kAddColumn},
 };
 
 // DMS actions binlake does not implement yet: refused by name rather than as unknown.
-constexpr std::string_view kNotYet[] = {"add-column",
-                                        "change-data-type",
-                                        "add-before-image-columns",
-                                        "define-primary-key",
-                                        "data-masking-digits-mask",
-                                        "data-masking-digits-randomize",
-                                        "data-masking-hash-mask"};
+constexpr std::string_view kNotYet[] = {
+    "change-data-type",         "add-before-image-columns",      "define-primary-key",
+    "data-masking-digits-mask", "data-masking-digits-randomize", "data-masking-hash-mask"};
 
 Result<NamePattern> Pattern(const nlohmann::json& locator, const std::string& key,
                             const RuleContext& ctx) {
@@ -103,6 +100,7 @@ std::string TransformationRule::Apply(std::string_view name) const {
       return std::string(name);
     case TransformAction::kRemoveColumn:
     case TransformAction::kIncludeColumn:
+    case TransformAction::kAddColumn:
       break;
   }
   return std::string(name);
@@ -133,12 +131,23 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
     return ctx.Error("unknown rule-action '" + action_text +
                      "' for a transformation rule (binlake implements rename, convert-lowercase, "
                      "convert-uppercase, add-prefix, remove-prefix, replace-prefix, add-suffix, "
-                     "remove-suffix, replace-suffix, remove-column, include-column)");
+                     "remove-suffix, replace-suffix, remove-column, include-column, add-column)");
   }
-  RETURN_IF_ERROR(CheckKeys(r,
-                            {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
-                             "rule-action", "value", "old-value"},
-                            "a transformation rule", ctx));
+  const bool add = rule.action == TransformAction::kAddColumn;
+  if (add) {
+    RETURN_IF_ERROR(CheckKeys(r,
+                              {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
+                               "rule-action", "value", "expression", "data-type"},
+                              "an add-column rule", ctx));
+  } else if (r.contains("expression")) {
+    return ctx.Error("an expression on rule-action '" + action_text +
+                     "' is not supported yet (binlake evaluates expressions of add-column rules)");
+  } else {
+    RETURN_IF_ERROR(CheckKeys(r,
+                              {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
+                               "rule-action", "value", "old-value"},
+                              "a transformation rule", ctx));
+  }
   ASSIGN_OR_RETURN(std::string target, TextMember(r, "rule-target", true, ctx));
   const std::string t = Lower(target);
   if (t == "schema") {
@@ -172,16 +181,34 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
             "object-locator 'data-type' (matching columns by their DMS type) is not supported "
             "yet; name the columns in column-name");
       }
-      RETURN_IF_ERROR(CheckKeys(*loc, {"schema-name", "table-name", "column-name"},
-                                "a column rule's object-locator", ctx));
+      if (add) {
+        RETURN_IF_ERROR(CheckKeys(*loc, {"schema-name", "table-name"},
+                                  "an add-column rule's object-locator", ctx));
+      } else {
+        RETURN_IF_ERROR(CheckKeys(*loc, {"schema-name", "table-name", "column-name"},
+                                  "a column rule's object-locator", ctx));
+      }
       break;
   }
   ASSIGN_OR_RETURN(rule.schema, Pattern(*loc, "schema-name", ctx));
   if (rule.target != TransformTarget::kSchema) {
     ASSIGN_OR_RETURN(rule.table, Pattern(*loc, "table-name", ctx));
   }
-  if (rule.target == TransformTarget::kColumn) {
+  if (rule.target == TransformTarget::kColumn && !add) {
     ASSIGN_OR_RETURN(rule.column, Pattern(*loc, "column-name", ctx));
+  }
+  if (add) {
+    ASSIGN_OR_RETURN(rule.value, TextMember(r, "value", true, ctx));
+    if (rule.value.empty()) return ctx.Error("add-column needs a non-empty 'value' (its name)");
+    ASSIGN_OR_RETURN(rule.expression, TextMember(r, "expression", false, ctx));
+    auto type = r.find("data-type");
+    if (type == r.end()) return ctx.Error("add-column needs a 'data-type'");
+    Result<DmsDataType> parsed = ParseDmsDataType(*type);
+    if (!parsed.ok()) return ctx.Error(parsed.status().message());
+    rule.data_type = std::move(parsed).value();
+    Result<ColumnType> column_type = ColumnTypeForDmsDataType(rule.data_type);
+    if (!column_type.ok()) return ctx.Error(column_type.status().message());
+    return rule;
   }
   ASSIGN_OR_RETURN(rule.value, TextMember(r, "value", false, ctx));
   ASSIGN_OR_RETURN(rule.old_value, TextMember(r, "old-value", false, ctx));

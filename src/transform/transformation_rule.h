@@ -13,8 +13,12 @@
 //     `replace-prefix` / `replace-suffix` (old-value replaced by value where the name has it).
 //   - actions on columns: `remove-column`, and `include-column` (a table with any included
 //     column keeps only its included columns).
-//   - the other actions (add-column, change-data-type, add-before-image-columns,
-//     define-primary-key, data masking, expression) are refused with one line naming the rule
+//   - `add-column` (rule-target `column`, object-locator schema-name and table-name): a new
+//     column `value` of the DMS `data-type`, after the table's columns, holding the SQLite
+//     `expression` (transform/expression.h) of each row; NULL without an expression. (AWS DMS
+//     User Guide, "Using transformation rule expressions to define column content".)
+//   - the other actions (change-data-type, add-before-image-columns, define-primary-key, data
+//     masking, an expression on an existing column) are refused with one line naming the rule
 //     until they are implemented: binlake never ignores a rule.
 //
 // Thread-safety: immutable after parsing.
@@ -25,6 +29,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "transform/expression.h"
 #include "transform/name_pattern.h"
 
 namespace binlake {
@@ -43,6 +48,7 @@ enum class TransformAction {
   kReplaceSuffix,
   kRemoveColumn,
   kIncludeColumn,
+  kAddColumn,
 };
 
 std::string_view TransformTargetName(TransformTarget target);
@@ -53,15 +59,18 @@ struct TransformationRule {
   std::string rule_name;
   TransformTarget target = TransformTarget::kTable;
   TransformAction action = TransformAction::kRename;
-  NamePattern schema;     // every target
-  NamePattern table;      // kTable, kColumn
-  NamePattern column;     // kColumn
-  std::string value;      // rename: the new name; prefix/suffix actions: the prefix or suffix
-  std::string old_value;  // replace-prefix / replace-suffix: the part replaced
+  NamePattern schema;      // every target
+  NamePattern table;       // kTable, kColumn
+  NamePattern column;      // kColumn, except for add-column
+  std::string value;       // rename, add-column: the new name; prefix/suffix actions: the affix
+  std::string old_value;   // replace-prefix / replace-suffix: the part replaced
+  std::string expression;  // add-column: SQLite expression ("" = NULL)
+  DmsDataType data_type;   // add-column
 
-  // True for the actions that change a name (every action but remove/include-column).
+  // True for the actions that change a name (every action but remove/include/add-column).
   bool RenamesObject() const {
-    return action != TransformAction::kRemoveColumn && action != TransformAction::kIncludeColumn;
+    return action != TransformAction::kRemoveColumn && action != TransformAction::kIncludeColumn &&
+           action != TransformAction::kAddColumn;
   }
   bool MatchesSchema(std::string_view schema_name) const { return schema.Matches(schema_name); }
   bool MatchesTable(std::string_view schema_name, std::string_view table_name) const {

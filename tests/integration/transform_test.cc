@@ -35,8 +35,9 @@ std::string Locator(const std::string& table, const std::string& column = "") {
 const std::string kInclude = R"({"rule-type":"selection","rule-id":"1","rule-action":"include",
     "object-locator":{"schema-name":"shop","table-name":"%"}})";
 
-// shop -> lake_shop; customers -> clients with email -> mail and without ssn; orders_old ->
-// orders with AMOUNT upper-cased; notes keeps only id and body.
+// shop -> lake_shop; customers -> clients with email -> mail, without ssn, and with two
+// add-column expressions (label, flag); orders_old -> orders with AMOUNT upper-cased and an
+// add-column `doubled`; notes keeps only id and body.
 const std::string kMappings =
     R"({"rules":[)" + kInclude + "," +
     Rule(2, R"("rule-target":"schema","rule-action":"add-prefix","value":"lake_",
@@ -61,6 +62,20 @@ const std::string kMappings =
     "," +
     Rule(9,
          R"("rule-target":"column","rule-action":"include-column",)" + Locator("notes", "body")) +
+    "," +
+    Rule(10, R"("rule-target":"column","rule-action":"add-column","value":"label",
+                "expression":"$name || ' <' || $email || '>'",
+                "data-type":{"type":"string","length":60},)" +
+                 Locator("customers")) +
+    "," +
+    Rule(11, R"j("rule-target":"column","rule-action":"add-column","value":"flag",
+                "expression":"operation_indicator('D', 'U', 'I')",
+                "data-type":{"type":"string","length":1},)j" +
+                 Locator("customers")) +
+    "," +
+    Rule(12, R"("rule-target":"column","rule-action":"add-column","value":"doubled",
+                "expression":"$amount * 2","data-type":{"type":"numeric","precision":10,"scale":2},)" +
+                 Locator("orders_old")) +
     "]}";
 
 class TransformTest : public ::testing::Test {
@@ -163,10 +178,12 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
                             "UPDATE shop.notes SET secret = 'pw-three' WHERE id = 1")
                   .ok());
   const std::string before_alter = server_->MasterPosition();
-  const std::string clients =
-      Source("SELECT CONCAT_WS('|', id, email, name) FROM shop.customers ORDER BY id");
+  // The server computes the added columns itself (MariaDB's CONCAT and DECIMAL arithmetic).
+  const std::string clients = Source(
+      "SELECT CONCAT_WS('|', id, email, name, CONCAT(name, ' <', email, '>')) FROM "
+      "shop.customers ORDER BY id");
   const std::string orders =
-      Source("SELECT CONCAT_WS('|', id, amount) FROM shop.orders_old ORDER BY id");
+      Source("SELECT CONCAT_WS('|', id, amount, amount * 2) FROM shop.orders_old ORDER BY id");
   const std::string notes = Source("SELECT CONCAT_WS('|', id, body) FROM shop.notes ORDER BY id");
   ASSERT_TRUE(server_
                   ->Execute("ALTER TABLE shop.customers ADD COLUMN phone VARCHAR(20);"
@@ -194,9 +211,9 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
   }
 
   // The columns of every file, as DuckDB reads them.
-  EXPECT_EQ(Columns("csv/lake_shop/clients/LOAD*.csv", false), "id,mail,name");
-  EXPECT_EQ(Columns("pq/lake_shop/clients/LOAD*.parquet", true), "id,mail,name");
-  EXPECT_EQ(Columns("csv/lake_shop/orders/LOAD*.csv", false), "id,AMOUNT");
+  EXPECT_EQ(Columns("csv/lake_shop/clients/LOAD*.csv", false), "id,mail,name,label,flag");
+  EXPECT_EQ(Columns("pq/lake_shop/clients/LOAD*.parquet", true), "id,mail,name,label,flag");
+  EXPECT_EQ(Columns("csv/lake_shop/orders/LOAD*.csv", false), "id,AMOUNT,doubled");
   EXPECT_EQ(Columns("pq/lake_shop/notes/2*.parquet", true), "Op,id,body");
   EXPECT_EQ(Columns("csv/lake_shop/notes/2*.csv", false), "Op,id,body");
   std::set<std::string> cdc_headers;
@@ -204,7 +221,27 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
     const std::string name = e.path().filename().string();
     if (name[0] == '2') cdc_headers.insert(Columns("csv/lake_shop/clients/" + name, false));
   }
-  EXPECT_EQ(cdc_headers, (std::set<std::string>{"Op,id,mail,name", "Op,id,mail,name,phone"}));
+  EXPECT_EQ(cdc_headers, (std::set<std::string>{"Op,id,mail,name,label,flag",
+                                                "Op,id,mail,name,phone,label,flag"}));
+  // operation_indicator gives every row its own operation: 'I' in the full load, the Op of
+  // each CDC row, deletes included (the key update is a D and an I).
+  for (const std::string target : {"csv", "pq"}) {
+    const std::string dir = (dir_ / target / "lake_shop" / "clients").string();
+    const bool pq = target == "pq";
+    const std::string ext = pq ? ".parquet" : ".csv";
+    auto read = [&](const std::string& glob) {
+      return pq ? "read_parquet(" + DuckQuote(dir + "/" + glob + ext) + ", union_by_name=true)"
+                : "read_csv(" + DuckQuote(dir + "/" + glob + ext) +
+                      ", header=true, union_by_name=true, all_varchar=true)";
+    };
+    auto flags =
+        DuckDbQuery({"SELECT (SELECT string_agg(DISTINCT flag, ',') FROM " + read("LOAD*") +
+                     ") || ' ' || (SELECT string_agg(Op || flag, ',' "
+                     "ORDER BY Op) FROM " +
+                     read("2*") + ") AS f"});
+    ASSERT_TRUE(flags.ok()) << flags.status().message();
+    EXPECT_EQ(flags->front().at("f").value_or("?"), "I DD,DD,II,II,II,UU") << target;
+  }
 
   // Materialized before the ALTER, the lake equals the source under the rules' names (a key
   // update leaves no ghost of the old key). After it, replaying the source's DDL over renamed
@@ -216,8 +253,9 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
     CommandResult m = testing::RunBinlake(args + " --as-of " + before_alter);
     ASSERT_EQ(m.exit_code, 0) << m.err;
     const std::string out = target + "-tables";
-    EXPECT_EQ(Materialized(out, "clients", "concat_ws('|', id, mail, name)"), clients) << target;
-    EXPECT_EQ(Materialized(out, "orders", "concat_ws('|', id, AMOUNT)"), orders) << target;
+    EXPECT_EQ(Materialized(out, "clients", "concat_ws('|', id, mail, name, label)"), clients)
+        << target;
+    EXPECT_EQ(Materialized(out, "orders", "concat_ws('|', id, AMOUNT, doubled)"), orders) << target;
     EXPECT_EQ(Materialized(out, "notes", "concat_ws('|', id, body)"), notes) << target;
     m = testing::RunBinlake(args);
     EXPECT_NE(m.exit_code, 0);
