@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "common/decimal_text.h"
 #include "source/text_value.h"
 
 namespace binlake {
@@ -25,30 +26,13 @@ std::string_view TrimTrailingSpaces(std::string_view s) {
   return s;
 }
 
-bool IsDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 // "[+-]digits[.digits]" -> "-123.45" with no leading zeros in the integer part (but "0") and
 // no trailing zeros in the fraction; "0" for any zero. nullopt if not a decimal number.
 std::optional<std::string> NormalizeDecimal(std::string_view s) {
-  s = TrimSpaces(s);
-  bool negative = false;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-    negative = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  std::string_view whole = s, fraction;
-  if (size_t dot = s.find('.'); dot != std::string_view::npos) {
-    whole = s.substr(0, dot);
-    fraction = s.substr(dot + 1);
-  }
-  if ((whole.empty() && fraction.empty()) || !IsDigits(whole) || !IsDigits(fraction)) {
-    return std::nullopt;
-  }
+  std::optional<DecimalTextParts> parts = SplitDecimalText(TrimSpaces(s));
+  if (!parts) return std::nullopt;
+  const bool negative = parts->negative;
+  std::string_view whole = parts->whole, fraction = parts->fraction;
   while (!whole.empty() && whole.front() == '0') whole.remove_prefix(1);
   while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
   if (whole.empty() && fraction.empty()) return std::string("0");

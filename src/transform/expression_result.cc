@@ -9,6 +9,7 @@
 #include <limits>
 #include <utility>
 
+#include "common/decimal_text.h"
 #include "common/integer_bits.h"
 #include "common/parse_rendered_text.h"
 #include "common/render_text.h"
@@ -71,23 +72,10 @@ size_t CountCodePoints(std::string_view s) {
 // more than precision-scale integer digits. *work is scratch.
 bool DecimalText(std::string_view s, int precision, int scale, std::string* work,
                  std::string* out) {
-  bool negative = false;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-    negative = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  std::string_view whole = s, fraction;
-  if (size_t dot = s.find('.'); dot != std::string_view::npos) {
-    whole = s.substr(0, dot);
-    fraction = s.substr(dot + 1);
-  }
-  auto digits = [](std::string_view d) {
-    for (char c : d) {
-      if (c < '0' || c > '9') return false;
-    }
-    return true;
-  };
-  if ((whole.empty() && fraction.empty()) || !digits(whole) || !digits(fraction)) return false;
+  std::optional<DecimalTextParts> parts = SplitDecimalText(s);
+  if (!parts) return false;
+  const bool negative = parts->negative;
+  std::string_view whole = parts->whole, fraction = parts->fraction;
   while (!whole.empty() && whole.front() == '0') whole.remove_prefix(1);
   // work = the digits of the value times 10^scale, truncated; then rounded up when needed.
   work->assign(whole);
