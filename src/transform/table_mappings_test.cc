@@ -189,15 +189,15 @@ TEST(TableMappingsTest, NothingMatchesNothingSelected) {
 }
 
 // Rule types and transformation actions not implemented yet: a mappings document with one is
-// refused with a line naming the rule, never replicated as if the rule were not there (a
-// change-data-type rule ignored would write another type than the user asked for).
+// refused with a line naming the rule, never replicated as if the rule were not there (an
+// add-before-image-columns rule ignored would leave out the columns the user asked for).
 TEST(TableMappingsTest, OtherRuleTypesAreRefusedUntilImplemented) {
   const std::string include = Rule(1, "include", "s", "%");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"rule-type":"transformation","rule-id":"2","rule-name":"2","rule-target":"column",
-           "object-locator":{"schema-name":"s","table-name":"t","column-name":"c"},
-           "rule-action":"change-data-type","data-type":{"type":"string"}})",
-       "rule 2: rule-action 'change-data-type' is not supported yet"},
+           "object-locator":{"schema-name":"s","table-name":"t"},
+           "rule-action":"add-before-image-columns","before-image-def":{"column-prefix":"BI_"}})",
+       "rule 2: rule-action 'add-before-image-columns' is not supported yet"},
       {R"({"rule-type":"table-settings","rule-id":"3","rule-name":"3",
            "object-locator":{"schema-name":"s","table-name":"big"},
            "parallel-load":{"type":"ranges","columns":["id"],"boundaries":[["100"]]}})",

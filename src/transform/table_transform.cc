@@ -67,6 +67,20 @@ std::string RowName(const TableSchema& source, std::span<const Value> row) {
          (key.empty() ? std::string("a row of a table without a key") : "key " + key) + ")";
 }
 
+// Compiles a computed column's expression once, at Build, so that its errors come before any
+// row is read.
+Status CheckCompiles(const TableTransform::ComputedColumn& c, const TableSchema& source,
+                     const ColumnType& type) {
+  if (c.expression.empty()) return Status::Ok();
+  Result<std::unique_ptr<CompiledExpression>> compiled =
+      CompiledExpression::Compile(c.expression, source, c.source_column, type, c.rule->rule_id);
+  if (!compiled.ok()) {
+    return InvalidArgument("table-mappings " + compiled.status().message() + " (on " +
+                           Quoted(source.schema, source.table) + ")");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 TableTransform TableTransform::Identity(const TableSchema& source) {
@@ -110,7 +124,10 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
   std::vector<const TransformationRule*> removed(source.columns.size(), nullptr);
   bool any_included = false;
   for (const TransformationRule& rule : rules) {
-    if (rule.target != TransformTarget::kColumn || rule.RenamesObject()) continue;
+    if (rule.action != TransformAction::kIncludeColumn &&
+        rule.action != TransformAction::kRemoveColumn) {
+      continue;
+    }
     for (size_t c = 0; c < source.columns.size(); ++c) {
       const std::string& col = source.columns[c].name;
       if (!rule.MatchesColumn(s, tb, col)) continue;
@@ -135,9 +152,33 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     if (rule && (removed[c] || included[c])) {
       return TwoRules(removed[c] ? *removed[c] : *included[c], *rule, what);
     }
+    const TransformationRule* retype = nullptr;
+    for (const TransformationRule& r : rules) {
+      if (r.action != TransformAction::kChangeDataType || !r.MatchesColumn(s, tb, col)) continue;
+      const TransformationRule* other = retype       ? retype
+                                        : rule       ? rule
+                                        : removed[c] ? removed[c]
+                                                     : included[c];
+      if (other) return TwoRules(*other, r, what);
+      retype = &r;
+    }
     if (removed[c] || (any_included && !included[c])) continue;
     Column out = source.columns[c];
     ASSIGN_OR_RETURN(out.name, Renamed(rule, col, what));
+    if (retype) {
+      ASSIGN_OR_RETURN(out.type, ColumnTypeForDmsDataType(retype->data_type));
+      ComputedColumn computed{retype, "$" + col, col};
+      RETURN_IF_ERROR(CheckCompiles(computed, source, out.type));
+      if (!names.insert(out.name).second) {
+        return InvalidArgument("table-mappings rules give two columns of " + Quoted(s, tb) +
+                               " the name '" + out.name + "' in the target");
+      }
+      target_index[c] = static_cast<int>(t.target_.columns.size());
+      t.target_.columns.push_back(std::move(out));
+      t.source_columns_.push_back(-1);
+      t.computed_.push_back(std::move(computed));
+      continue;
+    }
     if (!names.insert(out.name).second) {
       return InvalidArgument("table-mappings rules give two columns of " + Quoted(s, tb) +
                              " the name '" + out.name + "' in the target");
@@ -156,17 +197,11 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
       return InvalidArgument("table-mappings rule " + rule.rule_id + " adds column '" + out.name +
                              "' to " + Quoted(s, tb) + ", which has a column of that name");
     }
-    if (!rule.expression.empty()) {  // compiled here so that its errors come before any row
-      Result<std::unique_ptr<CompiledExpression>> compiled =
-          CompiledExpression::Compile(rule.expression, source, "", out.type, rule.rule_id);
-      if (!compiled.ok()) {
-        return InvalidArgument("table-mappings " + compiled.status().message() + " (on " +
-                               Quoted(s, tb) + ")");
-      }
-    }
+    ComputedColumn computed{&rule, rule.expression, ""};
+    RETURN_IF_ERROR(CheckCompiles(computed, source, out.type));
     t.target_.columns.push_back(std::move(out));
     t.source_columns_.push_back(-1);
-    t.added_rules_.push_back(&rule);
+    t.computed_.push_back(std::move(computed));
   }
   if (t.target_.columns.empty()) {
     return InvalidArgument("table-mappings rules leave " + Quoted(s, tb) +
@@ -180,7 +215,7 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     }
     t.target_.primary_key.push_back(target_index[c]);
   }
-  t.identity_ = t.target_.schema == s && t.target_.table == tb && t.added_rules_.empty() &&
+  t.identity_ = t.target_.schema == s && t.target_.table == tb && t.computed_.empty() &&
                 t.source_columns_.size() == source.columns.size() && SameColumns(t.target_, source);
   return t;
 }
@@ -189,14 +224,16 @@ Result<RowTransformer> RowTransformer::Create(const TableTransform* transform) {
   RowTransformer r;
   r.transform_ = transform;
   bool any = false;
-  for (const TransformationRule* rule : transform->added_rules()) {
+  const std::vector<int>& sources = transform->source_columns();
+  size_t next = 0;  // the next computed column
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (sources[i] >= 0) continue;
+    const TableTransform::ComputedColumn& c = transform->computed()[next++];
     std::unique_ptr<CompiledExpression> compiled;
-    if (!rule->expression.empty()) {
-      const size_t i = transform->target().columns.size() - transform->added_rules().size() +
-                       r.expressions_.size();
+    if (!c.expression.empty()) {
       ASSIGN_OR_RETURN(compiled, CompiledExpression::Compile(
-                                     rule->expression, transform->source(), "",
-                                     transform->target().columns[i].type, rule->rule_id));
+                                     c.expression, transform->source(), c.source_column,
+                                     transform->target().columns[i].type, c.rule->rule_id));
       any = true;
     }
     r.expressions_.push_back(std::move(compiled));

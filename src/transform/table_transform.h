@@ -15,6 +15,9 @@
 //   - add-column rules matching the table append their columns, in rule order, after the kept
 //     ones; each expression is compiled once here (its errors are Build's) and evaluated per row
 //     by a RowTransformer;
+//   - a change-data-type rule keeps its column in place under its name with the rule's type,
+//     its values computed as the expression `$column` with that type (the add-column
+//     conversions); the column keeps its place in the primary key;
 //   - errors (one line naming the rule, the table and the column): a name that becomes empty or
 //     holds '/', two columns of the target with one name, a table left without columns, an
 //     expression SQLite cannot compile or that names a column the table lacks.
@@ -48,10 +51,17 @@ class TableTransform {
   // True when no rule changes the table: target() equals the source and rows pass unchanged.
   bool identity() const { return identity_; }
   const TableSchema& target() const { return target_; }
-  // Target column i holds source column source_columns()[i], or, where that is -1, the value
-  // of an add-column rule's expression (added_rules(), in order).
+  // A target column computed by an expression over the source row: an add-column rule's, or
+  // `$column` for a change-data-type rule.
+  struct ComputedColumn {
+    const TransformationRule* rule = nullptr;  // owned by the mappings
+    std::string expression;                    // "" = NULL (add-column without an expression)
+    std::string source_column;                 // change-data-type: the column converted
+  };
+  // Target column i holds source column source_columns()[i], or, where that is -1, the next
+  // computed column (computed(), in target order).
   const std::vector<int>& source_columns() const { return source_columns_; }
-  const std::vector<const TransformationRule*>& added_rules() const { return added_rules_; }
+  const std::vector<ComputedColumn>& computed() const { return computed_; }
   // The source table (what expressions are compiled over).
   const TableSchema& source() const { return source_; }
 
@@ -60,7 +70,7 @@ class TableTransform {
   TableSchema source_;
   TableSchema target_;
   std::vector<int> source_columns_;
-  std::vector<const TransformationRule*> added_rules_;  // owned by the mappings
+  std::vector<ComputedColumn> computed_;
 };
 
 // Makes target rows of one table on one thread: the kept columns projected, the add-column
@@ -70,7 +80,7 @@ class RowTransformer {
  public:
   static Result<RowTransformer> Create(const TableTransform* transform);
 
-  // True when rows need ExpressionRow headers (the table has add-column expressions).
+  // True when rows need ExpressionRow headers (the table has computed columns).
   bool needs_header() const { return !expressions_.empty(); }
   // The target row of `source_row` (one value per source column): `source_row` itself for the
   // identity; else views valid until the next Apply and while the source row's buffers live.
@@ -81,7 +91,7 @@ class RowTransformer {
 
  private:
   const TableTransform* transform_ = nullptr;
-  std::vector<std::unique_ptr<CompiledExpression>> expressions_;  // per added column
+  std::vector<std::unique_ptr<CompiledExpression>> expressions_;  // per computed column
   std::vector<Value> row_;
 };
 

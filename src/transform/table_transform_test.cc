@@ -235,6 +235,69 @@ TEST(TableTransformTest, AddColumnAppendsTheExpressionsValue) {
   EXPECT_EQ((*out)[5].text(), "U");
 }
 
+// change-data-type: the column stays in place with its name and key role, with the rule's
+// type; each value converted as `$column` with that data-type.
+TEST(TableTransformTest, ChangeDataTypeConvertsTheColumnInPlace) {
+  TableMappings m = MustParse({
+      ColumnRule("change-data-type", "customers", "id",
+                 R"(,"data-type":{"type":"string","length":11})"),
+      ColumnRule("change-data-type", "customers", "ssn", R"(,"data-type":{"type":"int8"})"),
+      ColumnRule("rename", "customers", "name", R"(,"value":"full_name")"),
+  });
+  Result<TableTransform> t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_FALSE(t->identity());
+  EXPECT_THAT(Names(t->target()), ElementsAre("id", "email", "full_name", "ssn"));
+  EXPECT_EQ(t->target().columns[0].type.type, SqlType::kVarChar);
+  EXPECT_EQ(t->target().columns[3].type.type, SqlType::kBigInt);
+  EXPECT_THAT(t->target().primary_key, ElementsAre(0));  // still the key
+  EXPECT_THAT(t->source_columns(), ElementsAre(-1, 1, 2, -1));
+  Result<RowTransformer> rows = RowTransformer::Create(&*t);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  std::vector<Value> row = {Value::Int(-7), Value::String("a@x"), Value::String("Ann"),
+                            Value::String("0123")};
+  Result<std::span<const Value>> out = rows->Apply(row, {});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->size(), 4u);
+  EXPECT_EQ((*out)[0].text(), "-7");
+  EXPECT_EQ((*out)[1].text(), "a@x");
+  EXPECT_EQ((*out)[2].text(), "Ann");
+  EXPECT_EQ((*out)[3].int_value(), 123);
+  row[3] = Value::Null();
+  out = rows->Apply(row, {});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_TRUE((*out)[3].is_null());
+  // A value the new type cannot hold stops with the rule and the row.
+  row[3] = Value::String("12-34");
+  out = rows->Apply(row, {});
+  ASSERT_FALSE(out.ok());
+  EXPECT_THAT(out.status().message(), HasSubstr("rule 3: "));
+  EXPECT_THAT(out.status().message(), HasSubstr("(in shop.customers, key id=-7)"));
+}
+
+TEST(TableTransformTest, ChangeDataTypeIsOneActionPerColumn) {
+  auto build = [](const std::vector<std::string>& rules) {
+    TableMappings m = MustParse(rules);
+    Result<TableTransform> t = TableTransform::Build(&m, Customers());
+    return t.ok() ? std::string("ok") : t.status().message();
+  };
+  const std::string retype =
+      ColumnRule("change-data-type", "customers", "ssn", R"(,"data-type":{"type":"int8"})");
+  EXPECT_THAT(build({retype, ColumnRule("rename", "customers", "ssn", R"(,"value":"x")")}),
+              HasSubstr("rules 3 and 2 both act on column shop.customers.ssn"));
+  EXPECT_THAT(build({ColumnRule("remove-column", "customers", "ssn"), retype}),
+              HasSubstr("rules 2 and 3 both act on column shop.customers.ssn"));
+  EXPECT_THAT(build({retype, retype}), HasSubstr("rules 2 and 3 both act on column"));
+  // Its data-type is checked when the mappings are read.
+  Result<TableMappings> bad = Mappings(
+      {ColumnRule("change-data-type", "customers", "ssn", R"(,"data-type":{"type":"nope"})")});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("rule 2: "));
+  Result<TableMappings> missing = Mappings({ColumnRule("change-data-type", "customers", "ssn")});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("change-data-type needs a 'data-type'"));
+}
+
 TEST(TableTransformTest, AddColumnErrorsNameTheRuleTableAndRow) {
   auto build = [](const std::string& rule) {
     TableMappings m = MustParse({rule});

@@ -26,12 +26,13 @@ constexpr std::pair<std::string_view, TransformAction> kActions[] = {
     {"remove-column", TransformAction::kRemoveColumn},
     {"include-column", TransformAction::kIncludeColumn},
     {"add-column", TransformAction::kAddColumn},
+    {"change-data-type", TransformAction::kChangeDataType},
 };
 
 // DMS actions binlake does not implement yet: refused by name rather than as unknown.
-constexpr std::string_view kNotYet[] = {
-    "change-data-type",         "add-before-image-columns",      "define-primary-key",
-    "data-masking-digits-mask", "data-masking-digits-randomize", "data-masking-hash-mask"};
+constexpr std::string_view kNotYet[] = {"add-before-image-columns", "define-primary-key",
+                                        "data-masking-digits-mask", "data-masking-digits-randomize",
+                                        "data-masking-hash-mask"};
 
 Result<NamePattern> Pattern(const nlohmann::json& locator, const std::string& key,
                             const RuleContext& ctx) {
@@ -101,6 +102,7 @@ std::string TransformationRule::Apply(std::string_view name) const {
     case TransformAction::kRemoveColumn:
     case TransformAction::kIncludeColumn:
     case TransformAction::kAddColumn:
+    case TransformAction::kChangeDataType:
       break;
   }
   return std::string(name);
@@ -131,10 +133,17 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
     return ctx.Error("unknown rule-action '" + action_text +
                      "' for a transformation rule (binlake implements rename, convert-lowercase, "
                      "convert-uppercase, add-prefix, remove-prefix, replace-prefix, add-suffix, "
-                     "remove-suffix, replace-suffix, remove-column, include-column, add-column)");
+                     "remove-suffix, replace-suffix, remove-column, include-column, add-column, "
+                     "change-data-type)");
   }
   const bool add = rule.action == TransformAction::kAddColumn;
-  if (add) {
+  const bool change_type = rule.action == TransformAction::kChangeDataType;
+  if (change_type) {
+    RETURN_IF_ERROR(CheckKeys(r,
+                              {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
+                               "rule-action", "data-type"},
+                              "a change-data-type rule", ctx));
+  } else if (add) {
     RETURN_IF_ERROR(CheckKeys(r,
                               {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
                                "rule-action", "value", "expression", "data-type"},
@@ -196,6 +205,16 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
   }
   if (rule.target == TransformTarget::kColumn && !add) {
     ASSIGN_OR_RETURN(rule.column, Pattern(*loc, "column-name", ctx));
+  }
+  if (change_type) {
+    auto type = r.find("data-type");
+    if (type == r.end()) return ctx.Error("change-data-type needs a 'data-type'");
+    Result<DmsDataType> parsed = ParseDmsDataType(*type);
+    if (!parsed.ok()) return ctx.Error(parsed.status().message());
+    rule.data_type = std::move(parsed).value();
+    Result<ColumnType> column_type = ColumnTypeForDmsDataType(rule.data_type);
+    if (!column_type.ok()) return ctx.Error(column_type.status().message());
+    return rule;
   }
   if (add) {
     ASSIGN_OR_RETURN(rule.value, TextMember(r, "value", true, ctx));

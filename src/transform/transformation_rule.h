@@ -17,9 +17,12 @@
 //     column `value` of the DMS `data-type`, after the table's columns, holding the SQLite
 //     `expression` (transform/expression.h) of each row; NULL without an expression. (AWS DMS
 //     User Guide, "Using transformation rule expressions to define column content".)
-//   - the other actions (change-data-type, add-before-image-columns, define-primary-key, data
-//     masking, an expression on an existing column) are refused with one line naming the rule
-//     until they are implemented: binlake never ignores a rule.
+//   - `change-data-type` (rule-target `column`): the column keeps its place and name and takes
+//     the DMS `data-type`; each value is converted as the expression `$column` with that
+//     data-type would be (the conversions of add-column).
+//   - the other actions (add-before-image-columns, define-primary-key, data masking, an
+//     expression on an existing column) are refused with one line naming the rule until they are
+//     implemented: binlake never ignores a rule.
 //
 // Thread-safety: immutable after parsing.
 #pragma once
@@ -49,6 +52,7 @@ enum class TransformAction {
   kRemoveColumn,
   kIncludeColumn,
   kAddColumn,
+  kChangeDataType,
 };
 
 std::string_view TransformTargetName(TransformTarget target);
@@ -65,12 +69,12 @@ struct TransformationRule {
   std::string value;       // rename, add-column: the new name; prefix/suffix actions: the affix
   std::string old_value;   // replace-prefix / replace-suffix: the part replaced
   std::string expression;  // add-column: SQLite expression ("" = NULL)
-  DmsDataType data_type;   // add-column
+  DmsDataType data_type;   // add-column, change-data-type
 
   // True for the actions that change a name (every action but remove/include/add-column).
   bool RenamesObject() const {
     return action != TransformAction::kRemoveColumn && action != TransformAction::kIncludeColumn &&
-           action != TransformAction::kAddColumn;
+           action != TransformAction::kAddColumn && action != TransformAction::kChangeDataType;
   }
   bool MatchesSchema(std::string_view schema_name) const { return schema.Matches(schema_name); }
   bool MatchesTable(std::string_view schema_name, std::string_view table_name) const {

@@ -76,6 +76,10 @@ const std::string kMappings =
     Rule(12, R"("rule-target":"column","rule-action":"add-column","value":"doubled",
                 "expression":"$amount * 2","data-type":{"type":"numeric","precision":10,"scale":2},)" +
                  Locator("orders_old")) +
+    "," +
+    Rule(13, R"("rule-target":"column","rule-action":"change-data-type",
+                "data-type":{"type":"string","length":11},)" +
+                 Locator("customers", "id")) +
     "]}";
 
 class TransformTest : public ::testing::Test {
@@ -104,6 +108,15 @@ class TransformTest : public ::testing::Test {
     auto rows = DuckDbQuery(
         {"SELECT string_agg(column_name, ',') AS c FROM (DESCRIBE SELECT * FROM " +
          (parquet ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header=true)") + ")"});
+    if (!rows.ok()) return "duckdb error: " + rows.status().message();
+    return rows->empty() ? "" : rows->front().at("c").value_or("?");
+  }
+  // The DuckDB types of the columns of the Parquet files `glob` under the target.
+  std::string ParquetTypes(const std::string& glob) {
+    auto rows =
+        DuckDbQuery({"SELECT string_agg(column_type, ',') AS c FROM (DESCRIBE SELECT * "
+                     "FROM read_parquet(" +
+                     DuckQuote((dir_ / glob).string()) + "))"});
     if (!rows.ok()) return "duckdb error: " + rows.status().message();
     return rows->empty() ? "" : rows->front().at("c").value_or("?");
   }
@@ -214,6 +227,11 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
   EXPECT_EQ(Columns("csv/lake_shop/clients/LOAD*.csv", false), "id,mail,name,label,flag");
   EXPECT_EQ(Columns("pq/lake_shop/clients/LOAD*.parquet", true), "id,mail,name,label,flag");
   EXPECT_EQ(Columns("csv/lake_shop/orders/LOAD*.csv", false), "id,AMOUNT,doubled");
+  // change-data-type: the INT key is a string in the full load's and CDC's Parquet files.
+  EXPECT_EQ(ParquetTypes("pq/lake_shop/clients/LOAD*.parquet"),
+            "VARCHAR,VARCHAR,VARCHAR,VARCHAR,VARCHAR");
+  EXPECT_EQ(ParquetTypes("pq/lake_shop/orders/LOAD*.parquet"),
+            "INTEGER,DECIMAL(8,2),DECIMAL(10,2)");
   EXPECT_EQ(Columns("pq/lake_shop/notes/2*.parquet", true), "Op,id,body");
   EXPECT_EQ(Columns("csv/lake_shop/notes/2*.csv", false), "Op,id,body");
   std::set<std::string> cdc_headers;
