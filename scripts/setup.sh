@@ -11,9 +11,10 @@ PACKAGES=(
   libmariadb-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev libsnappy-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev libdeflate-dev libcctz-dev libsqlite3-dev
+  prometheus-cpp-dev libcpp-httplib-dev
   # real servers and peers for tests, the demo and benchmarks
   mariadb-server mariadb-client radosgw ceph-mon ceph-osd curl uuid-runtime
-  sysbench mydumper procps python3-boto3 zstd openssl sqlite3
+  sysbench mydumper procps python3-boto3 zstd openssl sqlite3 prometheus
   # runtime: the time zone database (DatePartitionTimezone)
   tzdata
 )

@@ -6,7 +6,10 @@
 #   2. commit-to-visible latency p50/p99 with CdcMaxBatchInterval=1 under sysbench load: a
 #      pinger commits rows holding their own commit time every 20 ms; a watcher notes when the
 #      CDC file holding each row appears in the local target;
-#   3. peak RSS of `binlake cdc` replicating one 1,000,000-row transaction.
+#   3. peak RSS of `binlake cdc` replicating one 1,000,000-row transaction;
+#   4. the catch-up of 1. with --metrics-address on and /metrics scraped every second, back to
+#      back with the same without, in alternating order: the metrics endpoint's cost (goal:
+#      >= 0.98 of the throughput).
 # For reference it also times stream_drain (bench/cdc/stream_drain.cc): the same range of the
 # dump stream read raw on one thread, without checksums or decoding: about what the source's
 # dump thread can hand over (binlake, whose reading thread overlaps with decoding, can come in a
@@ -64,14 +67,46 @@ run_cdc() {  # target [extra...] -> "seconds rows"
 best() { sort -k3n | head -1; }  # lines "total rows streaming" -> the fastest streaming
 # The local readers take turns in each round, so that all meet the same machine state (the
 # source's background work after building the backlog fades during the first rounds).
-local_runs=""; s3_runs=""; z_runs=""; d_runs=""; n_runs=""
+local_runs=""; s3_runs=""; z_runs=""; d_runs=""; n_runs=""; m_runs=""
 cat > "$WORK/select-nothing.json" <<'EOF2'
 {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "1", "rule-action": "include",
             "object-locator": {"schema-name": "no_such_schema", "table-name": "%"}}]}
 EOF2
+# The catch-up with the metrics endpoint on, scraped every second (Prometheus's default is once a
+# minute) by one keep-alive client (no process started per scrape).
+run_cdc_scraped() {  # run number -> the run_cdc line
+  local mport scraper r
+  mport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 - "$mport" >/dev/null 2>&1 <<'PY' &
+import http.client, sys, time
+port = int(sys.argv[1])
+while True:
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        while True:
+            c.request("GET", "/metrics")
+            c.getresponse().read()
+            time.sleep(1)
+    except OSError:
+        time.sleep(0.05)  # not listening yet, or gone
+PY
+  scraper=$!
+  r=$(run_cdc "file://$WORK/metrics$1" --metrics-address "127.0.0.1:$mport")
+  kill $scraper; wait $scraper 2>/dev/null || true
+  echo "$r"
+}
 for i in $(seq 1 "$RUNS"); do
-  r=$(run_cdc "file://$WORK/local$i"); local_runs+="$r"$'\n'
-  echo "bench: run $i: binlake -> local: $r" >&2
+  # binlake with and without the metrics endpoint run back to back, in alternating order (the
+  # machine's state drifts between rounds).
+  for which in $( ((i % 2)) && echo "plain scraped" || echo "scraped plain"); do
+    if [ "$which" = plain ]; then
+      r=$(run_cdc "file://$WORK/local$i"); local_runs+="$r"$'\n'
+      echo "bench: run $i: binlake -> local: $r" >&2
+    else
+      r=$(run_cdc_scraped "$i"); m_runs+="$r"$'\n'
+      echo "bench: run $i: binlake -> local, metrics scraped: $r" >&2
+    fi
+  done
   z=$(node tests/js/zongji_count.mjs 127.0.0.1 "$MARIADB_PORT" root "${P0%%:*}" "${P0##*:}" "${P1%%:*}" "${P1##*:}")
   zs=$(echo "$z" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
   zr=$(echo "$z" | sed -n 's/.*"rows":\([0-9]*\).*/\1/p')
@@ -87,6 +122,7 @@ read -r local_s local_rows local_stream < <(printf '%s' "$local_runs" | best)
 read -r _ z_rows z_s < <(printf '%s' "$z_runs" | best)
 read -r _ _ drain_s < <(printf '%s' "$d_runs" | best)
 read -r _ _ none_stream < <(printf '%s' "$n_runs" | best)
+read -r _ _ metrics_stream < <(printf '%s' "$m_runs" | best)
 s3_s=""; s3_rows=""
 if [ $USE_S3 = 1 ]; then
   eval "$(MEMSTORE_BYTES=$((3 << 30)) scripts/test-servers/radosgw-start.sh)"
@@ -134,9 +170,12 @@ line "raw dump stream (ref.)" "$drain_s" "-" "$local_rows"
 line "zongji 0.9 (count only)" "$z_s" "-" "$z_rows"
 line "binlake, nothing selected" "$none_stream" "-" "$local_rows"
 line "binlake -> local dir" "$local_stream" "$local_s" "$local_rows"
+line "  the same, /metrics scraped" "$metrics_stream" "-" "$local_rows"
 [ $USE_S3 = 1 ] && line "binlake -> radosgw" "$s3_stream" "$s3_s" "$s3_rows"
 awk -v b="$local_stream" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" \
   'BEGIN{printf "ratio binlake(local)/zongji rows/s: %.1fx (goal >= 10x)\n", (br/b)/(zr/z)}'
+awk -v b="$local_stream" -v m="$metrics_stream" \
+  'BEGIN{printf "ratio with /metrics scraped / without: %.3f (goal >= 0.98)\n", b/m}'
 awk -v d="$drain_s" -v br="$local_rows" -v z="$z_s" -v zr="$z_rows" -v b="$local_stream" -v n="$none_stream" \
   'BEGIN{printf "reference: the raw dump stream alone is %.1fx zongji; binlake takes %.2fx the raw stream'"'"'s time (%.2fx when it selects nothing and writes nothing)\n", (br/d)/(zr/z), b/d, n/d}'
 echo "latency (commit -> file visible, CdcMaxBatchInterval=1): $(cat "$WORK/latency.json") (goal p99 <= 2000 ms)"

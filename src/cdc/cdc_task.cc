@@ -13,6 +13,9 @@
 #include "cdc/settings_record.h"
 #include "cdc/start.h"
 #include "cdc/xa_tracker.h"
+#include "common/health.h"
+#include "common/metrics.h"
+#include "source/binlog_backlog.h"
 #include "source/catalog.h"
 #include "source/read_ahead_policy.h"
 #include "source/replica_preflight.h"
@@ -58,6 +61,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   // The first host of --source that answers, for the catalog and the start; the stream then
   // goes to the first usable one (OpenResumedStream), and this connection is replaced by one to
   // the stream's server.
+  health::SetUsesSource(true);
   ASSIGN_OR_RETURN(auto control, ConnectFirstUsable(options.source, nullptr));
   std::map<std::string, TableSchema> catalog;
   {
@@ -134,6 +138,11 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   }
 
   std::string stream_server;  // identity of the server streamed from; "" before the first
+  // binlake_cdc_source_behind_bytes: SHOW BINARY LOGS on the control connection, between
+  // transactions, at most every kBacklogPollInterval (a query of a few ms on the source).
+  constexpr auto kBacklogPollInterval = std::chrono::seconds(10);
+  std::optional<Clock::time_point> last_backlog_poll;
+  bool backlog_warned = false;
   while (true) {
     const bool committed = writer->last_checkpoint().sequence > 0;
     ResumeRequest request{position, committed ? "the checkpoint" : start.origin,
@@ -147,6 +156,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
       return opened.status();
     }
     LogResume(*opened, request, stream_server);
+    health::SetSourceConnected(true);
     stream_server = opened->server.identity;
     // Catalog reads go to the stream's server from now on (the old one may be gone).
     sink.SetControl(opened->control.get());
@@ -164,10 +174,37 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
     sink.SetTracker(&pump.position());
     Status stream_error;
     bool stop = false;
+    // Where the stream is against --stop-at, the file comparison redone only when the stream's
+    // file changes (this runs for every event).
+    struct StopAt {
+      const binlog::BinlogPosition* position;
+      std::string file;  // the stream's file the comparison was made for
+      int file_order = 0;
+      bool Reached(const BinlogEventStream& s) {
+        if (s.current_file() != file) {
+          file = s.current_file();
+          const uint64_t a = binlog::BinlogFileNumber(file);
+          const uint64_t b = binlog::BinlogFileNumber(position->file);
+          file_order = file == position->file ? 0 : a < b ? -1 : a > b ? 1 : 0;
+        }
+        return file_order > 0 || (file_order == 0 && s.next_position() >= position->position);
+      }
+    } stop_at{options.stop_at_position ? &*options.stop_at_position : nullptr, "", 0};
     int events_since_check = 0;
+    uint32_t events_since_tick = 0;
+    uint64_t last_commit_us = 0;  // of the last transaction read (binlake_cdc_source_behind)
     while (!stop) {
       if (cancelled() && !pump.position().in_transaction() && !sink.transaction_open()) {
         result.stop_reason = "interrupted";
+        stop = true;
+        break;
+      }
+      // Everything before the stop position is read, though no transaction ended at or after
+      // it (the binlog rotated after the last one, and the stop position is the new file's
+      // head, as SHOW MASTER STATUS gives it): done, rather than wait for a transaction.
+      if (options.stop_at_position && !pump.position().in_transaction() &&
+          !sink.transaction_open() && stop_at.Reached(*stream)) {
+        result.stop_reason = "stop position reached";
         stop = true;
         break;
       }
@@ -177,6 +214,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
         break;
       }
       if (!first_event) first_event = std::chrono::steady_clock::now();
+      if (ev->IsHeartbeat() || (events_since_tick++ & 1023) == 0) health::Tick();
       if (ev->IsFakeRotate()) {
         pump.StartFile(stream->current_file(), stream->next_position());
         continue;
@@ -191,6 +229,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
           // A transaction ended with this event.
           const binlog::PositionTracker& t = pump.position();
           ++result.transactions;
+          metrics::CdcTransactions().Increment();
+          last_commit_us = t.commit_timestamp_us();
           if (sink.stop_requested() ||
               (options.stop_at_time && Clock::time_point(std::chrono::microseconds(
                                            t.commit_timestamp_us())) >= *options.stop_at_time)) {
@@ -225,7 +265,27 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
       if ((ev->IsHeartbeat() || ++events_since_check >= 64) && !pump.position().in_transaction() &&
           !sink.transaction_open()) {
         events_since_check = 0;
-        if (writer->ShouldCommit(Clock::now())) RETURN_IF_ERROR(writer->Commit());
+        const Clock::time_point now = Clock::now();
+        // A heartbeat comes only when the source has nothing more to send: caught up.
+        const int64_t behind_us =
+            ev->IsHeartbeat() || last_commit_us == 0
+                ? 0
+                : std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch())
+                          .count() -
+                      static_cast<int64_t>(last_commit_us);
+        metrics::CdcSourceBehindSeconds().Set(std::max<int64_t>(behind_us, 0) / 1e6);
+        if (!last_backlog_poll || now - *last_backlog_poll >= kBacklogPollInterval) {
+          last_backlog_poll = now;
+          auto backlog = QueryBinlogBytesAfter(*control, position.file, position.position);
+          if (backlog.ok()) {
+            metrics::CdcSourceBehindBytes().Set(static_cast<double>(*backlog));
+          } else if (!backlog_warned) {  // the metric only: say it once
+            backlog_warned = true;
+            spdlog::info("binlake_cdc_source_behind_bytes is not measured: {}",
+                         backlog.status().message());
+          }
+        }
+        if (writer->ShouldCommit(now)) RETURN_IF_ERROR(writer->Commit());
       }
     }
     if (stop) break;
@@ -240,8 +300,10 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
     if (!stream_error.IsRetryable()) return stream_error;
     // Lost the source: drop the open batch and resume from the last checkpoint.
     spdlog::warn("binlog stream lost ({}); reconnecting", stream_error.message());
+    health::SetSourceConnected(false, "binlog stream lost: " + stream_error.message());
     writer->Abort();
     ++result.reconnects;
+    metrics::SourceReconnects().Increment();
     position = ResumePosition(*writer, start);
     if (!gtids.Reset(position.gtid_set).ok()) gtids = GtidSetTracker();
     RETURN_IF_ERROR(xa->Reset(writer->last_checkpoint().pending_xa));

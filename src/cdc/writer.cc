@@ -11,9 +11,11 @@
 
 #include "cdc/checkpoint_commit.h"
 #include "cdc/commit_log.h"
+#include "cdc/commit_metrics.h"
 #include "cdc/naming.h"
 #include "cdc/txn_file.h"
 #include "cdc/txn_index.h"
+#include "common/metrics.h"
 #include "common/parallel_for.h"
 #include "config/format_options.h"
 #include "format/csv/csv_writer.h"
@@ -106,6 +108,7 @@ class CdcWriter::Impl {
       RETURN_IF_ERROR(batch_error_);
     }
     ++batch_txns_;
+    batch_commit_times_.Add(txn_commit_us_);
     batch_position_ = after;
     batch_last_commit_us_ = txn_commit_us_;
     return Status::Ok();
@@ -152,6 +155,7 @@ class CdcWriter::Impl {
     last_slot_ = nullptr;
     in_txn_ = false;
     batch_txns_ = 0;
+    batch_commit_times_.Clear();
     batch_started_.reset();
     batch_name_ms_.reset();
     batch_max_ms_ = 0;
@@ -228,6 +232,7 @@ class CdcWriter::Impl {
   uint64_t txn_serial_ = 0;  // counts BeginTransaction calls
   std::string txn_time_;
   uint64_t batch_txns_ = 0;
+  CommitTimes batch_commit_times_;  // for the latency metric (cdc/commit_metrics.h)
   binlog::BinlogPosition batch_position_;
   uint64_t batch_last_commit_us_ = 0;
   std::optional<std::chrono::system_clock::time_point> batch_started_;
@@ -469,6 +474,11 @@ Status CdcWriter::Impl::Commit() {
       broken_ = created.status;
       return broken_;
   }
+  {
+    std::vector<std::pair<std::string, uint64_t>> file_bytes;
+    for (const auto& f : files_) file_bytes.emplace_back(f->table, f->size());
+    RecordCommittedBatch(checkpoint_, next, file_bytes, batch_commit_times_, options_.clock());
+  }
   checkpoint_ = next;
   known_checkpoints_ = std::move(created.listed);
   known_checkpoints_.insert(next.sequence);
@@ -481,6 +491,7 @@ Status CdcWriter::Impl::Commit() {
   AfterCommit();
   auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   const auto published = std::chrono::steady_clock::now();
+  metrics::ObserveCdcCommitDuration(published - began);
   spdlog::debug(
       "committed CDC checkpoint {}: {} files in {} ms (prepare {} ms, checkpoint {} ms, "
       "publish {} ms)",

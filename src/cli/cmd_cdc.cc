@@ -144,6 +144,8 @@ int RunCdcCommand(const CdcFlags& flags) {
   if (!store.ok()) return ReportFailure(store.status());
   s = (*store)->CheckAccess();
   if (!s.ok()) return ReportFailure(s);
+  auto ops = StartOpsServer(flags.task);
+  if (!ops.ok()) return ReportFailure(ops.status());
   InstallStopHandlers();
   return ReportCdcResult(RunCdc(options, **store), (*store)->Describe());
 }
@@ -161,6 +163,8 @@ int RunRunCommand(const CdcFlags& flags) {
   }
   auto store = OpenObjectStore(config->target);
   if (!store.ok()) return ReportFailure(store.status());
+  auto ops = StartOpsServer(flags.task);
+  if (!ops.ok()) return ReportFailure(ops.status());
   InstallStopHandlers();
 
   // A task that already streams (it has a checkpoint) resumes CDC; otherwise load first.
@@ -380,6 +384,7 @@ void RegisterCdcCommands(CLI::App& root, CommandTable& table) {
       "Stream committed changes from the binlog into the target, exactly once, starting "
       "at the last checkpoint (or the full load's snapshot)");
   AddTaskFlags(cdc, &cdc_flags->task);
+  AddOpsFlags(cdc, &cdc_flags->task);
   AddCdcFlags(cdc, cdc_flags.get());
   table.Add(cdc, [cdc_flags] { return RunCdcCommand(*cdc_flags); });
 
@@ -389,6 +394,7 @@ void RegisterCdcCommands(CLI::App& root, CommandTable& table) {
       "Full load, then CDC from the snapshot's position (full-load-and-cdc), until "
       "SIGINT/SIGTERM; resumes CDC when the target already has checkpoints");
   AddTaskFlags(run, &run_flags->task);
+  AddOpsFlags(run, &run_flags->task);
   run->add_option("--stop-at", run_flags->stop_at,
                   "Stop CDC after FILE:POS, or before the first transaction committed at a time");
   run->add_option("--server-id", run_flags->server_id, "Replica server_id");

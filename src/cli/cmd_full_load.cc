@@ -47,6 +47,8 @@ int Run(const FullLoadFlags& flags) {
   if (!store.ok()) return ReportFailure(store.status());
   auto factory = MakeRowFileWriterFactory(config->settings);
   if (!factory.ok()) return ReportFailure(factory.status());
+  auto ops = StartOpsServer(flags.task);
+  if (!ops.ok()) return ReportFailure(ops.status());
 
   FullLoadOptions options;
   options.source = ToConnectionConfig(config->source);
@@ -117,6 +119,7 @@ void RegisterFullLoadCommand(CLI::App& root, CommandTable& table) {
       "Copy every selected table from one consistent snapshot to the target as DMS "
       "LOAD files, and record the snapshot's binlog position for CDC");
   AddTaskFlags(cmd, &flags->task);
+  AddOpsFlags(cmd, &flags->task);
   cmd->add_flag("--dry-run", flags->dry_run,
                 "Connect, check and print the plan (tables, rows, target keys); write nothing");
   cmd->add_flag("--require-cdc", flags->require_cdc,

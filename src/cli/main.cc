@@ -5,15 +5,13 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "common/metrics.h"
+#include "ops/log_format.h"
 
 namespace binlake::cli {
 
 int ReportFailure(const Status& status) {
-  std::string line = status.message();
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';  // one line, always
-  }
-  std::fprintf(stderr, "binlake: error: %s\n", line.c_str());
+  std::fprintf(stderr, "%s\n", ops::FormatErrorLine(status.message()).c_str());
   return 1;
 }
 
@@ -25,6 +23,7 @@ int ReportBadUsage(const Status& status) {
 }  // namespace binlake::cli
 
 int main(int argc, char** argv) {
+  binlake::metrics::InitProcessMetrics("0.1.0");
   CLI::App app{"binlake: MySQL/MariaDB to S3 replication (full load + CDC), DMS-compatible"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "binlake 0.1.0");

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "config/settings_parser.h"
+#include "ops/log_format.h"
 #include "transform/table_mappings.h"
 
 namespace binlake::cli {
@@ -35,6 +36,23 @@ void AddTaskFlags(CLI::App* app, TaskFlags* f) {
   app->add_option("--tls-ca", f->tls_ca, "CA certificate (PEM) for verify_ca/verify_identity");
   app->add_option("--log-level", f->log_level, "error | warn | info | debug")
       ->capture_default_str();
+  app->add_option("--log-format", f->log_format,
+                  "text | json (one JSON object per line: time, level, message, task, fields)")
+      ->capture_default_str();
+  f->command = app->get_name();
+}
+
+void AddOpsFlags(CLI::App* app, TaskFlags* f) {
+  app->add_option("--metrics-address", f->metrics_address,
+                  "Serve Prometheus /metrics, /healthz and /readyz on HOST:PORT "
+                  "(e.g. 127.0.0.1:9464; :9464 = every interface)");
+}
+
+Result<std::unique_ptr<ops::OpsServer>> StartOpsServer(const TaskFlags& f) {
+  if (f.metrics_address.empty()) return std::unique_ptr<ops::OpsServer>();
+  ASSIGN_OR_RETURN(auto server, ops::OpsServer::Start(f.metrics_address));
+  spdlog::info("serving /metrics, /healthz and /readyz on http://{}", server->address());
+  return server;
 }
 
 ConnectionConfig ToConnectionConfig(const SourceConfig& s) {
@@ -54,7 +72,7 @@ ConnectionConfig ToConnectionConfig(const SourceConfig& s) {
 
 Result<TaskConfig> BuildTaskConfig(const TaskFlags& f) {
   spdlog::set_level(spdlog::level::from_str(f.log_level));
-  spdlog::set_pattern("binlake: %l: %v");
+  RETURN_IF_ERROR(ops::SetLogFormat(f.log_format, f.command, f.target_url));
   TaskConfig config;
   if (!f.settings_path.empty())
     RETURN_IF_ERROR(LoadS3SettingsFile(f.settings_path, &config.settings));

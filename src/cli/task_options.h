@@ -4,11 +4,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "config/task_config.h"
+#include "ops/ops_server.h"
 #include "source/connection_config.h"
 
 namespace binlake::cli {
@@ -30,9 +32,14 @@ struct TaskFlags {
   std::string tls_mode;
   std::string tls_ca;
   std::string log_level = "info";
+  std::string log_format = "text";
+  std::string metrics_address;  // --metrics-address: serve /metrics, /healthz, /readyz
+  std::string command;          // the subcommand's name (set by AddTaskFlags)
 };
 
 void AddTaskFlags(CLI::App* app, TaskFlags* flags);
+// --metrics-address, for the long-running commands (full-load, cdc, run).
+void AddOpsFlags(CLI::App* app, TaskFlags* flags);
 
 // Builds and validates the task configuration. The source password comes from (first found):
 // the URL, the config file (password / password_env), --password-env NAME, the environment
@@ -40,5 +47,9 @@ void AddTaskFlags(CLI::App* app, TaskFlags* flags);
 Result<TaskConfig> BuildTaskConfig(const TaskFlags& flags);
 
 ConnectionConfig ToConnectionConfig(const SourceConfig& source);
+
+// Starts the operations endpoint when --metrics-address was given (ops/ops_server.h) and says
+// where it listens; nullptr otherwise. The endpoint lives as long as the returned object.
+Result<std::unique_ptr<ops::OpsServer>> StartOpsServer(const TaskFlags& flags);
 
 }  // namespace binlake::cli

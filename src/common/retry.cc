@@ -8,6 +8,8 @@
 #include <random>
 #include <string>
 
+#include "common/health.h"
+
 namespace binlake {
 namespace {
 
@@ -86,10 +88,12 @@ bool RetryLoop::BackoffAndContinue(
   const std::chrono::milliseconds delay = backoff_.NextDelay();
   if (policy_.deadline.count() > 0 && elapsed() + delay > policy_.deadline) return false;
   if (before_sleep) before_sleep(delay);
+  health::Tick();  // a retrying loop is a turning loop (common/health.h)
   if (!clock_.SleepFor(delay)) {
     interrupted_ = true;
     return false;
   }
+  health::Tick();
   ++attempts_;
   return true;
 }

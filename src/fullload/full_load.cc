@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/health.h"
 #include "config/target_layout.h"
 #include "fullload/chunk_sequencer.h"
 #include "fullload/load_files.h"
@@ -241,7 +242,9 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   auto started = std::chrono::steady_clock::now();
   FullLoadResult result;
   // Several hosts in --source: the first that answers; every connection goes to it.
+  health::SetUsesSource(true);
   ASSIGN_OR_RETURN(auto control, ConnectFirstUsable(options.source, nullptr));
+  health::SetSourceConnected(true);
   const ConnectionConfig source = control->config();
   ASSIGN_OR_RETURN(auto catalog, ReadCatalog(*control));
 
@@ -381,7 +384,8 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     job->output->set_split_bytes(options.split_bytes);
     if (options.progress) {
       job->progress_index = options.progress->AddTable(
-          job->source.schema.schema + "." + job->source.schema.table, job->source.estimated_rows);
+          job->source.schema.schema + "." + job->source.schema.table, job->source.estimated_rows,
+          target.schema + "." + target.table);
     }
     for (const Chunk& c : job->chunks) items.push_back(WorkItem{job.get(), c.index});
     jobs.push_back(std::move(job));

@@ -29,12 +29,23 @@ ProgressBoard::ProgressBoard(FILE* out) : out_(out), start_(std::chrono::steady_
 
 ProgressBoard::~ProgressBoard() { Stop(); }
 
-size_t ProgressBoard::AddTable(std::string name, uint64_t estimated_rows) {
+size_t ProgressBoard::AddTable(std::string name, uint64_t estimated_rows,
+                               std::string metric_table) {
   auto t = std::make_unique<Table>();
   t->name = std::move(name);
   t->estimated_rows = estimated_rows;
+  t->metric_table = metric_table.empty() ? t->name : std::move(metric_table);
+  metrics::FullLoadRowsEstimated(t->metric_table).Set(static_cast<double>(estimated_rows));
+  t->rows_metric = &metrics::FullLoadRows(t->metric_table);
+  t->rows_metric->Set(0);
   tables_.push_back(std::move(t));
   return tables_.size() - 1;
+}
+
+void ProgressBoard::CountWritten(const Table& t) {
+  if (t.done.load()) return;  // counted once
+  metrics::RowsWritten(t.metric_table, "load").Increment(static_cast<double>(t.rows.load()));
+  metrics::BytesWritten(t.metric_table, "full_load").Increment(static_cast<double>(t.bytes.load()));
 }
 
 void ProgressBoard::EnableReporting(bool interactive, std::chrono::milliseconds interval) {

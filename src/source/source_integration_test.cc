@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "source/binlog_backlog.h"
 #include "source/catalog.h"
 #include "source/chunk_planner.h"
 #include "source/mysql_connection.h"
@@ -78,6 +79,41 @@ class SourceIntegrationTest : public ::testing::Test {
   static MariaDbServer* server_;
 };
 MariaDbServer* SourceIntegrationTest::server_ = nullptr;
+
+// The binlog backlog against the server's own SHOW MASTER STATUS: nothing after the head; after
+// an earlier point of the same file, exactly the bytes between; after a rotation, the rest of the
+// old file plus the new one.
+TEST_F(SourceIntegrationTest, BinlogBacklogMatchesTheServersHead) {
+  auto c = Connect();
+  ASSERT_NE(c, nullptr);
+  auto head = [&] {
+    std::string p = server_->MasterPosition();
+    size_t colon = p.rfind(':');
+    return std::make_pair(p.substr(0, colon), std::stoull(p.substr(colon + 1)));
+  };
+  auto [file, pos] = head();
+  auto none = QueryBinlogBytesAfter(*c, file, pos);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(*none, 0u);
+  ASSERT_TRUE(server_->Execute("INSERT INTO shop.nopk VALUES (9,'backlog')").ok());
+  auto [file2, pos2] = head();
+  ASSERT_EQ(file2, file);
+  EXPECT_EQ(*QueryBinlogBytesAfter(*c, file, pos), pos2 - pos);
+  ASSERT_TRUE(server_->Execute("FLUSH BINARY LOGS").ok());
+  ASSERT_TRUE(server_->Execute("DELETE FROM shop.nopk WHERE x = 9").ok());
+  auto [file3, pos3] = head();
+  ASSERT_NE(file3, file);
+  auto rows = c->QueryRows("SHOW BINARY LOGS");
+  ASSERT_TRUE(rows.ok());
+  uint64_t old_size = 0;
+  for (const auto& r : *rows) {
+    if (r[0] == file) old_size = std::stoull(*r[1]);
+  }
+  ASSERT_GT(old_size, pos2);  // the rotate event ends the old file
+  EXPECT_EQ(*QueryBinlogBytesAfter(*c, file, pos2), (old_size - pos2) + pos3);
+  EXPECT_EQ(QueryBinlogBytesAfter(*c, "no-such-bin.000001", 4).status().code(),
+            StatusCode::kNotFound);
+}
 
 TEST_F(SourceIntegrationTest, CatalogDescribesTablesButNotViews) {
   auto conn = Connect();

@@ -4,6 +4,9 @@
 
 #include <ctime>
 
+#include "common/health.h"
+#include "common/metrics.h"
+
 namespace binlake::s3 {
 
 std::string AmzDate(std::chrono::system_clock::time_point t) {
@@ -13,6 +16,33 @@ std::string AmzDate(std::chrono::system_clock::time_point t) {
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
   return buf;
+}
+
+namespace {
+
+bool HasQuery(const S3Request& request, std::string_view name) {
+  for (const auto& [k, v] : request.query) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view OperationName(const S3Request& request) {
+  const std::string& m = request.method;
+  if (m == "GET") {
+    if (HasQuery(request, "uploads")) return "ListMultipartUploads";
+    if (HasQuery(request, "list-type")) return "ListObjectsV2";
+    return "GetObject";
+  }
+  if (m == "PUT") return HasQuery(request, "partNumber") ? "UploadPart" : "PutObject";
+  if (m == "POST") {
+    return HasQuery(request, "uploads") ? "CreateMultipartUpload" : "CompleteMultipartUpload";
+  }
+  if (m == "DELETE") return HasQuery(request, "uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+  if (m == "HEAD") return "HeadObject";
+  return m;
 }
 
 S3Client::S3Client(S3ClientOptions options) : options_(std::move(options)), http_(options_.http) {
@@ -63,6 +93,7 @@ HttpRequest S3Client::Sign(const S3Request& request, const std::string& payload_
 Result<S3Outcome> S3Client::Send(const S3Request& request) {
   const std::string payload_hash = sigv4::Sha256Hex(request.body);
   RetryLoop loop(options_.retry, *options_.retry_clock, options_.jitter);
+  const std::string_view operation = OperationName(request);
   int resends = 0;  // requests libcurl sent again by itself (HttpResponse::resent)
   while (true) {
     // Signed afresh each attempt: the date moves, and S3 rejects signatures older than 15 min.
@@ -71,7 +102,19 @@ Result<S3Outcome> S3Client::Send(const S3Request& request) {
     if (r.ok() && r->resent) ++resends;
     const bool retry =
         r.ok() ? IsRetryableResponse(*r, request.error_in_200) : r.status().IsRetryable();
+    // Metrics and health: every attempt, by operation and answer (common/metrics.h).
+    const std::string code = r.ok() ? std::to_string(r->status) : "network";
+    metrics::StoreRequest(operation, code);
+    // 404, 409, 412 are answers the protocol expects; a denial is a failure like a 5xx.
+    const bool failed =
+        retry || (r.ok() && (r->status >= 500 || r->status == 401 || r->status == 403));
+    if (failed) {
+      health::StoreFailed(std::string(operation) + " " + code);
+    } else {
+      health::StoreSucceeded();
+    }
     if (!retry || !loop.BackoffAndContinue()) {
+      if (failed) metrics::StoreError(operation, code);
       if (!r.ok()) {
         const std::string attempts =
             loop.attempts() > 1 ? " after " + std::to_string(loop.attempts()) + " attempts" : "";
@@ -80,6 +123,7 @@ Result<S3Outcome> S3Client::Send(const S3Request& request) {
       }
       return S3Outcome{std::move(r).value(), loop.attempts() + resends};
     }
+    metrics::StoreRetry(operation);
     spdlog::debug(
         "S3 {} s3://{}/{}: {}; retrying (attempt {} of {})", request.method,
         options_.endpoint.bucket(), request.key,

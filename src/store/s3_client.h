@@ -55,6 +55,10 @@ struct S3Outcome {
   int attempts = 1;
 };
 
+// The S3 API operation `request` is ("PutObject", "UploadPart", "ListObjectsV2", ...), for the
+// metrics' labels.
+std::string_view OperationName(const S3Request& request);
+
 class S3Client {
  public:
   explicit S3Client(S3ClientOptions options);

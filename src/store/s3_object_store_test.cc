@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "common/metrics.h"
 #include "store/s3_object_writer.h"
 #include "store/sigv4.h"
 #include "store/testing/fake_http_server.h"
@@ -88,10 +89,31 @@ class S3StoreFakeTest : public ::testing::Test {
   std::unique_ptr<S3ObjectStore> store_;
 };
 
+// The value of one series of the store metrics (common/metrics.h): 0 when it does not exist.
+double StoreMetric(const std::string& name, const prometheus::Labels& labels) {
+  for (const auto& family : metrics::Registry().Collect()) {
+    if (family.name != name) continue;
+    for (const auto& m : family.metric) {
+      prometheus::Labels got;
+      for (const auto& l : m.label) got[l.name] = l.value;
+      if (got == labels) return m.counter.value;
+    }
+  }
+  return 0;
+}
+
 TEST_F(S3StoreFakeTest, RetriesSlowDownThenSucceeds) {
   int calls = 0;
   Open([&](const Req&) { return ++calls == 1 ? S3Err(503, "SlowDown", "Reduce") : Resp{}; });
+  const prometheus::Labels put503{{"operation", "PutObject"}, {"code", "503"}};
+  const prometheus::Labels put200{{"operation", "PutObject"}, {"code", "200"}};
+  const double slowdowns = StoreMetric("binlake_store_requests_total", put503);
+  const double oks = StoreMetric("binlake_store_requests_total", put200);
+  const double retries = StoreMetric("binlake_store_retries_total", {{"operation", "PutObject"}});
   ASSERT_TRUE(store_->Put("a.csv", "hello", {}).ok());
+  EXPECT_EQ(StoreMetric("binlake_store_requests_total", put503) - slowdowns, 1);
+  EXPECT_EQ(StoreMetric("binlake_store_requests_total", put200) - oks, 1);
+  EXPECT_EQ(StoreMetric("binlake_store_retries_total", {{"operation", "PutObject"}}) - retries, 1);
   auto reqs = server_->requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_EQ(sleeper_.sleeps, 1);
@@ -108,8 +130,11 @@ TEST_F(S3StoreFakeTest, RetriesSlowDownThenSucceeds) {
 
 TEST_F(S3StoreFakeTest, ThrottlingThatOutlastsTheRetriesIsThrottled) {
   Open([&](const Req&) { return Resp{503, {}, ""}; });
+  const prometheus::Labels put503{{"operation", "PutObject"}, {"code", "503"}};
+  const double errors = StoreMetric("binlake_store_errors_total", put503);
   Status s = store_->Put("a.csv", "x", {});
   EXPECT_EQ(s.code(), StatusCode::kThrottled);
+  EXPECT_EQ(StoreMetric("binlake_store_errors_total", put503) - errors, 1);
   EXPECT_NE(s.message().find("after 4 attempts"), std::string::npos) << s.message();
   EXPECT_EQ(server_->requests().size(), 4u);
   EXPECT_EQ(sleeper_.sleeps, 3);

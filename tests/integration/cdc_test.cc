@@ -282,6 +282,28 @@ TEST_F(CdcTest, KeyChangingUpdatesLeaveNoGhost) {
   EXPECT_EQ((*heap)[0].at("c").value_or(""), "D,1,p I,1,q");
 }
 
+// --stop-at the head of a binlog file that holds no transaction yet (the server rotated after
+// the last one; SHOW MASTER STATUS names the new file): CDC stops once it read everything before
+// it, instead of waiting for a transaction to end at or after it (it used to wait forever).
+TEST_F(CdcTest, StopAtTheHeadOfANewBinlogFile) {
+  ASSERT_TRUE(
+      server_->Execute("CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY)").ok());
+  std::string common = "--source " + server_->RootUrl() + " --tls-mode disabled " + TargetArgs();
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off " + common).exit_code, 0);
+  ASSERT_TRUE(server_->Execute("INSERT INTO app.t VALUES (1),(2),(3); FLUSH BINARY LOGS").ok());
+  const std::string head = server_->MasterPosition();
+  // Bounded: without the stop, binlake would wait for a transaction that never comes.
+  CommandResult cdc = RunShell("timeout 60 " + ShellQuote(testing::BinlakeProgram()) + " cdc " +
+                               common + " --stop-at " + head);
+  ASSERT_EQ(cdc.exit_code, 0) << "exit " << cdc.exit_code << ": " << cdc.err;
+  EXPECT_NE(cdc.out.find("stop position reached"), std::string::npos) << cdc.out;
+  auto rows =
+      DuckDbQuery({"SELECT count(*) AS n FROM read_csv(" +
+                   DuckQuote((dir_ / "out/app/t").string() + "/2*.csv") + ", header=false)"});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)[0].at("n").value_or(""), "3");
+}
+
 // 4. DDL during CDC: files after each DDL carry the new columns (and header), every schema
 //    version is recorded, TRUNCATE/DROP never delete target data, DDLs are counted.
 TEST_F(CdcTest, DdlDuringCdc) {
