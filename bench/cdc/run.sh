@@ -19,6 +19,7 @@
 # Usage: bench/cdc/run.sh [--rows N] [--runs N (best of, default 5)] [--no-s3] [--keep]
 #        [--binary PATH (time this binlake instead of building one)]
 #        [--record (write the summary to bench/cdc/last-run.txt)]
+# Env:   BUILD_DIR  the build directory (default build/, as scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=260000; USE_S3=1; KEEP=0; RUNS=5; BINLAKE=""; RECORD=0
@@ -30,7 +31,8 @@ done
 . bench/lib.sh
 scripts/setup.sh
 BUILD_TARGETS="binlake stream_drain" scripts/build.sh >/dev/null
-[ -n "$BINLAKE" ] || BINLAKE=$PWD/build/src/cli/binlake
+BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")  # scripts/build.sh's, relative to the checkout
+[ -n "$BINLAKE" ] || BINLAKE=$BUILD_DIR/src/cli/binlake
 WORK=$(mktemp -d -t binlake-cdc-bench.XXXXXX)
 MDB=""; RGW=""; BG=""
 cleanup() { set +e; [ -n "$BG" ] && kill $BG 2>/dev/null; [ -n "$MDB" ] && scripts/test-servers/mariadb-stop.sh "$MDB"
@@ -112,7 +114,7 @@ for i in $(seq 1 "$RUNS"); do
   zr=$(echo "$z" | sed -n 's/.*"rows":\([0-9]*\).*/\1/p')
   z_runs+="- $zr $zs"$'\n'
   echo "bench: run $i: zongji: ${zs}s, $zr rows" >&2
-  read -r ds _ < <(build/bench/cdc/stream_drain "$MARIADB_PORT" "${P0%%:*}" "${P0##*:}" "${P1##*:}")
+  read -r ds _ < <("$BUILD_DIR"/bench/cdc/stream_drain "$MARIADB_PORT" "${P0%%:*}" "${P0##*:}" "${P1##*:}")
   d_runs+="- - $ds"$'\n'
   echo "bench: run $i: raw stream drain: ${ds}s" >&2
   r=$(run_cdc "file://$WORK/none$i" --table-mappings "$WORK/select-nothing.json"); n_runs+="$r"$'\n'

@@ -43,6 +43,18 @@ Result<NamePattern> Pattern(const nlohmann::json& locator, const std::string& ke
   return std::move(p).value();
 }
 
+// The rule's "data-type" (required), one binlake can write.
+Result<DmsDataType> DataTypeMember(const nlohmann::json& r, const std::string& action,
+                                   const RuleContext& ctx) {
+  auto type = r.find("data-type");
+  if (type == r.end()) return ctx.Error(action + " needs a 'data-type'");
+  Result<DmsDataType> parsed = ParseDmsDataType(*type);
+  if (!parsed.ok()) return ctx.Error(parsed.status().message());
+  Result<ColumnType> column_type = ColumnTypeForDmsDataType(*parsed);
+  if (!column_type.ok()) return ctx.Error(column_type.status().message());
+  return std::move(parsed).value();
+}
+
 std::string AsciiCase(std::string_view name, bool upper) {
   std::string out(name);
   for (char& c : out) {
@@ -207,26 +219,14 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
     ASSIGN_OR_RETURN(rule.column, Pattern(*loc, "column-name", ctx));
   }
   if (change_type) {
-    auto type = r.find("data-type");
-    if (type == r.end()) return ctx.Error("change-data-type needs a 'data-type'");
-    Result<DmsDataType> parsed = ParseDmsDataType(*type);
-    if (!parsed.ok()) return ctx.Error(parsed.status().message());
-    rule.data_type = std::move(parsed).value();
-    Result<ColumnType> column_type = ColumnTypeForDmsDataType(rule.data_type);
-    if (!column_type.ok()) return ctx.Error(column_type.status().message());
+    ASSIGN_OR_RETURN(rule.data_type, DataTypeMember(r, action, ctx));
     return rule;
   }
   if (add) {
     ASSIGN_OR_RETURN(rule.value, TextMember(r, "value", true, ctx));
     if (rule.value.empty()) return ctx.Error("add-column needs a non-empty 'value' (its name)");
     ASSIGN_OR_RETURN(rule.expression, TextMember(r, "expression", false, ctx));
-    auto type = r.find("data-type");
-    if (type == r.end()) return ctx.Error("add-column needs a 'data-type'");
-    Result<DmsDataType> parsed = ParseDmsDataType(*type);
-    if (!parsed.ok()) return ctx.Error(parsed.status().message());
-    rule.data_type = std::move(parsed).value();
-    Result<ColumnType> column_type = ColumnTypeForDmsDataType(rule.data_type);
-    if (!column_type.ok()) return ctx.Error(column_type.status().message());
+    ASSIGN_OR_RETURN(rule.data_type, DataTypeMember(r, action, ctx));
     return rule;
   }
   ASSIGN_OR_RETURN(rule.value, TextMember(r, "value", false, ctx));
