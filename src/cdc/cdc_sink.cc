@@ -202,6 +202,7 @@ Status CdcSink::WriteChange(const OutputTable& output, char op, const binlog::Ro
     header_position_ = row.position->file() + ":" + std::to_string(row.position->event_start());
     header.stream_position = header_position_;
     header.change_seq = sequence_;
+    header.transaction_id = row.position->gtid();  // "" for an anonymous transaction
   }
   ASSIGN_OR_RETURN(std::span<const Value> target_row, output.rows->Apply(values, header));
   ++row_changes_;

@@ -55,9 +55,10 @@ Result<std::unique_ptr<OpsServer>> OpsServer::Start(const std::string& address,
   auto impl = std::make_unique<Impl>();
   httplib::Server& s = impl->server;
   s.new_task_queue = [] { return new httplib::ThreadPool(2); };
-  // An idle keep-alive connection holds a worker until it times out, and stopping waits for it:
-  // 1 s, not cpp-httplib's 5, so that SIGTERM ends the process promptly.
-  s.set_keep_alive_timeout(1);
+  // One request per connection: an idle keep-alive connection would hold a worker until it timed
+  // out, and stopping the server waits for it (a scrape every 15 s or more gains nothing from
+  // keeping the connection).
+  s.set_keep_alive_max_count(1);
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second process bind the same port
   // and silently take half the scrapes: only SO_REUSEADDR (a restart may rebind at once).
   s.set_socket_options([](socket_t sock) {

@@ -77,6 +77,10 @@ const std::string kMappings =
                 "expression":"$amount * 2","data-type":{"type":"numeric","precision":10,"scale":2},)" +
                  Locator("orders_old")) +
     "," +
+    Rule(14, R"("rule-target":"column","rule-action":"add-column","value":"txn",
+                "expression":"$AR_H_TRANSACTION_ID","data-type":{"type":"string","length":40},)" +
+                 Locator("notes")) +
+    "," +
     Rule(13, R"("rule-target":"column","rule-action":"change-data-type",
                 "data-type":{"type":"string","length":11},)" +
                  Locator("customers", "id")) +
@@ -232,8 +236,26 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
             "VARCHAR,VARCHAR,VARCHAR,VARCHAR,VARCHAR");
   EXPECT_EQ(ParquetTypes("pq/lake_shop/orders/LOAD*.parquet"),
             "INTEGER,DECIMAL(8,2),DECIMAL(10,2)");
-  EXPECT_EQ(Columns("pq/lake_shop/notes/2*.parquet", true), "Op,id,body");
-  EXPECT_EQ(Columns("csv/lake_shop/notes/2*.csv", false), "Op,id,body");
+  EXPECT_EQ(Columns("pq/lake_shop/notes/2*.parquet", true), "Op,id,body,txn");
+  EXPECT_EQ(Columns("csv/lake_shop/notes/2*.csv", false), "Op,id,body,txn");
+  // $AR_H_TRANSACTION_ID: each CDC row's transaction GTID (MariaDB domain-server-sequence; the
+  // INSERT and the UPDATE are two transactions), '' in the full load.
+  for (const std::string target : {"csv", "pq"}) {
+    const std::string dir = (dir_ / target / "lake_shop" / "notes").string();
+    auto read = [&](const std::string& glob) {
+      return target == "pq" ? "read_parquet(" + DuckQuote(dir + "/" + glob + ".parquet") + ")"
+                            : "read_csv(" + DuckQuote(dir + "/" + glob + ".csv") +
+                                  ", header=true, all_varchar=true)";
+    };
+    auto txn = DuckDbQuery({"SELECT (SELECT count(*) FROM " + read("LOAD*") +
+                            " WHERE coalesce(txn, '') <> '') || ' ' ||"
+                            " (SELECT count(DISTINCT txn) FILTER (WHERE regexp_full_match(txn, "
+                            "'[0-9]+-[0-9]+-[0-9]+'))"
+                            " || '/' || count(*) FROM " +
+                            read("2*") + ") AS t"});
+    ASSERT_TRUE(txn.ok()) << txn.status().message();
+    EXPECT_EQ(txn->front().at("t").value_or("?"), "0 2/2") << target;
+  }
   std::set<std::string> cdc_headers;
   for (const auto& e : fs::directory_iterator(dir_ / "csv" / "lake_shop" / "clients")) {
     const std::string name = e.path().filename().string();
