@@ -76,12 +76,15 @@ cat > "$WORK/select-nothing.json" <<'EOF2'
 EOF2
 # The catch-up with the metrics endpoint on, scraped every second (Prometheus's default is once a
 # minute) by one client process (none started per scrape).
+# The client is started, and has started (its ready file), before binlake: a Prometheus runs
+# before the task starts, and the interpreter's start-up is not binlake's cost.
 run_cdc_scraped() {  # run number -> the run_cdc line
-  local mport scraper r
+  local mport scraper r ready=$WORK/scraper-ready.$1 deadline
   mport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  python3 - "$mport" >/dev/null 2>&1 <<'PY' &
+  python3 - "$mport" "$ready" >/dev/null 2>&1 <<'PY' &
 import http.client, sys, time
 port = int(sys.argv[1])
+open(sys.argv[2], "w").close()
 while True:
     try:
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -93,6 +96,8 @@ while True:
         time.sleep(0.05)  # not listening yet, or gone
 PY
   scraper=$!
+  deadline=$(( $(date +%s) + 30 ))
+  while [ ! -e "$ready" ] && [ "$(date +%s)" -lt $deadline ]; do sleep 0.05; done
   r=$(run_cdc "file://$WORK/metrics$1" --metrics-address "127.0.0.1:$mport")
   kill $scraper; wait $scraper 2>/dev/null || true
   echo "$r"
