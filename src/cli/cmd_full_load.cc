@@ -79,7 +79,7 @@ int Run(const FullLoadFlags& flags) {
   progress.Stop();
   if (!result.ok()) {
     if (result.status().code() == StatusCode::kCancelled) {
-      std::fprintf(stderr, "binlake: full load interrupted; no partial file was made visible\n");
+      spdlog::warn("full load interrupted; no partial file was made visible");
       return 130;
     }
     return ReportFailure(result.status());

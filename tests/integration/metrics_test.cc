@@ -24,6 +24,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -223,7 +224,7 @@ TEST_F(MetricsTest, PrometheusScrapesACdcRunAndHealthFollowsTheSource) {
   BinlakeProcess binlake("run --source " + server_->RootUrl() + " --tls-mode disabled " +
                          TargetArgs() +
                          " --set CdcMaxBatchInterval=1 --sequence-column seq --progress off "
-                         "--metrics-address " +
+                         "--log-format json --metrics-address " +
                          address);
 
   // Ready: connected to the source, the target not failing.
@@ -365,6 +366,27 @@ TEST_F(MetricsTest, PrometheusScrapesACdcRunAndHealthFollowsTheSource) {
   ASSERT_TRUE(binlake.Kill(SIGTERM)) << binlake.Log();
   EXPECT_EQ(binlake.exit_code(), 0) << binlake.DescribeExit() << "\n" << binlake.Log();
   EXPECT_FALSE(binlake.Crashed()) << binlake.DescribeExit() << "\n" << binlake.Log();
+
+  // --log-format json: every log line is one JSON object with the fields of
+  // docs/OPERATIONS.md (the stream loss among them, as a warning); only the two summary lines
+  // the commands print on stdout are text.
+  std::istringstream log(binlake.Log());
+  int json_lines = 0;
+  bool saw_loss = false;
+  for (std::string line; std::getline(log, line);) {
+    if (line.rfind("full load complete:", 0) == 0 || line.rfind("cdc stopped", 0) == 0) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(j.is_object()) << "not a JSON log line: " << line;
+    for (const char* key : {"time", "level", "message", "task", "fields"}) {
+      EXPECT_TRUE(j.contains(key)) << key << " missing in " << line;
+    }
+    EXPECT_EQ(j.value("task", ""), "file://" + Out().string()) << line;
+    ++json_lines;
+    saw_loss |= j.value("level", "") == "warning" &&
+                j.value("message", "").find("binlog stream lost") != std::string::npos;
+  }
+  EXPECT_GE(json_lines, 2);
+  EXPECT_TRUE(saw_loss) << binlake.Log();
 
   std::printf(
       "[ metrics: ready %.1f s after start; sysbench + checkpoint %.1f s; Prometheus agreed on "

@@ -18,6 +18,7 @@
 
 #include "common/render_text.h"
 #include "format/parquet/all_types_table.h"
+#include "format/parquet/parquet_reader_test_util.h"
 #include "format/parquet/parquet_test_util.h"
 #include "format/parquet/type_mapping.h"
 
@@ -179,21 +180,13 @@ void CheckHyparquet(const AllTypesTable& t, const nlohmann::json& out, bool mill
   }
 }
 
-using Combo = std::tuple<ParquetEncoding, Codec, ParquetVersion>;
+using Combo = testing::Combo;
+using testing::ComboName;
 
 constexpr ParquetEncoding kEncodings[] = {
     ParquetEncoding::kRleDictionary, ParquetEncoding::kPlainDictionary, ParquetEncoding::kPlain};
 constexpr Codec kCodecs[] = {Codec::kUncompressed, Codec::kGzip, Codec::kSnappy, Codec::kZstd};
 constexpr ParquetVersion kVersions[] = {ParquetVersion::k1_0, ParquetVersion::k2_0};
-
-std::string ComboName(const Combo& combo) {
-  auto [encoding, codec, version] = combo;
-  const char* e = encoding == ParquetEncoding::kRleDictionary     ? "RleDictionary"
-                  : encoding == ParquetEncoding::kPlainDictionary ? "PlainDictionary"
-                                                                  : "Plain";
-  return std::string(e) + "_" + std::string(CodecName(codec)) + "_" +
-         (version == ParquetVersion::k1_0 ? "V1" : "V2");
-}
 
 ParquetWriterOptions OptionsFor(const Combo& combo) {
   // Row groups of 100, small pages and a small dictionary limit, so each file has several row
