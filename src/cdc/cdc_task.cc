@@ -77,6 +77,8 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   wopts.sequence_column_name = options.sequence_column_name;
   wopts.checkpoints_to_keep = options.settings.cdc_checkpoints_to_keep;
   wopts.commit_log_group = options.settings.cdc_commit_log_group;
+  wopts.lease_holder = options.lease_holder;
+  wopts.lease_term = options.lease_term;
   GtidSetTracker gtids;  // the executed set after the last transaction given to the writer
   PositionRecording recording;
   wopts.gtid_set_after_batch = [&gtids, &recording] {
@@ -87,7 +89,10 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
   std::unique_ptr<CdcXaTracker> xa;
   wopts.pending_xa_after_batch = [&xa] { return xa->Pending(); };
   SchemaHistory history(&store, options.settings.bucket_folder);
-  wopts.before_checkpoint = [&history] { return history.Flush(); };
+  wopts.before_checkpoint = [&history, &options] {
+    if (options.may_commit) RETURN_IF_ERROR(options.may_commit());
+    return history.Flush();
+  };
   ASSIGN_OR_RETURN(std::unique_ptr<CdcWriter> writer, CdcWriter::Create(&store, wopts));
 
   ASSIGN_OR_RETURN(CdcStart start, ResolveCdcStart(options, store, *control));
@@ -96,6 +101,10 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
                    RecoverCdcStart(*writer, start, store, &resumed));
   ASSIGN_OR_RETURN(recording, CompleteStartPosition(&position, resumed, start, *control));
   if (!resumed) start.position = position;  // ResumePosition before the first checkpoint
+  if (options.fence && resumed) {
+    if (options.may_commit) RETURN_IF_ERROR(options.may_commit());
+    RETURN_IF_ERROR(writer->Fence());
+  }
   // The settings this run's files are written with, for readers of the target.
   RETURN_IF_ERROR(RecordCdcSettings(
       store, options.settings.bucket_folder, writer->last_checkpoint().sequence + 1,

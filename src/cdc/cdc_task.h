@@ -62,6 +62,14 @@ struct CdcTaskOptions {
   std::optional<std::chrono::system_clock::time_point> stop_at_time;
 
   const std::atomic<bool>* cancel = nullptr;
+  // Hot standby (ops/standby.h): `fence` commits a fencing checkpoint right after the start
+  // when the target has a checkpoint (CdcWriter::Fence), so an instance that held the task
+  // before can commit nothing more; `may_commit` is asked before every checkpoint (an error
+  // drops the batch and stops the task: the lease is lost).
+  bool fence = false;
+  std::function<Status()> may_commit;
+  std::string lease_holder;  // recorded in each checkpoint (CdcCheckpoint::lease_*)
+  uint64_t lease_term = 0;
   BackoffPolicy reconnect = DefaultReconnectPolicy();  // source/replica_retry.h
 };
 

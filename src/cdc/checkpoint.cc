@@ -70,6 +70,7 @@ std::string SerializeCdcCheckpoint(const CdcCheckpoint& c) {
   }
   j["tables"] = std::move(tables);
   if (!c.txindex.empty()) j["txindex"] = c.txindex;
+  if (c.lease_term != 0) j["lease"] = {{"holder", c.lease_holder}, {"term", c.lease_term}};
   if (!c.pending_xa.empty()) {
     ordered_json pending = ordered_json::array();
     for (const CdcPendingXa& x : c.pending_xa) {
@@ -125,6 +126,11 @@ Result<CdcCheckpoint> ParseCdcCheckpoint(std::string_view text) {
       c.tables.emplace(name, std::move(s));
     }
     c.txindex = j.value("txindex", "");
+    if (j.contains("lease")) {
+      const auto& l = j.at("lease");
+      c.lease_holder = l.at("holder").get<std::string>();
+      c.lease_term = l.at("term").get<uint64_t>();
+    }
     if (j.contains("pending_xa")) {
       for (const auto& x : j.at("pending_xa")) {
         c.pending_xa.push_back(CdcPendingXa{x.at("xid").get<std::string>(), x.value("gtid", ""),

@@ -21,6 +21,9 @@
 // before it was recorded, and readers that do not know it ignore it).
 // "txindex" (absent when empty) names the batch's transaction index object (cdc/txn_index.h):
 // which rows of the files each transaction wrote. Older readers ignore it, so it keeps version 1.
+// "lease" (absent outside hot standby) names the instance that committed it and its lease term:
+//    "lease":{"holder":"replica-b","term":3}; the terms never decrease along the sequence
+// (docs/OPERATIONS.md, "Hot standby"). Older readers ignore it.
 // "last_commit_time" is informative (derived from last_commit_us); "last_file_ms" is in the
 // name clock of cdc/naming.h.
 // Version 2 is version 1 plus "pending_xa": the XA transactions prepared before "position" and
@@ -96,6 +99,9 @@ struct CdcCheckpoint {
   // The key of the batch's transaction index (cdc/txn_index.h); "" when the batch has none
   // (no files, PreserveTransactions, or written before binlake kept one).
   std::string txindex;
+  // Hot standby: the committing instance and its lease term ("" / 0 otherwise).
+  std::string lease_holder;
+  uint64_t lease_term = 0;
   bool operator==(const CdcCheckpoint&) const = default;
 };
 

@@ -46,8 +46,22 @@ TEST(CdcCheckpointTest, RoundTrip) {
   auto back = ParseCdcCheckpoint(json);
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(*back, c);
+  EXPECT_EQ(json.find("\"lease\""), std::string::npos);  // outside hot standby
   // The empty checkpoint too.
   EXPECT_EQ(*ParseCdcCheckpoint(SerializeCdcCheckpoint(CdcCheckpoint{})), CdcCheckpoint{});
+}
+
+// Hot standby: the committing instance and its lease term.
+TEST(CdcCheckpointTest, LeaseHolderRoundTrip) {
+  CdcCheckpoint c = Sample();
+  c.lease_holder = "replica-b";
+  c.lease_term = 3;
+  const std::string json = SerializeCdcCheckpoint(c);
+  EXPECT_NE(json.find("\"format\": \"binlake-cdc-checkpoint/1\""), std::string::npos);
+  EXPECT_NE(json.find("\"holder\": \"replica-b\""), std::string::npos) << json;
+  auto back = ParseCdcCheckpoint(json);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, c);
 }
 
 // Pending XA transactions make a version-2 checkpoint (an older binlake refuses it rather than

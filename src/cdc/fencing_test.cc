@@ -103,6 +103,52 @@ TEST(CdcFencingTest, AStaleInstanceIsFencedOutAfterRetentionFreedItsCheckpointNu
   EXPECT_EQ(VisibleIds(target.store()).size(), 6u);
 }
 
+// Hot standby: A is active and has a batch in progress; B takes over (Recover + Fence) with no
+// change of its own to commit. A's next commit must fail and publish nothing, although no
+// instance committed data after A's last checkpoint (without the fencing checkpoint, A's create
+// of checkpoint 2 would succeed).
+TEST(CdcFencingTest, AFencingCheckpointStopsTheInstanceThatHeldTheTaskBefore) {
+  TempTarget target;
+  FakeClock clock;
+  auto a = MustCreate(&target.store(), Options(clock));
+  ASSERT_TRUE(a->Recover(Pos(4)).ok());
+  ASSERT_TRUE(Batch(*a, 100, {1}).ok());
+  ASSERT_TRUE(a->Commit().ok());
+  ASSERT_TRUE(Batch(*a, 200, {2}).ok());  // in progress when B takes over
+
+  auto b_store = target.OpenAnother();
+  auto b = MustCreate(b_store.get(), Options(clock));
+  auto resumed = b->Recover(Pos(4));
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->position, 100u);
+  clock.now += std::chrono::seconds(1);
+  ASSERT_TRUE(b->Fence().ok());
+  EXPECT_EQ(b->last_checkpoint().sequence, 2u);
+  EXPECT_EQ(b->last_checkpoint().position.position, 100u);
+  EXPECT_EQ(b->last_checkpoint().transactions, 1u);
+  EXPECT_TRUE(b->last_checkpoint().files.empty());
+
+  // A fails: its create of checkpoint 2 finds it taken, or already its prepare fails, because
+  // B's first commit discarded A's unfinished objects as leftovers (COMMIT-PROTOCOL.md).
+  Status s = a->Commit();
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(VisibleIds(target.store()), (std::map<int64_t, int>{{1, 1}}));
+  EXPECT_EQ(Keys(target.store(), "_binlake/cdc/checkpoint-"),
+            (std::vector<std::string>{CdcCheckpointKey("", 1), CdcCheckpointKey("", 2)}));
+  // B streams on from the fenced position: id 2 once.
+  ASSERT_TRUE(Batch(*b, 200, {2}).ok());
+  ASSERT_TRUE(b->Commit().ok());
+  EXPECT_EQ(VisibleIds(target.store()), (std::map<int64_t, int>{{1, 1}, {2, 1}}));
+  // A restart resumes from B's newest checkpoint.
+  auto c = MustCreate(&target.store(), Options(clock));
+  auto again = c->Recover(Pos(4));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->position, 200u);
+  // A fence needs a recovered writer without an open batch.
+  ASSERT_TRUE(Batch(*c, 300, {3}).ok());
+  EXPECT_EQ(c->Fence().code(), StatusCode::kInternal);
+}
+
 class CdcOnFakeS3Test : public ::testing::Test {
  protected:
   void Start(FakeS3::Options options = {}) {

@@ -75,6 +75,7 @@ class CdcWriter::Impl {
   Status AddChange(const TableSchema& table, uint64_t schema_token, char op,
                    std::span<const Value> values, std::string_view sequence);
   Status Commit();
+  Status Fence();
 
   void BeginTransaction(uint64_t commit_us) {
     if (batch_txns_ == 0 && !batch_started_) batch_started_ = options_.clock();
@@ -455,6 +456,8 @@ Status CdcWriter::Impl::Commit() {
       files_.empty() ? checkpoint_.last_file_ms : static_cast<uint64_t>(batch_max_ms_);
   next.transactions = checkpoint_.transactions + batch_txns_;
   next.tables = stats_;
+  next.lease_holder = options_.lease_holder;
+  next.lease_term = options_.lease_term;
 
   // Step 3, the commit point: create checkpoint N+1, only if nobody else did and nobody is
   // ahead (cdc/checkpoint_commit.h).
@@ -497,6 +500,40 @@ Status CdcWriter::Impl::Commit() {
       "publish {} ms)",
       next.sequence, files, ms(published - began), ms(prepared - began),
       ms(checkpointed - prepared), ms(published - checkpointed));
+  return Status::Ok();
+}
+
+Status CdcWriter::Impl::Fence() {
+  RETURN_IF_ERROR(broken_);
+  if (!recovered_) return Internal("CDC writer: Fence before Recover");
+  if (in_txn_ || batch_txns_ > 0) return Internal("CDC writer: Fence with an open batch");
+  CdcCheckpoint next = checkpoint_;
+  next.sequence = checkpoint_.sequence + 1;
+  next.files.clear();
+  next.txindex.clear();
+  next.lease_holder = options_.lease_holder;
+  next.lease_term = options_.lease_term;
+  next.created_at = FormatIso8601(
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())
+          .count());
+  std::string serialized = SerializeCdcCheckpoint(next);
+  CheckpointCommit created =
+      CreateCheckpoint(*store_, options_.settings.bucket_folder, next.sequence, serialized);
+  switch (created.outcome) {
+    case CheckpointOutcome::kCommitted:
+      break;
+    case CheckpointOutcome::kLost:
+      return created.status;
+    case CheckpointOutcome::kUnknown:
+      broken_ = created.status;
+      return broken_;
+  }
+  checkpoint_ = next;
+  known_checkpoints_ = std::move(created.listed);
+  known_checkpoints_.insert(next.sequence);
+  created_checkpoints_[next.sequence] = std::move(serialized);
+  AfterCommit();
+  spdlog::info("committed fencing checkpoint {} at {}", next.sequence, next.position.ToString());
   return Status::Ok();
 }
 
@@ -572,6 +609,7 @@ CdcWriter::~CdcWriter() = default;
 Result<binlog::BinlogPosition> CdcWriter::Recover(const binlog::BinlogPosition& start) {
   return impl_->Recover(start);
 }
+Status CdcWriter::Fence() { return impl_->Fence(); }
 void CdcWriter::BeginTransaction(uint64_t commit_timestamp_us) {
   impl_->BeginTransaction(commit_timestamp_us);
 }

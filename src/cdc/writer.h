@@ -90,6 +90,9 @@ struct CdcWriterOptions {
   // checkpoint; an error aborts the commit like a failed prepare. The CDC task waits here for
   // the schema history's background writes.
   std::function<Status()> before_checkpoint;
+  // Hot standby: recorded in every checkpoint this writer creates (CdcCheckpoint::lease_*).
+  std::string lease_holder;
+  uint64_t lease_term = 0;
 };
 
 class CdcWriter {
@@ -149,6 +152,13 @@ class CdcWriter {
   // transactions without selected changes commits a checkpoint with no files (the position
   // advances). kInternal if a transaction is open.
   Status Commit();
+  // Commits a fencing checkpoint: the next checkpoint, holding the current position and no
+  // files, so that an instance still working from an older checkpoint can commit nothing any
+  // more (its create of that number fails, or its fencing listing shows a newer one). A new
+  // active instance of a hot-standby fleet calls it right after Recover (docs/OPERATIONS.md).
+  // kAlreadyExists when another instance committed that checkpoint first (Recover again and
+  // retry); like Commit otherwise. REQUIRES: Recover done, no open batch.
+  Status Fence();
   // Drops the open batch, open transaction included (its unfinished/prepared objects are
   // discarded, its statistics forgotten).
   void Abort();

@@ -32,7 +32,8 @@ int ReportFailure(const Status& status);
 int ReportBadUsage(const Status& status);
 
 void RegisterFullLoadCommand(CLI::App& root, CommandTable& table);
-void RegisterCdcCommands(CLI::App& root, CommandTable& table);  // cdc, run, status
+void RegisterCdcCommands(CLI::App& root, CommandTable& table);  // cdc, run
+void RegisterStatusCommand(CLI::App& root, CommandTable& table);
 void RegisterBinlogCommands(CLI::App& root, CommandTable& table);
 void RegisterMaterializeCommand(CLI::App& root, CommandTable& table);
 void RegisterValidateCommand(CLI::App& root, CommandTable& table);

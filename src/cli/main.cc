@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   binlake::cli::CommandTable table;
   binlake::cli::RegisterFullLoadCommand(app, table);
   binlake::cli::RegisterCdcCommands(app, table);
+  binlake::cli::RegisterStatusCommand(app, table);
   binlake::cli::RegisterBinlogCommands(app, table);
   binlake::cli::RegisterMaterializeCommand(app, table);
   binlake::cli::RegisterValidateCommand(app, table);

@@ -48,6 +48,18 @@ void AddOpsFlags(CLI::App* app, TaskFlags* f) {
                   "(e.g. 127.0.0.1:9464; :9464 = every interface)");
 }
 
+void AddStandbyFlags(CLI::App* app, TaskFlags* f) {
+  app->add_flag("--standby", f->standby,
+                "Hot standby: run only while holding the task's lease in the target; several "
+                "instances of one task take over from each other (docs/OPERATIONS.md)");
+  app->add_option("--lease-seconds", f->lease_seconds,
+                  "Lease period with --standby (default 10): a dead holder is replaced after "
+                  "about 1.7 periods")
+      ->check(CLI::Range(1, 3600));
+  app->add_option("--instance-id", f->instance_id,
+                  "This instance's name in the lease and in `binlake status` (default host:pid)");
+}
+
 Result<std::unique_ptr<ops::OpsServer>> StartOpsServer(const TaskFlags& f) {
   if (f.metrics_address.empty()) return std::unique_ptr<ops::OpsServer>();
   ASSIGN_OR_RETURN(auto server, ops::OpsServer::Start(f.metrics_address));
@@ -120,6 +132,12 @@ Result<TaskConfig> BuildTaskConfig(const TaskFlags& f) {
   }
   RETURN_IF_ERROR(ApplyS3SettingOverrides(f.set, &config.settings));
   if (f.threads > 0) config.threads = f.threads;
+  if (f.standby) config.standby.enabled = true;
+  if (f.lease_seconds > 0) config.standby.lease_seconds = f.lease_seconds;
+  if (!f.instance_id.empty()) config.standby.instance_id = f.instance_id;
+  if (!config.standby.enabled && (f.lease_seconds > 0 || !f.instance_id.empty())) {
+    return InvalidArgument("--lease-seconds and --instance-id need --standby");
+  }
   if (config.source.host.empty()) {
     return InvalidArgument("no source: give --source mysql://user@host:port or a config file");
   }

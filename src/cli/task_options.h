@@ -35,11 +35,17 @@ struct TaskFlags {
   std::string log_format = "text";
   std::string metrics_address;  // --metrics-address: serve /metrics, /healthz, /readyz
   std::string command;          // the subcommand's name (set by AddTaskFlags)
+  // Hot standby (AddStandbyFlags; override the task file's `standby`).
+  bool standby = false;
+  int lease_seconds = 0;  // 0 = the task file's, else 10
+  std::string instance_id;
 };
 
 void AddTaskFlags(CLI::App* app, TaskFlags* flags);
 // --metrics-address, for the long-running commands (full-load, cdc, run).
 void AddOpsFlags(CLI::App* app, TaskFlags* flags);
+// --standby, --lease-seconds, --instance-id (run, cdc).
+void AddStandbyFlags(CLI::App* app, TaskFlags* flags);
 
 // Builds and validates the task configuration. The source password comes from (first found):
 // the URL, the config file (password / password_env), --password-env NAME, the environment

@@ -19,7 +19,9 @@ struct State {
   std::atomic<bool> uses_source{false};
   std::atomic<bool> source_connected{false};
   std::atomic<int64_t> store_failing_since_ns{0};  // 0 = the last request succeeded
+  std::atomic<bool> standby{false};
   std::mutex mu;
+  std::string standby_why;
   std::string source_why;
   std::string store_why;
 };
@@ -40,6 +42,13 @@ void SetSourceConnected(bool connected, const std::string& why) {
   std::lock_guard<std::mutex> lock(s.mu);
   s.source_connected.store(connected);
   s.source_why = why;
+}
+
+void SetStandby(bool standby, const std::string& why) {
+  State& s = S();
+  std::lock_guard<std::mutex> lock(s.mu);
+  s.standby.store(standby);
+  s.standby_why = why;
 }
 
 void StoreFailed(const std::string& why) {
@@ -73,7 +82,8 @@ Report Readiness(Clock::duration liveness, Clock::duration store_grace) {
   Report live = Liveness(liveness);
   if (!live.ok) add(live.text);
   std::lock_guard<std::mutex> lock(s.mu);
-  if (s.uses_source.load() && !s.source_connected.load()) {
+  if (s.standby.load()) add(s.standby_why.empty() ? "standby" : s.standby_why);
+  if (s.uses_source.load() && !s.source_connected.load() && !s.standby.load()) {
     add("source disconnected" + (s.source_why.empty() ? "" : " (" + s.source_why + ")"));
   }
   const int64_t since = s.store_failing_since_ns.load();
@@ -93,6 +103,8 @@ void ResetForTesting() {
   s.uses_source.store(false);
   s.source_connected.store(false);
   s.store_failing_since_ns.store(0);
+  s.standby.store(false);
+  s.standby_why.clear();
   s.source_why.clear();
   s.store_why.clear();
 }

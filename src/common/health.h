@@ -21,6 +21,9 @@ void Tick();
 // and the state of its connection; `why` says what happened ("binlog stream lost: ...").
 void SetUsesSource(bool uses);
 void SetSourceConnected(bool connected, const std::string& why = "");
+// Hot standby: while waiting for the task's lease the process is live but not ready; `why`
+// names the holder ("standby: the lease is held by host:42 (term 3)").
+void SetStandby(bool standby, const std::string& why = "");
 // A store request failed (an attempt, retried or not) / succeeded.
 void StoreFailed(const std::string& why);
 void StoreSucceeded();

@@ -181,6 +181,34 @@ void SetCdcCheckpoint(uint64_t sequence, const std::string& position, const std:
 
 prometheus::Counter& SourceReconnects() { return F().reconnects; }
 
+namespace {
+struct LeaseFamilies {
+  prometheus::Gauge& held = prometheus::BuildGauge()
+                                .Name("binlake_lease_held")
+                                .Help("1 while this instance holds the task's lease (--standby)")
+                                .Register(Registry())
+                                .Add({});
+  prometheus::Gauge& term = prometheus::BuildGauge()
+                                .Name("binlake_lease_term")
+                                .Help("The lease term this instance holds or last held")
+                                .Register(Registry())
+                                .Add({});
+  prometheus::Counter& acquired = prometheus::BuildCounter()
+                                      .Name("binlake_lease_acquired_total")
+                                      .Help("Times this instance became the task's active one")
+                                      .Register(Registry())
+                                      .Add({});
+};
+LeaseFamilies& L() {
+  static LeaseFamilies* f = new LeaseFamilies();  // never destroyed, like the registry
+  return *f;
+}
+}  // namespace
+
+prometheus::Gauge& LeaseHeld() { return L().held; }
+prometheus::Gauge& LeaseTerm() { return L().term; }
+prometheus::Counter& LeaseAcquired() { return L().acquired; }
+
 void StoreRequest(std::string_view operation, std::string_view code) {
   F().store_requests.Add({{"operation", std::string(operation)}, {"code", std::string(code)}})
       .Increment();

@@ -65,6 +65,14 @@ void StoreRetry(std::string_view operation);
 // A request that failed for good (retries exhausted or not retryable).
 void StoreError(std::string_view operation, std::string_view code);
 
+// --- hot standby (run --standby; registered on first use, so only standby processes show them)
+// 1 while this instance holds the task's lease, 0 while it waits.
+prometheus::Gauge& LeaseHeld();
+// The lease term this instance holds or last held.
+prometheus::Gauge& LeaseTerm();
+// Times this instance became the active one.
+prometheus::Counter& LeaseAcquired();
+
 // Sets the process's constant series (build info, start time); called once by the CLI.
 void InitProcessMetrics(const std::string& version);
 // Updates the series computed at scrape time (uptime); called by the metrics server.

@@ -308,8 +308,8 @@ Status ApplyTaskConfigText(std::string_view text, std::string_view origin_view, 
   if (doc.is_null()) return InvalidArgument(origin + ": the task config is empty");
   Section top(origin, "", doc);
   if (!doc.is_object()) return InvalidArgument(origin + ": the task config must be a map of keys");
-  RETURN_IF_ERROR(top.CheckKeys(
-      {"source", "target", "settings", "table_mappings", "table_mappings_file", "threads"}));
+  RETURN_IF_ERROR(top.CheckKeys({"source", "target", "settings", "table_mappings",
+                                 "table_mappings_file", "threads", "standby"}));
 
   if (top.Has("source")) {
     Section source(origin, "source", top.Get("source"));
@@ -345,6 +345,15 @@ Status ApplyTaskConfigText(std::string_view text, std::string_view origin_view, 
   int64_t threads = config->threads;
   RETURN_IF_ERROR(top.Int("threads", 1, 1024, &threads));
   config->threads = static_cast<int>(threads);
+  if (top.Has("standby")) {
+    Section s(origin, "standby", top.Get("standby"));
+    RETURN_IF_ERROR(s.CheckKeys({"enabled", "lease_seconds", "instance_id"}));
+    RETURN_IF_ERROR(s.Bool("enabled", &config->standby.enabled));
+    int64_t lease = config->standby.lease_seconds;
+    RETURN_IF_ERROR(s.Int("lease_seconds", 1, 3600, &lease));
+    config->standby.lease_seconds = static_cast<int>(lease);
+    RETURN_IF_ERROR(s.String("instance_id", &config->standby.instance_id));
+  }
   return Status::Ok();
 }
 

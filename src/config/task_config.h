@@ -19,6 +19,10 @@
 //   table_mappings: {rules: [...]}               # inline DMS table mappings (map, or JSON text)
 //   table_mappings_file: mappings.json           # or a file (relative to this config file)
 //   threads: 4                                   # parallel readers/writers; default: automatic
+//   standby:                                     # hot standby for `run`/`cdc` (OPERATIONS.md)
+//     enabled: true                              # wait for the task's lease before writing
+//     lease_seconds: 10                          # 1-3600; a dead holder is replaced after ~1.7x
+//     instance_id: replica-a                     # names this instance; default host:pid
 //
 // Unknown keys anywhere are errors naming the key (with a suggestion when one is close).
 // The format is chosen by extension (.yaml/.yml, .json) or, otherwise, by content (a document
@@ -41,12 +45,20 @@
 
 namespace binlake {
 
+// Hot standby (ops/standby.h): several instances of one task, one active at a time.
+struct StandbyConfig {
+  bool enabled = false;
+  int lease_seconds = 10;
+  std::string instance_id;  // "" = host:pid
+};
+
 struct TaskConfig {
   SourceConfig source;
   TargetConfig target;
   S3Settings settings;
   TableMappings table_mappings = TableMappings::AllUserTables();
   int threads = 0;  // 0 = automatic (the full load picks from the core count)
+  StandbyConfig standby;
 };
 
 enum class ConfigFormat { kAuto, kYaml, kJson };

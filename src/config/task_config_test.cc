@@ -142,6 +142,22 @@ TEST(TaskConfigTest, UnknownKeysAreErrors) {
             "'CsvDelimiter'?)");
 }
 
+TEST(TaskConfigTest, Standby) {
+  TaskConfig c;
+  EXPECT_FALSE(c.standby.enabled);
+  EXPECT_EQ(c.standby.lease_seconds, 10);
+  ASSERT_TRUE(
+      ApplyYaml("standby: {enabled: true, lease_seconds: 4, instance_id: replica-a}\n", &c).ok());
+  EXPECT_TRUE(c.standby.enabled);
+  EXPECT_EQ(c.standby.lease_seconds, 4);
+  EXPECT_EQ(c.standby.instance_id, "replica-a");
+  EXPECT_EQ(YamlError("standby: {lease_seconds: 0}\n"),
+            "task.yaml: standby.lease_seconds: must be an integer between 1 and 3600");
+  EXPECT_THAT(YamlError("standby: {enable: true}\n"),
+              HasSubstr("unknown key 'standby.enable' (did you mean 'standby.enabled'?)"));
+  EXPECT_THAT(YamlError("standby: true\n"), HasSubstr("standby"));
+}
+
 TEST(TaskConfigTest, TypeAndValueErrors) {
   EXPECT_EQ(YamlError("threads: 0\n"), "task.yaml: threads: must be an integer between 1 and 1024");
   EXPECT_THAT(YamlError("threads: '4'\n"), HasSubstr("threads: must be an integer"));
