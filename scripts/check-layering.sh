@@ -29,28 +29,28 @@ for dir in "$SRC"/*/; do
   fi
 done
 
-while IFS= read -r -d '' file; do
+# Every project include of every file, from one grep over the tree ("path:line:target"): one
+# process, not two per file.
+while IFS=: read -r file line target; do
   rel=${file#"$SRC"/}
   stage=${rel%%/*}
   [ -n "${rank[$stage]+x}" ] || continue
-  while IFS=: read -r line target; do
-    inc=${target%%/*}
-    if [ "$inc" = support ]; then
-      case "$rel" in
-        *_test.cc | *test_util* | */testing/*) continue ;;
-      esac
-      echo "layering: src/$rel:$line includes test support \"$target\" outside a test" >&2
-      bad=1
-      continue
-    fi
-    [ -n "${rank[$inc]+x}" ] || continue  # not a project header (e.g. <...>-style paths)
-    if [ "${rank[$inc]}" -gt "${rank[$stage]}" ]; then
-      echo "layering: src/$rel:$line: $stage/ includes \"$target\" of a later stage ($inc/)" >&2
-      bad=1
-    fi
-  done < <(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file" |
-             sed 's/^\([0-9]*\):[^"]*"\([^"]*\)".*/\1:\2/' || true)
-done < <(find "$SRC" -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z)
+  inc=${target%%/*}
+  if [ "$inc" = support ]; then
+    case "$rel" in
+      *_test.cc | *test_util* | */testing/*) continue ;;
+    esac
+    echo "layering: src/$rel:$line includes test support \"$target\" outside a test" >&2
+    bad=1
+    continue
+  fi
+  [ -n "${rank[$inc]+x}" ] || continue  # not a project header (e.g. <...>-style paths)
+  if [ "${rank[$inc]}" -gt "${rank[$stage]}" ]; then
+    echo "layering: src/$rel:$line: $stage/ includes \"$target\" of a later stage ($inc/)" >&2
+    bad=1
+  fi
+done < <(grep -rn --include='*.h' --include='*.cc' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$SRC" |
+           sed 's/^\([^:]*\):\([0-9]*\):[^"]*"\([^"]*\)".*/\1:\2:\3/' | sort || true)
 
 if [ $bad = 0 ]; then
   echo "layering: ok (${STAGES[*]})" >&2

@@ -14,7 +14,7 @@ PACKAGES=(
   prometheus-cpp-dev libcpp-httplib-dev
   # real servers and peers for tests, the demo and benchmarks
   mariadb-server mariadb-client radosgw ceph-mon ceph-osd curl uuid-runtime
-  sysbench mydumper procps python3-boto3 zstd openssl sqlite3 prometheus
+  sysbench mydumper procps python3-boto3 python3-yaml zstd openssl sqlite3 prometheus
   # runtime: the time zone database (DatePartitionTimezone)
   tzdata
 )
@@ -26,6 +26,9 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+# kubectl (for `kubectl kustomize` of deploy/kubernetes): Debian's, unless one is installed
+# already (another package's kubectl would conflict with it).
+if ! command -v kubectl >/dev/null; then missing+=(kubernetes-client); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   $SUDO apt-get update -q

@@ -8,7 +8,8 @@
 #      fuzz targets' build, build-fuzz) and run them
 #   5. rebuild the tests of threaded code (label "tsan") with ThreadSanitizer and run them
 #   6. run every libFuzzer target for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS per target,
-#      default 20)
+#      default 12: a smoke run of every target on its seeds in each suite run; run scripts/fuzz.sh
+#      longer to explore)
 # The builds of 4-6 run in the background, at the lowest priority, while 3's tests run.
 # Exits non-zero on the first failure. Leaves no server process behind.
 set -euo pipefail
@@ -91,5 +92,5 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest --test-dir build-tsan -L tsan --output-on-failure -j2
 
 step "fuzzing"
-scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+scripts/fuzz.sh "${FUZZ_SECONDS:-12}"
 step "all tests passed"

@@ -82,8 +82,8 @@ Report Readiness(Clock::duration liveness, Clock::duration store_grace) {
   Report live = Liveness(liveness);
   if (!live.ok) add(live.text);
   std::lock_guard<std::mutex> lock(s.mu);
-  if (s.standby.load()) add(s.standby_why.empty() ? "standby" : s.standby_why);
-  if (s.uses_source.load() && !s.source_connected.load() && !s.standby.load()) {
+  const bool standby = s.standby.load();
+  if (s.uses_source.load() && !s.source_connected.load() && !standby) {
     add("source disconnected" + (s.source_why.empty() ? "" : " (" + s.source_why + ")"));
   }
   const int64_t since = s.store_failing_since_ns.load();
@@ -92,7 +92,10 @@ Report Readiness(Clock::duration liveness, Clock::duration store_grace) {
     add("target store failing for " + std::to_string((NowNs() - since) / 1000000000) + " s (" +
         s.store_why + ")");
   }
-  if (reasons.empty()) return {true, "ready"};
+  if (reasons.empty()) {
+    return {true, standby ? "ready (" + (s.standby_why.empty() ? "standby" : s.standby_why) + ")"
+                          : "ready"};
+  }
   return {false, "not ready: " + reasons};
 }
 

@@ -3,9 +3,9 @@
 //         long ticks: the CDC stream loop (each event and heartbeat), every retry/backoff loop
 //         (common/retry.h), the full load's workers. A hung process (deadlock, stuck call
 //         without a timeout) stops ticking.
-//   ready (/readyz):  live, the task is connected to its source (when it has one), and the target
-//         store is not failing: no request has been failing, retries included, for longer than
-//         the store grace period.
+//   ready (/readyz):  live, the task is connected to its source (when it has one and is not a
+//         waiting standby), and the target store is not failing: no request has been failing,
+//         retries included, for longer than the store grace period.
 // Process-wide, like the metrics (common/metrics.h). Thread-safety: every function may be called
 // from any thread; the state is atomics plus one mutex for the reason texts.
 #pragma once
@@ -21,8 +21,9 @@ void Tick();
 // and the state of its connection; `why` says what happened ("binlog stream lost: ...").
 void SetUsesSource(bool uses);
 void SetSourceConnected(bool connected, const std::string& why = "");
-// Hot standby: while waiting for the task's lease the process is live but not ready; `why`
-// names the holder ("standby: the lease is held by host:42 (term 3)").
+// Hot standby: while waiting for the task's lease the process is ready when it could take over
+// (the target store answers; the source is not asked), and says so: "ready (<why>)", `why`
+// naming the holder ("standby: the lease is held by host:42 (term 3)").
 void SetStandby(bool standby, const std::string& why = "");
 // A store request failed (an attempt, retried or not) / succeeded.
 void StoreFailed(const std::string& why);

@@ -97,6 +97,20 @@ TEST(OpsServerTest, HealthAndReadinessFollowTheTaskState) {
   EXPECT_NE(failing.body.find("PutObject 503"), std::string::npos) << failing.body;
   health::StoreSucceeded();
   EXPECT_EQ(Get(address, "/readyz").status, 200);
+
+  // A waiting standby is ready to take over without a source connection; a failing store makes
+  // it not ready.
+  health::SetSourceConnected(false, "not started");
+  health::SetStandby(true, "standby: the lease is held by host:42 (term 3)");
+  Answer standby = Get(address, "/readyz");
+  EXPECT_EQ(standby.status, 200);
+  EXPECT_EQ(standby.body, "ready (standby: the lease is held by host:42 (term 3))\n");
+  health::StoreFailed("ListObjectsV2 503");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_EQ(Get(address, "/readyz").status, 503);
+  health::StoreSucceeded();
+  health::SetStandby(false);
+  EXPECT_EQ(Get(address, "/readyz").status, 503);  // active, and the source is not connected
   health::ResetForTesting();
 }
 
