@@ -197,6 +197,11 @@ class CdcWriter::Impl {
   Result<BatchFile*> OpenFile(const TableSchema& table, const std::string& name, bool had_file);
   Status PublishAll(const CdcCheckpoint& next);
   void AfterCommit();
+  // Step 3 for `next` (its created_at and lease fields are set here): creates it with the
+  // fencing rules (cdc/checkpoint_commit.h); `*serialized` gets its bytes.
+  CheckpointCommit CreateNext(CdcCheckpoint& next, std::string* serialized);
+  // `next`, created, becomes the current checkpoint.
+  void MakeCurrent(const CdcCheckpoint& next, CheckpointCommit created, std::string serialized);
 
   ObjectStore* store_;
   CdcWriterOptions options_;
@@ -444,9 +449,6 @@ Status CdcWriter::Impl::Commit() {
     next.txindex = std::move(index).value();
   }
   const auto prepared = std::chrono::steady_clock::now();
-  next.created_at = FormatIso8601(
-      std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())
-          .count());
   next.position = batch_position_;
   if (options_.gtid_set_after_batch) next.position.gtid_set = options_.gtid_set_after_batch();
   next.pending_xa =
@@ -456,14 +458,11 @@ Status CdcWriter::Impl::Commit() {
       files_.empty() ? checkpoint_.last_file_ms : static_cast<uint64_t>(batch_max_ms_);
   next.transactions = checkpoint_.transactions + batch_txns_;
   next.tables = stats_;
-  next.lease_holder = options_.lease_holder;
-  next.lease_term = options_.lease_term;
 
   // Step 3, the commit point: create checkpoint N+1, only if nobody else did and nobody is
   // ahead (cdc/checkpoint_commit.h).
-  std::string serialized = SerializeCdcCheckpoint(next);
-  CheckpointCommit created =
-      CreateCheckpoint(*store_, options_.settings.bucket_folder, next.sequence, serialized);
+  std::string serialized;
+  CheckpointCommit created = CreateNext(next, &serialized);
   switch (created.outcome) {
     case CheckpointOutcome::kCommitted:
       break;
@@ -482,10 +481,7 @@ Status CdcWriter::Impl::Commit() {
     for (const auto& f : files_) file_bytes.emplace_back(f->table, f->size());
     RecordCommittedBatch(checkpoint_, next, file_bytes, batch_commit_times_, options_.clock());
   }
-  checkpoint_ = next;
-  known_checkpoints_ = std::move(created.listed);
-  known_checkpoints_.insert(next.sequence);
-  created_checkpoints_[next.sequence] = std::move(serialized);
+  MakeCurrent(next, std::move(created), std::move(serialized));
   const auto checkpointed = std::chrono::steady_clock::now();
 
   // Step 4: publish.
@@ -503,6 +499,24 @@ Status CdcWriter::Impl::Commit() {
   return Status::Ok();
 }
 
+CheckpointCommit CdcWriter::Impl::CreateNext(CdcCheckpoint& next, std::string* serialized) {
+  next.created_at = FormatIso8601(
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())
+          .count());
+  next.lease_holder = options_.lease_holder;
+  next.lease_term = options_.lease_term;
+  *serialized = SerializeCdcCheckpoint(next);
+  return CreateCheckpoint(*store_, options_.settings.bucket_folder, next.sequence, *serialized);
+}
+
+void CdcWriter::Impl::MakeCurrent(const CdcCheckpoint& next, CheckpointCommit created,
+                                  std::string serialized) {
+  checkpoint_ = next;
+  known_checkpoints_ = std::move(created.listed);
+  known_checkpoints_.insert(next.sequence);
+  created_checkpoints_[next.sequence] = std::move(serialized);
+}
+
 Status CdcWriter::Impl::Fence() {
   RETURN_IF_ERROR(broken_);
   if (!recovered_) return Internal("CDC writer: Fence before Recover");
@@ -511,14 +525,8 @@ Status CdcWriter::Impl::Fence() {
   next.sequence = checkpoint_.sequence + 1;
   next.files.clear();
   next.txindex.clear();
-  next.lease_holder = options_.lease_holder;
-  next.lease_term = options_.lease_term;
-  next.created_at = FormatIso8601(
-      std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())
-          .count());
-  std::string serialized = SerializeCdcCheckpoint(next);
-  CheckpointCommit created =
-      CreateCheckpoint(*store_, options_.settings.bucket_folder, next.sequence, serialized);
+  std::string serialized;
+  CheckpointCommit created = CreateNext(next, &serialized);
   switch (created.outcome) {
     case CheckpointOutcome::kCommitted:
       break;
@@ -528,10 +536,7 @@ Status CdcWriter::Impl::Fence() {
       broken_ = created.status;
       return broken_;
   }
-  checkpoint_ = next;
-  known_checkpoints_ = std::move(created.listed);
-  known_checkpoints_.insert(next.sequence);
-  created_checkpoints_[next.sequence] = std::move(serialized);
+  MakeCurrent(next, std::move(created), std::move(serialized));
   AfterCommit();
   spdlog::info("committed fencing checkpoint {} at {}", next.sequence, next.position.ToString());
   return Status::Ok();
