@@ -4,11 +4,12 @@
 #   2. check the layering (scripts/check-layering.sh) and the formatting (scripts/check-format.sh)
 #   3. build with warnings as errors, run the unit tests, then the integration tests against real
 #      MariaDB and Ceph radosgw servers the tests start and stop themselves
-#   4. rebuild the unit tests with clang, AddressSanitizer + UndefinedBehaviorSanitizer (in the
-#      fuzz targets' build, build-fuzz) and run them
+#   4. rebuild the unit tests of the byte-handling stages (label "asan": common to store) with
+#      clang, AddressSanitizer + UndefinedBehaviorSanitizer (in the fuzz targets' build,
+#      build-fuzz) and run them
 #   5. rebuild the tests of threaded code (label "tsan") with ThreadSanitizer and run them
 #   6. run every libFuzzer target for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS per target,
-#      default 12: a smoke run of every target on its seeds in each suite run; run scripts/fuzz.sh
+#      default 10: a smoke run of every target on its seeds in each suite run; run scripts/fuzz.sh
 #      longer to explore)
 # The builds of 4-6 run in the background, at the lowest priority, while 3's tests run.
 # Exits non-zero on the first failure. Leaves no server process behind.
@@ -47,7 +48,7 @@ scripts/build.sh
 # The sanitizer and fuzzer builds compile while the tests of the main build run (they mostly
 # wait on servers): at the lowest priority, so the tests keep the CPU they ask for. Their output
 # goes to build/sanitizers.log, shown if they fail.
-unit_targets=$(ctest --test-dir build -L unit -N | sed -n 's/^ *Test *#[0-9]*: //p')
+asan_targets=$(ctest --test-dir build -L asan -N | sed -n 's/^ *Test *#[0-9]*: //p')
 tsan_targets=$(ctest --test-dir build -L tsan -N | sed -n 's/^ *Test *#[0-9]*: //p')
 build_sanitizers() {
   set -e
@@ -55,7 +56,7 @@ build_sanitizers() {
   # the unit tests (scripts/fuzz.sh configures it in build-fuzz).
   scripts/fuzz.sh --build-only
   # shellcheck disable=SC2086
-  ninja -C build-fuzz -j"$(nproc)" $unit_targets
+  ninja -C build-fuzz -j"$(nproc)" $asan_targets
   # -g1: line tables for ThreadSanitizer's stack traces, without the full debug information that
   # makes the build slow.
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
@@ -63,7 +64,7 @@ build_sanitizers() {
   # shellcheck disable=SC2086
   ninja -C build-tsan -j"$(nproc)" $tsan_targets
 }
-export unit_targets tsan_targets
+export asan_targets tsan_targets
 export -f build_sanitizers
 # Its own process group (setsid), so an early exit stops the whole build.
 setsid nice -n 19 bash -c build_sanitizers >build/sanitizers.log 2>&1 &
@@ -83,14 +84,14 @@ if ! wait $sanitizers_pid; then
   exit 1
 fi
 
-step "unit tests under ASan/UBSan"
+step "unit tests of the byte-handling stages under ASan/UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-fuzz -L unit --output-on-failure -j2
+  ctest --test-dir build-fuzz -L asan --output-on-failure -j2
 
 step "threaded tests under ThreadSanitizer"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest --test-dir build-tsan -L tsan --output-on-failure -j2
 
 step "fuzzing"
-scripts/fuzz.sh "${FUZZ_SECONDS:-12}"
+scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 step "all tests passed"
