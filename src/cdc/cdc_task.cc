@@ -101,10 +101,7 @@ Result<CdcRunResult> RunCdc(const CdcTaskOptions& options, ObjectStore& store) {
                    RecoverCdcStart(*writer, start, store, &resumed));
   ASSIGN_OR_RETURN(recording, CompleteStartPosition(&position, resumed, start, *control));
   if (!resumed) start.position = position;  // ResumePosition before the first checkpoint
-  if (options.fence && resumed) {
-    if (options.may_commit) RETURN_IF_ERROR(options.may_commit());
-    RETURN_IF_ERROR(writer->Fence());
-  }
+  if (options.fence && resumed) RETURN_IF_ERROR(writer->Fence());
   // The settings this run's files are written with, for readers of the target.
   RETURN_IF_ERROR(RecordCdcSettings(
       store, options.settings.bucket_folder, writer->last_checkpoint().sequence + 1,

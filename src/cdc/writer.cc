@@ -521,6 +521,7 @@ Status CdcWriter::Impl::Fence() {
   RETURN_IF_ERROR(broken_);
   if (!recovered_) return Internal("CDC writer: Fence before Recover");
   if (in_txn_ || batch_txns_ > 0) return Internal("CDC writer: Fence with an open batch");
+  if (options_.before_checkpoint) RETURN_IF_ERROR(options_.before_checkpoint());
   CdcCheckpoint next = checkpoint_;
   next.sequence = checkpoint_.sequence + 1;
   next.files.clear();

@@ -87,7 +87,8 @@ struct CdcWriterOptions {
   int checkpoints_to_keep = 20;
   int commit_log_group = 64;
   // When set, Commit() calls it after preparing the batch's files and before writing the
-  // checkpoint; an error aborts the commit like a failed prepare. The CDC task waits here for
+  // checkpoint, and Fence() before writing its checkpoint; an error aborts the commit like a
+  // failed prepare. The CDC task waits here for
   // the schema history's background writes.
   std::function<Status()> before_checkpoint;
   // Hot standby: recorded in every checkpoint this writer creates (CdcCheckpoint::lease_*).

@@ -29,16 +29,13 @@ std::chrono::milliseconds PollInterval(const LeaseOptions& o) {
 
 bool IsCancelled(const LeaseOptions& o) { return o.cancel && o.cancel->load(); }
 
-// Sleeps `d` in slices of at most 100 ms; false when cancelled meanwhile.
-bool SleepUnlessCancelled(const LeaseOptions& o, std::chrono::milliseconds d) {
+// Sleeps `d` in slices of at most 100 ms, less when cancelled meanwhile.
+void SleepUnlessCancelled(const LeaseOptions& o, std::chrono::milliseconds d) {
   const auto end = Steady::now() + d;
-  while (!IsCancelled(o)) {
-    const auto now = Steady::now();
-    if (now >= end) return true;
+  for (auto now = Steady::now(); now < end && !IsCancelled(o); now = Steady::now()) {
     std::this_thread::sleep_for(
         std::min<Steady::duration>(end - now, std::chrono::milliseconds(100)));
   }
-  return false;
 }
 
 std::string Describe(const LeaseTerm& t) {
@@ -137,7 +134,9 @@ LeaseKeeper::LeaseKeeper(ObjectStore& store, LeaseOptions options, LeaseTerm ter
   thread_ = std::thread([this] { Run(); });
 }
 
-LeaseKeeper::~LeaseKeeper() {
+LeaseKeeper::~LeaseKeeper() { StopRenewing(); }
+
+void LeaseKeeper::StopRenewing() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -206,12 +205,7 @@ void LeaseKeeper::Run() {
 }
 
 Status LeaseKeeper::Release() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  StopRenewing();
   if (lost_.load()) return Status::Ok();
   const LeaseHeartbeat beat{term_.term, term_.holder, NowIso8601(), ++renewals_, true};
   RETURN_IF_ERROR(WriteLeaseHeartbeat(store_, options_.bucket_folder, beat));

@@ -68,7 +68,8 @@ class LeaseKeeper {
 
  private:
   void Run();
-  bool RenewOnce();  // false once lost
+  bool RenewOnce();     // false once lost
+  void StopRenewing();  // ends and joins the thread (idempotent)
 
   ObjectStore& store_;
   const LeaseOptions options_;
