@@ -15,8 +15,11 @@ PACKAGES=(
   # real servers and peers for tests, the demo and benchmarks
   mariadb-server mariadb-client radosgw ceph-mon ceph-osd curl uuid-runtime
   sysbench mydumper procps python3-boto3 python3-yaml zstd openssl sqlite3 prometheus
-  # runtime: the time zone database (DatePartitionTimezone)
-  tzdata
+  # runtime: the time zone database (DatePartitionTimezone), CA certificates
+  tzdata ca-certificates
+  # the release (scripts/release.sh: static archives come with the -dev packages above) and its
+  # container image (deploy/container), built in the tests by buildah
+  buildah
 )
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi

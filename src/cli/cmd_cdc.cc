@@ -16,6 +16,7 @@
 #include "fullload/full_load.h"
 #include "ops/standby.h"
 #include "source/stream_start.h"
+#include "store/guarded_store.h"
 
 namespace binlake::cli {
 namespace {
@@ -181,7 +182,8 @@ Status RunTask(const CdcFlags& flags, const TaskConfig& config, const CdcTaskOpt
 }
 
 // --standby: the task runs only while this instance holds the task's lease (ops/standby.h).
-// Losing it stops the task without committing and goes back to waiting; a signal releases it.
+// Losing it stops the task without writing anything more and goes back to waiting; a signal
+// releases it.
 int RunAsStandby(const CdcFlags& flags, const TaskConfig& config, CdcTaskOptions cdc,
                  ObjectStore& store, bool with_full_load) {
   ops::LeaseOptions lease;
@@ -205,9 +207,12 @@ int RunAsStandby(const CdcFlags& flags, const TaskConfig& config, CdcTaskOptions
       return PreconditionFailed("this instance no longer holds the task's lease" +
                                 (why.empty() ? std::string(" (not renewed in time)") : ": " + why));
     };
+    // Every write of the task (the full load's files too, not only CDC's commits) asks first,
+    // so an instance frozen past its lease stops at its next request.
+    GuardedStore guarded(store, cdc.may_commit);
     Status s;
     do {
-      s = RunTask(flags, config, cdc, store, with_full_load);
+      s = RunTask(flags, config, cdc, guarded, with_full_load);
       // Another instance committed while this one took over (it held the task before and
       // committed once more before the fencing checkpoint): start again from its checkpoint.
     } while (s.code() == StatusCode::kAlreadyExists && keeper.Held() && !g_stop.load());

@@ -42,6 +42,11 @@ inline std::string LogTail(const std::string& log, size_t lines = 15) {
   return pos == std::string::npos ? log : log.substr(pos + 1);
 }
 
+// The port of an endpoint URL ("http://127.0.0.1:PORT").
+inline int PortOf(const std::string& endpoint) {
+  return std::stoi(endpoint.substr(endpoint.rfind(':') + 1));
+}
+
 // The lines of `logs` that say where binlake started, resumed and committed (for failures).
 inline std::string InfoLines(const std::string& logs) {
   std::istringstream in(logs);

@@ -66,10 +66,6 @@ double EnvOr(const char* name, double fallback) {
   return v && *v ? std::atof(v) : fallback;
 }
 
-int PortOf(const std::string& endpoint) {
-  return std::stoi(endpoint.substr(endpoint.rfind(':') + 1));
-}
-
 // Keeps one binlake process running: one that ends by itself is recorded and replaced (at most
 // `max_starts` processes in all). The test kills and stops them through it.
 class Supervisor {

@@ -16,6 +16,8 @@
 
 #include "cdc/checkpoint.h"
 #include "integration/cdc_fault_fixture.h"
+#include "store/target_config.h"
+#include "support/fault_proxy.h"
 
 namespace binlake {
 namespace {
@@ -25,13 +27,15 @@ using testing::BinlakeProcess;
 
 class CdcStandbyTest : public CdcFaultTest {
  protected:
-  std::string RunArgs(const std::string& id) const {
+  std::string RunArgs(const std::string& id) const { return RunArgs(id, env_.endpoint); }
+  // With the target reached through `endpoint` (a proxy before radosgw).
+  std::string RunArgs(const std::string& id, const std::string& endpoint) const {
     const std::string source = "mysql://root@127.0.0.1:" + std::to_string(server_->port());
     // Each its own server_id: the source does not end a frozen instance's binlog dump when the
     // next one connects, so that instance wakes with its stream and its open batch intact and
     // only the lease and the fencing checkpoint can keep it from committing.
     const int server_id = 5000 + static_cast<int>(id[0]);
-    return "run " + CdcArgs(source, env_.endpoint) +
+    return "run " + CdcArgs(source, endpoint) +
            " --progress off --standby --lease-seconds 3 --instance-id " + id + " --server-id " +
            std::to_string(server_id) +
            // Every checkpoint stays an object, for the check of their lease terms.
@@ -172,6 +176,96 @@ TEST_F(CdcStandbyTest, AStandbyTakesOverFromAKilledAndFromAFrozenActive) {
       "terms began at:%s\n",
       kill_lease, kill_commit, stop_lease, stop_commit,
       static_cast<unsigned long long>(checkpoints), terms.c_str());
+}
+
+// An active frozen inside its full load (sbtest1's LOAD file written, sbtest2's and the load's
+// state not yet), woken after a standby took the task over and completed a full load of its own
+// and its first commits: the woken instance must not write anything more (no LOAD file, no
+// full_load.json, no deletion), and goes back to standby. Instance a reaches the target through
+// a proxy that delays each of its requests by 300-500 ms, so its full load takes seconds and the
+// freeze falls inside it.
+TEST_F(CdcStandbyTest, AnActiveFrozenInItsFullLoadWritesNothingAfterTheTakeover) {
+  auto store = OpenObjectStore(testing::RadosgwTarget(env_, prefix_));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto exists = [&](const std::string& key) {
+    auto h = (*store)->Head(key);
+    return h.ok() && h->has_value();
+  };
+  // The full load's objects (LOAD files and its state) by key, with their ETags.
+  auto full_load_objects = [&] {
+    std::map<std::string, std::string> objects;
+    for (const std::string prefix : {"sbtest/", "_binlake/full_load.json"}) {
+      auto listed = (*store)->List(prefix);
+      EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+      if (!listed.ok()) continue;
+      for (const ObjectInfo& o : *listed) {
+        if (o.key.find("/LOAD") != std::string::npos || o.key == prefix) objects[o.key] = o.etag;
+      }
+    }
+    return objects;
+  };
+  testing::HttpFaultPlan slow;
+  slow.probability = 1;
+  slow.budget = 1 << 30;
+  slow.max_consecutive = 1 << 30;
+  slow.kinds = {testing::HttpFault::kLatency};
+  slow.min_latency = std::chrono::milliseconds(300);
+  slow.max_latency = std::chrono::milliseconds(500);
+  auto proxy = testing::FaultProxy::StartHttp(PortOf(env_.endpoint), slow);
+  ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
+
+  Load load(*server_, "--time=20 --threads=1 --rate=50");
+  BinlakeProcess a(RunArgs("a", (*proxy)->endpoint()) + " --threads 1", Credentials());
+  ASSERT_TRUE(PollUntil([&] { return exists("sbtest/sbtest1/LOAD00000001.csv") || !a.Running(); },
+                        std::chrono::seconds(60)))
+      << LogTail(a.Log());
+  ASSERT_EQ(::kill(a.pid(), SIGSTOP), 0) << LogTail(a.Log());
+  struct Resume {  // a never stays frozen, whatever fails below
+    int pid;
+    bool done = false;
+    void Now() {
+      if (!done) ::kill(pid, SIGCONT);
+      done = true;
+    }
+    ~Resume() { Now(); }
+  } resume{a.pid()};
+  auto state = (*store)->Get("_binlake/full_load.json");  // written "running" at the start
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->find("complete"), std::string::npos) << "the freeze came after a's full load";
+  EXPECT_EQ(Holder(), "a");
+
+  const auto stopped = Clock::now();
+  BinlakeProcess b(RunArgs("b"), Credentials());
+  ASSERT_TRUE(PollUntil([&] { return Holder() == "b"; })) << LogTail(b.Log());
+  // b's own full load (a new snapshot), its fencing checkpoint and a data commit.
+  ASSERT_TRUE(PollUntil([&] { return NewestCheckpoint() >= 2; })) << LogTail(b.Log());
+  const double takeover = Since(stopped);
+  const std::map<std::string, std::string> before = full_load_objects();
+  ASSERT_EQ(before.count("_binlake/full_load.json"), 1u) << LogTail(b.Log());
+  ASSERT_EQ(before.count("sbtest/sbtest2/LOAD00000001.csv"), 1u) << LogTail(b.Log());
+
+  resume.Now();
+  ASSERT_TRUE(PollUntil([&] { return a.Log().find("back to standby") != std::string::npos; }))
+      << LogTail(a.Log());
+  EXPECT_NE(a.Log().find("no longer holds the task's lease"), std::string::npos)
+      << LogTail(a.Log());
+  EXPECT_TRUE(a.Running()) << a.DescribeExit() << "\n" << LogTail(a.Log());
+  EXPECT_EQ(full_load_objects(), before) << "a changed the full load's objects after waking";
+  EXPECT_EQ(Holder(), "b");
+
+  CommandResult r = load.Join();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_TRUE(testing::WaitForCheckpoint(DirectTarget(), server_->MasterPosition(), kCatchUp,
+                                         Credentials()))
+      << LogTail(b.Log());
+  ASSERT_TRUE(a.Kill(SIGTERM, kStopBound)) << LogTail(a.Log());
+  ASSERT_TRUE(b.Kill(SIGTERM, kStopBound)) << LogTail(b.Log());
+  EXPECT_EQ(a.exit_code(), 0) << a.Log();
+  EXPECT_EQ(b.exit_code(), 0) << b.Log();
+  EXPECT_EQ(full_load_objects(), before);
+  CheckOracle(a.Log() + b.Log());
+  std::printf("standby takeover inside a full load (lease 3 s): b committed %.1f s after a froze\n",
+              takeover);
 }
 
 }  // namespace

@@ -1,0 +1,59 @@
+// GuardedStore: an ObjectStore that asks a guard before every request that changes the target,
+// so a process that has lost the right to write (a hot-standby instance whose lease another
+// instance took over while this one was frozen, ops/standby.h) stops writing at its next request
+// instead of finishing a full load or a batch over the new holder's work.
+//
+// Guarded: Put, the writers of NewWriter (when created, at Prepare and at Close: the moments an
+// object becomes durable or visible; parts already sent stay invisible), Delete,
+// PublishPrepared, DiscardUncommitted. Reads, CheckAccess and Describe pass through unchanged.
+// A refused request returns the guard's Status and changes nothing. A request already sent when
+// the guard turns false is not recalled: docs/COMMIT-PROTOCOL.md ("Late requests of a killed
+// full load") says what the protocol does about those.
+//
+// Ownership: borrows `inner`, which must outlive the GuardedStore and its writers (each writer
+// holds its own copy of the guard). Thread-safety:
+// as `inner`; the guard is called from any thread that writes and must be thread-safe.
+#pragma once
+
+#include <functional>
+
+#include "store/object_store.h"
+
+namespace binlake {
+
+class GuardedStore : public ObjectStore {
+ public:
+  GuardedStore(ObjectStore& inner, std::function<Status()> may_write)
+      : inner_(inner), may_write_(std::move(may_write)) {}
+
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options) override;
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
+                                                  const PutOptions& options) override;
+  Result<std::string> Get(std::string_view key) override { return inner_.Get(key); }
+  Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override {
+    return inner_.GetRange(key, offset, length);
+  }
+  Status AppendRange(std::string_view key, uint64_t offset, uint64_t length,
+                     std::string* out) override {
+    return inner_.AppendRange(key, offset, length, out);
+  }
+  size_t PreferredReadBytes() const override { return inner_.PreferredReadBytes(); }
+  Result<std::optional<ObjectInfo>> Head(std::string_view key) override { return inner_.Head(key); }
+  Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
+    return inner_.List(prefix);
+  }
+  Status Delete(std::string_view key) override;
+  Status PublishPrepared(std::string_view key, std::string_view token) override;
+  Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) override {
+    return inner_.ListUncommitted(prefix);
+  }
+  Status DiscardUncommitted(const UncommittedObject& object) override;
+  Status CheckAccess() override { return inner_.CheckAccess(); }
+  std::string Describe() const override { return inner_.Describe(); }
+
+ private:
+  ObjectStore& inner_;
+  std::function<Status()> may_write_;
+};
+
+}  // namespace binlake
