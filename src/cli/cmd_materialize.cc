@@ -39,6 +39,8 @@ int Run(const MaterializeFlags& flags) {
   if (!target.ok()) return ReportFailure(target.status());
   auto output = OpenObjectStore(output_config);
   if (!output.ok()) return ReportFailure(output.status());
+  auto ops = StartOpsServer(task);
+  if (!ops.ok()) return ReportFailure(ops.status());
 
   MaterializeOptions options;
   options.target_folder = config->settings.bucket_folder;
@@ -146,6 +148,13 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--profile", flags->task.profile, "AWS profile");
   cmd->add_option("--ca-bundle", flags->task.ca_bundle, "PEM CAs for an https S3 endpoint");
   cmd->add_flag("--path-style", flags->task.force_path_style, "Path-style S3 addressing");
+  cmd->add_option("--log-level", flags->task.log_level, "error | warn | info | debug")
+      ->capture_default_str();
+  cmd->add_option("--log-format", flags->task.log_format,
+                  "text | json (one JSON object per line: time, level, message, task, fields)")
+      ->capture_default_str();
+  flags->task.command = cmd->get_name();
+  AddOpsFlags(cmd, &flags->task);
   table.Add(cmd, [flags] { return Run(*flags); });
 }
 

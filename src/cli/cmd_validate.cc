@@ -76,6 +76,8 @@ int Run(const ValidateFlags& flags) {
   if (!config.ok()) return ReportBadUsage(config.status());
   auto target = OpenObjectStore(config->target);
   if (!target.ok()) return ReportFailure(target.status());
+  auto ops = StartOpsServer(flags.task);
+  if (!ops.ok()) return ReportFailure(ops.status());
 
   ValidateOptions options;
   options.source = ToConnectionConfig(config->source);
@@ -145,6 +147,7 @@ void RegisterValidateCommand(CLI::App& root, CommandTable& table) {
       "Compare every selected table of the source, in one consistent snapshot, row by row with "
       "the lake (full load + committed CDC) as of the same point; exit 4 when they differ");
   AddTaskFlags(cmd, &flags->task);
+  AddOpsFlags(cmd, &flags->task);
   cmd->add_option("--tables", flags->tables,
                   "Only these tables: comma-separated schema.table patterns (* and ?)");
   cmd->add_option("--report", flags->report_path,

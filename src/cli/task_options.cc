@@ -46,6 +46,9 @@ void AddOpsFlags(CLI::App* app, TaskFlags* f) {
   app->add_option("--metrics-address", f->metrics_address,
                   "Serve Prometheus /metrics, /healthz and /readyz on HOST:PORT "
                   "(e.g. 127.0.0.1:9464; :9464 = every interface)");
+  app->add_option("--metrics-file", f->metrics_file,
+                  "Write the metrics (Prometheus text format) to this file when the command ends "
+                  "(for node_exporter's textfile collector)");
 }
 
 void AddStandbyFlags(CLI::App* app, TaskFlags* f) {
@@ -60,11 +63,19 @@ void AddStandbyFlags(CLI::App* app, TaskFlags* f) {
                   "This instance's name in the lease and in `binlake status` (default host:pid)");
 }
 
-Result<std::unique_ptr<ops::OpsServer>> StartOpsServer(const TaskFlags& f) {
-  if (f.metrics_address.empty()) return std::unique_ptr<ops::OpsServer>();
-  ASSIGN_OR_RETURN(auto server, ops::OpsServer::Start(f.metrics_address));
-  spdlog::info("serving /metrics, /healthz and /readyz on http://{}", server->address());
-  return server;
+OpsOutputs::~OpsOutputs() {
+  if (metrics_file_.empty()) return;
+  Status s = ops::WriteMetricsFile(metrics_file_);
+  if (!s.ok()) spdlog::warn("{}", s.message());
+}
+
+Result<std::unique_ptr<OpsOutputs>> StartOpsServer(const TaskFlags& f) {
+  std::unique_ptr<ops::OpsServer> server;
+  if (!f.metrics_address.empty()) {
+    ASSIGN_OR_RETURN(server, ops::OpsServer::Start(f.metrics_address));
+    spdlog::info("serving /metrics, /healthz and /readyz on http://{}", server->address());
+  }
+  return std::make_unique<OpsOutputs>(std::move(server), f.metrics_file);
 }
 
 ConnectionConfig ToConnectionConfig(const SourceConfig& s) {

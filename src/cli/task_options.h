@@ -34,6 +34,7 @@ struct TaskFlags {
   std::string log_level = "info";
   std::string log_format = "text";
   std::string metrics_address;  // --metrics-address: serve /metrics, /healthz, /readyz
+  std::string metrics_file;     // --metrics-file: the metrics written there when the command ends
   std::string command;          // the subcommand's name (set by AddTaskFlags)
   // Hot standby (AddStandbyFlags; override the task file's `standby`).
   bool standby = false;
@@ -42,7 +43,8 @@ struct TaskFlags {
 };
 
 void AddTaskFlags(CLI::App* app, TaskFlags* flags);
-// --metrics-address, for the long-running commands (full-load, cdc, run).
+// --metrics-address and --metrics-file, for the commands that move data (full-load, cdc, run,
+// materialize, validate).
 void AddOpsFlags(CLI::App* app, TaskFlags* flags);
 // --standby, --lease-seconds, --instance-id (run, cdc).
 void AddStandbyFlags(CLI::App* app, TaskFlags* flags);
@@ -54,8 +56,23 @@ Result<TaskConfig> BuildTaskConfig(const TaskFlags& flags);
 
 ConnectionConfig ToConnectionConfig(const SourceConfig& source);
 
-// Starts the operations endpoint when --metrics-address was given (ops/ops_server.h) and says
-// where it listens; nullptr otherwise. The endpoint lives as long as the returned object.
-Result<std::unique_ptr<ops::OpsServer>> StartOpsServer(const TaskFlags& flags);
+// What --metrics-address and --metrics-file ask for, for as long as the command runs: the
+// operations endpoint (ops/ops_server.h) serving, and the metrics file written when this object
+// is destroyed, that is when the command ends, however it ends (a failed write is a warning).
+class OpsOutputs {
+ public:
+  OpsOutputs(std::unique_ptr<ops::OpsServer> server, std::string metrics_file)
+      : server_(std::move(server)), metrics_file_(std::move(metrics_file)) {}
+  ~OpsOutputs();
+  OpsOutputs(const OpsOutputs&) = delete;
+  OpsOutputs& operator=(const OpsOutputs&) = delete;
+
+ private:
+  std::unique_ptr<ops::OpsServer> server_;
+  std::string metrics_file_;
+};
+
+// Starts the operations endpoint when --metrics-address was given and says where it listens.
+Result<std::unique_ptr<OpsOutputs>> StartOpsServer(const TaskFlags& flags);
 
 }  // namespace binlake::cli

@@ -10,6 +10,7 @@
 
 #include "cdc/naming.h"
 #include "cdc/schema_history.h"
+#include "materialize/progress_metrics.h"
 #include "materialize/table_job.h"
 
 namespace binlake {
@@ -146,6 +147,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     job.spill_dir = tmp && *tmp ? tmp : "/tmp";
   }
   std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
+  metrics::MaterializePlanned(jobs);
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   auto work = [&] {
@@ -166,7 +168,12 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
       } else {
         done[i] = MaterializeTableFull(target, output, lake, plan, job);
       }
-      if (!done[i].ok()) failed.store(true);
+      if (!done[i].ok()) {
+        failed.store(true);
+      } else {
+        metrics::MaterializeTableDone(name, !done[i]->rebuilt, done[i]->rows,
+                                      done[i]->parts_written);
+      }
     }
   };
   std::vector<std::thread> pool;

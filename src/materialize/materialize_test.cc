@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "cdc/settings_record.h"
+#include "common/metrics.h"
 #include "lake/testing/sample_target.h"
 #include "store/testing/memory_object_store.h"
 
@@ -67,6 +70,21 @@ TEST_F(MaterializeTest, BigTablesAreSplitIntoFilesInKeyOrder) {
             "db/t/part-00000001-00002.csv:id,name\n2,two\n");
 }
 
+// The value of a materialize metric with these labels in the process's registry (what
+// --metrics-address serves), or -1 when absent.
+double MetricValue(const std::string& name, const std::map<std::string, std::string>& labels) {
+  for (const auto& family : metrics::Registry().Collect()) {
+    if (family.name != name) continue;
+    for (const auto& m : family.metric) {
+      std::map<std::string, std::string> got;
+      for (const auto& l : m.label) got[l.name] = l.value;
+      if (got != labels) continue;
+      return family.type == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value;
+    }
+  }
+  return -1;
+}
+
 // Rows of db.t in key order, without the part names.
 std::string RowsOf(MemoryObjectStore& output) {
   std::string all;
@@ -104,11 +122,25 @@ TEST_F(MaterializeTest, AnAdvanceRewritesOnlyThePartsWhoseKeysChanged) {
   EXPECT_TRUE(full->tables[0].rebuilt);
   EXPECT_EQ(RowsOf(output_), "3,three\n10,ONE\n");
   EXPECT_EQ(RowsOf(output_), RowsOf(rebuilt));
+  // The metrics say the same, table by table: the rebuild and three runs so far advanced or
+  // rebuilt db.t; the newest run's rows; parts written by all of them.
+  EXPECT_EQ(MetricValue("binlake_materialize_rows", {{"table", "db.t"}}), 2);
+  EXPECT_EQ(MetricValue("binlake_materialize_tables_planned", {}), 1);
+  const double advanced =
+      MetricValue("binlake_materialize_tables_done_total", {{"how", "advanced"}});
+  const double parts =
+      MetricValue("binlake_materialize_part_files_written_total", {{"table", "db.t"}});
+  EXPECT_GE(advanced, 2);
+  EXPECT_GE(MetricValue("binlake_materialize_tables_done_total", {{"how", "rebuilt"}}), 2);
   // Nothing new: every part is kept.
   auto same = Run("latest", 8);
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same->tables[0].parts_written, 0u);
   EXPECT_EQ(RowsOf(output_), "3,three\n10,ONE\n");
+  EXPECT_EQ(MetricValue("binlake_materialize_tables_done_total", {{"how", "advanced"}}),
+            advanced + 1);
+  EXPECT_EQ(MetricValue("binlake_materialize_part_files_written_total", {{"table", "db.t"}}),
+            parts);
 }
 
 // Batch 2 has two transactions (I 3, then D 2). With its transaction index, a point between

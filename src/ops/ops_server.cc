@@ -3,8 +3,13 @@
 #include <httplib.h>
 #include <prometheus/text_serializer.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -42,6 +47,25 @@ std::string RenderMetrics() {
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, metrics::Registry().Collect());
   return out.str();
+}
+
+Status WriteMetricsFile(const std::string& path) {
+  const std::string text = RenderMetrics();
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      std::remove(temp.c_str());
+      return IoError("cannot write the metrics file " + path);
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return IoError("cannot write the metrics file " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
 }
 
 struct OpsServer::Impl {

@@ -56,4 +56,10 @@ class OpsServer {
 // The /metrics body (also for tests).
 std::string RenderMetrics();
 
+// Writes RenderMetrics() to `path` (through a temporary file in the same directory and a rename,
+// so a reader never sees half of it): for commands that end, such as materialize and validate,
+// whose last values a scrape cannot catch (--metrics-file; node_exporter's textfile collector
+// reads such files).
+Status WriteMetricsFile(const std::string& path);
+
 }  // namespace binlake::ops

@@ -16,6 +16,7 @@
 #include "source/catalog.h"
 #include "source/source_hosts.h"
 #include "validate/prefetched_rows.h"
+#include "validate/progress_metrics.h"
 #include "validate/report.h"
 #include "validate/table_chunks.h"
 
@@ -187,6 +188,10 @@ void CompareItems(ObjectStore& target, const Lake& lake,
       if (i >= items.size()) return;
       WorkItem& item = items[i];
       item.status = CompareTable(target, lake, *conn, item, merge, options);
+      if (item.status.ok()) {
+        metrics::ValidateRangeCompared(Name(item.job->result.schema, item.job->result.table),
+                                       item.result.source_rows);
+      }
       // Inside a slice a record number counts from the slice: the whole table says it right.
       if (item.range && item.status.code() == StatusCode::kCorruption) item.broken = true;
       // A broken slice is redone whole; any other error ends the run.
@@ -386,7 +391,12 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
     if (!redone) add(item, item.job->chunks.size());
   }
   for (WorkItem& item : again) add(item, 1);
-  for (auto& [name, job] : jobs) result.tables.push_back(std::move(job.result));
+  for (auto& [name, job] : jobs) {
+    const TableComparison& t = job.result;
+    metrics::ValidateTableDone(Name(t.schema, t.table), t.missing_in_lake, t.extra_in_lake,
+                               t.different);
+    result.tables.push_back(std::move(job.result));
+  }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -209,9 +210,22 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
   }
   // The same output advanced to the newest checkpoint: the newest rows, one version.
   const std::string output = dir_.path() + "/at-0";
-  CommandResult advanced = Materialize(output, "latest");
+  const std::string metrics = dir_.path() + "/materialize.prom";
+  CommandResult advanced = Materialize(output, "latest", "--metrics-file " + metrics);
   ASSERT_EQ(advanced.exit_code, 0) << advanced.err;
   EXPECT_NE(advanced.out.find("version 2"), std::string::npos) << advanced.out;
+  {  // --metrics-file: what the run did, in the Prometheus text format promtool accepts
+    std::ifstream in(metrics);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("binlake_materialize_tables_planned 4\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("binlake_materialize_rows{table=\"app.items\"} " +
+                        std::to_string(std::count(pauses.back().rows["items"].begin(),
+                                                  pauses.back().rows["items"].end(), '\n')) +
+                        "\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(std::system(("promtool check metrics < " + ShellQuote(metrics)).c_str()), 0);
+  }
   for (const Table& t : Tables()) {
     EXPECT_EQ(OutputRows(output, t), pauses.back().rows[t.name]) << "app." << t.name;
   }

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -142,8 +143,22 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
   const fs::path target = fs::path(dir_.path()) / "target";
   {
     const std::string report = dir_.path() + "/report.json";
-    CommandResult r = Validate(Target(), "--report " + ShellQuote(report));
+    const std::string metrics = dir_.path() + "/validate.prom";
+    CommandResult r =
+        Validate(Target(), "--report " + ShellQuote(report) + " --metrics-file " + metrics);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    // The metrics file (Prometheus text format, checked by promtool) counts the same.
+    const std::string text = ReadAll(metrics);
+    EXPECT_NE(text.find("binlake_validate_tables_done_total{result=\"equal\"} 3\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("binlake_validate_rows_compared_total{table=\"app.items\"} 5\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("binlake_validate_differences{kind=\"different\",table=\"app.items\"} 0\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(std::system(("promtool check metrics < " + ShellQuote(metrics)).c_str()), 0);
     EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
     auto j = nlohmann::json::parse(ReadAll(report), nullptr, false);
     ASSERT_FALSE(j.is_discarded());
@@ -210,8 +225,22 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
     SCOPED_TRACE(d.name);
     const fs::path copy = Copy(d.name);
     ASSERT_TRUE(d.make(copy)) << "the defect could not be made";
-    CommandResult r = Validate("file://" + copy.string());
+    const std::string metrics = dir_.path() + "/" + d.name + ".prom";
+    CommandResult r = Validate("file://" + copy.string(), "--metrics-file " + metrics);
     EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    const std::string text = ReadAll(metrics);
+    EXPECT_NE(text.find("binlake_validate_tables_done_total{result=\"different\"} 1\n"),
+              std::string::npos)
+        << text;
+    for (const auto& [kind, n] : {std::pair<std::string, int>{"missing_in_lake", d.missing},
+                                  {"extra_in_lake", d.extra},
+                                  {"different", d.different}}) {
+      EXPECT_NE(text.find("binlake_validate_differences{kind=\"" + kind + "\",table=\"app." +
+                          d.table + "\"} " + std::to_string(n) + "\n"),
+                std::string::npos)
+          << kind << "\n"
+          << text;
+    }
     nlohmann::json j = StoredReport(copy);
     ASSERT_FALSE(j.is_null());
     EXPECT_FALSE(j["equal"].get<bool>());
