@@ -25,6 +25,24 @@ namespace {
 using namespace cdc_fault;  // NOLINT: the fixture's names
 using testing::BinlakeProcess;
 
+// SIGSTOPs a process; it resumes at Resume() or, whatever fails first, when this goes.
+class Freeze {
+ public:
+  explicit Freeze(int pid) : pid_(pid), stopped_(::kill(pid, SIGSTOP) == 0) {}
+  ~Freeze() { Resume(); }
+  Freeze(const Freeze&) = delete;
+  Freeze& operator=(const Freeze&) = delete;
+  bool stopped() const { return stopped_; }
+  void Resume() {
+    if (stopped_) ::kill(pid_, SIGCONT);
+    stopped_ = false;
+  }
+
+ private:
+  int pid_;
+  bool stopped_;
+};
+
 class CdcStandbyTest : public CdcFaultTest {
  protected:
   std::string RunArgs(const std::string& id) const { return RunArgs(id, env_.endpoint); }
@@ -94,21 +112,13 @@ TEST_F(CdcStandbyTest, AStandbyTakesOverFromAKilledAndFromAFrozenActive) {
   })) << LogTail(c.Log());
   const uint64_t at_stop = NewestCheckpoint();
   const auto stopped = Clock::now();
-  ASSERT_EQ(::kill(b.pid(), SIGSTOP), 0);
-  struct Resume {  // b never stays frozen, whatever fails below
-    int pid;
-    bool done = false;
-    void Now() {
-      if (!done) ::kill(pid, SIGCONT);
-      done = true;
-    }
-    ~Resume() { Now(); }
-  } resume{b.pid()};
+  Freeze frozen_b(b.pid());
+  ASSERT_TRUE(frozen_b.stopped());
   ASSERT_TRUE(PollUntil([&] { return Holder() == "c"; })) << LogTail(c.Log());
   const double stop_lease = Since(stopped);
   // b wakes at once, with its stream and a batch in progress, while c is still starting: b
   // must find its lease expired and commit nothing (nor after c's fencing checkpoint).
-  resume.Now();
+  frozen_b.Resume();
   ASSERT_TRUE(PollUntil([&] { return NewestCheckpoint() >= at_stop + 2; })) << LogTail(c.Log());
   const double stop_commit = Since(stopped);
   ASSERT_TRUE(PollUntil([&] { return b.Log().find("back to standby") != std::string::npos; }))
@@ -219,16 +229,8 @@ TEST_F(CdcStandbyTest, AnActiveFrozenInItsFullLoadWritesNothingAfterTheTakeover)
   ASSERT_TRUE(PollUntil([&] { return exists("sbtest/sbtest1/LOAD00000001.csv") || !a.Running(); },
                         std::chrono::seconds(60)))
       << LogTail(a.Log());
-  ASSERT_EQ(::kill(a.pid(), SIGSTOP), 0) << LogTail(a.Log());
-  struct Resume {  // a never stays frozen, whatever fails below
-    int pid;
-    bool done = false;
-    void Now() {
-      if (!done) ::kill(pid, SIGCONT);
-      done = true;
-    }
-    ~Resume() { Now(); }
-  } resume{a.pid()};
+  Freeze frozen_a(a.pid());
+  ASSERT_TRUE(frozen_a.stopped()) << LogTail(a.Log());
   auto state = (*store)->Get("_binlake/full_load.json");  // written "running" at the start
   ASSERT_TRUE(state.ok()) << state.status().ToString();
   ASSERT_EQ(state->find("complete"), std::string::npos) << "the freeze came after a's full load";
@@ -244,7 +246,7 @@ TEST_F(CdcStandbyTest, AnActiveFrozenInItsFullLoadWritesNothingAfterTheTakeover)
   ASSERT_EQ(before.count("_binlake/full_load.json"), 1u) << LogTail(b.Log());
   ASSERT_EQ(before.count("sbtest/sbtest2/LOAD00000001.csv"), 1u) << LogTail(b.Log());
 
-  resume.Now();
+  frozen_a.Resume();
   ASSERT_TRUE(PollUntil([&] { return a.Log().find("back to standby") != std::string::npos; }))
       << LogTail(a.Log());
   EXPECT_NE(a.Log().find("no longer holds the task's lease"), std::string::npos)
