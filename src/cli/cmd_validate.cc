@@ -45,6 +45,11 @@ void PrintTable(const TableComparison& t) {
       static_cast<unsigned long long>(t.extra_in_lake),
       static_cast<unsigned long long>(t.different));
   for (const std::string& n : t.notes) std::printf("  %s\n", n.c_str());
+  if (!t.not_compared.empty()) {
+    std::string cols;
+    for (const std::string& c : t.not_compared) cols += (cols.empty() ? "" : ", ") + c;
+    std::printf("  not compared (computed by transformation rules): %s\n", cols.c_str());
+  }
   if (!t.different_columns.empty()) {
     std::string cols;
     for (const auto& [c, n] : t.different_columns) {

@@ -156,6 +156,7 @@ Result<TaskConfig> BuildTaskConfig(const TaskFlags& f) {
     return InvalidArgument("no target: give --target file:///dir or s3://bucket/prefix");
   }
   RETURN_IF_ERROR(FinalizeTaskConfig(&config));
+  for (const std::string& note : config.table_mappings.notes()) spdlog::info("{}", note);
   return config;
 }
 

@@ -253,6 +253,40 @@ bool TableMappings::IsSystemSchema(std::string_view schema) {
          schema == "sys";
 }
 
+namespace {
+
+// A table-settings rule (DMS: "Table and collection settings rules and operations"). Its
+// lob-settings change nothing here: binlake writes every value of a LOB column whole (DMS's
+// "limited" mode would cut values above bulk-max-size), so the rule is accepted and the line
+// returned says so. Any other setting (parallel-load, ...) is refused, never ignored.
+Result<std::string> ParseTableSettings(const nlohmann::json& r, const RuleContext& ctx) {
+  auto loc = r.find("object-locator");
+  if (loc == r.end() || !loc->is_object())
+    return ctx.Error("table-settings needs an object-locator");
+  std::string lob_mode;
+  bool lob = false;
+  for (const auto& [key, value] : r.items()) {
+    if (key == "rule-type" || key == "rule-id" || key == "rule-name" || key == "object-locator") {
+      continue;
+    }
+    if (key == "lob-settings") {
+      if (!value.is_object()) return ctx.Error("lob-settings must be an object");
+      ASSIGN_OR_RETURN(lob_mode, TextMember(value, "mode", false, ctx));
+      lob = true;
+      continue;
+    }
+    return ctx.Error("table-settings '" + key +
+                     "' is not supported yet: binlake would load as if the setting were not "
+                     "there, so it refuses the mappings; remove the setting to go on");
+  }
+  if (!lob) return ctx.Error("table-settings rule without a setting");
+  return "table-mappings rule " + ctx.id() + ": lob-settings" +
+         (lob_mode.empty() ? "" : " (mode " + lob_mode + ")") +
+         " change nothing: binlake writes every LOB value whole, never truncated";
+}
+
+}  // namespace
+
 Result<TableMappings> TableMappings::FromJson(const nlohmann::json& doc, std::string_view origin) {
   const std::string where(origin);
   if (!doc.is_object()) {
@@ -292,7 +326,10 @@ Result<TableMappings> TableMappings::FromJson(const nlohmann::json& doc, std::st
       ASSIGN_OR_RETURN(rule.rule_name, TextMember(r, "rule-name", false, ctx));
       if (rule.rule_name.empty()) rule.rule_name = id;
       m.transformation_rules_.push_back(std::move(rule));
-    } else if (type == "table-settings" || type == "post-processing") {
+    } else if (type == "table-settings") {
+      ASSIGN_OR_RETURN(std::string note, ParseTableSettings(r, ctx));
+      m.notes_.push_back(std::move(note));
+    } else if (type == "post-processing") {
       // Not implemented yet: refused, never ignored.
       ASSIGN_OR_RETURN(std::string action, TextMember(r, "rule-action", false, ctx));
       return ctx.Error(type + " rules" + (action.empty() ? "" : " (rule-action '" + action + "')") +

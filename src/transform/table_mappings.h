@@ -17,7 +17,8 @@
 //
 // Transformation rules are parsed into TransformationRule (transform/transformation_rule.h) and
 // applied by TableTransform (transform/table_transform.h); they never affect selection, which is
-// by source names. Table-settings and post-processing rules are refused until implemented. Filters
+// by source names. Table-settings rules holding only lob-settings are accepted with a note (see
+// notes()); other table-settings and post-processing rules are refused until implemented. Filters
 // are parsed into SourceFilter (AND across filters, OR across the conditions of one filter, as DMS
 // defines them); applying them is the reader's job.
 //
@@ -103,11 +104,15 @@ class TableMappings {
   const std::vector<TransformationRule>& transformation_rules() const {
     return transformation_rules_;
   }
+  // Lines for the log, one per rule the document asks for that binlake satisfies by what it
+  // does anyway (a table-settings rule's lob-settings: nothing is ever truncated).
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   bool default_ = false;
   std::vector<SelectionRule> selection_rules_;
   std::vector<TransformationRule> transformation_rules_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace binlake

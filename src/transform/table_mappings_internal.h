@@ -18,6 +18,7 @@ class RuleContext {
  public:
   RuleContext(std::string_view origin, size_t index) : origin_(origin), index_(index) {}
   void set_id(std::string id) { id_ = std::move(id); }
+  const std::string& id() const { return id_; }
   Status Error(std::string_view problem) const;
 
  private:

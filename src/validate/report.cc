@@ -55,6 +55,7 @@ std::string ValidationReportJson(const ValidateResult& result, size_t max_value_
     o["different"] = t.different;
     o["different_columns"] = t.different_columns;
     o["notes"] = t.notes;
+    if (!t.not_compared.empty()) o["not_compared"] = t.not_compared;
     nlohmann::json samples = nlohmann::json::array();
     for (const RowSample& s : t.samples) {
       nlohmann::json x;

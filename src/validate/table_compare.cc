@@ -63,6 +63,7 @@ Status TableCompare::Restart() {
   fresh.key_columns = std::move(out_->key_columns);
   fresh.rechecked = out_->rechecked;
   fresh.notes = std::move(out_->notes);
+  fresh.not_compared = std::move(out_->not_compared);
   *out_ = std::move(fresh);
   return Start();
 }
@@ -193,6 +194,7 @@ void AppendRange(TableComparison* into, TableComparison&& range, size_t max_samp
       into->notes.push_back(std::move(note));
     }
   }
+  if (into->not_compared.empty()) into->not_compared = std::move(range.not_compared);
   for (RowSample& s : range.samples) {
     if (into->samples.size() >= max_samples) break;
     into->samples.push_back(std::move(s));

@@ -54,6 +54,9 @@ struct TableComparison {
   uint64_t different = 0;
   std::map<std::string, uint64_t> different_columns;  // column -> rows that differ in it
   std::vector<std::string> notes;  // table-level findings (a column on one side only)
+  // Lake columns computed by transformation rules (add-column, change-data-type): not compared
+  // (the source has no such value to compare with). Informational: equal_all() ignores it.
+  std::vector<std::string> not_compared;
   std::vector<RowSample> samples;
   // Every key that is not equal (up to kMaxDifferingKeys): per key column its value, for
   // --recheck. `differing_keys_complete` false when there were more.

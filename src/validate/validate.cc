@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 #include <unordered_set>
 
@@ -15,6 +16,7 @@
 #include "lake/table_rows.h"
 #include "source/catalog.h"
 #include "source/source_hosts.h"
+#include "transform/table_transform.h"
 #include "validate/prefetched_rows.h"
 #include "validate/progress_metrics.h"
 #include "validate/report.h"
@@ -46,10 +48,11 @@ const binlog::BinlogPosition& NewestPosition(const Lake& lake) {
 }
 
 struct Job {
-  const TablePlan* plan = nullptr;      // nullptr: not in the lake
-  const TableSchema* source = nullptr;  // nullptr: not in the source
-  const Recheck* recheck = nullptr;     // --recheck: what to compare again
-  std::vector<TableChunk> chunks;       // the key ranges compared in parallel
+  const TablePlan* plan = nullptr;            // nullptr: not in the lake
+  const TableSchema* source = nullptr;        // nullptr: not in the source
+  const TableTransform* transform = nullptr;  // with source: what the rules make of it
+  const Recheck* recheck = nullptr;           // --recheck: what to compare again
+  std::vector<TableChunk> chunks;             // the key ranges compared in parallel
   TableComparison result;
 };
 
@@ -69,21 +72,28 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
   const Job& job = *item.job;
   const TablePlan& plan = *job.plan;
   const TableSchema& source = *job.source;
+  const TableTransform& transform = *job.transform;
+  const TableSchema& projected = transform.target();  // the source's columns as the rules name them
   TableComparison& out = item.result;
   out.schema = job.result.schema;
   out.table = job.result.table;
   const TableKey key = KeyOfTable(plan.schema);
   std::vector<std::string> names;
-  std::vector<int> columns;
+  std::vector<int> columns;  // per lake column: the source column, or -1
   std::vector<bool> source_has;
   for (const Column& c : plan.schema.columns) {
     names.push_back(c.name);
-    const int s = source.FindColumn(c.name);
+    const int t = projected.FindColumn(c.name);
+    const int s = t < 0 ? -1 : transform.source_columns()[static_cast<size_t>(t)];
     columns.push_back(s);
     source_has.push_back(s >= 0);
-    if (s < 0) out.notes.push_back("column " + c.name + " is in the lake, not in the source");
+    if (t < 0) {
+      out.notes.push_back("column " + c.name + " is in the lake, not in the source");
+    } else if (s < 0) {
+      out.not_compared.push_back(c.name);  // computed by a rule: no source value to compare
+    }
   }
-  for (const Column& c : source.columns) {
+  for (const Column& c : projected.columns) {
     if (plan.schema.FindColumn(c.name) < 0) {
       out.notes.push_back("column " + c.name + " is in the source, not in the lake");
     }
@@ -170,6 +180,7 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
     fresh.key_columns = out.key_columns;
     fresh.rechecked = out.rechecked;
     fresh.notes = std::move(out.notes);
+    fresh.not_compared = std::move(out.not_compared);
     out = std::move(fresh);
   }
   return Internal("validate: no attempt finished");
@@ -216,13 +227,6 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
   auto say = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
-  if (options.mappings && !options.mappings->transformation_rules().empty()) {
-    return Unsupported(
-        "validate does not apply transformation rules yet (rule " +
-        options.mappings->transformation_rules().front().rule_id +
-        "): it would compare the source's tables with renamed or narrowed ones and report "
-        "differences that are not there");
-  }
   ValidateResult result;
   result.started_at = NowIso8601();
   // The lake first: a target without a complete full load is an error before the source is asked.
@@ -243,19 +247,40 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
       return result;
     }
   }
-  auto selected = [&](const std::string& schema, const std::string& table) {
-    if (options.mappings && !options.mappings->Selects(schema, table)) return false;
-    if (options.recheck && !recheck.count(Name(schema, table))) return false;
+  // --tables and --recheck name lake (target) tables.
+  auto wanted = [&](const std::string& name) {
+    if (options.recheck && !recheck.count(name)) return false;
     if (patterns.empty()) return true;
-    const std::string name = Name(schema, table);
     return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
       return fnmatch(p.c_str(), name.c_str(), 0) == 0;
     });
   };
+  // The selected source tables, each with what the rules make of it (its target name and
+  // columns). Two source tables with one target are refused as the full load refuses them.
   std::vector<TableSchema> source_tables;
+  std::vector<std::unique_ptr<TableTransform>> transforms;  // parallel to source_tables
+  std::set<std::string> targets;                            // their target names
+  TargetTableClaims claims;
   for (const SourceTable& t : catalog) {
-    if (selected(t.schema.schema, t.schema.table)) source_tables.push_back(t.schema);
+    if (options.mappings && !options.mappings->Selects(t.schema.schema, t.schema.table)) continue;
+    ASSIGN_OR_RETURN(TableTransform transform, TableTransform::Build(options.mappings, t.schema));
+    const TableSchema& target_schema = transform.target();
+    const std::string name = Name(target_schema.schema, target_schema.table);
+    if (!wanted(name)) continue;
+    RETURN_IF_ERROR(claims.Claim({t.schema.schema, t.schema.table},
+                                 {target_schema.schema, target_schema.table}));
+    source_tables.push_back(t.schema);
+    transforms.push_back(std::make_unique<TableTransform>(std::move(transform)));
+    targets.insert(name);
   }
+  // A lake table is compared when a selected source table maps to it, or, for one the source no
+  // longer has, when the mappings select it by its own name.
+  auto selected = [&](const std::string& schema, const std::string& table) {
+    const std::string name = Name(schema, table);
+    if (targets.count(name)) return true;
+    if (options.mappings && !options.mappings->Selects(schema, table)) return false;
+    return wanted(name);
+  };
 
   // The snapshot connections.
   const int threads = std::max(1, options.threads);
@@ -311,7 +336,12 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
                               result.as_of.partial ? &*result.as_of.partial : nullptr));
   std::map<std::string, Job> jobs;
   for (const TablePlan& p : plans) jobs[Name(p.schema.schema, p.schema.table)].plan = &p;
-  for (const TableSchema& t : source_tables) jobs[Name(t.schema, t.table)].source = &t;
+  for (size_t i = 0; i < source_tables.size(); ++i) {
+    const TableSchema& target_schema = transforms[i]->target();
+    Job& job = jobs[Name(target_schema.schema, target_schema.table)];
+    job.source = &source_tables[i];
+    job.transform = transforms[i].get();
+  }
   if (jobs.empty()) {
     return NotFound(
         patterns.empty()
@@ -321,7 +351,7 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
   std::vector<Job*> order;
   for (auto& [name, job] : jobs) {
     if (auto r = recheck.find(name); r != recheck.end()) job.recheck = &r->second;
-    const TableSchema& s = job.plan ? job.plan->schema : *job.source;
+    const TableSchema& s = job.plan ? job.plan->schema : job.transform->target();
     job.result.schema = s.schema;
     job.result.table = s.table;
     if (!job.plan) job.result.notes.push_back("the table is in the source, not in the lake");
@@ -350,7 +380,11 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
         total_bytes == 0
             ? 1
             : (threads * TableLoadBytes(lake, *job->plan) + total_bytes / 2) / total_bytes;
-    const size_t max_ranges = static_cast<size_t>(std::clamp<uint64_t>(share, 1, threads));
+    // Ranges are SQL predicates on the lake's key column names: a table the rules rename or
+    // narrow is compared whole.
+    const size_t max_ranges = job->transform->identity()
+                                  ? static_cast<size_t>(std::clamp<uint64_t>(share, 1, threads))
+                                  : 1;
     ASSIGN_OR_RETURN(job->chunks, PlanTableChunks(target, lake, *job->plan, *job->source,
                                                   max_ranges, options.range_bytes));
     for (const TableChunk& c : job->chunks) {

@@ -14,6 +14,11 @@
 //
 // --recheck (options.recheck): only what the newest report found not equal is compared again, at
 // a new point: a defect stays, a difference that was fixed since is gone.
+// Transformation rules (options.mappings, transform/table_transform.h): each source table is
+// compared with the lake table its rules name, column by column through the same projection the
+// full load and CDC apply (renamed, removed and included columns); a column the rules compute
+// (add-column, change-data-type) is listed as not compared (TableComparison::not_compared).
+// `tables` patterns and --recheck name the lake's (target) tables.
 // Errors (one line): the source unreachable, a target without a complete full load, a --tables
 // pattern that matches no table, CDC not past P within `wait`. Differences are not errors: they
 // are in the result (equal() false).
@@ -41,7 +46,8 @@ namespace binlake {
 struct ValidateOptions {
   ConnectionConfig source;
   std::string target_folder;                // the target's BucketFolder
-  const TableMappings* mappings = nullptr;  // nullptr: every table of the lake
+  const TableMappings* mappings = nullptr;  // nullptr: every table of the lake; else its
+                                            // selection and transformation rules
   std::string tables;  // comma-separated `schema.table` globs (* and ?); empty: all selected
   int threads = 2;
   std::chrono::milliseconds wait{std::chrono::minutes(5)};

@@ -268,6 +268,67 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
 }
 
 // A Parquet target: its values read back by their MySQL types compare equal to the source's.
+// A lake written through transformation rules (a schema prefix, a table and a column renamed, a
+// column removed, a column added by an expression) is compared through the same rules: equal,
+// the computed column listed as not compared; a damaged value of the renamed column is found
+// under its target name.
+TEST_F(ValidateTest, ALakeWrittenThroughTransformationRulesIsComparedThroughThem) {
+  const std::string mappings = dir_.path() + "/mappings.json";
+  WriteAll(mappings, R"({"rules": [
+    {"rule-type": "selection", "rule-id": "1", "rule-action": "include",
+     "object-locator": {"schema-name": "app", "table-name": "%"}},
+    {"rule-type": "transformation", "rule-id": "2", "rule-target": "schema",
+     "rule-action": "add-prefix", "value": "lake_", "object-locator": {"schema-name": "app"}},
+    {"rule-type": "transformation", "rule-id": "3", "rule-target": "table", "rule-action": "rename",
+     "value": "goods", "object-locator": {"schema-name": "app", "table-name": "items"}},
+    {"rule-type": "transformation", "rule-id": "4", "rule-target": "column",
+     "rule-action": "rename", "value": "title",
+     "object-locator": {"schema-name": "app", "table-name": "items", "column-name": "name"}},
+    {"rule-type": "transformation", "rule-id": "5", "rule-target": "column",
+     "rule-action": "remove-column",
+     "object-locator": {"schema-name": "app", "table-name": "items", "column-name": "note"}},
+    {"rule-type": "transformation", "rule-id": "6", "rule-target": "column",
+     "rule-action": "add-column", "value": "label", "expression": "$b || '-' || $v",
+     "data-type": {"type": "string", "length": 20},
+     "object-locator": {"schema-name": "app", "table-name": "pairs"}}]})");
+  const std::string rules = "--table-mappings " + ShellQuote(mappings);
+  LoadAndReplicate(rules);
+  const fs::path target = fs::path(dir_.path()) / "target";
+  ASSERT_TRUE(fs::exists(target / "lake_app/goods/LOAD00000001.csv"));
+  {
+    CommandResult r = Validate(Target(), rules);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("lake_app.pairs: equal"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("not compared (computed by transformation rules): label"),
+              std::string::npos)
+        << r.out;
+    nlohmann::json j = StoredReport(target);
+    ASSERT_EQ(j["tables"].size(), 3u) << j.dump();
+    const auto* goods = TableOf(j, "goods");
+    ASSERT_NE(goods, nullptr) << j.dump();
+    EXPECT_EQ((*goods)["schema"], "lake_app");
+    EXPECT_EQ((*goods)["source_rows"], 5) << goods->dump();
+    EXPECT_EQ((*goods)["equal_rows"], 5) << goods->dump();
+    const auto* pairs = TableOf(j, "pairs");
+    ASSERT_NE(pairs, nullptr);
+    EXPECT_EQ((*pairs)["not_compared"], nlohmann::json::array({"label"})) << pairs->dump();
+  }
+  {  // --tables names the lake's tables
+    CommandResult r = Validate(Target(), rules + " --tables 'lake_app.goods'");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("validated 1 table(s)"), std::string::npos) << r.out;
+  }
+  const fs::path copy = Copy("renamed-column-damaged");
+  ASSERT_TRUE(Replace(copy / "lake_app/goods/LOAD00000001.csv", "7,seven,7\n", "7,sevem,7\n"));
+  CommandResult r = Validate("file://" + copy.string(), rules);
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  nlohmann::json j = StoredReport(copy);
+  const auto* goods = TableOf(j, "goods");
+  ASSERT_NE(goods, nullptr) << j.dump();
+  EXPECT_EQ((*goods)["different"], 1) << goods->dump();
+  EXPECT_EQ((*goods)["different_columns"], nlohmann::json({{"title", 1}})) << goods->dump();
+}
+
 TEST_F(ValidateTest, AParquetTargetIsComparedToo) {
   LoadAndReplicate("--set DataFormat=parquet --set CompressionType=ZSTD");
   CommandResult r = Validate(Target());
