@@ -11,10 +11,10 @@ PACKAGES=(
   libmariadb-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev libsnappy-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev libdeflate-dev libcctz-dev libsqlite3-dev
-  prometheus-cpp-dev libcpp-httplib-dev
+  prometheus-cpp-dev libcpp-httplib-dev libprotobuf-dev protobuf-compiler
   # real servers and peers for tests, the demo and benchmarks
   mariadb-server mariadb-client radosgw ceph-mon ceph-osd curl uuid-runtime
-  sysbench mydumper procps python3-boto3 python3-yaml zstd openssl sqlite3 prometheus
+  sysbench mydumper procps python3-boto3 python3-yaml python3-protobuf zstd openssl sqlite3 prometheus
   # runtime: the time zone database (DatePartitionTimezone), CA certificates
   tzdata ca-certificates
   # the release (scripts/release.sh: static archives come with the -dev packages above) and its

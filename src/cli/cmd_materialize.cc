@@ -2,6 +2,9 @@
 // files with a manifest (materialize/materialize.h, docs/MATERIALIZE.md).
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/task_options.h"
@@ -20,9 +23,57 @@ struct MaterializeFlags {
   std::string spill_dir;
   bool rebuild = false;
   uint64_t max_part_bytes = 32ull << 20;
+  // The training layout.
+  std::string layout = "table";
+  std::string label;
+  std::vector<std::string> features;
+  std::vector<std::string> drop;
+  std::string training_format = "csv";
+  uint64_t object_size_mb = 128;
+  uint64_t objects_min = 1;
+  std::string null_as;
+  bool null_as_given = false;
 };
 
-int Run(const MaterializeFlags& flags) {
+// The training layout the flags ask for (none for --layout table); kInvalidArgument for flags
+// that do not go together.
+Result<std::optional<TrainingLayout>> TrainingLayoutOf(const MaterializeFlags& flags,
+                                                       const CLI::App& cmd) {
+  static const char* kTrainingFlags[] = {"--label",           "--features",    "--drop",
+                                         "--training-format", "--object-size", "--objects-min",
+                                         "--null-as"};
+  if (flags.layout != "training") {
+    for (const char* f : kTrainingFlags) {
+      if (cmd.count(f) > 0) return InvalidArgument(std::string(f) + " needs --layout training");
+    }
+    return std::optional<TrainingLayout>();
+  }
+  if (flags.label.empty()) return InvalidArgument("--layout training needs --label COLUMN");
+  if (!flags.features.empty() && !flags.drop.empty()) {
+    return InvalidArgument(
+        "--features and --drop do not go together: name the features, or the "
+        "columns to leave out");
+  }
+  if (cmd.count("--format") > 0) {
+    return InvalidArgument(
+        "--format is the table layout's; the training layout's is "
+        "--training-format csv|recordio-protobuf");
+  }
+  TrainingLayout t;
+  t.label = flags.label;
+  t.features = flags.features;
+  t.drop = flags.drop;
+  t.format = flags.training_format == "csv" ? TrainingLayout::Format::kCsv
+                                            : TrainingLayout::Format::kRecordIoProtobuf;
+  t.object_bytes = flags.object_size_mb << 20;
+  t.objects_min = flags.objects_min;
+  if (flags.null_as_given) t.null_as = flags.null_as;
+  return std::optional<TrainingLayout>(std::move(t));
+}
+
+int Run(const MaterializeFlags& flags, const CLI::App& cmd) {
+  auto training = TrainingLayoutOf(flags, cmd);
+  if (!training.ok()) return ReportBadUsage(training.status());
   TaskFlags task = flags.task;
   if (task.source_url.empty()) task.source_url = "mysql://materialize@localhost";  // not contacted
   auto config = BuildTaskConfig(task);
@@ -52,6 +103,7 @@ int Run(const MaterializeFlags& flags) {
   options.incremental = !flags.rebuild;
   options.max_part_bytes = flags.max_part_bytes;
   options.format = flags.format;
+  options.training = *training;
   auto result = RunMaterialize(**target, **output, options);
   if (!result.ok()) return ReportFailure(result.status());
 
@@ -155,7 +207,35 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
       ->capture_default_str();
   flags->task.command = cmd->get_name();
   AddOpsFlags(cmd, &flags->task);
-  table.Add(cmd, [flags] { return Run(*flags); });
+  cmd->add_option("--layout", flags->layout,
+                  "table (the tables' rows) or training (examples for SageMaker's built-in "
+                  "algorithms: no header, the label first; docs/MATERIALIZE.md)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "training"}));
+  cmd->add_option("--label", flags->label, "Training layout: the label column (written first)");
+  cmd->add_option("--features", flags->features,
+                  "Training layout: the feature columns, in order (default: every other column)")
+      ->delimiter(',');
+  cmd->add_option("--drop", flags->drop, "Training layout: columns left out of the features")
+      ->delimiter(',');
+  cmd->add_option("--training-format", flags->training_format,
+                  "Training layout: csv (text/csv) or recordio-protobuf "
+                  "(application/x-recordio-protobuf, numeric columns only)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"csv", "recordio-protobuf"}));
+  cmd->add_option("--object-size", flags->object_size_mb,
+                  "Training layout: objects of about this many MB at most")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  cmd->add_option("--objects-min", flags->objects_min,
+                  "Training layout: at least this many objects per table (for ShardedByS3Key over "
+                  "that many instances)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  cmd->add_option("--null-as", flags->null_as,
+                  "Training layout: the text written for NULL (default: a NULL is an error)")
+      ->each([flags](const std::string&) { flags->null_as_given = true; });
+  table.Add(cmd, [flags, cmd] { return Run(*flags, *cmd); });
 }
 
 }  // namespace binlake::cli

@@ -1,12 +1,12 @@
 #include "lake/change_store.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <queue>
+
+#include "common/spill_file.h"
 
 namespace binlake {
 namespace {
@@ -43,19 +43,6 @@ bool EntryLess(const ChangeStore::Entry& a, const ChangeStore::Entry& b) {
 bool SameKey(const ChangeStore::Entry& a, const ChangeStore::Entry& b) {
   return a.prefix == b.prefix && a.key_len == b.key_len &&
          (a.key_len <= 8 || std::memcmp(a.data, b.data, a.key_len) == 0);
-}
-
-Status WriteAll(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError(std::string("writing a spill file: ") + std::strerror(errno));
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return Status::Ok();
 }
 
 // The in-memory cursor: the sorted entries, grouped by key.
@@ -112,15 +99,7 @@ struct ChangeStore::Run {
         static_cast<size_t>(std::min<uint64_t>(target - std::min(target, have), left));
     if (more == 0) return Status::Ok();
     buffer.resize(have + more);
-    size_t done = 0;
-    while (done < more) {
-      const ssize_t n = ::pread(fd, buffer.data() + have + done, more - done,
-                                static_cast<off_t>(offset + have + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return IoError(std::string("reading a spill file: ") + std::strerror(errno));
-      done += static_cast<size_t>(n);
-    }
-    return Status::Ok();
+    return ReadSpill(fd, offset + have, more, buffer.data() + have);
   }
   // Loads the record at `at` into `entry`; valid=false at the end.
   Status Load() {
@@ -284,17 +263,7 @@ void ChangeStore::SortEntries() { std::sort(entries_.begin(), entries_.end(), En
 Status ChangeStore::Spill() {
   SortEntries();
   auto run = std::make_unique<Run>();
-  run->fd = ::open(options_.spill_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (run->fd < 0) {
-    // Without O_TMPFILE: a named file, unlinked at once.
-    std::string path = options_.spill_dir + "/binlake-spill-XXXXXX";
-    run->fd = ::mkstemp(path.data());
-    if (run->fd < 0) {
-      return IoError("cannot create a spill file in " + options_.spill_dir + ": " +
-                     std::strerror(errno));
-    }
-    ::unlink(path.c_str());
-  }
+  ASSIGN_OR_RETURN(run->fd, CreateSpillFile(options_.spill_dir));
   std::string buffer;
   buffer.reserve(kRunBuffer + 64);
   for (const Entry& e : entries_) {
@@ -306,12 +275,12 @@ Status ChangeStore::Spill() {
     buffer.append(header, kRecordHeader);
     buffer.append(e.data, e.key_len + e.row_len);
     if (buffer.size() >= kRunBuffer) {
-      RETURN_IF_ERROR(WriteAll(run->fd, buffer.data(), buffer.size()));
+      RETURN_IF_ERROR(WriteSpill(run->fd, buffer.data(), buffer.size()));
       run->size += buffer.size();
       buffer.clear();
     }
   }
-  RETURN_IF_ERROR(WriteAll(run->fd, buffer.data(), buffer.size()));
+  RETURN_IF_ERROR(WriteSpill(run->fd, buffer.data(), buffer.size()));
   run->size += buffer.size();
   runs_.push_back(std::move(run));
   ++runs_spilled_;

@@ -86,6 +86,12 @@ std::string SerializeManifest(const Manifest& m) {
                       {"files", files},
                       {"columns", t.columns},
                       {"parts", parts}});
+    if (!t.training_columns.empty()) {
+      tables.back()["training"] = {
+          {"label", t.training_columns.front()},
+          {"features",
+           std::vector<std::string>(t.training_columns.begin() + 1, t.training_columns.end())}};
+    }
   }
   j["tables"] = tables;
   return j.dump(2) + "\n";
@@ -129,6 +135,12 @@ Result<Manifest> ParseManifest(std::string_view text) {
       table.rows = t.value("rows", uint64_t{0});
       table.inconsistencies = t.value("inconsistencies", uint64_t{0});
       table.columns = t.value("columns", "");
+      if (t.contains("training")) {
+        table.training_columns.push_back(t.at("training").at("label").get<std::string>());
+        for (const auto& f : t.at("training").at("features")) {
+          table.training_columns.push_back(f.get<std::string>());
+        }
+      }
       if (t.contains("parts")) {
         for (const auto& p : t.at("parts")) {
           PartInfo part;

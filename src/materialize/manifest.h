@@ -30,6 +30,8 @@ struct MaterializedTable {
   uint64_t rows = 0;
   uint64_t inconsistencies = 0;  // changes that did not fit the rows (lake/merge_join.h)
   std::vector<PartInfo> parts;   // in key order
+  // The training layout's columns, label first (empty for the table layout).
+  std::vector<std::string> training_columns;
   // This run: parts written anew (the others were kept), and whether the table was rebuilt.
   uint64_t parts_written = 0;
   bool rebuilt = true;

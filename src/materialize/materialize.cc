@@ -113,8 +113,10 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   std::map<std::string, TablePlan> increments;
   // A previous version cut inside a batch is not advanced (its batch would be read twice in
   // part): rebuilt.
-  const bool advance = options.incremental && result.had_previous && previous.format == "csv" &&
-                       !previous.as_of.partial &&
+  const std::string format =
+      options.training ? TrainingFileFormat(options.training->format) : options.format;
+  const bool advance = options.incremental && result.had_previous && format == "csv" &&
+                       previous.format == "csv" && !previous.as_of.partial &&
                        previous.as_of.checkpoint <= result.as_of.checkpoint;
   if (advance) {
     ASSIGN_OR_RETURN(std::vector<TablePlan> inc,
@@ -130,6 +132,13 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     }
   }
 
+  // A training layout that does not fit a table: refused before anything is written.
+  if (options.training) {
+    for (const TablePlan& p : plans) {
+      RETURN_IF_ERROR(ResolveTrainingColumns(p.schema, *options.training).status());
+    }
+  }
+
   // The jobs, on `threads` threads.
   const size_t jobs = plans.size();
   size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads)
@@ -141,6 +150,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   job.memory_bytes = std::max<uint64_t>(16ull << 20, options.memory_bytes / threads);
   job.spill_dir = options.spill_dir;
   job.parquet = options.format == "parquet";
+  job.training = options.training;
   job.parquet_options.render = lake.csv.render;
   if (job.spill_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -202,7 +212,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   manifest.version = result.version;
   manifest.materialized_at = NowIso8601();
   manifest.as_of = result.as_of;
-  manifest.format = options.format;
+  manifest.format = format;
   for (auto& d : done) manifest.tables.push_back(*d);
   PutOptions json;
   json.content_type = "application/json";

@@ -3,6 +3,7 @@
 // (docs/MATERIALIZE.md).
 //
 // Output, per table: `<output>/<schema>/<table>/part-<version, 8 digits>-<n, 5 digits>.csv`
+// (or .parquet; in the training layout .csv or .recordio, materialize/training_part_writer.h)
 // (names encoded like the target's folders), each a header row then rows sorted by key (without
 // a primary key: every row, sorted by all columns), one key range per part, a new part every
 // `max_part_bytes`; the table's columns as of the point, values exactly as the target's files
@@ -28,12 +29,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "lake/lake_reader.h"
 #include "materialize/manifest.h"
+#include "materialize/training_layout.h"
 #include "store/object_store.h"
 #include "transform/table_mappings.h"
 
@@ -49,6 +52,9 @@ struct MaterializeOptions {
   std::string spill_dir;                 // "": $TMPDIR or /tmp
   bool incremental = true;               // false: rebuild every table
   std::string format = "csv";            // "csv" or "parquet" (rebuilt on every run)
+  // The training layout instead of the table layout (materialize/training_layout.h): rebuilt on
+  // every run; `format` is then ignored.
+  std::optional<TrainingLayout> training;
 };
 
 struct MaterializeResult {

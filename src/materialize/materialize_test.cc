@@ -228,3 +228,42 @@ TEST_F(MaterializeTest, BadRequestsWriteNothing) {
 
 }  // namespace
 }  // namespace binlake
+
+namespace binlake {
+namespace {
+
+TEST_F(MaterializeTest, AnotherFileFormatOrTheTrainingLayoutRebuildsEveryTable) {
+  ASSERT_TRUE(Run("1").ok());
+  MaterializeOptions o;
+  o.format = "parquet";
+  auto parquet = RunMaterialize(target_, output_, o);
+  ASSERT_TRUE(parquet.ok()) << parquet.status().ToString();
+  ASSERT_EQ(parquet->tables.size(), 1u);
+  EXPECT_TRUE(parquet->tables[0].rebuilt);
+
+  o.training = TrainingLayout{};
+  o.training->label = "id";
+  auto training = RunMaterialize(target_, output_, o);
+  ASSERT_TRUE(training.ok()) << training.status().ToString();
+  EXPECT_EQ(Table(), "db/t/part-00000003-00001.csv:3,three\n10,ONE\n");
+  auto manifest = output_.Get(MaterializationManifestKey());
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_NE(manifest->find("\"file_format\": \"training-csv\""), std::string::npos) << *manifest;
+  EXPECT_NE(manifest->find("\"label\": \"id\""), std::string::npos) << *manifest;
+
+  // Back to the table layout: rebuilt, not advanced from the training objects.
+  auto csv = Run("latest");
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  EXPECT_TRUE(csv->tables[0].rebuilt);
+  EXPECT_EQ(Table(), "db/t/part-00000004-00001.csv:id,name\n3,three\n10,ONE\n");
+
+  // A label the table does not have: refused, the previous version kept.
+  o.training->label = "nope";
+  auto bad = RunMaterialize(target_, output_, o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "table db.t has no column 'nope' (the --label)");
+  EXPECT_EQ(Table(), "db/t/part-00000004-00001.csv:id,name\n3,three\n10,ONE\n");
+}
+
+}  // namespace
+}  // namespace binlake

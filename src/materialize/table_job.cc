@@ -12,6 +12,7 @@
 #include "lake/table_rows.h"
 #include "materialize/parquet_part_writer.h"
 #include "materialize/part_writer.h"
+#include "materialize/training_part_writer.h"
 
 namespace binlake {
 namespace {
@@ -40,6 +41,14 @@ std::function<std::string()> PartNamer(const TablePlan& plan, uint64_t version,
 Result<std::unique_ptr<PartSink>> NewPartSink(ObjectStore& output, const Lake& lake,
                                               const TablePlan& plan,
                                               const TableJobOptions& options) {
+  if (options.training) {
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<TrainingPartWriter> training,
+        TrainingPartWriter::Create(
+            output, plan.schema, lake.csv, *options.training, options.spill_dir,
+            PartNamer(plan, options.version, TrainingFileExtension(options.training->format))));
+    return std::unique_ptr<PartSink>(std::move(training));
+  }
   if (options.parquet) {
     return std::unique_ptr<PartSink>(
         new ParquetPartWriter(output, plan.schema, lake.csv, options.parquet_options,
@@ -51,11 +60,15 @@ Result<std::unique_ptr<PartSink>> NewPartSink(ObjectStore& output, const Lake& l
                                                   PartNamer(plan, options.version, "csv")));
 }
 
-MaterializedTable Describe(const TablePlan& plan) {
+MaterializedTable Describe(const TablePlan& plan, const TableJobOptions& options) {
   MaterializedTable t;
   t.schema = plan.schema.schema;
   t.table = plan.schema.table;
   t.columns = SchemaHistory::Describe(plan.schema);
+  if (options.training) {
+    Result<TrainingColumns> columns = ResolveTrainingColumns(plan.schema, *options.training);
+    if (columns.ok()) t.training_columns = columns->Names(plan.schema);
+  }
   return t;
 }
 
@@ -101,7 +114,7 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
     std::unique_ptr<PartSink> sink_;
   };
 
-  MaterializedTable result = Describe(plan);
+  MaterializedTable result = Describe(plan, options);
   Parts parts(output, lake, plan, options);
   RETURN_IF_ERROR(parts.Start());
   MergeStats stats;
@@ -118,7 +131,7 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
 Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output, const Lake& lake,
                                        const MaterializedTable& previous,
                                        const TablePlan& increment, const TableJobOptions& options) {
-  MaterializedTable result = Describe(increment);
+  MaterializedTable result = Describe(increment, options);
   result.rebuilt = false;
   result.inconsistencies = previous.inconsistencies;
   const TableKey key = KeyOfTable(increment.schema);
@@ -132,7 +145,8 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
   ChangeQueue queue(cursor.get());
   RETURN_IF_ERROR(queue.Start());
-  if (options.parquet) return Internal("an advance of Parquet parts");
+  if (options.parquet || options.training)
+    return Internal("an advance of Parquet or training parts");
   ASSIGN_OR_RETURN(std::string header, CsvHeaderRow(increment.schema, lake.csv));
   PartWriter parts(output, header, lake.csv.row_delimiter, options.max_part_bytes,
                    PartNamer(increment, options.version, "csv"));

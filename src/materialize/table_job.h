@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -20,6 +21,7 @@
 #include "lake/lake_reader.h"
 #include "lake/table_plan.h"
 #include "materialize/manifest.h"
+#include "materialize/training_layout.h"
 #include "store/object_store.h"
 
 namespace binlake {
@@ -32,6 +34,7 @@ struct TableJobOptions {
   size_t chunk_bytes = 8u << 20;  // read size of the input files
   bool parquet = false;           // Parquet parts (else CSV in the target's dialect)
   ParquetWriterOptions parquet_options;
+  std::optional<TrainingLayout> training;  // the training layout (materialize/training_layout.h)
 };
 
 // Writes `plan` (the commits from the full load up to the point) as a new table.

@@ -29,9 +29,8 @@ bool MagicAt(std::string_view record, size_t i) {
 
 Status AppendRecordIo(std::string_view record, std::string* out) {
   if (record.size() > kRecordIoMaxRecord) {
-    return InvalidArgument("a RecordIO record holds at most " +
-                           std::to_string(kRecordIoMaxRecord) + " bytes, this one " +
-                           std::to_string(record.size()));
+    return InvalidArgument("a RecordIO record holds at most " + std::to_string(kRecordIoMaxRecord) +
+                           " bytes, this one " + std::to_string(record.size()));
   }
   out->reserve(out->size() + RecordIoFramedSize(record));
   size_t start = 0;  // of the current part

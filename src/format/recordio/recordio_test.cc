@@ -34,7 +34,7 @@ TEST(RecordIoTest, ARecordHoldingTheMagicWordAtAnAlignedOffsetIsSplitThere) {
   const std::string record = "abcd" + kMagic + "efgh" + kMagic + "xy";
   std::string out;
   ASSERT_TRUE(AppendRecordIo(record, &out).ok());
-  EXPECT_EQ(out, kMagic + Bytes({4, 0, 0, 1 << 5}) + "abcd" +  // cflag 1 in the top 3 bits
+  EXPECT_EQ(out, kMagic + Bytes({4, 0, 0, 1 << 5}) + "abcd" +      // cflag 1 in the top 3 bits
                      kMagic + Bytes({4, 0, 0, 2 << 5}) + "efgh" +  // cflag 2
                      kMagic + Bytes({2, 0, 0, 3 << 5}) + "xy" + Bytes({0, 0}));  // cflag 3
   EXPECT_EQ(RecordIoFramedSize(record), out.size());
