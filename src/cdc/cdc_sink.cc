@@ -163,18 +163,19 @@ bool CdcSink::UpdateIsDeleteAndInsert(const OutputTable& output, const binlog::R
 Status CdcSink::WriteChange(const OutputTable& output, char op, const binlog::RowImage& image,
                             const binlog::RowChangeEvent& row) {
   const TableSchema& schema = output.schema;
-  std::span<const Value> values = image.values;
-  if (output.has_json) {
-    values_.assign(image.values.begin(), image.values.end());
-    for (size_t i = 0; i < values_.size() && i < schema.columns.size(); ++i) {
-      // MariaDB JSON arrives as LONGTEXT text: render it as the JSON the full load writes.
+  // MariaDB JSON arrives as LONGTEXT text: rendered as the JSON the full load writes.
+  auto with_json = [&](const std::vector<Value>& in, std::vector<Value>* out) {
+    if (!output.has_json) return std::span<const Value>(in);
+    out->assign(in.begin(), in.end());
+    for (size_t i = 0; i < out->size() && i < schema.columns.size(); ++i) {
       if (schema.columns[i].type.type == SqlType::kJson &&
-          values_[i].kind() == Value::Kind::kString) {
-        values_[i] = Value::Json(values_[i].text());
+          (*out)[i].kind() == Value::Kind::kString) {
+        (*out)[i] = Value::Json((*out)[i].text());
       }
     }
-    values = values_;
-  }
+    return std::span<const Value>(*out);
+  };
+  std::span<const Value> values = with_json(image.values, &values_);
   if (!options_.sequence_column_name.empty() || output.rows->needs_header()) {
     // Strictly increasing change sequence from the position: file, event, row in the event.
     uint64_t start = row.position->event_start();
@@ -204,7 +205,12 @@ Status CdcSink::WriteChange(const OutputTable& output, char op, const binlog::Ro
     header.change_seq = sequence_;
     header.transaction_id = row.position->gtid();  // "" for an anonymous transaction
   }
-  ASSIGN_OR_RETURN(std::span<const Value> target_row, output.rows->Apply(values, header));
+  // The before-image columns (add-before-image-columns) hold an update's before-image.
+  std::span<const Value> before;
+  if (op == 'U' && row.change->before && !output.transform.before_images().empty()) {
+    before = with_json(row.change->before->values, &before_values_);
+  }
+  ASSIGN_OR_RETURN(std::span<const Value> target_row, output.rows->Apply(values, header, before));
   ++row_changes_;
   return writer_->AddChange(output.transform.target(), output.token, op, target_row, sequence_);
 }

@@ -162,10 +162,11 @@ class CdcSink : public binlog::EventSink {
   uint64_t last_token_ = 0;              // never reused, so a token always means one description
   std::set<uint64_t> recorded_serials_;  // table maps whose schema was given to the history
   std::vector<Value> values_;
-  std::string header_time_;      // scratch: the change's $AR_H_TIMESTAMP
-  std::string header_position_;  // scratch: its $AR_H_STREAM_POSITION
-  TargetTableClaims claims_;     // one source table per target table
-  std::string key_text_a_;       // scratch for UpdateIsDeleteAndInsert
+  std::vector<Value> before_values_;  // an update's before-image, JSON rendered
+  std::string header_time_;           // scratch: the change's $AR_H_TIMESTAMP
+  std::string header_position_;       // scratch: its $AR_H_STREAM_POSITION
+  TargetTableClaims claims_;          // one source table per target table
+  std::string key_text_a_;            // scratch for UpdateIsDeleteAndInsert
   std::string key_text_b_;
   std::string sequence_;
   std::string sequence_file_;

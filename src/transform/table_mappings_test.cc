@@ -213,15 +213,15 @@ TEST(TableMappingsTest, LobSettingsAreAcceptedWithANote) {
 }
 
 // Rule types and transformation actions not implemented yet: a mappings document with one is
-// refused with a line naming the rule, never replicated as if the rule were not there (an
-// add-before-image-columns rule ignored would leave out the columns the user asked for).
+// refused with a line naming the rule, never replicated as if the rule were not there (a
+// define-primary-key rule ignored would leave the key the user asked for out).
 TEST(TableMappingsTest, OtherRuleTypesAreRefusedUntilImplemented) {
   const std::string include = Rule(1, "include", "s", "%");
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"({"rule-type":"transformation","rule-id":"2","rule-name":"2","rule-target":"column",
+      {R"({"rule-type":"transformation","rule-id":"2","rule-name":"2","rule-target":"table",
            "object-locator":{"schema-name":"s","table-name":"t"},
-           "rule-action":"add-before-image-columns","before-image-def":{"column-prefix":"BI_"}})",
-       "rule 2: rule-action 'add-before-image-columns' is not supported yet"},
+           "rule-action":"define-primary-key","primary-key-def":{"name":"k","columns":["a"]}})",
+       "rule 2: rule-action 'define-primary-key' is not supported yet"},
       {R"({"rule-type":"table-settings","rule-id":"3","rule-name":"3",
            "object-locator":{"schema-name":"s","table-name":"big"},
            "parallel-load":{"type":"ranges","columns":["id"],"boundaries":[["100"]]}})",

@@ -1,5 +1,6 @@
 #include "transform/table_transform.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/render_text.h"
@@ -203,6 +204,44 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     t.source_columns_.push_back(-1);
     t.computed_.push_back(std::move(computed));
   }
+  // add-before-image-columns: one rule per table, after the added columns.
+  const TransformationRule* before_image = nullptr;
+  for (const TransformationRule& rule : rules) {
+    if (rule.action != TransformAction::kAddBeforeImageColumns || !rule.MatchesTable(s, tb)) {
+      continue;
+    }
+    if (before_image) return TwoRules(*before_image, rule, "table " + Quoted(s, tb));
+    before_image = &rule;
+  }
+  if (before_image) {
+    const size_t kept = t.target_.columns.size();
+    for (size_t i = 0; i < kept; ++i) {
+      const int c = t.source_columns_[i];
+      if (c < 0) continue;  // added or retyped
+      const Column& col = source.columns[static_cast<size_t>(c)];
+      if (!before_image->column.Matches(col.name)) continue;
+      const bool in_key = std::find(source.primary_key.begin(), source.primary_key.end(), c) !=
+                          source.primary_key.end();
+      const SqlType type = col.type.type;
+      const bool lob = type == SqlType::kText || type == SqlType::kBlob || type == SqlType::kJson ||
+                       type == SqlType::kGeometry;
+      if ((before_image->before_image_filter == BeforeImageFilter::kPkOnly && !in_key) ||
+          (before_image->before_image_filter == BeforeImageFilter::kNonLob && lob)) {
+        continue;
+      }
+      Column out = t.target_.columns[i];
+      out.name = before_image->before_image_prefix + out.name + before_image->before_image_suffix;
+      out.nullable = true;
+      if (!names.insert(out.name).second) {
+        return InvalidArgument("table-mappings rule " + before_image->rule_id +
+                               " adds before-image column '" + out.name + "' to " + Quoted(s, tb) +
+                               ", which has a column of that name");
+      }
+      t.target_.columns.push_back(std::move(out));
+      t.source_columns_.push_back(kBeforeImage);
+      t.before_images_.push_back(c);
+    }
+  }
   if (t.target_.columns.empty()) {
     return InvalidArgument("table-mappings rules leave " + Quoted(s, tb) +
                            " without columns in the target");
@@ -227,7 +266,7 @@ Result<RowTransformer> RowTransformer::Create(const TableTransform* transform) {
   const std::vector<int>& sources = transform->source_columns();
   size_t next = 0;  // the next computed column
   for (size_t i = 0; i < sources.size(); ++i) {
-    if (sources[i] >= 0) continue;
+    if (sources[i] != TableTransform::kComputed) continue;
     const TableTransform::ComputedColumn& c = transform->computed()[next++];
     std::unique_ptr<CompiledExpression> compiled;
     if (!c.expression.empty()) {
@@ -243,16 +282,23 @@ Result<RowTransformer> RowTransformer::Create(const TableTransform* transform) {
 }
 
 Result<std::span<const Value>> RowTransformer::Apply(std::span<const Value> source_row,
-                                                     const ExpressionRow& header) {
+                                                     const ExpressionRow& header,
+                                                     std::span<const Value> before_row) {
   const TableTransform& t = *transform_;
   if (t.identity()) return source_row;
   const std::vector<int>& sources = t.source_columns();
   row_.resize(sources.size());
   size_t added = 0;
+  size_t before = 0;  // the next before-image column
   for (size_t i = 0; i < sources.size(); ++i) {
     const int c = sources[i];
     if (c >= 0) {
       row_[i] = static_cast<size_t>(c) < source_row.size() ? source_row[c] : Value::Null();
+      continue;
+    }
+    if (c == TableTransform::kBeforeImage) {
+      const auto b = static_cast<size_t>(t.before_images()[before++]);
+      row_[i] = b < before_row.size() ? before_row[b] : Value::Null();
       continue;
     }
     CompiledExpression* e = added < expressions_.size() ? expressions_[added].get() : nullptr;

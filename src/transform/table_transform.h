@@ -18,6 +18,11 @@
 //   - a change-data-type rule keeps its column in place under its name with the rule's type,
 //     its values computed as the expression `$column` with that type (the add-column
 //     conversions); the column keeps its place in the primary key;
+//   - an add-before-image-columns rule (one per table) appends, after the added columns, a
+//     column prefix + name + suffix of the same type for each kept column (in target order)
+//     that its column-name and column-filter let through (pk-only: key columns; non-lob: not
+//     TEXT, BLOB, JSON or GEOMETRY; all), except columns retyped by change-data-type; its value
+//     is the column's value before an update, NULL otherwise;
 //   - errors (one line naming the rule, the table and the column): a name that becomes empty or
 //     holds '/', two columns of the target with one name, a table left without columns, an
 //     expression SQLite cannot compile or that names a column the table lacks.
@@ -58,9 +63,13 @@ class TableTransform {
     std::string expression;                    // "" = NULL (add-column without an expression)
     std::string source_column;                 // change-data-type: the column converted
   };
-  // Target column i holds source column source_columns()[i], or, where that is -1, the next
-  // computed column (computed(), in target order).
+  // Target column i holds source column source_columns()[i]; where that is kComputed, the next
+  // computed column (computed(), in target order); where it is kBeforeImage, the value before an
+  // update of source column before_images()[k] for the next k (add-before-image-columns).
+  static constexpr int kComputed = -1;
+  static constexpr int kBeforeImage = -2;
   const std::vector<int>& source_columns() const { return source_columns_; }
+  const std::vector<int>& before_images() const { return before_images_; }
   const std::vector<ComputedColumn>& computed() const { return computed_; }
   // The source table (what expressions are compiled over).
   const TableSchema& source() const { return source_; }
@@ -71,6 +80,7 @@ class TableTransform {
   TableSchema target_;
   std::vector<int> source_columns_;
   std::vector<ComputedColumn> computed_;
+  std::vector<int> before_images_;
 };
 
 // Makes target rows of one table on one thread: the kept columns projected, the add-column
@@ -86,8 +96,11 @@ class RowTransformer {
   // identity; else views valid until the next Apply and while the source row's buffers live.
   // An expression that fails on this row: kInvalidArgument "rule <id>: ... (in schema.table,
   // key col=value[, ...])", naming the row by its source primary key (or "no key").
+  // `before_row`: the row before an update (one value per source column), for the
+  // before-image columns; empty for inserts, deletes and the full load (they are NULL then).
   Result<std::span<const Value>> Apply(std::span<const Value> source_row,
-                                       const ExpressionRow& header);
+                                       const ExpressionRow& header,
+                                       std::span<const Value> before_row = {});
 
  private:
   const TableTransform* transform_ = nullptr;

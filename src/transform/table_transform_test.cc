@@ -235,6 +235,85 @@ TEST(TableTransformTest, AddColumnAppendsTheExpressionsValue) {
   EXPECT_EQ((*out)[5].text(), "U");
 }
 
+std::string BeforeImages(std::string_view def, std::string_view column = "") {
+  return R"("rule-target":"column","rule-action":"add-before-image-columns",
+      "object-locator":{"schema-name":"shop","table-name":"customers")" +
+         std::string(column.empty() ? "" : R"(,"column-name":")" + std::string(column) + "\"") +
+         "}" + (def.empty() ? "" : R"(,"before-image-def":)" + std::string(def));
+}
+
+// add-before-image-columns: a column per kept column the filter lets through, after the added
+// ones, holding an update's before-image (NULL without one).
+TEST(TableTransformTest, BeforeImageColumnsHoldTheValuesBeforeAnUpdate) {
+  TableSchema source = Customers();
+  source.columns[3].type.type = SqlType::kText;  // ssn: a LOB
+  struct Case {
+    std::string rule;
+    std::vector<std::string> names;
+  };
+  const std::vector<Case> cases = {
+      {BeforeImages(""), {"id", "email", "name", "ssn", "BI_id"}},  // pk-only, "BI_"
+      {BeforeImages(R"({"column-filter":"non-lob","column-prefix":"","column-suffix":"_old"})"),
+       {"id", "email", "name", "ssn", "id_old", "email_old", "name_old"}},
+      {BeforeImages(R"({"column-filter":"all"})", "%m%"),
+       {"id", "email", "name", "ssn", "BI_email", "BI_name"}},
+  };
+  for (const Case& c : cases) {
+    TableMappings m = MustParse({c.rule});
+    Result<TableTransform> t = TableTransform::Build(&m, source);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    EXPECT_EQ(Names(t->target()), c.names) << c.rule;
+  }
+  // With a rename, a removed column and an added one: named after the target's columns.
+  TableMappings m = MustParse({ColumnRule("rename", "customers", "email", R"(,"value":"mail")"),
+                               ColumnRule("remove-column", "customers", "ssn"),
+                               AddColumn("twice", "$id * 2", R"({"type":"int8"})"),
+                               BeforeImages(R"({"column-filter":"all"})")});
+  Result<TableTransform> t = TableTransform::Build(&m, source);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_THAT(Names(t->target()),
+              ElementsAre("id", "mail", "name", "twice", "BI_id", "BI_mail", "BI_name"));
+  EXPECT_THAT(t->source_columns(), ElementsAre(0, 1, 2, -1, -2, -2, -2));
+  EXPECT_EQ(t->target().columns[5].type.type, SqlType::kVarChar);
+  EXPECT_THAT(t->target().primary_key, ElementsAre(0));
+  Result<RowTransformer> rows = RowTransformer::Create(&*t);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  const std::vector<Value> before = {Value::Int(1), Value::String("a@x"), Value::Null(),
+                                     Value::String("123")};
+  const std::vector<Value> after = {Value::Int(2), Value::String("b@x"), Value::String("Bo"),
+                                    Value::String("456")};
+  ExpressionRow header;
+  Result<std::span<const Value>> updated = rows->Apply(after, header, before);
+  ASSERT_TRUE(updated.ok()) << updated.status().message();
+  ASSERT_EQ(updated->size(), 7u);
+  EXPECT_EQ((*updated)[0].int_value(), 2);
+  EXPECT_EQ((*updated)[4].int_value(), 1);
+  EXPECT_EQ((*updated)[5].text(), "a@x");
+  EXPECT_TRUE((*updated)[6].is_null());
+  Result<std::span<const Value>> inserted = rows->Apply(after, header);
+  ASSERT_TRUE(inserted.ok());
+  for (size_t i = 4; i < 7; ++i) EXPECT_TRUE((*inserted)[i].is_null()) << i;
+}
+
+TEST(TableTransformTest, BeforeImageRuleErrors) {
+  auto error = [](const std::vector<std::string>& rules) {
+    Result<TableMappings> m = Mappings(rules);
+    if (!m.ok()) return m.status().message();
+    Result<TableTransform> t = TableTransform::Build(&*m, Customers());
+    return t.ok() ? std::string("ok") : t.status().message();
+  };
+  EXPECT_THAT(error({BeforeImages(R"({"column-prefix":"","column-suffix":""})")}),
+              HasSubstr("rule 2: before-image-def sets both column-prefix and column-suffix to "
+                        "empty strings"));
+  EXPECT_THAT(error({BeforeImages(R"({"column-filter":"some"})")}),
+              HasSubstr("rule 2: unknown column-filter 'some' (pk-only, non-lob or all)"));
+  EXPECT_THAT(error({BeforeImages(""), BeforeImages(R"({"column-prefix":"B_"})")}),
+              HasSubstr("rules 2 and 3 both act on table shop.customers"));
+  EXPECT_THAT(error({AddColumn("BI_id", "1", R"({"type":"int8"})"), BeforeImages("")}),
+              HasSubstr("rule 3 adds before-image column 'BI_id' to shop.customers, which has a "
+                        "column of that name"));
+}
+
 // change-data-type: the column stays in place with its name and key role, with the rule's
 // type; each value converted as `$column` with that data-type.
 TEST(TableTransformTest, ChangeDataTypeConvertsTheColumnInPlace) {

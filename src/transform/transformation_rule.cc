@@ -27,12 +27,12 @@ constexpr std::pair<std::string_view, TransformAction> kActions[] = {
     {"include-column", TransformAction::kIncludeColumn},
     {"add-column", TransformAction::kAddColumn},
     {"change-data-type", TransformAction::kChangeDataType},
+    {"add-before-image-columns", TransformAction::kAddBeforeImageColumns},
 };
 
 // DMS actions binlake does not implement yet: refused by name rather than as unknown.
-constexpr std::string_view kNotYet[] = {"add-before-image-columns", "define-primary-key",
-                                        "data-masking-digits-mask", "data-masking-digits-randomize",
-                                        "data-masking-hash-mask"};
+constexpr std::string_view kNotYet[] = {"define-primary-key", "data-masking-digits-mask",
+                                        "data-masking-digits-randomize", "data-masking-hash-mask"};
 
 Result<NamePattern> Pattern(const nlohmann::json& locator, const std::string& key,
                             const RuleContext& ctx) {
@@ -115,6 +115,7 @@ std::string TransformationRule::Apply(std::string_view name) const {
     case TransformAction::kIncludeColumn:
     case TransformAction::kAddColumn:
     case TransformAction::kChangeDataType:
+    case TransformAction::kAddBeforeImageColumns:
       break;
   }
   return std::string(name);
@@ -146,11 +147,17 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
                      "' for a transformation rule (binlake implements rename, convert-lowercase, "
                      "convert-uppercase, add-prefix, remove-prefix, replace-prefix, add-suffix, "
                      "remove-suffix, replace-suffix, remove-column, include-column, add-column, "
-                     "change-data-type)");
+                     "change-data-type, add-before-image-columns)");
   }
   const bool add = rule.action == TransformAction::kAddColumn;
   const bool change_type = rule.action == TransformAction::kChangeDataType;
-  if (change_type) {
+  const bool before_image = rule.action == TransformAction::kAddBeforeImageColumns;
+  if (before_image) {
+    RETURN_IF_ERROR(CheckKeys(r,
+                              {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
+                               "rule-action", "before-image-def"},
+                              "an add-before-image-columns rule", ctx));
+  } else if (change_type) {
     RETURN_IF_ERROR(CheckKeys(r,
                               {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
                                "rule-action", "data-type"},
@@ -216,7 +223,40 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
     ASSIGN_OR_RETURN(rule.table, Pattern(*loc, "table-name", ctx));
   }
   if (rule.target == TransformTarget::kColumn && !add) {
-    ASSIGN_OR_RETURN(rule.column, Pattern(*loc, "column-name", ctx));
+    if (before_image && !loc->contains("column-name")) {
+      rule.column = NamePattern::Compile("%").value();
+    } else {
+      ASSIGN_OR_RETURN(rule.column, Pattern(*loc, "column-name", ctx));
+    }
+  }
+  if (before_image) {
+    auto def = r.find("before-image-def");
+    if (def != r.end()) {
+      if (!def->is_object()) return ctx.Error("'before-image-def' must be an object");
+      RETURN_IF_ERROR(CheckKeys(*def, {"column-prefix", "column-suffix", "column-filter"},
+                                "a before-image-def", ctx));
+      if (def->contains("column-prefix")) {
+        ASSIGN_OR_RETURN(rule.before_image_prefix, TextMember(*def, "column-prefix", false, ctx));
+      }
+      ASSIGN_OR_RETURN(rule.before_image_suffix, TextMember(*def, "column-suffix", false, ctx));
+      ASSIGN_OR_RETURN(std::string filter, TextMember(*def, "column-filter", false, ctx));
+      const std::string f = Lower(filter);
+      if (f.empty() || f == "pk-only") {
+        rule.before_image_filter = BeforeImageFilter::kPkOnly;
+      } else if (f == "non-lob") {
+        rule.before_image_filter = BeforeImageFilter::kNonLob;
+      } else if (f == "all") {
+        rule.before_image_filter = BeforeImageFilter::kAll;
+      } else {
+        return ctx.Error("unknown column-filter '" + filter + "' (pk-only, non-lob or all)");
+      }
+    }
+    if (rule.before_image_prefix.empty() && rule.before_image_suffix.empty()) {
+      return ctx.Error(
+          "before-image-def sets both column-prefix and column-suffix to empty strings: the "
+          "before-image columns would take their columns' names");
+    }
+    return rule;
   }
   if (change_type) {
     ASSIGN_OR_RETURN(rule.data_type, DataTypeMember(r, action, ctx));

@@ -20,8 +20,14 @@
 //   - `change-data-type` (rule-target `column`): the column keeps its place and name and takes
 //     the DMS `data-type`; each value is converted as the expression `$column` with that
 //     data-type would be (the conversions of add-column).
-//   - the other actions (add-before-image-columns, define-primary-key, data masking, an
-//     expression on an existing column) are refused with one line naming the rule until they are
+//   - `add-before-image-columns` (rule-target `column`, object-locator schema-name and
+//     table-name, optionally column-name; `before-image-def` {column-prefix (default "BI_"),
+//     column-suffix (default ""), column-filter pk-only (default) | non-lob | all}): for each
+//     column of the target the filter lets through, a column prefix + name + suffix after the
+//     table's other columns, holding the column's value before an update (NULL for inserts,
+//     deletes and the full load). Both affixes empty is an error, as in DMS.
+//   - the other actions (define-primary-key, data masking, an expression on an existing
+//     column) are refused with one line naming the rule until they are
 //     implemented: binlake never ignores a rule.
 //
 // Thread-safety: immutable after parsing.
@@ -53,7 +59,11 @@ enum class TransformAction {
   kIncludeColumn,
   kAddColumn,
   kChangeDataType,
+  kAddBeforeImageColumns,
 };
+
+// add-before-image-columns' column-filter: which columns get a before-image column.
+enum class BeforeImageFilter { kPkOnly, kNonLob, kAll };
 
 std::string_view TransformTargetName(TransformTarget target);
 std::string_view TransformActionName(TransformAction action);
@@ -70,11 +80,17 @@ struct TransformationRule {
   std::string old_value;   // replace-prefix / replace-suffix: the part replaced
   std::string expression;  // add-column: SQLite expression ("" = NULL)
   DmsDataType data_type;   // add-column, change-data-type
+  // add-before-image-columns: the before-image column of column c is prefix + c + suffix.
+  std::string before_image_prefix = "BI_";
+  std::string before_image_suffix;
+  BeforeImageFilter before_image_filter = BeforeImageFilter::kPkOnly;
 
-  // True for the actions that change a name (every action but remove/include/add-column).
+  // True for the actions that change a name (every action but remove/include/add-column,
+  // change-data-type and add-before-image-columns).
   bool RenamesObject() const {
     return action != TransformAction::kRemoveColumn && action != TransformAction::kIncludeColumn &&
-           action != TransformAction::kAddColumn && action != TransformAction::kChangeDataType;
+           action != TransformAction::kAddColumn && action != TransformAction::kChangeDataType &&
+           action != TransformAction::kAddBeforeImageColumns;
   }
   bool MatchesSchema(std::string_view schema_name) const { return schema.Matches(schema_name); }
   bool MatchesTable(std::string_view schema_name, std::string_view table_name) const {

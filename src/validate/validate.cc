@@ -84,7 +84,8 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
   for (const Column& c : plan.schema.columns) {
     names.push_back(c.name);
     const int t = projected.FindColumn(c.name);
-    const int s = t < 0 ? -1 : transform.source_columns()[static_cast<size_t>(t)];
+    // Computed and before-image columns have no source column: -1.
+    const int s = t < 0 ? -1 : std::max(-1, transform.source_columns()[static_cast<size_t>(t)]);
     columns.push_back(s);
     source_has.push_back(s >= 0);
     if (t < 0) {

@@ -37,7 +37,8 @@ const std::string kInclude = R"({"rule-type":"selection","rule-id":"1","rule-act
 
 // shop -> lake_shop; customers -> clients with email -> mail, without ssn, and with two
 // add-column expressions (label, flag); orders_old -> orders with AMOUNT upper-cased and an
-// add-column `doubled`; notes keeps only id and body.
+// add-column `doubled` and before-image columns (BI_id, BI_AMOUNT); notes keeps only id and
+// body.
 const std::string kMappings =
     R"({"rules":[)" + kInclude + "," +
     Rule(2, R"("rule-target":"schema","rule-action":"add-prefix","value":"lake_",
@@ -84,6 +85,10 @@ const std::string kMappings =
     Rule(13, R"("rule-target":"column","rule-action":"change-data-type",
                 "data-type":{"type":"string","length":11},)" +
                  Locator("customers", "id")) +
+    "," +
+    Rule(15, R"("rule-target":"column","rule-action":"add-before-image-columns",
+                "before-image-def":{"column-filter":"all"},)" +
+                 Locator("orders_old")) +
     "]}";
 
 class TransformTest : public ::testing::Test {
@@ -230,12 +235,28 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
   // The columns of every file, as DuckDB reads them.
   EXPECT_EQ(Columns("csv/lake_shop/clients/LOAD*.csv", false), "id,mail,name,label,flag");
   EXPECT_EQ(Columns("pq/lake_shop/clients/LOAD*.parquet", true), "id,mail,name,label,flag");
-  EXPECT_EQ(Columns("csv/lake_shop/orders/LOAD*.csv", false), "id,AMOUNT,doubled");
+  EXPECT_EQ(Columns("csv/lake_shop/orders/LOAD*.csv", false), "id,AMOUNT,doubled,BI_id,BI_AMOUNT");
+  // Before-image columns: the values before an update; empty in the full load.
+  for (const std::string target : {"csv", "pq"}) {
+    const std::string dir = (dir_ / target / "lake_shop" / "orders").string();
+    auto read = [&](const std::string& glob) {
+      return target == "pq" ? "read_parquet(" + DuckQuote(dir + "/" + glob + ".parquet") + ")"
+                            : "read_csv(" + DuckQuote(dir + "/" + glob + ".csv") +
+                                  ", header=true, all_varchar=true)";
+    };
+    auto images = DuckDbQuery(
+        {"SELECT (SELECT count(*) FROM " + read("LOAD*") +
+         " WHERE BI_id IS NOT NULL OR BI_AMOUNT IS NOT NULL) || ' ' || (SELECT string_agg(Op || "
+         "':' || id || ',' || AMOUNT || ',' || BI_id || ',' || BI_AMOUNT, ' ') FROM " +
+         read("2*") + ") AS b"});
+    ASSERT_TRUE(images.ok()) << images.status().message();
+    EXPECT_EQ(images->front().at("b").value_or("?"), "0 U:1,11.25,1,10.50") << target;
+  }
   // change-data-type: the INT key is a string in the full load's and CDC's Parquet files.
   EXPECT_EQ(ParquetTypes("pq/lake_shop/clients/LOAD*.parquet"),
             "VARCHAR,VARCHAR,VARCHAR,VARCHAR,VARCHAR");
   EXPECT_EQ(ParquetTypes("pq/lake_shop/orders/LOAD*.parquet"),
-            "INTEGER,DECIMAL(8,2),DECIMAL(10,2)");
+            "INTEGER,DECIMAL(8,2),DECIMAL(10,2),INTEGER,DECIMAL(8,2)");
   EXPECT_EQ(Columns("pq/lake_shop/notes/2*.parquet", true), "Op,id,body,txn");
   EXPECT_EQ(Columns("csv/lake_shop/notes/2*.csv", false), "Op,id,body,txn");
   // $AR_H_TRANSACTION_ID: each CDC row's transaction GTID (MariaDB domain-server-sequence; the
