@@ -29,8 +29,11 @@ TEST(EpochPlanTest, ShuffleIsDeterministicPerSeedAndEpoch) {
   std::sort(sorted.begin(), sorted.end());
   for (size_t i = 0; i < sorted.size(); ++i) ASSERT_EQ(sorted[i], i);
   // Pinned: the order depends only on the documented algorithm (mt19937_64 is fully specified by
-  // the standard; the draw and the mixing are ours), never on the library's distributions.
-  EXPECT_EQ(ShuffledOrder(8, 1, 0), ShuffledOrder(8, 1, 0));
+  // the standard; the draw and the mixing are ours), never on the library's distributions. The
+  // same values come from tests/integration/pipe_test.py's own Python implementation of it.
+  EXPECT_EQ(ShuffledOrder(10, 1, 0), (std::vector<size_t>{4, 6, 8, 9, 3, 5, 7, 2, 0, 1}));
+  EXPECT_EQ(ShuffledOrder(10, 1, 1), (std::vector<size_t>{4, 3, 6, 5, 8, 7, 2, 0, 1, 9}));
+  EXPECT_EQ(ShuffledOrder(10, -5, 3), (std::vector<size_t>{6, 1, 2, 8, 4, 5, 3, 9, 0, 7}));
   EXPECT_EQ(ShuffledOrder(0, 1, 0), std::vector<size_t>{});
   EXPECT_EQ(ShuffledOrder(1, 1, 0), std::vector<size_t>{0});
 }

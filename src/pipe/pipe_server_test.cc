@@ -60,6 +60,41 @@ std::string ReadFifo(const std::string& path, size_t limit = SIZE_MAX) {
   return out;
 }
 
+// A local store whose ranged reads of one key fail past its first bytes, as an S3 GET failing
+// after the store's retries would.
+class FailingReads : public ObjectStore {
+ public:
+  FailingReads(std::unique_ptr<ObjectStore> base, std::string bad_key)
+      : base_(std::move(base)), bad_(std::move(bad_key)) {}
+  Status Put(std::string_view k, std::string_view d, const PutOptions& o) override {
+    return base_->Put(k, d, o);
+  }
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view k,
+                                                  const PutOptions& o) override {
+    return base_->NewWriter(k, o);
+  }
+  Result<std::string> Get(std::string_view k) override { return base_->Get(k); }
+  Result<std::string> GetRange(std::string_view k, uint64_t o, uint64_t l) override {
+    return base_->GetRange(k, o, l);
+  }
+  Status AppendRange(std::string_view k, uint64_t o, uint64_t l, std::string* out) override {
+    if (k == bad_ && o > 0) return NetworkError("HTTP 500 InternalError after 8 attempts");
+    return base_->AppendRange(k, o, l, out);
+  }
+  Result<std::optional<ObjectInfo>> Head(std::string_view k) override { return base_->Head(k); }
+  Result<std::vector<ObjectInfo>> List(std::string_view p) override { return base_->List(p); }
+  Status Delete(std::string_view k) override { return base_->Delete(k); }
+  Status PublishPrepared(std::string_view k, std::string_view t) override {
+    return base_->PublishPrepared(k, t);
+  }
+  Status CheckAccess() override { return Status::Ok(); }
+  std::string Describe() const override { return base_->Describe(); }
+
+ private:
+  std::unique_ptr<ObjectStore> base_;
+  std::string bad_;
+};
+
 class PipeServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -86,7 +121,7 @@ class PipeServerTest : public ::testing::Test {
 TEST_F(PipeServerTest, TwoEpochsRecordIoAndEarlyStop) {
   std::vector<std::string> objects;
   for (int i = 0; i < 5; ++i) {
-    objects.push_back(std::string(1500 * i + 3, static_cast<char>('a' + i)));
+    objects.push_back(std::string(400000 * i + 3, static_cast<char>('a' + i)));  // > the pipe
     WriteFile(dir_.path() + "/data/obj" + std::to_string(i), objects.back());
   }
   ChannelConfig c = Channel();
@@ -103,8 +138,10 @@ TEST_F(PipeServerTest, TwoEpochsRecordIoAndEarlyStop) {
   ASSERT_EQ((*result)[0].epochs.size(), 3u);
   EXPECT_FALSE((*result)[0].epochs[0].reader_stopped);
   EXPECT_EQ((*result)[0].epochs[0].items, 5u);
-  // Epoch 1's reader stopped after 10 bytes; the server noticed (EPIPE) unless everything was
-  // already in the pipe's buffer when the reader closed.
+  // Epoch 1's reader stopped after 10 bytes: the epoch (4 MB) does not fit in the pipe (1 MiB),
+  // so a write met the closed FIFO (EPIPE) and the epoch ended there, the process unharmed.
+  EXPECT_TRUE((*result)[0].epochs[1].reader_stopped);
+  EXPECT_LT((*result)[0].epochs[1].bytes, expected.size());
   EXPECT_EQ((*result)[0].epochs[2].bytes, expected.size());
   // Every FIFO is gone.
   struct stat st;
@@ -141,6 +178,32 @@ TEST_F(PipeServerTest, DamagedGzipObjectIsNamed) {
   // the epoch failed).
   EXPECT_LT(got.size(), 40000u);
   EXPECT_TRUE(got == std::string(got.size(), 'y'));
+}
+
+TEST_F(PipeServerTest, ReadErrorMidObjectFailsTheRun) {
+  WriteFile(dir_.path() + "/data/a", std::string(5000, 'a'));
+  WriteFile(dir_.path() + "/data/b", std::string(5000, 'b'));
+  WriteFile(dir_.path() + "/data/c", std::string(5000, 'c'));
+  options_.epochs = 2;
+  options_.open_store = [](const std::string& url) -> Result<std::unique_ptr<ObjectStore>> {
+    TargetConfig c;
+    c.url = url;
+    ASSIGN_OR_RETURN(auto base, OpenObjectStore(c));
+    return std::unique_ptr<ObjectStore>(new FailingReads(std::move(base), "b"));
+  };
+  auto run = std::async(std::launch::async, [&] { return RunPipe({Channel()}, options_); });
+  std::string got = ReadFifo(options_.fifo_dir + "/train_0");
+  auto result = run.get();
+  ASSERT_FALSE(result.ok());  // never a silently short epoch
+  EXPECT_NE(result.status().message().find("channel train epoch 0: reading file://"),
+            std::string::npos)
+      << result.status().message();
+  EXPECT_NE(result.status().message().find("/data/b: HTTP 500"), std::string::npos)
+      << result.status().message();
+  EXPECT_LT(got.size(), 15000u);
+  struct stat st;
+  EXPECT_NE(::stat((options_.fifo_dir + "/train_0").c_str(), &st), 0);
+  EXPECT_NE(::stat((options_.fifo_dir + "/train_1").c_str(), &st), 0);
 }
 
 TEST_F(PipeServerTest, ReaderThatNeverOpensTimesOut) {

@@ -32,6 +32,7 @@ import time
 MAGIC = 0xCED7230A
 BINLAKE = sys.argv[1]
 PROCS = []
+SPLIT_RECORDS = [0]  # records parse_recordio saw split into parts
 
 
 class Deadline(Exception):
@@ -105,16 +106,70 @@ def parse_recordio(data):
         elif cflag == 1:
             check(parts is None, "split record started twice")
             parts = [body]
-        elif cflag in (2, 3):
+        elif cflag in (2, 3):  # 2: a middle part, 3: the last
             check(parts is not None, "continuation without a start")
             parts.append(body)
             if cflag == 3:
                 records.append(struct.pack("<I", MAGIC).join(parts))
+                SPLIT_RECORDS[0] += 1
                 parts = None
         else:
             raise AssertionError(f"cflag {cflag}")
     check(parts is None and pos == len(data), "stream ends inside a record")
     return records
+
+
+# docs/PIPE.md's shuffle, implemented here from its description: std::mt19937_64 (the C++
+# standard's parameters), seeded with SplitMix64(seed ^ SplitMix64(epoch)); Fisher-Yates with the
+# rejection-then-modulo draw.
+M64 = (1 << 64) - 1
+
+class MT19937_64:
+    N, M = 312, 156
+    def __init__(self, seed):
+        self.mt = [0] * self.N
+        self.mt[0] = seed & M64
+        for i in range(1, self.N):
+            p = self.mt[i - 1]
+            self.mt[i] = (6364136223846793005 * (p ^ (p >> 62)) + i) & M64
+        self.i = self.N
+    def __call__(self):
+        if self.i >= self.N:
+            mt, lower = self.mt, (1 << 31) - 1
+            for k in range(self.N):
+                x = (mt[k] & ~lower & M64) | (mt[(k + 1) % self.N] & lower)
+                xa = x >> 1
+                if x & 1:
+                    xa ^= 0xB5026F5AA96619E9
+                mt[k] = mt[(k + self.M) % self.N] ^ xa
+            self.i = 0
+        y = self.mt[self.i]; self.i += 1
+        y ^= (y >> 29) & 0x5555555555555555
+        y ^= (y << 17) & 0x71D67FFFEDA60000
+        y ^= (y << 37) & 0xFFF7EEE000000000
+        y ^= y >> 43
+        return y & M64
+
+def splitmix64(x):
+    x = (x + 0x9E3779B97F4A7C15) & M64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
+    return x ^ (x >> 31)
+
+def shuffled_order(n, seed, epoch):
+    eng = MT19937_64(splitmix64((seed & M64) ^ splitmix64(epoch)))
+    order = list(range(n))
+    for i in range(n, 1, -1):
+        rng = i
+        threshold = (1 << 64) % rng
+        while True:
+            r = eng()
+            if r >= threshold:
+                break
+        j = r % rng
+        order[i - 1], order[j] = order[j], order[i - 1]
+    return order
+
 
 
 def make_objects(root, n, rng):
@@ -157,6 +212,12 @@ def test_sharded_shuffled_recordio(tmp, objects, data):
         check(not set(h0[e]) & set(h1[e]), f"epoch {e}: shards overlap")
         check(set(h0[e]) | set(h1[e]) == set(objects), f"epoch {e}: shards miss objects")
     check(h0[0] != h0[1] or h1[0] != h1[1], "epochs were not reshuffled")
+    keys = sorted(objects)
+    for e in range(2):  # exactly the documented order and sharding rule
+        order = [keys[i] for i in shuffled_order(len(keys), 7, e)]
+        check(h0[e] == order[0::2] and h1[e] == order[1::2],
+              f"epoch {e}: not the documented shuffle + position % host_count")
+    check(SPLIT_RECORDS[0] >= 2, "the object holding the magic word was not split (cflag 1-3)")
     again = run_host(0, f"{tmp}/h0b")
     check(again == h0, "the same seed gave another order")
     print("ok: sharded + shuffled + RecordIO (2 hosts x 2 epochs), seed repeats")
