@@ -8,6 +8,12 @@ namespace {
 
 using nlohmann::json;
 
+Status CheckUri(const std::string& uri, const std::string& where) {
+  if (uri.rfind("s3://", 0) == 0 || uri.rfind("file:///", 0) == 0) return Status::Ok();
+  return InvalidArgument(where + ": '" + uri +
+                         "' is not an s3://bucket/prefix or file:///absolute/path URI");
+}
+
 Result<json> ParseJson(std::string_view text, std::string_view source) {
   json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return InvalidArgument(std::string(source) + " is not valid JSON");
@@ -80,6 +86,7 @@ Result<ChannelConfig> ParseChannelEntry(const std::string& name, const json& ent
                            name + "=URL");
   }
   channel.uri = *uri;
+  RETURN_IF_ERROR(CheckUri(channel.uri, where));
   if (data_type) {
     ASSIGN_OR_RETURN(channel.data_type, ParseDataType(*data_type));
   }
@@ -229,6 +236,7 @@ Result<ChannelConfig> ParseChannelFlag(std::string_view flag) {
   channel.name = std::string(flag.substr(0, eq));
   channel.uri = std::string(flag.substr(eq + 1));
   RETURN_IF_ERROR(CheckChannelName(channel.name));
+  RETURN_IF_ERROR(CheckUri(channel.uri, "--channel " + channel.name));
   return channel;
 }
 

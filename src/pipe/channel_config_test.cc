@@ -71,6 +71,7 @@ TEST(ChannelConfigTest, Errors) {
   expect_error(R"({"train": {"S3Uri": "s3://b/p", "S3DataType": "AugmentedManifestFile"}})",
                "AttributeNames");
   expect_error(R"({"bad/name": {"S3Uri": "s3://b/p"}})", "may hold only");
+  expect_error(R"({"train": {"S3Uri": "b/p"}})", "is not an s3://");
 }
 
 TEST(ChannelConfigTest, ResourceConfig) {
@@ -95,6 +96,8 @@ TEST(ChannelConfigTest, ChannelFlag) {
   EXPECT_FALSE(ParseChannelFlag("train").ok());
   EXPECT_FALSE(ParseChannelFlag("train=").ok());
   EXPECT_FALSE(ParseChannelFlag("=s3://b/p").ok());
+  EXPECT_FALSE(ParseChannelFlag("train=/data/train").ok());  // a URI, not a path
+  EXPECT_FALSE(ParseChannelFlag("train=http://host/x").ok());
 }
 
 }  // namespace

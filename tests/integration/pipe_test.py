@@ -9,7 +9,8 @@ Checks (each wait bounded by a deadline; every binlake started is killed if a ch
     for the same seed; the RecordIO framing is parsed here from the format's description (magic,
     cflag in the top 3 bits of the length word, 4-byte padding, split records joined by the magic);
   - FullyReplicated, no shuffle, no wrapper: the bytes of `cat` of the sorted objects;
-  - an augmented manifest (a -ref attribute and an inline one) with RecordIO;
+  - an augmented manifest (a -ref attribute and an inline one) with RecordIO; a ManifestFile;
+  - --epochs 0: epochs until SIGTERM (exit 130), no FIFO left;
   - Gzip objects, gunzipped;
   - SageMaker's own inputdataconfig.json + resourceconfig.json;
   - a reader stopping early in epoch 0 still gets all of epoch 1;
@@ -253,6 +254,37 @@ def test_augmented_manifest(tmp, objects, data):
     print("ok: augmented manifest with RecordIO")
 
 
+def test_manifest_file(tmp, objects, data):
+    keys = sorted(objects)
+    chosen = [keys[5], keys[0], keys[9], keys[2]]  # the manifest's order, not the keys'
+    manifest = f"{tmp}/list.manifest"
+    with open(manifest, "w") as f:
+        json.dump([{"prefix": f"file://{data}/"}] + chosen, f)
+    p = start(["--channel", f"train=file://{manifest}", "--fifo-dir", f"{tmp}/man",
+               "--data-type", "ManifestFile"])
+    got = read_fifo(f"{tmp}/man/train_0")
+    code, _, err = finish(p)
+    check(code == 0, err)
+    check(got == b"".join(objects[k] for k in chosen), "ManifestFile bytes differ")
+    print("ok: ManifestFile in the manifest's order")
+
+
+def test_until_signal(tmp, objects, data):
+    p = start(["--channel", f"train=file://{data}", "--fifo-dir", f"{tmp}/forever",
+               "--epochs", "0"])
+    whole = b"".join(objects[k] for k in sorted(objects))
+    for e in range(3):
+        check(read_fifo(f"{tmp}/forever/train_{e}") == whole, f"epoch {e} of --epochs 0")
+    with deadline(20):  # epoch 3's FIFO is made before epoch 2 ends
+        while not os.path.exists(f"{tmp}/forever/train_3"):
+            time.sleep(0.002)
+    p.send_signal(signal.SIGTERM)
+    code, _, err = finish(p)
+    check(code == 130, f"SIGTERM: exit {code}: {err}")
+    check(os.listdir(f"{tmp}/forever") == [], f"FIFOs left: {os.listdir(f'{tmp}/forever')}")
+    print("ok: --epochs 0 serves until SIGTERM (exit 130), FIFOs removed")
+
+
 def test_gzip(tmp, objects):
     gz = f"{tmp}/gz"
     os.makedirs(gz)
@@ -374,6 +406,8 @@ def main():
             test_sharded_shuffled_recordio(tmp, objects, data)
             test_plain_cat(tmp, objects, data)
             test_augmented_manifest(tmp, objects, data)
+            test_manifest_file(tmp, objects, data)
+            test_until_signal(tmp, objects, data)
             test_gzip(tmp, objects)
             test_sagemaker_config_files(tmp, objects, data)
             test_early_stop(tmp, objects, data)
