@@ -8,6 +8,8 @@ namespace binlake::pipe {
 ReadAhead::ReadAhead(std::vector<ObjectRef> objects, ReadAheadOptions options)
     : objects_(std::move(objects)), options_(options) {
   int threads = std::max(1, options_.threads);
+  const size_t chunk = std::max<size_t>(options_.chunk_bytes, 1);
+  max_alive_ = 2 * std::max<size_t>(options_.max_ahead_bytes / chunk, 1) + threads;
   workers_.reserve(threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
 }
@@ -46,6 +48,7 @@ void ReadAhead::Work() {
     work_cv_.wait(lock, [&] {
       if (stop_ || next_object_ >= objects_.size()) return true;
       // Room for one more chunk (always for the first, so a chunk larger than the budget runs).
+      if (alive_ >= max_alive_) return false;
       return ahead_bytes_ == 0 || ahead_bytes_ + options_.chunk_bytes <= options_.max_ahead_bytes;
     });
     size_t seq, object;
@@ -53,6 +56,7 @@ void ReadAhead::Work() {
     bool last;
     if (stop_ || !Claim(&seq, &object, &offset, &length, &last)) return;
     ahead_bytes_ += std::max<uint64_t>(length, 1);
+    ++alive_;
     std::unique_ptr<Chunk> chunk;
     if (!free_.empty()) {
       chunk = std::move(free_.back());
@@ -108,6 +112,7 @@ void ReadAhead::Release(Chunk* chunk) {
     uint64_t planned = std::min<uint64_t>(std::max<size_t>(options_.chunk_bytes, 1),
                                           ref.size - std::min(ref.size, chunk->offset));
     ahead_bytes_ -= std::max<uint64_t>(planned, 1);
+    --alive_;
     free_.push_back(std::move(taken_));
   }
   work_cv_.notify_one();

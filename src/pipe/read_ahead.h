@@ -4,8 +4,11 @@
 //
 // The objects are cut into chunks of `chunk_bytes` (an empty object is one empty chunk). Workers
 // claim chunks in order and fetch them while the bytes claimed but not yet released by the
-// consumer stay within `max_ahead_bytes` (at least one chunk is always allowed). The consumer
-// takes chunks strictly in order with Next() and hands each back with Release() once written.
+// consumer stay within `max_ahead_bytes` (at least one chunk is always allowed) and the chunks
+// alive (fetching, ready or held by the consumer) number at most 2 * max_ahead_bytes /
+// chunk_bytes + threads: chunk buffers are reused and keep their capacity (at most chunk_bytes),
+// so that count bounds the memory even for many small objects. The consumer takes chunks
+// strictly in order with Next() and hands each back with Release() once written.
 //
 // A failed read is delivered in order, as the failing chunk's status: the consumer sees every
 // byte before it and then the error, never a silently short object. A chunk shorter than
@@ -82,6 +85,8 @@ class ReadAhead {
   size_t next_seq_ = 0;      // sequence number of the next chunk to claim
   size_t consume_seq_ = 0;   // sequence number of the next chunk Next() returns
   uint64_t ahead_bytes_ = 0; // claimed and not yet released
+  size_t alive_ = 0;         // chunks claimed and not yet released
+  size_t max_alive_ = 1;
   std::map<size_t, std::unique_ptr<Chunk>> ready_;
   std::unique_ptr<Chunk> taken_;  // the chunk the consumer holds
   std::vector<std::unique_ptr<Chunk>> free_;
