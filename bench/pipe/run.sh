@@ -103,11 +103,15 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? 
 MC=$(median "${T_CAT[@]}"); MP=$(median "${T_PIPE[@]}"); MR=$(median "${T_REC[@]}")
 {
   bench_header
-  echo "channel: $FILES files x $FILE_MB MiB = $((TOTAL >> 20)) MiB in /dev/shm; reader: python3, 1 MiB reads, discards; $ROUNDS rounds, medians"
+  echo "channel: $FILES files x $FILE_MB MiB = $((TOTAL >> 20)) MiB in /dev/shm; reader: python3, 1 MiB readinto, discards; $ROUNDS rounds, medians"
   awk -v b="$TOTAL" -v c="$MC" -v p="$MP" -v r="$MR" 'BEGIN {
     printf "cat FILES | reader            %7.3f s  %8.0f MB/s\n", c, b / c / 1e6
     printf "binlake pipe -> FIFO          %7.3f s  %8.0f MB/s  ratio %.3f (goal >= 0.9)\n", p, b / p / 1e6, c / p
     printf "binlake pipe RecordIO -> FIFO %7.3f s  %8.0f MB/s  ratio %.3f (goal >= 0.8)\n", r, b / r / 1e6, c / r
   }'
   echo "rounds (s): cat ${T_CAT[*]}; pipe ${T_PIPE[*]}; recordio ${T_REC[*]}"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes rounds vary)"
+  echo "note: cat writes into a pipe of the default size (64 KiB); binlake raises its FIFO to 1 MiB"
+  echo "(F_SETPIPE_SZ) and writes 1 MiB at a time, so the reader needs fewer, fuller reads: likely"
+  echo "most of why binlake beats cat here. The S3 path (radosgw vs boto3) is not measured yet."
 } | bench_output pipe
