@@ -111,7 +111,7 @@ MC=$(median "${T_CAT[@]}"); MP=$(median "${T_PIPE[@]}"); MR=$(median "${T_REC[@]
   }'
   echo "rounds (s): cat ${T_CAT[*]}; pipe ${T_PIPE[*]}; recordio ${T_REC[*]}"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes rounds vary)"
-  echo "note: cat writes into a pipe of the default size (64 KiB); binlake raises its FIFO to 1 MiB"
-  echo "(F_SETPIPE_SZ) and writes 1 MiB at a time, so the reader needs fewer, fuller reads: likely"
-  echo "most of why binlake beats cat here. The S3 path (radosgw vs boto3) is not measured yet."
+  echo "note: binlake writes 1 MiB at a time into a FIFO raised to 1 MiB (F_SETPIPE_SZ); cat writes"
+  echo "128 KiB at a time into a default 64 KiB pipe. Why binlake beats cat here is not established"
+  echo "(cat into a 1 MiB pipe, tried by hand, showed no clear change). The S3 path (radosgw vs boto3) is not measured yet."
 } | bench_output pipe
