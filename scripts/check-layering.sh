@@ -3,7 +3,7 @@
 # (README.md, "Development"):
 #
 #   common -> binlog -> source -> transform -> format -> store -> config -> fullload -> cdc -> lake
-#   -> materialize -> validate -> ops -> cli
+#   -> materialize -> validate -> pipe -> ops -> cli
 #
 # A file in stage S may include its own stage and any stage listed before S, never one after it.
 # Test helpers of the test support library (tests/support, included as "support/...") may be
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=${1:-src}
-STAGES=(common binlog source transform format store config fullload cdc lake materialize validate ops cli)
+STAGES=(common binlog source transform format store config fullload cdc lake materialize validate pipe ops cli)
 
 declare -A rank
 for i in "${!STAGES[@]}"; do rank[${STAGES[$i]}]=$i; done

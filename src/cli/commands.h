@@ -37,5 +37,6 @@ void RegisterStatusCommand(CLI::App& root, CommandTable& table);
 void RegisterBinlogCommands(CLI::App& root, CommandTable& table);
 void RegisterMaterializeCommand(CLI::App& root, CommandTable& table);
 void RegisterValidateCommand(CLI::App& root, CommandTable& table);
+void RegisterPipeCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace binlake::cli

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   binlake::cli::RegisterBinlogCommands(app, table);
   binlake::cli::RegisterMaterializeCommand(app, table);
   binlake::cli::RegisterValidateCommand(app, table);
+  binlake::cli::RegisterPipeCommand(app, table);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

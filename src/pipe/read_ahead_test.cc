@@ -1,0 +1,115 @@
+// ReadAhead: every byte in order whatever the chunking and threads; errors in order.
+#include "pipe/read_ahead.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "common/testing/temp_dir.h"
+#include "store/target_config.h"
+
+namespace binlake::pipe {
+namespace {
+
+// Delegates to a real store; AppendRange fails for one key.
+class FailingStore : public ObjectStore {
+ public:
+  FailingStore(ObjectStore* base, std::string bad_key) : base_(base), bad_(std::move(bad_key)) {}
+  Status Put(std::string_view k, std::string_view d, const PutOptions& o) override {
+    return base_->Put(k, d, o);
+  }
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view k,
+                                                  const PutOptions& o) override {
+    return base_->NewWriter(k, o);
+  }
+  Result<std::string> Get(std::string_view k) override { return base_->Get(k); }
+  Result<std::string> GetRange(std::string_view k, uint64_t o, uint64_t l) override {
+    return base_->GetRange(k, o, l);
+  }
+  Status AppendRange(std::string_view k, uint64_t o, uint64_t l, std::string* out) override {
+    if (k == bad_ && o > 0) return NetworkError("connection reset (injected)");
+    return base_->AppendRange(k, o, l, out);
+  }
+  Result<std::optional<ObjectInfo>> Head(std::string_view k) override { return base_->Head(k); }
+  Result<std::vector<ObjectInfo>> List(std::string_view p) override { return base_->List(p); }
+  Status Delete(std::string_view k) override { return base_->Delete(k); }
+  Status PublishPrepared(std::string_view k, std::string_view t) override {
+    return base_->PublishPrepared(k, t);
+  }
+  Status CheckAccess() override { return Status::Ok(); }
+  std::string Describe() const override { return "failing"; }
+
+ private:
+  ObjectStore* base_;
+  std::string bad_;
+};
+
+std::string Bytes(size_t n, int seed) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + seed * 7) & 0xff);
+  return s;
+}
+
+TEST(ReadAheadTest, DeliversEveryByteInOrder) {
+  TempDir dir("pipe-ra");
+  TargetConfig config;
+  config.url = "file://" + dir.path();
+  auto store = OpenObjectStore(config);
+  ASSERT_TRUE(store.ok());
+  std::vector<size_t> sizes = {0, 1, 4096, 4095, 4097, 100000, 0, 12288, 7};
+  std::vector<ObjectRef> refs;
+  std::string expected;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    std::string key = "o" + std::to_string(i);
+    std::string data = Bytes(sizes[i], static_cast<int>(i));
+    ASSERT_TRUE((*store)->Put(key, data, {}).ok());
+    refs.push_back(ObjectRef{store->get(), key, sizes[i], key});
+    expected += data;
+  }
+  for (int threads : {1, 3}) {
+    ReadAhead ra(refs, ReadAheadOptions{4096, 3 * 4096, threads});
+    std::string got;
+    size_t objects_ended = 0;
+    while (ReadAhead::Chunk* c = ra.Next()) {
+      ASSERT_TRUE(c->status.ok()) << c->status.ToString();
+      got += c->data;
+      if (c->last) ++objects_ended;
+      ra.Release(c);
+    }
+    EXPECT_EQ(got, expected) << threads;
+    EXPECT_EQ(objects_ended, sizes.size());
+  }
+}
+
+TEST(ReadAheadTest, ErrorArrivesInOrderAfterTheBytesBeforeIt) {
+  TempDir dir("pipe-ra");
+  TargetConfig config;
+  config.url = "file://" + dir.path();
+  auto store = OpenObjectStore(config);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Put("a", Bytes(10000, 1), {}).ok());
+  ASSERT_TRUE((*store)->Put("b", Bytes(10000, 2), {}).ok());
+  ASSERT_TRUE((*store)->Put("c", Bytes(10000, 3), {}).ok());
+  FailingStore failing(store->get(), "b");
+  std::vector<ObjectRef> refs = {{&failing, "a", 10000, "s3://x/a"},
+                                 {&failing, "b", 10000, "s3://x/b"},
+                                 {&failing, "c", 10000, "s3://x/c"}};
+  ReadAhead ra(refs, ReadAheadOptions{4096, 8 * 4096, 3});
+  std::string got;
+  Status error;
+  while (ReadAhead::Chunk* c = ra.Next()) {
+    if (!c->status.ok()) {
+      error = c->status;
+      ra.Release(c);
+      break;
+    }
+    got += c->data;
+    ra.Release(c);
+  }
+  ASSERT_FALSE(error.ok());
+  EXPECT_NE(error.message().find("reading s3://x/b"), std::string::npos) << error.message();
+  EXPECT_EQ(got, Bytes(10000, 1) + Bytes(10000, 2).substr(0, 4096));
+}
+
+}  // namespace
+}  // namespace binlake::pipe
