@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's demo (scripts/demo.sh, local-directory target) end to end with the binlake under
 # test: it must exit 0, and its target must hold the full load (row counts read back by DuckDB)
-# and exactly the CDC rows scripts/demo/changes.sql causes. Leaves no process behind.
+# and exactly the CDC rows scripts/demo/changes.sql causes; then the README's training-feed demo
+# (materialize --layout training, binlake pipe, a Python reader). Leaves no process behind.
 # Usage: demo_test.sh SOURCE_DIR BINLAKE
 set -euo pipefail
 SRC=$1; BINLAKE=$2
@@ -35,4 +36,15 @@ cdc showcase/every_type | grep -q '^U,1,-128,18446744073709551615,-1234567890123
   fail "CDC row of showcase.every_type: $(cdc showcase/every_type)"
 grep -q 'shop.customers  *5000  *1  *1  *0  *1 ' "$OUT/demo.log" ||
   fail "binlake status in the demo's output does not count shop.customers' changes"
+# The README's training-feed demo, as written there (its code block, with this test's paths): the
+# orders table as RecordIO-protobuf training data, served by `binlake pipe`, read by Python.
+awk '/^A demo after `scripts\/demo.sh`/ {on = 1; next}
+     on && /^    / {print substr($0, 5); if ($0 == "    PY") exit; next}' "$SRC/README.md" |
+  sed -e "s#/tmp/#$OUT/#g" -e "s#build/src/cli/binlake#$BINLAKE#g" \
+      -e "s#\$PWD/out/demo#$OUT/lake#g" -e "s#python3 -#/usr/bin/python3 -#" > "$OUT/training-demo.sh"
+grep -q "binlake pipe\|pipe --channel" "$OUT/training-demo.sh" || fail "no training demo in README.md"
+got=$(cd "$OUT" && timeout 120 bash "$OUT/training-demo.sh" 2>&1) ||
+  fail "the README's training demo failed: $got"
+grep -q '^epoch 0: 100000 records' <<<"$got" || fail "the README's training demo printed: $got"
+! pgrep -f -- "$OUT/ml" >/dev/null || fail "binlake pipe still runs after the training demo"
 echo "demo_test: ok"
