@@ -2,14 +2,13 @@
 // (pipe/pipe_server.h, docs/PIPE.md). Channels come from --channel flags, or else from
 // SageMaker's inputdataconfig.json and resourceconfig.json.
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
-
-#include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 #include "cli/task_options.h"
@@ -98,9 +97,9 @@ int Run(const PipeFlags& f) {
   } else {
     auto text = ReadFile(f.input_data_config, "--input-data-config");
     if (!text.ok()) {
-      return ReportBadUsage(InvalidArgument(
-          text.status().message() + " (give --channel NAME=URL, or SageMaker's " +
-          "inputdataconfig.json with --input-data-config)"));
+      return ReportBadUsage(InvalidArgument(text.status().message() +
+                                            " (give --channel NAME=URL, or SageMaker's " +
+                                            "inputdataconfig.json with --input-data-config)"));
     }
     auto parsed = pipe::ParseInputDataConfig(*text, f.input_data_config);
     if (!parsed.ok()) return ReportBadUsage(parsed.status());
@@ -125,8 +124,8 @@ int Run(const PipeFlags& f) {
   }
   if (f.host_index >= 0 || f.host_count >= 0) {
     if (f.host_index < 0 || f.host_count < 1 || f.host_index >= f.host_count) {
-      return ReportBadUsage(InvalidArgument(
-          "--host-index I and --host-count N go together, with 0 <= I < N"));
+      return ReportBadUsage(
+          InvalidArgument("--host-index I and --host-count N go together, with 0 <= I < N"));
     }
     host.index = static_cast<size_t>(f.host_index);
     host.count = static_cast<size_t>(f.host_count);

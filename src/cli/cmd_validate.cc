@@ -48,7 +48,7 @@ void PrintTable(const TableComparison& t) {
   if (!t.not_compared.empty()) {
     std::string cols;
     for (const std::string& c : t.not_compared) cols += (cols.empty() ? "" : ", ") + c;
-    std::printf("  not compared (computed by transformation rules): %s\n", cols.c_str());
+    std::printf("  not compared (computed or masked by transformation rules): %s\n", cols.c_str());
   }
   if (!t.different_columns.empty()) {
     std::string cols;

@@ -39,8 +39,10 @@ Result<ChannelConfig> ParseChannelEntry(const std::string& name, const json& ent
   // keys (S3DistributionType) and a top-level S3Uri override it.
   const json* s3 = nullptr;
   if (auto ds = entry.find("DataSource"); ds != entry.end() && ds->is_object()) {
-    if (auto it = ds->find("S3DataSource"); it != ds->end() && it->is_object()) s3 = &*it;
-    else return InvalidArgument(where + ": DataSource has no S3DataSource (only S3 is served)");
+    if (auto it = ds->find("S3DataSource"); it != ds->end() && it->is_object())
+      s3 = &*it;
+    else
+      return InvalidArgument(where + ": DataSource has no S3DataSource (only S3 is served)");
   }
   std::optional<std::string> uri, data_type, distribution;
   std::optional<std::vector<std::string>> attributes;
@@ -213,8 +215,9 @@ Result<HostPlacement> ParseResourceConfig(std::string_view text, std::string_vie
   for (size_t i = 0; i < hosts->size(); ++i) {
     if (!(*hosts)[i].is_string()) return InvalidArgument(src + ": \"hosts\" must hold strings");
     if ((*hosts)[i].get<std::string>() == current->get<std::string>()) {
-      if (found) return InvalidArgument(src + ": host " + current->get<std::string>() +
-                                        " is listed twice in \"hosts\"");
+      if (found)
+        return InvalidArgument(src + ": host " + current->get<std::string>() +
+                               " is listed twice in \"hosts\"");
       placement.index = i;
       found = true;
     }

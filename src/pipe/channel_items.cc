@@ -32,8 +32,8 @@ Result<UriParts> SplitUri(const std::string& uri) {
     if (slash == 0 || rest.empty()) return InvalidArgument("'" + uri + "' names no bucket");
     if (slash == std::string::npos) return UriParts{uri, ""};
     size_t last = rest.rfind('/');
-    if (last == slash) return UriParts{std::string(scheme) + rest.substr(0, slash),
-                                       rest.substr(slash + 1)};
+    if (last == slash)
+      return UriParts{std::string(scheme) + rest.substr(0, slash), rest.substr(slash + 1)};
     return UriParts{std::string(scheme) + rest.substr(0, last), rest.substr(last + 1)};
   }
   size_t last = rest.rfind('/');  // rest starts with '/'
@@ -113,8 +113,8 @@ Result<std::vector<Item>> ManifestItems(const ChannelConfig& channel, StoreCache
   for (const std::string& rel : manifest.entries) {
     Item item;
     Part part;
-    ASSIGN_OR_RETURN(part.object, HeadObject(manifest.prefix + rel, stores,
-                                             "manifest " + channel.uri));
+    ASSIGN_OR_RETURN(part.object,
+                     HeadObject(manifest.prefix + rel, stores, "manifest " + channel.uri));
     item.parts.push_back(std::move(part));
     items.push_back(std::move(item));
   }
@@ -132,8 +132,8 @@ Result<std::vector<Item>> AugmentedItems(const ChannelConfig& channel, StoreCach
     for (AugmentedValue& v : lines[i]) {
       Part part;
       if (v.is_ref) {
-        ASSIGN_OR_RETURN(part.object, HeadObject(v.bytes, stores,
-                                                 "augmented manifest " + channel.uri));
+        ASSIGN_OR_RETURN(part.object,
+                         HeadObject(v.bytes, stores, "augmented manifest " + channel.uri));
       } else {
         part.is_inline = true;
         part.bytes = std::move(v.bytes);

@@ -16,8 +16,9 @@ Status MakeFifo(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISFIFO(st.st_mode)) {
-      return PreconditionFailed(path + " exists and is not a FIFO; remove it or choose another "
-                                       "--fifo-dir");
+      return PreconditionFailed(path +
+                                " exists and is not a FIFO; remove it or choose another "
+                                "--fifo-dir");
     }
     if (::unlink(path.c_str()) != 0) {
       return IoError("cannot replace the old FIFO " + path + ": " + std::strerror(errno));

@@ -40,8 +40,7 @@ struct AugmentedValue {
 // lacks an attribute, or has a "-ref" attribute that is not a string.
 Result<std::vector<AugmentedValue>> ParseAugmentedLine(std::string_view line,
                                                        const std::vector<std::string>& attributes,
-                                                       std::string_view source,
-                                                       size_t line_number);
+                                                       std::string_view source, size_t line_number);
 
 // Every non-blank line of an augmented manifest, parsed; kInvalidArgument when it has none.
 Result<std::vector<std::vector<AugmentedValue>>> ParseAugmentedManifest(

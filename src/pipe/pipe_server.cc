@@ -2,6 +2,7 @@
 #include "pipe/pipe_server.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -9,8 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "format/recordio/recordio.h"
 #include "pipe/epoch_plan.h"
@@ -232,9 +231,9 @@ Result<std::vector<ChannelReport>> RunPipe(const std::vector<ChannelConfig>& cha
       }
     }
     const bool s3 = channels[i].uri.rfind("s3://", 0) == 0;
-    run.read_ahead.chunk_bytes = options.chunk_bytes > 0      ? options.chunk_bytes
-                                 : store != nullptr ? store->PreferredReadBytes()
-                                                    : (1u << 20);
+    run.read_ahead.chunk_bytes = options.chunk_bytes > 0 ? options.chunk_bytes
+                                 : store != nullptr      ? store->PreferredReadBytes()
+                                                         : (1u << 20);
     run.read_ahead.threads = options.read_threads > 0 ? options.read_threads : (s3 ? 4 : 2);
     run.read_ahead.max_ahead_bytes =
         options.read_ahead_bytes > 0 ? options.read_ahead_bytes : run.read_ahead.chunk_bytes * 8;
@@ -266,8 +265,8 @@ Result<std::vector<ChannelReport>> RunPipe(const std::vector<ChannelConfig>& cha
       if (!run.status.ok()) {
         std::lock_guard<std::mutex> lock(first_error_mu);
         // The first real failure wins over the cancellations it causes in other channels.
-        if (first_error.ok() && !(run.status.code() == StatusCode::kCancelled &&
-                                  stop.internal.load())) {
+        if (first_error.ok() &&
+            !(run.status.code() == StatusCode::kCancelled && stop.internal.load())) {
           first_error = run.status;
         }
         stop.internal = true;

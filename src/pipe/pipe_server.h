@@ -35,16 +35,16 @@ struct PipeOptions {
   uint64_t epochs = 1;  // 0: until stopped (cancel)
   HostPlacement host;
   std::chrono::milliseconds open_timeout{300000};
-  int read_threads = 0;           // per channel; 0: 4 for s3://, 2 for file://
-  size_t read_ahead_bytes = 0;    // per channel; 0: 8 chunks
-  size_t chunk_bytes = 0;         // 0: the store's PreferredReadBytes (S3 8 MiB, local 1 MiB)
+  int read_threads = 0;         // per channel; 0: 4 for s3://, 2 for file://
+  size_t read_ahead_bytes = 0;  // per channel; 0: 8 chunks
+  size_t chunk_bytes = 0;       // 0: the store's PreferredReadBytes (S3 8 MiB, local 1 MiB)
   const std::atomic<bool>* cancel = nullptr;  // set by SIGINT/SIGTERM: stop (kCancelled)
   StoreOpener open_store;
 };
 
 struct EpochReport {
-  uint64_t items = 0;        // items served in full
-  uint64_t bytes = 0;        // bytes written to the FIFO
+  uint64_t items = 0;           // items served in full
+  uint64_t bytes = 0;           // bytes written to the FIFO
   bool reader_stopped = false;  // the reader closed the FIFO before the end
 };
 

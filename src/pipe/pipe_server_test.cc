@@ -2,11 +2,10 @@
 #include "pipe/pipe_server.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>

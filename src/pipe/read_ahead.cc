@@ -23,8 +23,7 @@ ReadAhead::~ReadAhead() {
   for (std::thread& t : workers_) t.join();
 }
 
-bool ReadAhead::Claim(size_t* seq, size_t* object, uint64_t* offset, uint64_t* length,
-                      bool* last) {
+bool ReadAhead::Claim(size_t* seq, size_t* object, uint64_t* offset, uint64_t* length, bool* last) {
   if (next_object_ >= objects_.size()) return false;
   const ObjectRef& ref = objects_[next_object_];
   const uint64_t chunk = std::max<size_t>(options_.chunk_bytes, 1);

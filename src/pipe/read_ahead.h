@@ -82,10 +82,10 @@ class ReadAhead {
   bool stop_ = false;
   size_t next_object_ = 0;  // claim cursor
   uint64_t next_offset_ = 0;
-  size_t next_seq_ = 0;      // sequence number of the next chunk to claim
-  size_t consume_seq_ = 0;   // sequence number of the next chunk Next() returns
-  uint64_t ahead_bytes_ = 0; // claimed and not yet released
-  size_t alive_ = 0;         // chunks claimed and not yet released
+  size_t next_seq_ = 0;       // sequence number of the next chunk to claim
+  size_t consume_seq_ = 0;    // sequence number of the next chunk Next() returns
+  uint64_t ahead_bytes_ = 0;  // claimed and not yet released
+  size_t alive_ = 0;          // chunks claimed and not yet released
   size_t max_alive_ = 1;
   std::map<size_t, std::unique_ptr<Chunk>> ready_;
   std::unique_ptr<Chunk> taken_;  // the chunk the consumer holds

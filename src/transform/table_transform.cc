@@ -204,6 +204,42 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     t.source_columns_.push_back(-1);
     t.computed_.push_back(std::move(computed));
   }
+  // data-masking rules: one per kept column, on its target type.
+  for (size_t c = 0; c < source.columns.size(); ++c) {
+    if (target_index[c] < 0) continue;
+    const std::string& col = source.columns[c].name;
+    const TransformationRule* mask_rule = nullptr;
+    for (const TransformationRule& r : rules) {
+      if (!r.Masks() || !r.MatchesColumn(s, tb, col)) continue;
+      if (mask_rule) return TwoRules(*mask_rule, r, "column " + Quoted(s, tb, col));
+      mask_rule = &r;
+    }
+    if (!mask_rule) continue;
+    ColumnMask m;
+    m.rule = mask_rule;
+    m.mask = mask_rule->action == TransformAction::kDataMaskingDigitsMask ? DataMask::kDigitsMask
+             : mask_rule->action == TransformAction::kDataMaskingHashMask
+                 ? DataMask::kHashMask
+                 : DataMask::kDigitsRandomize;
+    if (m.mask == DataMask::kDigitsMask) m.character = mask_rule->value[0];
+    const size_t i = static_cast<size_t>(target_index[c]);
+    Status applies = CheckMaskApplies(m.mask, t.target_.columns[i].type);
+    if (!applies.ok()) {
+      return InvalidArgument("table-mappings rule " + mask_rule->rule_id + ": column " +
+                             Quoted(s, tb, col) + ": " + applies.message());
+    }
+    const bool in_key = std::find(source.primary_key.begin(), source.primary_key.end(),
+                                  static_cast<int>(c)) != source.primary_key.end();
+    if (in_key && m.mask != DataMask::kHashMask) {
+      return InvalidArgument("table-mappings rule " + mask_rule->rule_id + ": column " +
+                             Quoted(s, tb, col) +
+                             " is in the primary key: " + std::string(DataMaskName(m.mask)) +
+                             " would leave rows without a key that names them (data-masking-"
+                             "hash-mask keeps keys unique and consistent)");
+    }
+    t.masks_.resize(t.target_.columns.size());
+    t.masks_[i] = m;
+  }
   // add-before-image-columns: one rule per table, after the added columns.
   const TransformationRule* before_image = nullptr;
   for (const TransformationRule& rule : rules) {
@@ -254,8 +290,10 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     }
     t.target_.primary_key.push_back(target_index[c]);
   }
+  if (!t.masks_.empty()) t.masks_.resize(t.target_.columns.size());
   t.identity_ = t.target_.schema == s && t.target_.table == tb && t.computed_.empty() &&
-                t.source_columns_.size() == source.columns.size() && SameColumns(t.target_, source);
+                t.masks_.empty() && t.source_columns_.size() == source.columns.size() &&
+                SameColumns(t.target_, source);
   return t;
 }
 
@@ -310,6 +348,15 @@ Result<std::span<const Value>> RowTransformer::Apply(std::span<const Value> sour
     Result<Value> v = e->Evaluate(source_row, header);
     if (!v.ok()) return InvalidArgument(v.status().message() + RowName(t.source(), source_row));
     row_[i] = *v;
+  }
+  const auto& masks = t.masks();
+  if (!masks.empty()) {
+    masked_.resize(masks.size());
+    for (size_t i = 0; i < masks.size(); ++i) {
+      if (masks[i].mask == DataMask::kNone) continue;
+      row_[i] = masker_.Mask(masks[i].mask, masks[i].character, t.target().columns[i].type, row_[i],
+                             &masked_[i]);
+    }
   }
   return std::span<const Value>(row_);
 }

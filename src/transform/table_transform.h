@@ -23,6 +23,9 @@
 //     that its column-name and column-filter let through (pk-only: key columns; non-lob: not
 //     TEXT, BLOB, JSON or GEOMETRY; all), except columns retyped by change-data-type; its value
 //     is the column's value before an update, NULL otherwise;
+//   - data-masking rules mask a kept column's values (after a change-data-type of it), one per
+//     column (transform/data_mask.h); digits-mask and digits-randomize may not mask a
+//     primary-key column (the key would no longer name its row; hash-mask keeps it unique);
 //   - errors (one line naming the rule, the table and the column): a name that becomes empty or
 //     holds '/', two columns of the target with one name, a table left without columns, an
 //     expression SQLite cannot compile or that names a column the table lacks.
@@ -41,6 +44,7 @@
 #include "common/schema.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "transform/data_mask.h"
 #include "transform/expression.h"
 #include "transform/table_mappings.h"
 
@@ -70,6 +74,16 @@ class TableTransform {
   static constexpr int kBeforeImage = -2;
   const std::vector<int>& source_columns() const { return source_columns_; }
   const std::vector<int>& before_images() const { return before_images_; }
+  // The data masking of each target column (DataMask::kNone for most), by a data-masking rule.
+  struct ColumnMask {
+    DataMask mask = DataMask::kNone;
+    char character = '*';  // digits-mask
+    const TransformationRule* rule = nullptr;
+  };
+  const std::vector<ColumnMask>& masks() const { return masks_; }
+  bool masked(size_t target_column) const {
+    return target_column < masks_.size() && masks_[target_column].mask != DataMask::kNone;
+  }
   const std::vector<ComputedColumn>& computed() const { return computed_; }
   // The source table (what expressions are compiled over).
   const TableSchema& source() const { return source_; }
@@ -81,6 +95,7 @@ class TableTransform {
   std::vector<int> source_columns_;
   std::vector<ComputedColumn> computed_;
   std::vector<int> before_images_;
+  std::vector<ColumnMask> masks_;  // empty: no column masked
 };
 
 // Makes target rows of one table on one thread: the kept columns projected, the add-column
@@ -106,6 +121,8 @@ class RowTransformer {
   const TableTransform* transform_ = nullptr;
   std::vector<std::unique_ptr<CompiledExpression>> expressions_;  // per computed column
   std::vector<Value> row_;
+  DataMasker masker_;
+  std::vector<std::string> masked_;  // per target column: a masked value's text
 };
 
 // The target schema and table names of source table schema.table (schema and table rules

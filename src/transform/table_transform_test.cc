@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -312,6 +313,118 @@ TEST(TableTransformTest, BeforeImageRuleErrors) {
   EXPECT_THAT(error({AddColumn("BI_id", "1", R"({"type":"int8"})"), BeforeImages("")}),
               HasSubstr("rule 3 adds before-image column 'BI_id' to shop.customers, which has a "
                         "column of that name"));
+}
+
+TableSchema Passports() {
+  TableSchema t;
+  t.schema = "shop";
+  t.table = "customers";
+  auto add = [&](const char* name, SqlType type) {
+    Column c;
+    c.name = name;
+    c.type.type = type;
+    t.columns.push_back(c);
+  };
+  add("id", SqlType::kInt);
+  add("passport", SqlType::kVarChar);
+  add("card", SqlType::kVarChar);
+  add("phone", SqlType::kChar);
+  add("age", SqlType::kTinyInt);
+  add("balance", SqlType::kDecimal);
+  t.primary_key = {0};
+  return t;
+}
+
+// Data masking, with the DMS guide's own examples: digits masked with '#', the SHA-256 hash in
+// upper-case hex, digits randomized (same length, non-digits kept; integers keep their digit
+// count, sign and range).
+TEST(TableTransformTest, DataMaskingAsTheDmsGuideShowsIt) {
+  TableMappings m = MustParse({
+      ColumnRule("data-masking-digits-mask", "customers", "passport", R"(,"value":"#")"),
+      ColumnRule("data-masking-hash-mask", "customers", "card"),
+      ColumnRule("data-masking-digits-randomize", "customers", "phone"),
+      ColumnRule("data-masking-digits-randomize", "customers", "age"),
+      ColumnRule("data-masking-digits-randomize", "customers", "balance"),
+  });
+  Result<TableTransform> t = TableTransform::Build(&m, Passports());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_FALSE(t->identity());
+  EXPECT_FALSE(t->masked(0));
+  EXPECT_TRUE(t->masked(1));
+  Result<RowTransformer> rows = RowTransformer::Create(&*t);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ExpressionRow header;
+  for (int round = 0; round < 50; ++round) {
+    const std::vector<Value> row = {Value::Int(7),
+                                    Value::String("C6BGJ566669K"),
+                                    Value::String("C6BGJ566669K"),
+                                    Value::String("+1 (555) 010-9999"),
+                                    Value::Int(round % 2 ? 127 : -5),
+                                    Value::Decimal("-123.45")};
+    Result<std::span<const Value>> out = rows->Apply(row, header);
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    EXPECT_EQ((*out)[0].int_value(), 7);
+    EXPECT_EQ((*out)[1].text(), "C#BGJ######K");
+    EXPECT_EQ((*out)[2].text(), "7CB06784764C9030CCC41E25C15339FEB293FFE9B329A72B5FED564E99900C75");
+    const std::string phone((*out)[3].text());
+    ASSERT_EQ(phone.size(), 17u);
+    for (size_t i = 0; i < phone.size(); ++i) {
+      const char was = "+1 (555) 010-9999"[i];
+      EXPECT_EQ(std::isdigit(static_cast<unsigned char>(phone[i])) != 0,
+                std::isdigit(static_cast<unsigned char>(was)) != 0);
+      if (!std::isdigit(static_cast<unsigned char>(was))) {
+        EXPECT_EQ(phone[i], was);
+      }
+    }
+    const int64_t age = (*out)[4].int_value();
+    if (round % 2) {
+      EXPECT_GE(age, 100);
+      EXPECT_LE(age, 127);  // TINYINT
+    } else {
+      EXPECT_GE(age, -9);
+      EXPECT_LE(age, 0);
+    }
+    const std::string balance((*out)[5].text());
+    ASSERT_EQ(balance.size(), 7u);
+    EXPECT_EQ(balance[0], '-');
+    EXPECT_EQ(balance[4], '.');
+    EXPECT_EQ((*out)[5].kind(), Value::Kind::kDecimal);
+  }
+  const std::vector<Value> nulls = {Value::Int(8), Value::Null(), Value::Null(),
+                                    Value::Null(), Value::Null(), Value::Null()};
+  Result<std::span<const Value>> out = rows->Apply(nulls, header);
+  ASSERT_TRUE(out.ok());
+  for (size_t i = 1; i < 6; ++i) EXPECT_TRUE((*out)[i].is_null()) << i;
+}
+
+TEST(TableTransformTest, DataMaskingErrorsNameTheRuleAndColumn) {
+  auto error = [](const std::vector<std::string>& rules) {
+    Result<TableMappings> m = Mappings(rules);
+    if (!m.ok()) return m.status().message();
+    Result<TableTransform> t = TableTransform::Build(&*m, Passports());
+    return t.ok() ? std::string("ok") : t.status().message();
+  };
+  EXPECT_THAT(
+      error({ColumnRule("data-masking-digits-mask", "customers", "age", R"(,"value":"*")")}),
+      HasSubstr("rule 2: column shop.customers.age: data-masking-digits-mask does not "
+                "apply to a tinyint column (strings only"));
+  EXPECT_THAT(error({ColumnRule("data-masking-digits-randomize", "customers", "id")}),
+              HasSubstr("rule 2: column shop.customers.id is in the primary key"));
+  EXPECT_EQ(error({ColumnRule("data-masking-hash-mask", "customers", "id")}),
+            "table-mappings rule 2: column shop.customers.id: data-masking-hash-mask does not "
+            "apply to a int column (strings only; a change-data-type rule to a string can come "
+            "first)");
+  EXPECT_THAT(
+      error({ColumnRule("data-masking-digits-mask", "customers", "passport", R"(,"value":"ab")")}),
+      HasSubstr("needs a 'value' of one printable ASCII character"));
+  EXPECT_THAT(error({ColumnRule("data-masking-hash-mask", "customers", "card"),
+                     ColumnRule("data-masking-digits-randomize", "customers", "card")}),
+              HasSubstr("rules 2 and 3 both act on column shop.customers.card"));
+  // With a change-data-type of the same column first: allowed, as in DMS.
+  EXPECT_EQ(error({ColumnRule("change-data-type", "customers", "age",
+                              R"(,"data-type":{"type":"string","length":10})"),
+                   ColumnRule("data-masking-hash-mask", "customers", "age")}),
+            "ok");
 }
 
 // change-data-type: the column stays in place with its name and key role, with the rule's

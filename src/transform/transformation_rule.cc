@@ -28,11 +28,13 @@ constexpr std::pair<std::string_view, TransformAction> kActions[] = {
     {"add-column", TransformAction::kAddColumn},
     {"change-data-type", TransformAction::kChangeDataType},
     {"add-before-image-columns", TransformAction::kAddBeforeImageColumns},
+    {"data-masking-digits-mask", TransformAction::kDataMaskingDigitsMask},
+    {"data-masking-digits-randomize", TransformAction::kDataMaskingDigitsRandomize},
+    {"data-masking-hash-mask", TransformAction::kDataMaskingHashMask},
 };
 
 // DMS actions binlake does not implement yet: refused by name rather than as unknown.
-constexpr std::string_view kNotYet[] = {"define-primary-key", "data-masking-digits-mask",
-                                        "data-masking-digits-randomize", "data-masking-hash-mask"};
+constexpr std::string_view kNotYet[] = {"define-primary-key"};
 
 Result<NamePattern> Pattern(const nlohmann::json& locator, const std::string& key,
                             const RuleContext& ctx) {
@@ -116,6 +118,9 @@ std::string TransformationRule::Apply(std::string_view name) const {
     case TransformAction::kAddColumn:
     case TransformAction::kChangeDataType:
     case TransformAction::kAddBeforeImageColumns:
+    case TransformAction::kDataMaskingDigitsMask:
+    case TransformAction::kDataMaskingDigitsRandomize:
+    case TransformAction::kDataMaskingHashMask:
       break;
   }
   return std::string(name);
@@ -147,7 +152,8 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
                      "' for a transformation rule (binlake implements rename, convert-lowercase, "
                      "convert-uppercase, add-prefix, remove-prefix, replace-prefix, add-suffix, "
                      "remove-suffix, replace-suffix, remove-column, include-column, add-column, "
-                     "change-data-type, add-before-image-columns)");
+                     "change-data-type, add-before-image-columns, data-masking-digits-mask, "
+                     "data-masking-digits-randomize, data-masking-hash-mask)");
   }
   const bool add = rule.action == TransformAction::kAddColumn;
   const bool change_type = rule.action == TransformAction::kChangeDataType;
@@ -270,6 +276,23 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
     return rule;
   }
   ASSIGN_OR_RETURN(rule.value, TextMember(r, "value", false, ctx));
+  if (rule.Masks()) {
+    if (r.contains("old-value"))
+      return ctx.Error("rule-action '" + action_text + "' takes no 'old-value'");
+    if (rule.action != TransformAction::kDataMaskingDigitsMask) {
+      if (r.contains("value"))
+        return ctx.Error("rule-action '" + action_text + "' takes no 'value'");
+      return rule;
+    }
+    const std::string& v = rule.value;
+    if (v.size() != 1 || v[0] <= ' ' || v[0] > '~') {
+      return ctx.Error(
+          "data-masking-digits-mask needs a 'value' of one printable ASCII character "
+          "other than a space (the masking character), not '" +
+          v + "'");
+    }
+    return rule;
+  }
   ASSIGN_OR_RETURN(rule.old_value, TextMember(r, "old-value", false, ctx));
   const bool takes_value =
       rule.action == TransformAction::kRename || rule.action == TransformAction::kAddPrefix ||

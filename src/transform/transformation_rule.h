@@ -26,8 +26,11 @@
 //     column of the target the filter lets through, a column prefix + name + suffix after the
 //     table's other columns, holding the column's value before an update (NULL for inserts,
 //     deletes and the full load). Both affixes empty is an error, as in DMS.
-//   - the other actions (define-primary-key, data masking, an expression on an existing
-//     column) are refused with one line naming the rule until they are
+//   - `data-masking-digits-mask` (value: the masking character), `data-masking-digits-randomize`,
+//     `data-masking-hash-mask` (rule-target `column`): the column's values masked
+//     (transform/data_mask.h); these may share a column with another action, as in DMS.
+//   - the other actions (define-primary-key, an expression on an existing column) are refused with
+//   one line naming the rule until they are
 //     implemented: binlake never ignores a rule.
 //
 // Thread-safety: immutable after parsing.
@@ -60,6 +63,9 @@ enum class TransformAction {
   kAddColumn,
   kChangeDataType,
   kAddBeforeImageColumns,
+  kDataMaskingDigitsMask,
+  kDataMaskingDigitsRandomize,
+  kDataMaskingHashMask,
 };
 
 // add-before-image-columns' column-filter: which columns get a before-image column.
@@ -76,7 +82,8 @@ struct TransformationRule {
   NamePattern schema;      // every target
   NamePattern table;       // kTable, kColumn
   NamePattern column;      // kColumn, except for add-column
-  std::string value;       // rename, add-column: the new name; prefix/suffix actions: the affix
+  std::string value;       // rename, add-column: the new name; prefix/suffix actions: the affix;
+                           // data-masking-digits-mask: the masking character
   std::string old_value;   // replace-prefix / replace-suffix: the part replaced
   std::string expression;  // add-column: SQLite expression ("" = NULL)
   DmsDataType data_type;   // add-column, change-data-type
@@ -90,7 +97,12 @@ struct TransformationRule {
   bool RenamesObject() const {
     return action != TransformAction::kRemoveColumn && action != TransformAction::kIncludeColumn &&
            action != TransformAction::kAddColumn && action != TransformAction::kChangeDataType &&
-           action != TransformAction::kAddBeforeImageColumns;
+           action != TransformAction::kAddBeforeImageColumns && !Masks();
+  }
+  bool Masks() const {
+    return action == TransformAction::kDataMaskingDigitsMask ||
+           action == TransformAction::kDataMaskingDigitsRandomize ||
+           action == TransformAction::kDataMaskingHashMask;
   }
   bool MatchesSchema(std::string_view schema_name) const { return schema.Matches(schema_name); }
   bool MatchesTable(std::string_view schema_name, std::string_view table_name) const {

@@ -84,8 +84,9 @@ Status CompareTable(ObjectStore& target, const Lake& lake, MysqlConnection& conn
   for (const Column& c : plan.schema.columns) {
     names.push_back(c.name);
     const int t = projected.FindColumn(c.name);
-    // Computed and before-image columns have no source column: -1.
-    const int s = t < 0 ? -1 : std::max(-1, transform.source_columns()[static_cast<size_t>(t)]);
+    // Computed, before-image and masked columns have no source value to compare: -1.
+    int s = t < 0 ? -1 : std::max(-1, transform.source_columns()[static_cast<size_t>(t)]);
+    if (t >= 0 && transform.masked(static_cast<size_t>(t))) s = -1;
     columns.push_back(s);
     source_has.push_back(s >= 0);
     if (t < 0) {

@@ -35,10 +35,10 @@ std::string Locator(const std::string& table, const std::string& column = "") {
 const std::string kInclude = R"({"rule-type":"selection","rule-id":"1","rule-action":"include",
     "object-locator":{"schema-name":"shop","table-name":"%"}})";
 
-// shop -> lake_shop; customers -> clients with email -> mail, without ssn, and with two
-// add-column expressions (label, flag); orders_old -> orders with AMOUNT upper-cased and an
-// add-column `doubled` and before-image columns (BI_id, BI_AMOUNT); notes keeps only id and
-// body.
+// shop -> lake_shop; customers -> clients with email -> mail, without ssn, its name masked by
+// SHA-256 (data-masking-hash-mask), and with two add-column expressions (label, flag); orders_old
+// -> orders with AMOUNT upper-cased and an add-column `doubled` and before-image columns (BI_id,
+// BI_AMOUNT); notes keeps only id and body.
 const std::string kMappings =
     R"({"rules":[)" + kInclude + "," +
     Rule(2, R"("rule-target":"schema","rule-action":"add-prefix","value":"lake_",
@@ -85,6 +85,9 @@ const std::string kMappings =
     Rule(13, R"("rule-target":"column","rule-action":"change-data-type",
                 "data-type":{"type":"string","length":11},)" +
                  Locator("customers", "id")) +
+    "," +
+    Rule(16, R"("rule-target":"column","rule-action":"data-masking-hash-mask",)" +
+                 Locator("customers", "name")) +
     "," +
     Rule(15, R"("rule-target":"column","rule-action":"add-before-image-columns",
                 "before-image-def":{"column-filter":"all"},)" +
@@ -200,9 +203,11 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
                             "UPDATE shop.notes SET secret = 'pw-three' WHERE id = 1")
                   .ok());
   const std::string before_alter = server_->MasterPosition();
-  // The server computes the added columns itself (MariaDB's CONCAT and DECIMAL arithmetic).
+  // The server computes the added and masked columns itself (MariaDB's CONCAT, SHA2 and DECIMAL
+  // arithmetic).
   const std::string clients = Source(
-      "SELECT CONCAT_WS('|', id, email, name, CONCAT(name, ' <', email, '>')) FROM "
+      "SELECT CONCAT_WS('|', id, email, UPPER(SHA2(name, 256)), CONCAT(name, ' <', email, "
+      "'>')) FROM "
       "shop.customers ORDER BY id");
   const std::string orders =
       Source("SELECT CONCAT_WS('|', id, amount, amount * 2) FROM shop.orders_old ORDER BY id");
