@@ -281,6 +281,16 @@ const CdcSink::OutputTable& CdcSink::OutputSchema(const binlog::TableMap& map, b
     Status claimed =
         claims_.Claim({table.schema.schema, table.schema.table}, {target.schema, target.table});
     if (table.status.ok()) table.status = claimed;
+    if (options_.mappings && options_.mappings->HasObjectTags()) {
+      // post-processing rules: by the source's names; the writer knows the target's.
+      Result<ObjectTags> tags =
+          options_.mappings->ObjectTagsFor(table.schema.schema, table.schema.table);
+      if (tags.ok()) {
+        writer_->SetObjectTags(target.schema, target.table, std::move(tags).value());
+      } else if (table.status.ok()) {
+        table.status = tags.status();
+      }
+    }
   } else {
     table.transform = TableTransform::Identity(table.schema);
     if (table.status.ok()) table.status = transform.status();

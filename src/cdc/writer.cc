@@ -71,6 +71,10 @@ class CdcWriter::Impl {
 
   ~Impl() { DropBatch(/*discard=*/true); }
 
+  void SetObjectTags(std::string key, std::vector<std::pair<std::string, std::string>> tags) {
+    tags_[std::move(key)] = std::move(tags);
+  }
+
   Result<binlog::BinlogPosition> Recover(const binlog::BinlogPosition& start);
   Status AddChange(const TableSchema& table, uint64_t schema_token, char op,
                    std::span<const Value> values, std::string_view sequence);
@@ -232,6 +236,8 @@ class CdcWriter::Impl {
     BatchFile* file = nullptr;
   };
   std::unordered_map<uint64_t, TokenEntry> by_token_;
+  // Object tags by schema + '\0' + table (SetObjectTags).
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> tags_;
   std::map<std::string, CdcTableStats> stats_;  // cumulative, open batch included
   bool in_txn_ = false;
   uint64_t txn_commit_us_ = 0;
@@ -318,7 +324,12 @@ Result<BatchFile*> CdcWriter::Impl::OpenFile(const TableSchema& table, const std
   f->first.gtid_set.clear();
   f->first.server.clear();
   f->index = static_cast<uint32_t>(files_.size());
-  ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, store_->NewWriter(f->key, PutOptions{}));
+  PutOptions put;
+  if (!txn && !tags_.empty()) {
+    auto tagged = tags_.find(table.schema + '\0' + table.table);
+    if (tagged != tags_.end()) put.tags = tagged->second;
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, store_->NewWriter(f->key, put));
   if (txn) {
     ASSIGN_OR_RETURN(f->txn, CdcTxnCsvFile::Make(txn_csv_, std::move(sink)));
   } else {
@@ -627,6 +638,10 @@ Status CdcWriter::AddChange(const TableSchema& table, char op, std::span<const V
 Status CdcWriter::AddChange(const TableSchema& table, uint64_t schema_token, char op,
                             std::span<const Value> values, std::string_view sequence) {
   return impl_->AddChange(table, schema_token, op, values, sequence);
+}
+void CdcWriter::SetObjectTags(const std::string& schema, const std::string& table,
+                              std::vector<std::pair<std::string, std::string>> tags) {
+  impl_->SetObjectTags(schema + '\0' + table, std::move(tags));
 }
 void CdcWriter::AddDdl(const std::string& schema, const std::string& table) {
   impl_->AddDdl(schema, table);

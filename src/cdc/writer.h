@@ -134,6 +134,10 @@ class CdcWriter {
   // its columns.
   Status AddChange(const TableSchema& table, uint64_t schema_token, char op,
                    std::span<const Value> values, std::string_view sequence);
+  // S3 object tags for the files of target table schema.table from now on (post-processing
+  // rules; transform/object_tags.h). PreserveTransactions files hold several tables: untagged.
+  void SetObjectTags(const std::string& schema, const std::string& table,
+                     std::vector<std::pair<std::string, std::string>> tags);
   // A DDL on schema.table (counted in its statistics; never deletes target data). Rows after it
   // go to new files, for every table (so no file spans a DDL: CdcFile::first).
   void AddDdl(const std::string& schema, const std::string& table);

@@ -278,6 +278,9 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     RETURN_IF_ERROR(claims.Claim({t.schema.schema, t.schema.table},
                                  {transform.target().schema, transform.target().table}));
     transforms.emplace(std::make_pair(t.schema.schema, t.schema.table), std::move(transform));
+    if (options.mappings) {  // a tag S3 would refuse: an error before anything is written
+      RETURN_IF_ERROR(options.mappings->ObjectTagsFor(t.schema.schema, t.schema.table).status());
+    }
   }
   auto transform_of = [&](const SourceTable& t) -> const TableTransform& {
     return transforms.at({t.schema.schema, t.schema.table});
@@ -382,6 +385,11 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
                                                 options.writer_factory, options.file_extension,
                                                 options.settings.max_file_size_kb * 1024);
     job->output->set_split_bytes(options.split_bytes);
+    if (options.mappings && options.mappings->HasObjectTags()) {
+      ASSIGN_OR_RETURN(ObjectTags tags, options.mappings->ObjectTagsFor(job->source.schema.schema,
+                                                                        job->source.schema.table));
+      job->output->set_tags(std::move(tags));
+    }
     if (options.progress) {
       job->progress_index = options.progress->AddTable(
           job->source.schema.schema + "." + job->source.schema.table, job->source.estimated_rows,

@@ -52,6 +52,7 @@ Status TableOutput::StartFile() {
   // (fullload/load_files.h).
   PutOptions create;
   create.if_none_match = true;
+  create.tags = tags_;
   ASSIGN_OR_RETURN(auto object, store_->NewWriter(f.key, create));
   current_bytes_ = std::make_shared<uint64_t>(0);
   auto counting = std::make_unique<CountingObjectWriter>(std::move(object), current_bytes_);

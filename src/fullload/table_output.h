@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/schema.h"
@@ -41,6 +42,9 @@ class TableOutput {
               uint64_t max_file_bytes);
   ~TableOutput();
 
+  // S3 object tags for every data file (post-processing rules); none by default.
+  void set_tags(std::vector<std::pair<std::string, std::string>> tags) { tags_ = std::move(tags); }
+
   Status Append(const RowMeta& meta, std::span<const Value> values);
   // Record a split point (OutputFile::splits) each time a file has grown by `bytes` since the
   // last one (0: none).
@@ -71,6 +75,7 @@ class TableOutput {
   uint64_t rows_ = 0;
   uint64_t split_bytes_ = 0;
   uint64_t last_split_ = 0;  // in the current file
+  std::vector<std::pair<std::string, std::string>> tags_;
 };
 
 }  // namespace binlake

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/object_writer.h"
@@ -29,6 +30,9 @@ struct PutOptions {
   // without replacement). Used by the commit protocol so two instances cannot both commit.
   bool if_none_match = false;
   std::string content_type = "application/octet-stream";
+  // S3 object tags (key, value) the object is created with (S3: the x-amz-tagging header of
+  // PutObject and CreateMultipartUpload); a local directory has no tags and ignores them.
+  std::vector<std::pair<std::string, std::string>> tags;
 };
 
 // An object a writer started but never published: a local hidden temp file, an S3 multipart

@@ -1,5 +1,6 @@
 #include "store/s3_object_store.h"
 
+#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <set>
 
+#include "common/render_text.h"
 #include "store/s3_object_writer.h"
 #include "store/s3_range.h"
 #include "store/s3_xml.h"
@@ -134,8 +136,63 @@ sigv4::KeyValues S3ObjectStore::CreateHeaders(const PutOptions& options,
   if (!kms_key_id_.empty())
     h.emplace_back("x-amz-server-side-encryption-aws-kms-key-id", kms_key_id_);
   if (!acl_.empty()) h.emplace_back("x-amz-acl", acl_);
+  if (!options.tags.empty()) {
+    std::string tagging;
+    for (const auto& [key, value] : options.tags) {
+      if (!tagging.empty()) tagging += '&';
+      tagging += sigv4::UriEncode(key) + "=" + sigv4::UriEncode(value);
+    }
+    h.emplace_back("x-amz-tagging", tagging);
+  }
   if (with_if_none_match) h.emplace_back("If-None-Match", "*");
   return h;
+}
+
+Status S3ObjectStore::PutObjectTagging(
+    const std::string& full_key, const std::vector<std::pair<std::string, std::string>>& tags) {
+  auto escaped = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      switch (c) {
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        default:
+          out += c;
+      }
+    }
+    return out;
+  };
+  std::string body = "<Tagging><TagSet>";
+  for (const auto& [key, value] : tags) {
+    body += "<Tag><Key>" + escaped(key) + "</Key><Value>" + escaped(value) + "</Value></Tag>";
+  }
+  body += "</TagSet></Tagging>";
+  // S3 requires a checksum of the body here: Content-MD5.
+  unsigned char md5[EVP_MAX_MD_SIZE];
+  unsigned int md5_size = 0;
+  if (EVP_Digest(body.data(), body.size(), md5, &md5_size, EVP_md5(), nullptr) != 1) {
+    return Internal("OpenSSL could not compute an MD5 digest");
+  }
+  std::string md5_base64;
+  AppendBase64(std::string_view(reinterpret_cast<const char*>(md5), md5_size), &md5_base64);
+  S3Request req{"PUT",
+                full_key,
+                {{"tagging", ""}},
+                {{"Content-Type", "application/xml"}, {"Content-MD5", md5_base64}},
+                body};
+  ASSIGN_OR_RETURN(S3Outcome out, client_->Send(req));
+  if (Ok2xx(out.response)) return Status::Ok();
+  return ErrorStatus(client_->Context("PutObjectTagging", full_key), out.response, out.attempts);
 }
 
 Status S3ObjectStore::Put(std::string_view key, std::string_view data, const PutOptions& options) {

@@ -69,6 +69,9 @@ class S3ObjectStore : public ObjectStore {
   size_t part_size() const { return part_size_; }
   // Headers of PutObject / CreateMultipartUpload: content type, SSE, ACL, If-None-Match.
   sigv4::KeyValues CreateHeaders(const PutOptions& options, bool with_if_none_match) const;
+  // PutObjectTagging: replaces the tags of the object at `full_key`.
+  Status PutObjectTagging(const std::string& full_key,
+                          const std::vector<std::pair<std::string, std::string>>& tags);
   // Single PUT of a whole object, with the If-None-Match ambiguity resolved: a 412 after a
   // retried attempt is success if the stored bytes are ours.
   Status PutWhole(const std::string& full_key, std::string_view data, const PutOptions& options);

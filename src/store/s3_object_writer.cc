@@ -336,6 +336,11 @@ Status S3ObjectWriter::Close() {
     if (s.ok()) s = Complete(/*republish=*/false);
     if (!s.ok()) AbortUpload();
   }
+  // Tags of a multipart upload: sent with CreateMultipartUpload (AWS S3 applies them), and set
+  // again once the object exists, for stores that ignore them there (radosgw 16).
+  if (s.ok() && !options_.tags.empty() && !parts_.empty()) {
+    s = store_->PutObjectTagging(key_, options_.tags);
+  }
   buffer_ = PartBuffer();
   inflight_buffer_ = PartBuffer();
   return s;

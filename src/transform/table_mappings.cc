@@ -330,11 +330,8 @@ Result<TableMappings> TableMappings::FromJson(const nlohmann::json& doc, std::st
       ASSIGN_OR_RETURN(std::string note, ParseTableSettings(r, ctx));
       m.notes_.push_back(std::move(note));
     } else if (type == "post-processing") {
-      // Not implemented yet: refused, never ignored.
-      ASSIGN_OR_RETURN(std::string action, TextMember(r, "rule-action", false, ctx));
-      return ctx.Error(type + " rules" + (action.empty() ? "" : " (rule-action '" + action + "')") +
-                       " are not supported yet: binlake would replicate as if the rule were not "
-                       "there, so it refuses the mappings; remove the rule to go on");
+      ASSIGN_OR_RETURN(PostProcessingRule rule, mappings_internal::ParsePostProcessingRule(r, ctx));
+      m.post_processing_rules_.push_back(std::move(rule));
     } else {
       return ctx.Error("rule-type '" + type +
                        "' is not one of selection, transformation, table-settings, "

@@ -35,6 +35,7 @@
 #include "common/schema.h"
 #include "common/status.h"
 #include "transform/name_pattern.h"
+#include "transform/object_tags.h"
 #include "transform/transformation_rule.h"
 
 namespace binlake {
@@ -107,12 +108,18 @@ class TableMappings {
   // Lines for the log, one per rule the document asks for that binlake satisfies by what it
   // does anyway (a table-settings rule's lob-settings: nothing is ever truncated).
   const std::vector<std::string>& notes() const { return notes_; }
+  // The S3 object tags of source table schema.table's data files (transform/object_tags.h).
+  Result<ObjectTags> ObjectTagsFor(std::string_view schema, std::string_view table) const {
+    return binlake::ObjectTagsFor(post_processing_rules_, schema, table);
+  }
+  bool HasObjectTags() const { return !post_processing_rules_.empty(); }
 
  private:
   bool default_ = false;
   std::vector<SelectionRule> selection_rules_;
   std::vector<TransformationRule> transformation_rules_;
   std::vector<std::string> notes_;
+  std::vector<PostProcessingRule> post_processing_rules_;
 };
 
 }  // namespace binlake

@@ -226,15 +226,70 @@ TEST(TableMappingsTest, OtherRuleTypesAreRefusedUntilImplemented) {
            "object-locator":{"schema-name":"s","table-name":"big"},
            "parallel-load":{"type":"ranges","columns":["id"],"boundaries":[["100"]]}})",
        "rule 3: table-settings 'parallel-load' is not supported yet"},
-      {R"({"rule-type":"post-processing","rule-id":"4","rule-name":"4","rule-action":"add-tag",
-           "object-locator":{"schema-name":"s","table-name":"%"},"tag-set":[]})",
-       "rule 4: post-processing rules (rule-action 'add-tag') are not supported yet"},
+
   };
   for (const auto& [rule, message] : cases) {
     const std::string error = ParseError(R"({"rules":[)" + include + "," + rule + "]}");
     EXPECT_THAT(error, HasSubstr(message));
     EXPECT_THAT(error, HasSubstr("to go on"));
   }
+}
+
+// post-processing add-tag rules: the tag-set of the best-matching rule (literal names beat
+// wildcards; the first among equals), with ${schema-name} and ${table-name} substituted; S3's
+// limits checked.
+TEST(TableMappingsTest, PostProcessingTagsOfTheBestMatchingRule) {
+  const std::string include = Rule(1, "include", "%", "%");
+  auto tag_rule = [](int id, const std::string& schema, const std::string& table,
+                     const std::string& tags) {
+    return R"({"rule-type":"post-processing","rule-id":")" + std::to_string(id) +
+           R"(","rule-name":"x","rule-action":"add-tag","object-locator":{"schema-name":")" +
+           schema + R"(","table-name":")" + table + R"("},"tag-set":)" + tags + "}";
+  };
+  // The DMS guide's example: a wildcard rule with dynamic tags, an exact one for aat.ITEM.
+  Result<TableMappings> m = TableMappings::Parse(
+      R"({"rules":[)" + include + "," +
+          tag_rule(21, "%", "%",
+                   R"([{"key":"dw-schema-name","value":"${schema-name}"},
+                       {"key":"dw-schema-table","value":"my_prefix_${table-name}"}])") +
+          "," + tag_rule(41, "aat", "ITEM", R"([{"key":"tag_1","value":"value_1"}])") + "," +
+          tag_rule(42, "aat", "IT%", R"([{"key":"other","value":"x"}])") + "]}",
+      "m.json");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_TRUE(m->HasObjectTags());
+  using Tags = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(*m->ObjectTagsFor("retail", "STOCK"),
+            (Tags{{"dw-schema-name", "retail"}, {"dw-schema-table", "my_prefix_STOCK"}}));
+  EXPECT_EQ(*m->ObjectTagsFor("aat", "ITEM"), (Tags{{"tag_1", "value_1"}}));
+  EXPECT_EQ(*m->ObjectTagsFor("aat", "ITEMS"), (Tags{{"other", "x"}}));
+
+  // Dynamic keys that collide or grow past S3's limits: an error naming the rule and table.
+  Result<TableMappings> dup = TableMappings::Parse(
+      R"({"rules":[)" + include + "," +
+          tag_rule(5, "%", "%",
+                   R"([{"key":"${schema-name}","value":"a"},{"key":"s","value":"b"}])") +
+          "]}",
+      "m.json");
+  ASSERT_TRUE(dup.ok()) << dup.status().message();
+  EXPECT_EQ(dup->ObjectTagsFor("s", "t").status().message(),
+            "table-mappings rule 5 on s.t: two tags named 's'");
+  const std::string eleven = [] {
+    std::string t = "[";
+    for (int i = 0; i < 11; ++i)
+      t += std::string(i ? "," : "") + R"({"key":"k)" + std::to_string(i) + R"(","value":"v"})";
+    return t + "]";
+  }();
+  EXPECT_THAT(ParseError(R"({"rules":[)" + include + "," + tag_rule(6, "%", "%", eleven) + "]}"),
+              HasSubstr("rule 6: a tag-set of 11 tags: S3 allows at most 10 per object"));
+  EXPECT_THAT(ParseError(R"({"rules":[)" + include + "," + tag_rule(7, "%", "%", "[]") + "]}"),
+              HasSubstr("rule 7: add-tag needs a non-empty 'tag-set'"));
+  Result<TableMappings> longkey = TableMappings::Parse(
+      R"({"rules":[)" + include + "," +
+          tag_rule(8, "%", "%", R"([{"key":"${table-name}","value":"v"}])") + "]}",
+      "m.json");
+  ASSERT_TRUE(longkey.ok());
+  EXPECT_THAT(longkey->ObjectTagsFor("s", std::string(129, 't')).status().message(),
+              HasSubstr("must have 1 to 128 characters"));
 }
 
 TEST(TableMappingsTest, RuleFieldsParsed) {

@@ -110,6 +110,83 @@ TEST(FullLoadS3Test, LoadToRadosgwEqualsLocalLoad) {
   fs::remove_all(dir);
 }
 
+// post-processing add-tag rules: every data file of a table (the full load's LOAD files and
+// CDC's files) carries the tag-set of the rule that matches the table best, variables
+// substituted; binlake's own objects (_binlake/) carry none. Read back with boto3.
+TEST(FullLoadS3Test, PostProcessingRulesTagTheDataFiles) {
+  auto env = testing::LoadRadosgwEnv();
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  auto server = MariaDbServer::Start({"binlog_row_metadata=FULL"});
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  ASSERT_TRUE((*server)
+                  ->Execute("CREATE DATABASE app; CREATE TABLE app.a (id INT PRIMARY KEY);"
+                            "CREATE TABLE app.b (id INT PRIMARY KEY);"
+                            "INSERT INTO app.a VALUES (1),(2); INSERT INTO app.b VALUES (1)")
+                  .ok());
+  TempDir dir("binlake-tags");
+  const std::string mappings = dir.path() + "/mappings.json";
+  std::ofstream(mappings) << R"({"rules":[
+    {"rule-type":"selection","rule-id":"1","rule-action":"include",
+     "object-locator":{"schema-name":"app","table-name":"%"}},
+    {"rule-type":"post-processing","rule-id":"2","rule-action":"add-tag",
+     "object-locator":{"schema-name":"%","table-name":"%"},
+     "tag-set":[{"key":"dw-schema","value":"${schema-name}"},
+                {"key":"dw-table","value":"t_${table-name}"}]},
+    {"rule-type":"post-processing","rule-id":"3","rule-action":"add-tag",
+     "object-locator":{"schema-name":"app","table-name":"b"},
+     "tag-set":[{"key":"owner","value":"team b"}]}]})";
+  const std::string creds = "AWS_ACCESS_KEY_ID=" + ShellQuote(env->access_key_id) +
+                            " AWS_SECRET_ACCESS_KEY=" + ShellQuote(env->secret_access_key);
+  const std::string common = " --source " + (*server)->RootUrl() +
+                             " --tls-mode disabled --target s3://" + env->bucket +
+                             "/tags --endpoint-url " + env->endpoint + " --region " + env->region +
+                             " --path-style --table-mappings " + mappings;
+  CommandResult load = RunBinlake("full-load --progress off" + common, creds);
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  ASSERT_TRUE(
+      (*server)->Execute("INSERT INTO app.a VALUES (3); INSERT INTO app.b VALUES (2)").ok());
+  CommandResult cdc = RunBinlake("cdc --stop-at " + (*server)->MasterPosition() + common, creds);
+  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
+
+  // Every object under the prefix with its tags, "key: k=v,k=v" sorted.
+  const std::string script = R"(
+import boto3, sys
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name=sys.argv[2])
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket=sys.argv[3], Prefix="tags/"):
+    for o in page.get("Contents", []):
+        tags = s3.get_object_tagging(Bucket=sys.argv[3], Key=o["Key"]).get("TagSet", [])
+        print(o["Key"] + ": " + ",".join(sorted(t["Key"] + "=" + t["Value"] for t in tags)))
+)";
+  CommandResult listed =
+      testing::RunShell(creds + " /usr/bin/python3 -c " + ShellQuote(script) + " " + env->endpoint +
+                        " " + env->region + " " + env->bucket);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  int a_files = 0, b_files = 0, cdc_files = 0, own = 0;
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) {
+    const std::string key = line.substr(0, line.find(": "));
+    const std::string tags = line.substr(line.find(": ") + 2);
+    if (key.rfind("tags/_binlake/", 0) == 0) {
+      EXPECT_EQ(tags, "") << line;
+      ++own;
+    } else if (key.rfind("tags/app/a/", 0) == 0) {
+      EXPECT_EQ(tags, "dw-schema=app,dw-table=t_a") << line;
+      ++a_files;
+      cdc_files += key.find("/LOAD") == std::string::npos;
+    } else if (key.rfind("tags/app/b/", 0) == 0) {
+      EXPECT_EQ(tags, "owner=team b") << line;
+      ++b_files;
+      cdc_files += key.find("/LOAD") == std::string::npos;
+    } else {
+      ADD_FAILURE() << "unexpected object " << line;
+    }
+  }
+  EXPECT_EQ(a_files, 2) << listed.out;  // a LOAD file and a CDC file each
+  EXPECT_EQ(b_files, 2) << listed.out;
+  EXPECT_EQ(cdc_files, 2) << listed.out;
+  EXPECT_GT(own, 0) << listed.out;
+}
+
 // S3 over https with the fixture's own CA (radosgw serves the same gateway on S3_HTTPS_ENDPOINT
 // with a certificate signed by S3_CA_BUNDLE): trusted through AWS_CA_BUNDLE, the profile's
 // ca_bundle or --ca-bundle it loads; with the system's CAs, or a bundle without that CA, it stops
