@@ -159,11 +159,13 @@ Result<TaskConfig> BuildTaskConfig(const TaskFlags& f) {
   for (const std::string& note : config.table_mappings.notes()) spdlog::info("{}", note);
   if (config.table_mappings.HasObjectTags()) {
     if (config.target.url.rfind("s3://", 0) != 0) {
-      spdlog::info("table-mappings post-processing rules tag S3 objects; a local target's files "
-                   "have no tags");
+      spdlog::info(
+          "table-mappings post-processing rules tag S3 objects; a local target's files "
+          "have no tags");
     } else if (config.settings.preserve_transactions) {
-      spdlog::info("table-mappings post-processing rules: CDC's PreserveTransactions files hold "
-                   "several tables and get no tags (the full load's files do)");
+      spdlog::info(
+          "table-mappings post-processing rules: CDC's PreserveTransactions files hold "
+          "several tables and get no tags (the full load's files do)");
     }
   }
   return config;
