@@ -51,14 +51,7 @@ Status ParquetPartWriter::Close() {
 Status ParquetPartWriter::Row(std::string_view key, std::string_view row) {
   if (writer_ && writer_->EstimatedSize() >= max_part_bytes_) RETURN_IF_ERROR(Close());
   if (!writer_) RETURN_IF_ERROR(Open());
-  std::string_view record;
-  size_t consumed = 0;
-  Result<CsvFieldScanner::Scan> scan = scanner_.Next(row, true, &fields_, &record, &consumed);
-  if (!scan.ok()) return scan.status();
-  if (fields_.size() != table_.columns.size()) {
-    return Corruption("a row of " + std::to_string(fields_.size()) + " fields for " +
-                      std::to_string(table_.columns.size()) + " columns");
-  }
+  RETURN_IF_ERROR(ScanPartRow(scanner_, row, table_.columns.size(), &fields_));
   for (size_t c = 0; c < fields_.size(); ++c) {
     if (scanner_.IsNull(fields_[c])) {
       values_[c] = Value::Null();

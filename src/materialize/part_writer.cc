@@ -9,6 +9,18 @@ constexpr size_t kFlushBytes = 1u << 20;
 
 }  // namespace
 
+Status ScanPartRow(const CsvFieldScanner& scanner, std::string_view row, size_t columns,
+                   std::vector<CsvField>* fields) {
+  std::string_view record;
+  size_t consumed = 0;
+  RETURN_IF_ERROR(scanner.Next(row, true, fields, &record, &consumed).status());
+  if (fields->size() != columns) {
+    return Corruption("a row of " + std::to_string(fields->size()) + " fields for " +
+                      std::to_string(columns) + " columns");
+  }
+  return Status::Ok();
+}
+
 Result<std::string> CsvHeaderRow(const TableSchema& table, const CsvOptions& dialect) {
   CsvOptions options = dialect;
   options.header = true;

@@ -15,6 +15,7 @@
 
 #include "common/schema.h"
 #include "common/status.h"
+#include "format/csv/csv_fields.h"
 #include "format/csv/csv_writer.h"
 #include "lake/merge_join.h"
 #include "materialize/manifest.h"
@@ -58,6 +59,11 @@ class PartWriter : public PartSink {
   std::vector<PartInfo> parts_;
   std::vector<std::string> created_;
 };
+
+// The fields of one row the merge hands a sink (the target's CSV, one record): kCorruption when
+// the record is malformed or has another number of fields than `columns`.
+Status ScanPartRow(const CsvFieldScanner& scanner, std::string_view row, size_t columns,
+                   std::vector<CsvField>* fields);
 
 // The header row (AddColumnName's rules, csv_writer.h) of `table` in `dialect`, with its row
 // delimiter.

@@ -134,14 +134,7 @@ Status TrainingPartWriter::FlushSpill() {
 }
 
 Status TrainingPartWriter::Row(std::string_view key, std::string_view row) {
-  std::string_view record;
-  size_t consumed = 0;
-  Result<CsvFieldScanner::Scan> scan = scanner_.Next(row, true, &fields_, &record, &consumed);
-  if (!scan.ok()) return scan.status();
-  if (fields_.size() != table_.columns.size()) {
-    return Corruption("a row of " + std::to_string(fields_.size()) + " fields for " +
-                      std::to_string(table_.columns.size()) + " columns");
-  }
+  RETURN_IF_ERROR(ScanPartRow(scanner_, row, table_.columns.size(), &fields_));
   if (layout_.format == TrainingLayout::Format::kCsv) {
     RETURN_IF_ERROR(AppendCsvExample());
   } else {

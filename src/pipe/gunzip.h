@@ -35,6 +35,9 @@ class Gunzip {
   Status Finish();
 
  private:
+  // One inflate() into out_, its bytes (*produced) handed to `sink`; false when the sink stopped.
+  Result<bool> Inflate(const Sink& sink, size_t* produced);
+
   z_stream z_{};
   bool initialized_ = false;
   bool member_ended_ = false;  // the last member ended and no byte followed yet

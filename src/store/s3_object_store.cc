@@ -150,33 +150,7 @@ sigv4::KeyValues S3ObjectStore::CreateHeaders(const PutOptions& options,
 
 Status S3ObjectStore::PutObjectTagging(
     const std::string& full_key, const std::vector<std::pair<std::string, std::string>>& tags) {
-  auto escaped = [](std::string_view text) {
-    std::string out;
-    for (char c : text) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        default:
-          out += c;
-      }
-    }
-    return out;
-  };
-  std::string body = "<Tagging><TagSet>";
-  for (const auto& [key, value] : tags) {
-    body += "<Tag><Key>" + escaped(key) + "</Key><Value>" + escaped(value) + "</Value></Tag>";
-  }
-  body += "</TagSet></Tagging>";
+  const std::string body = s3::BuildTagging(tags);
   // S3 requires a checksum of the body here: Content-MD5.
   unsigned char md5[EVP_MAX_MD_SIZE];
   unsigned int md5_size = 0;

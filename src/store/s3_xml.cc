@@ -265,4 +265,13 @@ std::string BuildCompleteMultipartUpload(const std::vector<CompletedPart>& parts
   return out;
 }
 
+std::string BuildTagging(const std::vector<std::pair<std::string, std::string>>& tags) {
+  std::string out = "<Tagging><TagSet>";
+  for (const auto& [key, value] : tags) {
+    out += "<Tag><Key>" + XmlEscape(key) + "</Key><Value>" + XmlEscape(value) + "</Value></Tag>";
+  }
+  out += "</TagSet></Tagging>";
+  return out;
+}
+
 }  // namespace binlake::s3

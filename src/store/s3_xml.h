@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -91,6 +92,9 @@ struct CompletedPart {
 
 // The CompleteMultipartUpload request body, parts in the given (ascending) order.
 std::string BuildCompleteMultipartUpload(const std::vector<CompletedPart>& parts);
+
+// The PutObjectTagging request body: <Tagging><TagSet><Tag><Key>..</Key><Value>..</Value></Tag>...
+std::string BuildTagging(const std::vector<std::pair<std::string, std::string>>& tags);
 
 // Percent-decoding for EncodingType=url values; kCorruption on a bad %XX.
 Result<std::string> UrlDecode(std::string_view s);
