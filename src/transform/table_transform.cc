@@ -168,7 +168,8 @@ Result<TableTransform> TableTransform::Build(const TableMappings* mappings,
     ASSIGN_OR_RETURN(out.name, Renamed(rule, col, what));
     if (retype) {
       ASSIGN_OR_RETURN(out.type, ColumnTypeForDmsDataType(retype->data_type));
-      ComputedColumn computed{retype, "$" + col, col};
+      ComputedColumn computed{retype, retype->expression.empty() ? "$" + col : retype->expression,
+                              col};
       RETURN_IF_ERROR(CheckCompiles(computed, source, out.type));
       if (!names.insert(out.name).second) {
         return InvalidArgument("table-mappings rules give two columns of " + Quoted(s, tb) +

@@ -467,6 +467,41 @@ TEST(TableTransformTest, ChangeDataTypeConvertsTheColumnInPlace) {
   EXPECT_THAT(out.status().message(), HasSubstr("(in shop.customers, key id=-7)"));
 }
 
+// An expression on an existing column (a change-data-type rule with an expression): the column
+// keeps its place and name, its content is the expression's, typed by the rule's data-type.
+TEST(TableTransformTest, AnExpressionReplacesAnExistingColumnsContent) {
+  TableMappings m = MustParse({
+      ColumnRule(
+          "change-data-type", "customers", "email",
+          R"(,"data-type":{"type":"string","length":60},)"
+          R"("expression":"upper(substr($email, 1, instr($email, '@') - 1)) || ' #' || $id")"),
+  });
+  Result<TableTransform> t = TableTransform::Build(&m, Customers());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_THAT(Names(t->target()), ElementsAre("id", "email", "name", "ssn"));
+  EXPECT_THAT(t->source_columns(), ElementsAre(0, -1, 2, 3));
+  Result<RowTransformer> rows = RowTransformer::Create(&*t);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  std::vector<Value> row = {Value::Int(5), Value::String("ann@x.org"), Value::String("Ann"),
+                            Value::String("1")};
+  Result<std::span<const Value>> out = rows->Apply(row, {});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ((*out)[1].text(), "ANN #5");
+  EXPECT_EQ((*out)[2].text(), "Ann");
+  // A malformed expression: SQLite's message with the rule, before any row.
+  TableMappings bad = MustParse({ColumnRule("change-data-type", "customers", "email",
+                                            R"(,"data-type":{"type":"string","length":60},)"
+                                            R"("expression":"upper($email")")});
+  Result<TableTransform> refused = TableTransform::Build(&bad, Customers());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("rule 2"));
+  // On another action: refused.
+  Result<TableMappings> rename =
+      Mappings({ColumnRule("rename", "customers", "email", R"(,"value":"m","expression":"1")")});
+  ASSERT_FALSE(rename.ok());
+  EXPECT_THAT(rename.status().message(), HasSubstr("an expression on rule-action 'rename'"));
+}
+
 TEST(TableTransformTest, ChangeDataTypeIsOneActionPerColumn) {
   auto build = [](const std::vector<std::string>& rules) {
     TableMappings m = MustParse(rules);

@@ -166,7 +166,7 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
   } else if (change_type) {
     RETURN_IF_ERROR(CheckKeys(r,
                               {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
-                               "rule-action", "data-type"},
+                               "rule-action", "data-type", "expression"},
                               "a change-data-type rule", ctx));
   } else if (add) {
     RETURN_IF_ERROR(CheckKeys(r,
@@ -175,7 +175,8 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
                               "an add-column rule", ctx));
   } else if (r.contains("expression")) {
     return ctx.Error("an expression on rule-action '" + action_text +
-                     "' is not supported yet (binlake evaluates expressions of add-column rules)");
+                     "' is not supported (binlake evaluates the expressions of add-column rules, "
+                     "and of change-data-type rules to replace an existing column's values)");
   } else {
     RETURN_IF_ERROR(CheckKeys(r,
                               {"rule-type", "rule-id", "rule-name", "rule-target", "object-locator",
@@ -266,6 +267,10 @@ Result<TransformationRule> ParseTransformationRule(const nlohmann::json& r,
   }
   if (change_type) {
     ASSIGN_OR_RETURN(rule.data_type, DataTypeMember(r, action, ctx));
+    ASSIGN_OR_RETURN(rule.expression, TextMember(r, "expression", false, ctx));
+    if (r.contains("expression") && rule.expression.empty()) {
+      return ctx.Error("change-data-type with an empty 'expression'");
+    }
     return rule;
   }
   if (add) {

@@ -19,7 +19,9 @@
 //     User Guide, "Using transformation rule expressions to define column content".)
 //   - `change-data-type` (rule-target `column`): the column keeps its place and name and takes
 //     the DMS `data-type`; each value is converted as the expression `$column` with that
-//     data-type would be (the conversions of add-column).
+//     data-type would be (the conversions of add-column). With an `expression`, the column's
+//     value is that expression's instead (DMS: expressions "define content for new and existing
+//     columns"): an existing column's content replaced, typed by the rule's data-type.
 //   - `add-before-image-columns` (rule-target `column`, object-locator schema-name and
 //     table-name, optionally column-name; `before-image-def` {column-prefix (default "BI_"),
 //     column-suffix (default ""), column-filter pk-only (default) | non-lob | all}): for each
@@ -29,7 +31,7 @@
 //   - `data-masking-digits-mask` (value: the masking character), `data-masking-digits-randomize`,
 //     `data-masking-hash-mask` (rule-target `column`): the column's values masked
 //     (transform/data_mask.h); these may share a column with another action, as in DMS.
-//   - the other actions (define-primary-key, an expression on an existing column) are refused with
+//   - the other actions (define-primary-key) are refused with
 //   one line naming the rule until they are
 //     implemented: binlake never ignores a rule.
 //
@@ -85,7 +87,8 @@ struct TransformationRule {
   std::string value;       // rename, add-column: the new name; prefix/suffix actions: the affix;
                            // data-masking-digits-mask: the masking character
   std::string old_value;   // replace-prefix / replace-suffix: the part replaced
-  std::string expression;  // add-column: SQLite expression ("" = NULL)
+  std::string expression;  // add-column: SQLite expression ("" = NULL); change-data-type: the
+                           // column's new content ("" = the column itself)
   DmsDataType data_type;   // add-column, change-data-type
   // add-before-image-columns: the before-image column of column c is prefix + c + suffix.
   std::string before_image_prefix = "BI_";
