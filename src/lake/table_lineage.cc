@@ -50,6 +50,21 @@ TableLineage TableLineage::Copy(const TableName& new_name, int* next_id) const {
   return l;
 }
 
+void TableLineage::AdoptByName(const std::vector<Column>& recorded, int* next_id) {
+  std::vector<LineageColumn> adopted;
+  for (const Column& c : recorded) {
+    LineageColumn col;
+    const int i = Find(c.name);
+    col.id = i >= 0 ? columns[static_cast<size_t>(i)].id : (*next_id)++;
+    col.name = c.name;
+    col.type = c.type;
+    col.nullable = c.nullable;
+    adopted.push_back(std::move(col));
+  }
+  columns = std::move(adopted);
+  std::erase_if(key, [&](const std::string& k) { return Find(k) < 0; });
+}
+
 int TableLineage::Find(std::string_view column) const {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (SameColumnName(columns[i].name, column)) return static_cast<int>(i);

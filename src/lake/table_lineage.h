@@ -53,6 +53,11 @@ struct TableLineage {
   bool Matches(const std::vector<Column>& recorded) const;
   void Confirm(const std::vector<Column>& recorded);
 
+  // The recorded columns become the table's: a column whose name (ASCII case aside) the table
+  // has keeps its id, any other is new; the table's columns the record lacks are dropped, and
+  // the primary key keeps the names still there.
+  void AdoptByName(const std::vector<Column>& recorded, int* next_id);
+
   int Find(std::string_view column) const;  // index, or -1
   std::vector<int> Ids() const;
   std::string Names() const;  // "a, b, c"

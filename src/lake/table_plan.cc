@@ -30,9 +30,13 @@ using binlog::BinlogPosition;
 
 // A statement recorded for a table transformation rules apply to (DdlRecord::transformed) names
 // the source's table and columns. TRUNCATE and DROP of that one table replay under the
-// record's (target's) name; a statement that changes columns or names cannot be replayed over
-// the target's columns (a removed or renamed column would be misread): kUnsupported.
-Result<DdlStatement> UnderTargetName(Result<DdlStatement> parsed, const DdlRecord& r) {
+// record's (target's) name. An ALTER that only adds, drops or modifies columns (no rename of a
+// column or of the table) is taken by name: the table's columns become those CDC recorded next
+// for the target (`*by_name`; a column keeps its identity where its target name stays, an added
+// one is new, a missing one dropped). Any other statement would be misread over the target's
+// columns (a removed or renamed column): kUnsupported.
+Result<DdlStatement> UnderTargetName(Result<DdlStatement> parsed, const DdlRecord& r,
+                                     bool* by_name) {
   if (!parsed.ok()) return parsed;
   if ((parsed->kind == DdlStatement::Kind::kTruncate ||
        parsed->kind == DdlStatement::Kind::kDrop) &&
@@ -40,9 +44,23 @@ Result<DdlStatement> UnderTargetName(Result<DdlStatement> parsed, const DdlRecor
     parsed->tables[0] = TableName{r.schema, r.table};
     return parsed;
   }
+  if (parsed->kind == DdlStatement::Kind::kAlter && parsed->tables.size() == 1) {
+    bool columns_only = !parsed->actions.empty();
+    for (const AlterAction& a : parsed->actions) {
+      const bool plain_change =
+          a.kind == AlterAction::Kind::kChangeColumn && SameColumnName(a.def.name, a.column);
+      columns_only &= a.kind == AlterAction::Kind::kAddColumn ||
+                      a.kind == AlterAction::Kind::kDropColumn || plain_change;
+    }
+    if (columns_only) {
+      parsed->tables[0] = TableName{r.schema, r.table};
+      *by_name = true;
+      return parsed;
+    }
+  }
   return Unsupported(
-      "transformation rules rename or narrow this table, and replaying the source's DDL over "
-      "the target's columns is not supported yet");
+      "transformation rules rename or narrow this table, and replaying the source's DDL that "
+      "renames columns or tables over the target's columns is not supported yet");
 }
 
 // The statement on one line, at most ~100 characters.
@@ -92,6 +110,7 @@ struct Ddl {
   const DdlRecord* record = nullptr;
   Result<DdlStatement> parsed = Unsupported("");
   std::vector<TableName> names;  // every table it names (the recorded one if unreadable)
+  bool by_name = false;          // a transformed table's ALTER: see UnderTargetName
 };
 
 struct Table {
@@ -100,6 +119,7 @@ struct Table {
   Status error;                            // the first thing about it that cannot be interpreted
   const DdlRecord* unconfirmed = nullptr;  // changed its columns; no recorded version since
   const DdlRecord* last_change = nullptr;  // the last DDL that changed its columns
+  bool by_name = false;  // a by-name ALTER (UnderTargetName) with no recorded version after it
   struct Step {
     PlanStep::Kind kind = PlanStep::Kind::kFile;
     std::string key{};
@@ -159,6 +179,7 @@ class Planner {
   const uint64_t from_;
   BinlogPosition from_position_;  // the point `from` names: steps at or after it are planned
   std::vector<Ddl> ddls_;
+  std::vector<VersionRecord> versions_;         // recorded versions of the columns, in the window
   std::vector<std::unique_ptr<Table>> tables_;  // in order of creation (full load first)
   std::map<Key, Table*> live_;
   int next_id_ = 0;
@@ -209,6 +230,24 @@ void Planner::OnDdl(const Ddl& d) {
     case DdlStatement::Kind::kAlter: {
       Table* t = Live(st.tables[0]);
       if (t == nullptr) return;
+      if (d.by_name) {
+        // The columns CDC recorded for the target at the first row after the statement (rows
+        // of files that begin before that record may follow the statement).
+        t->unconfirmed = t->last_change = &r;
+        const VersionRecord* next = nullptr;
+        for (const VersionRecord& v : versions_) {
+          if (TableName{v.schema, v.table} == t->lineage.name && AtOrAfter(v.at, r.at) &&
+              (next == nullptr || AtOrAfter(next->at, v.at))) {
+            next = &v;
+          }
+        }
+        if (next != nullptr) {
+          t->lineage.AdoptByName(next->columns, &next_id_);
+        } else {
+          t->by_name = true;  // not known yet
+        }
+        return;
+      }
       Status s = t->lineage.Alter(st.actions, &next_id_);
       if (!s.ok()) {
         Fail(t, r, s.message());
@@ -325,14 +364,14 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
     d.record = &r;
     d.parsed =
         ParseDdlStatement(r.statement, r.default_schema.empty() ? r.schema : r.default_schema);
-    if (r.transformed) d.parsed = UnderTargetName(std::move(d.parsed), r);
+    if (r.transformed) d.parsed = UnderTargetName(std::move(d.parsed), r, &d.by_name);
     d.names = d.parsed.ok() ? d.parsed->Names() : std::vector<TableName>{{r.schema, r.table}};
     for (const TableName& n : d.names) {
       folders.insert(SchemaHistoryFolder(lake_.bucket_folder, n.schema, n.table));
     }
     ddls_.push_back(std::move(d));
   }
-  std::vector<VersionRecord> versions;
+  std::vector<VersionRecord>& versions = versions_;
   for (const auto& [folder, keys] : records.version_keys) {
     if (keys.size() < 2 && folders.count(folder) == 0) continue;  // first sight only
     ASSIGN_OR_RETURN(std::vector<VersionRecord> read, ReadVersionRecords(store, keys));
@@ -382,6 +421,13 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
     const TableName& name = t->lineage.name;
     if (select && !select(name.schema, name.table)) continue;
     RETURN_IF_ERROR(t->error);
+    if (t->by_name) {
+      const DdlRecord& r = *t->last_change;
+      return Unsupported(name.Dotted() + ": cannot interpret \"" + Shorten(r.statement) + "\" at " +
+                         r.at.ToString() +
+                         " over the columns transformation rules give the table: no row recorded "
+                         "them since");
+    }
     if (const LineageColumn* c = t->lineage.UnknownType()) {
       const DdlRecord& r = *t->last_change;
       return Unsupported(name.Dotted() + ": cannot interpret \"" + Shorten(r.statement) + "\" at " +

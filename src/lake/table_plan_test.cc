@@ -97,10 +97,12 @@ class PlanTest : public ::testing::Test {
   }
 
   // A DDL statement as CDC handles it: recorded under the first table it names (app.`under`),
-  // counted by the writer, a transaction of its own. Returns its position.
-  std::string Ddl(const std::string& kind, const std::string& under, const std::string& statement) {
+  // counted by the writer, a transaction of its own. Returns its position. `transformed`:
+  // transformation rules apply to the table (the statement names the source's table).
+  std::string Ddl(const std::string& kind, const std::string& under, const std::string& statement,
+                  bool transformed = false) {
     binlog::BinlogPosition at = Pos(next_ + 50);
-    EXPECT_TRUE(history_.RecordDdl("app", under, kind, statement, "app", at, 0).ok());
+    EXPECT_TRUE(history_.RecordDdl("app", under, kind, statement, "app", at, 0, transformed).ok());
     writer_->AddDdl("app", under);
     writer_->BeginTransaction(kCommitUs + next_);
     End();
@@ -286,6 +288,33 @@ TEST_F(PlanTest, DroppedColumnsAreSkippedAndReAddedOnesAreNewColumns) {
   EXPECT_EQ(Describe(2), std::vector<std::string>{"app.t [id*, name]: load/2[0,-1] c1/1[0,-1] "
                                                   "c2/2[0,1]"});
   EXPECT_EQ(RowsOf(2, "t"), "1|\\N\n2|\\N\n3|x\n");
+}
+
+// A table transformation rules shape (the statements name the source's table and columns): an
+// ALTER that adds, drops or modifies columns takes the columns CDC recorded next for the target,
+// by name (here the rules upper-case the added column's name: replaying the statement would
+// have named it `price`). A statement that renames columns cannot be read over the target.
+TEST_F(PlanTest, ATransformedTablesAlterTakesTheRecordedColumnsByName) {
+  FullLoad({{kT, {{"1", "one"}}}});
+  Ddl("ALTER", "t", "ALTER TABLE src ADD COLUMN price DECIMAL(8,2)", /*transformed=*/true);
+  const TableSchema wide =
+      Table("t", {kT.columns[0], kT.columns[1], Col("PRICE", SqlType::kDecimal)});
+  Rows(wide, {{'I', {"2", "two", "2.50"}}});
+  Commit();
+  EXPECT_EQ(Describe(1),
+            std::vector<std::string>{"app.t [id*, name, PRICE]: load/2[0,1,-1] c1/3[0,1,2]"});
+  EXPECT_EQ(RowsOf(1, "t"), "1|one|\\N\n2|two|2.50\n");
+  Ddl("ALTER", "t", "ALTER TABLE src DROP COLUMN name", /*transformed=*/true);
+  const TableSchema narrow = Table("t", {kT.columns[0], Col("PRICE", SqlType::kDecimal)});
+  Rows(narrow, {{'I', {"3", "3.00"}}});
+  Commit();
+  EXPECT_EQ(RowsOf(2, "t"), "1|\\N\n2|2.50\n3|3.00\n");
+  Ddl("ALTER", "t", "ALTER TABLE src RENAME COLUMN price TO cost", /*transformed=*/true);
+  Commit();
+  auto plans = Plan(3);
+  ASSERT_FALSE(plans.ok());
+  EXPECT_THAT(plans.status().message(),
+              ::testing::HasSubstr("replaying the source's DDL that renames columns or tables"));
 }
 
 TEST_F(PlanTest, RenamedColumnsMapByNameThroughEveryRename) {
