@@ -1,7 +1,8 @@
 // Transformation rules (transform/table_transform.h) shape the full load and CDC alike, in CSV
 // and Parquet: the target's schema, table and column names, removed columns absent from every
 // file, and a materialized table equal to the source's table under the same names (the server
-// is the oracle: it selects the kept columns itself). A rule mapping two tables to one target
+// is the oracle: it selects the kept columns itself), with a source filter on one table. A rule
+// mapping two tables to one target
 // is refused before anything is written.
 #include <gtest/gtest.h>
 
@@ -39,8 +40,20 @@ const std::string kInclude = R"({"rule-type":"selection","rule-id":"1","rule-act
 // SHA-256 (data-masking-hash-mask), and with two add-column expressions (label, flag); orders_old
 // -> orders with AMOUNT upper-cased and an add-column `doubled` and before-image columns (BI_id,
 // BI_AMOUNT); notes keeps only id and body.
+// The selection: customers and orders_old whole; notes only where `extra` >= 5 (a source filter
+// on a column the transformation rules remove).
+const std::string kSelection =
+    R"({"rule-type":"selection","rule-id":"101","rule-action":"include",
+        "object-locator":{"schema-name":"shop","table-name":"customers"}},
+       {"rule-type":"selection","rule-id":"102","rule-action":"include",
+        "object-locator":{"schema-name":"shop","table-name":"orders%"}},
+       {"rule-type":"selection","rule-id":"103","rule-action":"include",
+        "object-locator":{"schema-name":"shop","table-name":"notes"},
+        "filters":[{"filter-type":"source","column-name":"extra",
+                    "filter-conditions":[{"filter-operator":"gte","value":"5"}]}]})";
+
 const std::string kMappings =
-    R"({"rules":[)" + kInclude + "," +
+    R"({"rules":[)" + kSelection + "," +
     Rule(2, R"("rule-target":"schema","rule-action":"add-prefix","value":"lake_",
                "object-locator":{"schema-name":"shop"})") +
     "," +
@@ -168,7 +181,8 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
                     "INSERT INTO shop.customers VALUES (1,'a@x','Ann','111-11-1111'),"
                     " (2,'b@x','Bob','222-22-2222'), (3,'c@x','Cy','333-33-3333');"
                     "INSERT INTO shop.orders_old VALUES (1, 10.50), (2, 20.00);"
-                    "INSERT INTO shop.notes VALUES (1, 'hello', 'pw-one', 7)")
+                    "INSERT INTO shop.notes VALUES (1, 'hello', 'pw-one', 7),"
+                    " (3, 'filtered-out', 'pw-x', 1)")
           .ok());
 
   // Two source tables to one target: refused with one line before anything is written.
@@ -199,7 +213,8 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
                             "UPDATE shop.customers SET id = 20 WHERE id = 2;"
                             "DELETE FROM shop.customers WHERE id = 3;"
                             "UPDATE shop.orders_old SET amount = 11.25 WHERE id = 1;"
-                            "INSERT INTO shop.notes VALUES (2, 'world', 'pw-two', 8);"
+                            "INSERT INTO shop.notes VALUES (2, 'world', 'pw-two', 8),"
+                            " (4, 'filtered-out', 'pw-y', 2);"
                             "UPDATE shop.notes SET secret = 'pw-three' WHERE id = 1")
                   .ok());
   const std::string before_alter = server_->MasterPosition();
@@ -211,7 +226,8 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
       "shop.customers ORDER BY id");
   const std::string orders =
       Source("SELECT CONCAT_WS('|', id, amount, amount * 2) FROM shop.orders_old ORDER BY id");
-  const std::string notes = Source("SELECT CONCAT_WS('|', id, body) FROM shop.notes ORDER BY id");
+  const std::string notes =
+      Source("SELECT CONCAT_WS('|', id, body) FROM shop.notes WHERE extra >= 5 ORDER BY id");
   ASSERT_TRUE(server_
                   ->Execute("ALTER TABLE shop.customers ADD COLUMN phone VARCHAR(20);"
                             "INSERT INTO shop.customers VALUES (5,'e@x','Eve','555-55-5555','123')")
@@ -234,8 +250,9 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
       folders.insert(e.path().filename().string());
     }
     EXPECT_EQ(folders, (std::set<std::string>{"clients", "notes", "orders"})) << target;
-    // No removed value anywhere in the target: not in a file, not in the schema history.
-    CommandResult grep = RunShell("grep -rlE '[0-9]{3}-[0-9]{2}-[0-9]{4}|pw-' " +
+    // No removed value anywhere in the target, and no row the filter leaves out: not in a file,
+    // not in the schema history.
+    CommandResult grep = RunShell("grep -rlE '[0-9]{3}-[0-9]{2}-[0-9]{4}|pw-|filtered-out' " +
                                   ShellQuote((dir_ / target).string()));
     EXPECT_EQ(grep.out, "") << target;
   }
