@@ -2,8 +2,7 @@
 // and Parquet: the target's schema, table and column names, removed columns absent from every
 // file, and a materialized table equal to the source's table under the same names (the server
 // is the oracle: it selects the kept columns itself), with a source filter on one table. A rule
-// mapping two tables to one target
-// is refused before anything is written.
+// mapping two tables to one target is refused before anything is written.
 #include <gtest/gtest.h>
 
 #include <filesystem>
