@@ -46,6 +46,8 @@ const std::string kSelection =
         "object-locator":{"schema-name":"shop","table-name":"customers"}},
        {"rule-type":"selection","rule-id":"102","rule-action":"include",
         "object-locator":{"schema-name":"shop","table-name":"orders%"}},
+       {"rule-type":"selection","rule-id":"104","rule-action":"include",
+        "object-locator":{"schema-name":"shop","table-name":"Misc_Tbl"}},
        {"rule-type":"selection","rule-id":"103","rule-action":"include",
         "object-locator":{"schema-name":"shop","table-name":"notes"},
         "filters":[{"filter-type":"source","column-name":"extra",
@@ -97,6 +99,35 @@ const std::string kMappings =
     Rule(13, R"("rule-target":"column","rule-action":"change-data-type",
                 "data-type":{"type":"string","length":11},)" +
                  Locator("customers", "id")) +
+    "," +
+    Rule(20, R"("rule-target":"table","rule-action":"convert-lowercase",)" + Locator("Misc_Tbl")) +
+    "," +
+    Rule(21, R"("rule-target":"column","rule-action":"replace-prefix","old-value":"pre_",
+                "value":"new_",)" +
+                 Locator("Misc_Tbl", "pre_code")) +
+    "," +
+    Rule(22, R"("rule-target":"column","rule-action":"remove-suffix","value":"_x",)" +
+                 Locator("Misc_Tbl", "val_x")) +
+    "," +
+    Rule(23, R"("rule-target":"column","rule-action":"add-suffix","value":"_v2",)" +
+                 Locator("Misc_Tbl", "tag_old")) +
+    "," +
+    Rule(24, R"("rule-target":"column","rule-action":"remove-prefix","value":"x_",)" +
+                 Locator("Misc_Tbl", "x_flag")) +
+    "," +
+    Rule(25, R"("rule-target":"column","rule-action":"replace-suffix","old-value":"_usd",
+                "value":"_eur",)" +
+                 Locator("Misc_Tbl", "price_usd")) +
+    "," +
+    Rule(26, R"("rule-target":"column","rule-action":"data-masking-digits-mask","value":"#",)" +
+                 Locator("Misc_Tbl", "card")) +
+    "," +
+    Rule(27, R"("rule-target":"column","rule-action":"data-masking-digits-randomize",)" +
+                 Locator("Misc_Tbl", "phone")) +
+    "," +
+    Rule(28, R"("rule-target":"column","rule-action":"change-data-type",
+                "data-type":{"type":"int8"},"expression":"$qty * 10",)" +
+                 Locator("Misc_Tbl", "qty")) +
     "," +
     Rule(16, R"("rule-target":"column","rule-action":"data-masking-hash-mask",)" +
                  Locator("customers", "name")) +
@@ -181,7 +212,13 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
                     " (2,'b@x','Bob','222-22-2222'), (3,'c@x','Cy','333-33-3333');"
                     "INSERT INTO shop.orders_old VALUES (1, 10.50), (2, 20.00);"
                     "INSERT INTO shop.notes VALUES (1, 'hello', 'pw-one', 7),"
-                    " (3, 'filtered-out', 'pw-x', 1)")
+                    " (3, 'filtered-out', 'pw-x', 1);"
+                    "CREATE TABLE shop.Misc_Tbl (id INT PRIMARY KEY, pre_code VARCHAR(10),"
+                    " val_x INT, card VARCHAR(20), phone VARCHAR(20), qty INT,"
+                    " tag_old VARCHAR(5), x_flag INT, price_usd DECIMAL(6,2));"
+                    "INSERT INTO shop.Misc_Tbl VALUES"
+                    " (1, 'A1', 10, '4111-1111-1111-1111', '+1 (555) 010-9999', 3, 'x', 1, 9.99),"
+                    " (2, 'B2', NULL, 'C6BGJ566669K', NULL, NULL, 'y', 0, 0.50)")
           .ok());
 
   // Two source tables to one target: refused with one line before anything is written.
@@ -214,7 +251,10 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
                             "UPDATE shop.orders_old SET amount = 11.25 WHERE id = 1;"
                             "INSERT INTO shop.notes VALUES (2, 'world', 'pw-two', 8),"
                             " (4, 'filtered-out', 'pw-y', 2);"
-                            "UPDATE shop.notes SET secret = 'pw-three' WHERE id = 1")
+                            "UPDATE shop.notes SET secret = 'pw-three' WHERE id = 1;"
+                            "INSERT INTO shop.Misc_Tbl VALUES (3, 'C3', 30, '4111-2222', "
+                            "'555 0100', 7, 'z', 1, 1.00);"
+                            "UPDATE shop.Misc_Tbl SET qty = 4, card = '4111-3333' WHERE id = 1")
                   .ok());
   const std::string before_alter = server_->MasterPosition();
   // The server computes the added and masked columns itself (MariaDB's CONCAT, SHA2 and DECIMAL
@@ -231,6 +271,12 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
                   ->Execute("ALTER TABLE shop.customers ADD COLUMN phone VARCHAR(20);"
                             "INSERT INTO shop.customers VALUES (5,'e@x','Eve','555-55-5555','123')")
                   .ok());
+  // The name actions, masking and an expression on an existing column, computed by the server:
+  // the digits masked with '#', the randomized phone's shape (digits as 'D'), qty * 10.
+  const std::string misc = Source(
+      "SELECT CONCAT_WS('|', id, pre_code, val_x, REGEXP_REPLACE(card, '[0-9]', '#'), "
+      "REGEXP_REPLACE(phone, '[0-9]', 'D'), qty * 10, tag_old, x_flag, price_usd) FROM "
+      "shop.Misc_Tbl ORDER BY id");
   const std::string clients_after = Source(
       "SELECT CONCAT_WS('|', id, email, UPPER(SHA2(name, 256)), phone, CONCAT(name, ' <', email, "
       "'>')) FROM shop.customers ORDER BY id");
@@ -248,10 +294,10 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
     for (const auto& e : fs::directory_iterator(dir_ / target / "lake_shop")) {
       folders.insert(e.path().filename().string());
     }
-    EXPECT_EQ(folders, (std::set<std::string>{"clients", "notes", "orders"})) << target;
+    EXPECT_EQ(folders, (std::set<std::string>{"clients", "misc_tbl", "notes", "orders"})) << target;
     // No removed value anywhere in the target, and no row the filter leaves out: not in a file,
     // not in the schema history.
-    CommandResult grep = RunShell("grep -rlE '[0-9]{3}-[0-9]{2}-[0-9]{4}|pw-|filtered-out' " +
+    CommandResult grep = RunShell("grep -rlE '[0-9]{3}-[0-9]{2}-[0-9]{4}|pw-|filtered-out|4111-' " +
                                   ShellQuote((dir_ / target).string()));
     EXPECT_EQ(grep.out, "") << target;
   }
@@ -347,6 +393,11 @@ TEST_F(TransformTest, RulesShapeFullLoadAndCdcAlikeInCsvAndParquet) {
     ASSERT_EQ(m.exit_code, 0) << m.err;
     EXPECT_EQ(Materialized(out, "clients", "concat_ws('|', id, mail, name, phone, label)"),
               clients_after)
+        << target;
+    EXPECT_EQ(Materialized(out, "misc_tbl",
+                           "concat_ws('|', id, new_code, val, card, regexp_replace(phone, "
+                           "'[0-9]', 'D', 'g'), qty, tag_old_v2, flag, price_eur)"),
+              misc)
         << target;
   }
 }
