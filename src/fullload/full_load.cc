@@ -15,6 +15,7 @@
 #include "config/target_layout.h"
 #include "fullload/chunk_sequencer.h"
 #include "fullload/load_files.h"
+#include "fullload/parallel_load.h"
 #include "fullload/row_buffer.h"
 #include "source/catalog.h"
 #include "source/chunk_planner.h"
@@ -273,6 +274,7 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
   // What the transformation rules make of each table, before anything is written.
   std::map<std::pair<std::string, std::string>, TableTransform> transforms;
   TargetTableClaims claims;
+  std::map<std::pair<std::string, std::string>, std::vector<Chunk>> ruled_chunks;
   for (const SourceTable& t : selected) {
     ASSIGN_OR_RETURN(TableTransform transform, TableTransform::Build(options.mappings, t.schema));
     RETURN_IF_ERROR(claims.Claim({t.schema.schema, t.schema.table},
@@ -280,6 +282,16 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     transforms.emplace(std::make_pair(t.schema.schema, t.schema.table), std::move(transform));
     if (options.mappings) {  // a tag S3 would refuse: an error before anything is written
       RETURN_IF_ERROR(options.mappings->ObjectTagsFor(t.schema.schema, t.schema.table).status());
+    }
+    // The chunks a table-settings rule's parallel-load gives (fullload/parallel_load.h), checked
+    // before anything is written too.
+    const ParallelLoad* parallel =
+        options.mappings ? options.mappings->ParallelLoadFor(t.schema.schema, t.schema.table)
+                         : nullptr;
+    if (parallel && parallel->type != ParallelLoad::Type::kPartitions) {
+      ASSIGN_OR_RETURN(std::vector<Chunk> chunks,
+                       ParallelLoadChunks(*control, t.schema, *parallel));
+      ruled_chunks.emplace(std::make_pair(t.schema.schema, t.schema.table), std::move(chunks));
     }
   }
   auto transform_of = [&](const SourceTable& t) -> const TableTransform& {
@@ -367,9 +379,14 @@ Result<FullLoadResult> RunFullLoad(const FullLoadOptions& options, ObjectStore& 
     const TableSchema& target = job->transform.target();
     std::string prefix = TableKeyPrefix(options.settings.bucket_folder, target);
     RETURN_IF_ERROR(ClearEarlierLoadFiles(store, prefix));
-    ASSIGN_OR_RETURN(job->chunks,
-                     PlanChunks(*workers[0], job->source.schema, job->source.estimated_rows,
-                                rows_per_chunk(job->source)));
+    auto ruled = ruled_chunks.find({job->source.schema.schema, job->source.schema.table});
+    if (ruled != ruled_chunks.end()) {
+      job->chunks = std::move(ruled->second);
+    } else {
+      ASSIGN_OR_RETURN(job->chunks,
+                       PlanChunks(*workers[0], job->source.schema, job->source.estimated_rows,
+                                  rows_per_chunk(job->source)));
+    }
     if (options.mappings) {
       std::string filter = RowFilterPredicate(
           options.mappings->SelectingRulesFor(job->source.schema.schema, job->source.schema.table),

@@ -253,39 +253,15 @@ bool TableMappings::IsSystemSchema(std::string_view schema) {
          schema == "sys";
 }
 
-namespace {
-
-// A table-settings rule (DMS: "Table and collection settings rules and operations"). Its
-// lob-settings change nothing here: binlake writes every value of a LOB column whole (DMS's
-// "limited" mode would cut values above bulk-max-size), so the rule is accepted and the line
-// returned says so. Any other setting (parallel-load, ...) is refused, never ignored.
-Result<std::string> ParseTableSettings(const nlohmann::json& r, const RuleContext& ctx) {
-  auto loc = r.find("object-locator");
-  if (loc == r.end() || !loc->is_object())
-    return ctx.Error("table-settings needs an object-locator");
-  std::string lob_mode;
-  bool lob = false;
-  for (const auto& [key, value] : r.items()) {
-    if (key == "rule-type" || key == "rule-id" || key == "rule-name" || key == "object-locator") {
-      continue;
+const ParallelLoad* TableMappings::ParallelLoadFor(std::string_view schema,
+                                                   std::string_view table) const {
+  for (const TableSettingsRule& r : table_settings_rules_) {
+    if (r.parallel_load && r.schema.Matches(schema) && r.table.Matches(table)) {
+      return &*r.parallel_load;
     }
-    if (key == "lob-settings") {
-      if (!value.is_object()) return ctx.Error("lob-settings must be an object");
-      ASSIGN_OR_RETURN(lob_mode, TextMember(value, "mode", false, ctx));
-      lob = true;
-      continue;
-    }
-    return ctx.Error("table-settings '" + key +
-                     "' is not supported yet: binlake would load as if the setting were not "
-                     "there, so it refuses the mappings; remove the setting to go on");
   }
-  if (!lob) return ctx.Error("table-settings rule without a setting");
-  return "table-mappings rule " + ctx.id() + ": lob-settings" +
-         (lob_mode.empty() ? "" : " (mode " + lob_mode + ")") +
-         " change nothing: binlake writes every LOB value whole, never truncated";
+  return nullptr;
 }
-
-}  // namespace
 
 Result<TableMappings> TableMappings::FromJson(const nlohmann::json& doc, std::string_view origin) {
   const std::string where(origin);
@@ -327,8 +303,9 @@ Result<TableMappings> TableMappings::FromJson(const nlohmann::json& doc, std::st
       if (rule.rule_name.empty()) rule.rule_name = id;
       m.transformation_rules_.push_back(std::move(rule));
     } else if (type == "table-settings") {
-      ASSIGN_OR_RETURN(std::string note, ParseTableSettings(r, ctx));
-      m.notes_.push_back(std::move(note));
+      ASSIGN_OR_RETURN(TableSettingsRule rule, mappings_internal::ParseTableSettingsRule(r, ctx));
+      if (!rule.note.empty()) m.notes_.push_back(rule.note);
+      m.table_settings_rules_.push_back(std::move(rule));
     } else if (type == "post-processing") {
       ASSIGN_OR_RETURN(PostProcessingRule rule, mappings_internal::ParsePostProcessingRule(r, ctx));
       m.post_processing_rules_.push_back(std::move(rule));

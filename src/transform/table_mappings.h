@@ -36,6 +36,7 @@
 #include "common/status.h"
 #include "transform/name_pattern.h"
 #include "transform/object_tags.h"
+#include "transform/table_settings.h"
 #include "transform/transformation_rule.h"
 
 namespace binlake {
@@ -113,6 +114,9 @@ class TableMappings {
     return binlake::ObjectTagsFor(post_processing_rules_, schema, table);
   }
   bool HasObjectTags() const { return !post_processing_rules_.empty(); }
+  // The parallel-load of source table schema.table (the first table-settings rule with one that
+  // matches it), or nullptr (transform/table_settings.h).
+  const ParallelLoad* ParallelLoadFor(std::string_view schema, std::string_view table) const;
 
  private:
   bool default_ = false;
@@ -120,6 +124,7 @@ class TableMappings {
   std::vector<TransformationRule> transformation_rules_;
   std::vector<std::string> notes_;
   std::vector<PostProcessingRule> post_processing_rules_;
+  std::vector<TableSettingsRule> table_settings_rules_;
 };
 
 }  // namespace binlake

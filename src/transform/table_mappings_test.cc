@@ -189,7 +189,7 @@ TEST(TableMappingsTest, NothingMatchesNothingSelected) {
 }
 
 // A table-settings rule with lob-settings only: accepted, with a note for the log (binlake never
-// truncates a LOB value, whatever the mode asks); next to another setting it is still refused.
+// truncates a LOB value, whatever the mode asks); next to an unknown setting it is refused.
 TEST(TableMappingsTest, LobSettingsAreAcceptedWithANote) {
   const std::string include = Rule(1, "include", "s", "%");
   const std::string lob = R"({"rule-type":"table-settings","rule-id":"7","rule-name":"7",
@@ -203,13 +203,55 @@ TEST(TableMappingsTest, LobSettingsAreAcceptedWithANote) {
   EXPECT_TRUE(m->Selects("s", "docs"));
   const std::string both = R"({"rule-type":"table-settings","rule-id":"8","rule-name":"8",
       "object-locator":{"schema-name":"s","table-name":"docs"},
-      "lob-settings":{"mode":"unlimited"},"parallel-load":{"type":"partitions-auto"}})";
+      "lob-settings":{"mode":"unlimited"},"load-order":3})";
   EXPECT_THAT(ParseError(R"({"rules":[)" + include + "," + both + "]}"),
-              HasSubstr("rule 8: table-settings 'parallel-load' is not supported yet"));
+              HasSubstr("rule 8: table-settings 'load-order' is not supported yet"));
   const std::string bare = R"({"rule-type":"table-settings","rule-id":"9","rule-name":"9",
       "lob-settings":{"mode":"none"}})";
   EXPECT_THAT(ParseError(R"({"rules":[)" + include + "," + bare + "]}"),
               HasSubstr("rule 9: table-settings needs an object-locator"));
+}
+
+// parallel-load: ranges (columns, boundaries), none, the partition types (a note: binlake's own
+// key ranges); the first matching rule wins; malformed ones are one line naming the rule.
+TEST(TableMappingsTest, ParallelLoadOfTheFirstMatchingRule) {
+  const std::string include = Rule(1, "include", "s", "%");
+  auto settings = [](int id, const std::string& table, const std::string& load) {
+    return R"({"rule-type":"table-settings","rule-id":")" + std::to_string(id) +
+           R"(","object-locator":{"schema-name":"s","table-name":")" + table +
+           R"("},"parallel-load":)" + load + "}";
+  };
+  auto m = TableMappings::Parse(R"({"rules":[)" + include + "," +
+                                    settings(2, "big", R"({"type":"ranges","columns":["a","b"],
+                                 "boundaries":[["1","x"],[2,"y"]]})") +
+                                    "," + settings(3, "%", R"({"type":"none"})") + "," +
+                                    settings(4, "parts", R"({"type":"partitions-auto"})") + "]}",
+                                "m.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const ParallelLoad* big = m->ParallelLoadFor("s", "big");
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->type, ParallelLoad::Type::kRanges);
+  EXPECT_EQ(big->rule_id, "2");
+  EXPECT_EQ(big->columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(big->boundaries, (std::vector<std::vector<std::string>>{{"1", "x"}, {"2", "y"}}));
+  ASSERT_NE(m->ParallelLoadFor("s", "other"), nullptr);
+  EXPECT_EQ(m->ParallelLoadFor("s", "other")->type, ParallelLoad::Type::kNone);
+  EXPECT_EQ(m->ParallelLoadFor("s", "parts")->type, ParallelLoad::Type::kNone);  // rule 3 first
+  EXPECT_EQ(m->ParallelLoadFor("t", "big"), nullptr);
+  ASSERT_EQ(m->notes().size(), 1u);
+  EXPECT_THAT(m->notes()[0], HasSubstr("rule 4: parallel-load partitions-auto: binlake reads"));
+
+  EXPECT_THAT(ParseError(R"({"rules":[)" + include + "," +
+                         settings(5, "t", R"({"type":"ranges","columns":["a"],
+                                              "boundaries":[["1","2"]]})") +
+                         "]}"),
+              HasSubstr("rule 5: a parallel-load boundary has 2 value(s) for 1 column(s)"));
+  EXPECT_THAT(ParseError(R"({"rules":[)" + include + "," +
+                         settings(6, "t", R"({"type":"ranges","columns":["a"]})") + "]}"),
+              HasSubstr("rule 6: parallel-load type 'ranges' needs 'columns' and 'boundaries'"));
+  EXPECT_THAT(
+      ParseError(R"({"rules":[)" + include + "," + settings(7, "t", R"({"type":"magic"})") + "]}"),
+      HasSubstr("rule 7: parallel-load type 'magic' is not one of ranges, none"));
 }
 
 // Rule types and transformation actions not implemented yet: a mappings document with one is
@@ -222,10 +264,6 @@ TEST(TableMappingsTest, OtherRuleTypesAreRefusedUntilImplemented) {
            "object-locator":{"schema-name":"s","table-name":"t"},
            "rule-action":"define-primary-key","primary-key-def":{"name":"k","columns":["a"]}})",
        "rule 2: rule-action 'define-primary-key' is not supported yet"},
-      {R"({"rule-type":"table-settings","rule-id":"3","rule-name":"3",
-           "object-locator":{"schema-name":"s","table-name":"big"},
-           "parallel-load":{"type":"ranges","columns":["id"],"boundaries":[["100"]]}})",
-       "rule 3: table-settings 'parallel-load' is not supported yet"},
 
   };
   for (const auto& [rule, message] : cases) {

@@ -296,6 +296,60 @@ TEST_F(FullLoadCliTest, TableMappingsSelectExcludeAndFilter) {
   EXPECT_EQ((*filtered)[0].at("hi"), "7");
 }
 
+// A table-settings rule's parallel-load "ranges": the full load reads the table in those
+// segments (here of a column that is not the key: the LOAD file holds every row of customer < 30
+// first, then 30..59, then the rest; binlake's own key ranges would mix them); "none" reads it
+// in one piece. A column the table lacks, or boundaries out of order: one line, nothing written.
+TEST_F(FullLoadCliTest, ParallelLoadRangesAreTheChunks) {
+  auto mappings = [&](const std::string& parallel_load) {
+    const std::string path = (dir_ / "mappings.json").string();
+    std::ofstream(path) << R"({"rules":[
+      {"rule-type":"selection","rule-id":"1","rule-action":"include",
+       "object-locator":{"schema-name":"shop","table-name":"orders"}},
+      {"rule-type":"table-settings","rule-id":"2",
+       "object-locator":{"schema-name":"shop","table-name":"orders"},
+       "parallel-load":)" + parallel_load +
+                               "}]}";
+    return "--table-mappings " + path + " --threads 3";
+  };
+  // The segment (0, 1, 2) of each row of the LOAD file, in file order: how often it goes back.
+  auto segment_steps_back = [&](const std::string& sub, int* rows) {
+    std::ifstream in(dir_ / sub / "shop/orders/LOAD00000001.csv");
+    int back = 0, previous = 0;
+    *rows = 0;
+    for (std::string line; std::getline(in, line); ++*rows) {
+      const size_t comma = line.find(',');
+      const int customer = std::stoi(line.substr(comma + 1));
+      const int segment = customer < 30 ? 0 : customer < 60 ? 1 : 2;
+      back += segment < previous;
+      previous = segment;
+    }
+    return back;
+  };
+  CommandResult r = Load(
+      "ranges", mappings(R"({"type":"ranges","columns":["customer"],"boundaries":[["30"],[60]]})"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int rows = 0;
+  EXPECT_EQ(segment_steps_back("ranges", &rows), 0);
+  EXPECT_EQ(rows, 60000);
+  r = Load("none", mappings(R"({"type":"none"})") + " --chunk-rows 5000");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(segment_steps_back("none", &rows), 0);  // key order: the segments mix
+  EXPECT_EQ(rows, 60000);
+
+  r = Load("bad1", mappings(R"({"type":"ranges","columns":["nope"],"boundaries":[["1"]]})"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.err,
+            "binlake: error: table-mappings rule 2: parallel-load of shop.orders: no column "
+            "'nope'\n");
+  EXPECT_FALSE(fs::exists(dir_ / "bad1" / "shop"));
+  r = Load("bad2",
+           mappings(R"({"type":"ranges","columns":["customer"],"boundaries":[["60"],["30"]]})"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("the boundaries are not in ascending order"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "bad2" / "shop"));
+}
+
 // Bad input: one clear line on stderr, a non-zero exit, nothing written.
 TEST_F(FullLoadCliTest, BadInputGivesOneLineAndNonZeroExit) {
   auto expect_one_line_error = [&](const CommandResult& r, const std::string& needle) {
