@@ -21,7 +21,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] &&
   TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz dump_packet_fuzz
-    csv_reader_fuzz rendered_text_fuzz parquet_reader_fuzz)
+    csv_reader_fuzz rendered_text_fuzz parquet_reader_fuzz pipe_input_fuzz)
 BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
@@ -43,7 +43,7 @@ ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
 # accumulate in fuzz-corpus/<target>.
 SEEDS=$BUILD/fuzz-seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz,rendered_text_fuzz,parquet_reader_fuzz} \
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz,rendered_text_fuzz,parquet_reader_fuzz,pipe_input_fuzz} \
   "$BUILD/fuzz-artifacts"
 # Parquet files binlake's writer wrote (every EncodingType, codec and ParquetVersion is among them).
 cp "$ROOT"/fuzz/corpus/parquet_reader_fuzz/*.parquet "$SEEDS/parquet_reader_fuzz/"
@@ -128,6 +128,18 @@ for kind, items in texts.items():
     for i, text in enumerate(items):
         open(os.path.join(seeds, 'rendered_text_fuzz', 't%03d_%02d' % (kind, i)), 'wb').write(
             bytes([kind]) + text.encode())
+# binlake pipe's inputs (pipe_input_fuzz.cc: the first byte picks the parser).
+pipe_seeds = [
+    (0, b'[{"prefix": "s3://bucket/train/"}, "a.rec", "b/c.rec"]'),
+    (1, b'{"source-ref": "s3://b/x.jpg", "label": 1}\n{"source-ref": "s3://b/y.jpg", "label": [0, 1]}\n'),
+    (2, b'{"train": {"TrainingInputMode": "Pipe", "S3DistributionType": "ShardedByS3Key", '
+        b'"RecordWrapperType": "RecordIO", "CompressionType": "Gzip", "ShuffleConfig": {"Seed": 7}, '
+        b'"DataSource": {"S3DataSource": {"S3Uri": "s3://b/p/", "S3DataType": "S3Prefix"}}}}'),
+    (3, b'{"current_host": "algo-2", "hosts": ["algo-1", "algo-2"]}'),
+    (4, gzip.compress(b'sample 1\n') + gzip.compress(b'sample 2\n')),
+]
+for i, (kind, body) in enumerate(pipe_seeds):
+    open(os.path.join(seeds, 'pipe_input_fuzz', 'p%02d' % i), 'wb').write(bytes([kind]) + body)
 PY
 
 # The targets run $JOBS at a time (libFuzzer's -max_total_time is wall-clock time: each target
