@@ -23,6 +23,7 @@ struct MaterializeFlags {
   std::string spill_dir;
   bool rebuild = false;
   uint64_t max_part_bytes = 32ull << 20;
+  uint64_t parts_per_table = 16;
   // The training layout.
   std::string layout = "table";
   std::string label;
@@ -102,6 +103,7 @@ int Run(const MaterializeFlags& flags, const CLI::App& cmd) {
   options.spill_dir = flags.spill_dir;
   options.incremental = !flags.rebuild;
   options.max_part_bytes = flags.max_part_bytes;
+  options.parts_per_table = flags.parts_per_table;
   options.format = flags.format;
   options.training = *training;
   auto result = RunMaterialize(**target, **output, options);
@@ -188,6 +190,11 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
                   "the parts whose keys changed)")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{256}, uint64_t{1} << 40));
+  cmd->add_option("--parts-per-table", flags->parts_per_table,
+                  "Cut a table into about this many parts when they stay under --max-part-bytes "
+                  "and hold at least 1 MiB (0: parts by size only)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 20));
   cmd->add_flag("--rebuild", flags->rebuild,
                 "Rebuild every table from the target instead of advancing the previous version");
   cmd->add_option("--table-mappings", flags->task.table_mappings_path,

@@ -115,8 +115,8 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   // part): rebuilt.
   const std::string format =
       options.training ? TrainingFileFormat(options.training->format) : options.format;
-  const bool advance = options.incremental && result.had_previous && format == "csv" &&
-                       previous.format == "csv" && !previous.as_of.partial &&
+  const bool advance = options.incremental && result.had_previous && !options.training &&
+                       format == previous.format && !previous.as_of.partial &&
                        previous.as_of.checkpoint <= result.as_of.checkpoint;
   if (advance) {
     ASSIGN_OR_RETURN(std::vector<TablePlan> inc,
@@ -147,6 +147,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   TableJobOptions job;
   job.version = result.version;
   job.max_part_bytes = options.max_part_bytes;
+  job.parts_per_table = options.parts_per_table;
   job.memory_bytes = std::max<uint64_t>(16ull << 20, options.memory_bytes / threads);
   job.spill_dir = options.spill_dir;
   job.parquet = options.format == "parquet";

@@ -47,6 +47,9 @@ struct MaterializeOptions {
   std::string as_of = "latest";             // see lake/lake_reader.h ResolveAsOf
   const TableMappings* mappings = nullptr;  // selects tables; nullptr: every table
   uint64_t max_part_bytes = 32ull << 20;
+  // A table of n rows is cut into parts of about n / parts_per_table rows when those are smaller
+  // than max_part_bytes but at least 1 MiB (materialize/part_writer.h PartSize); 0: by size only.
+  uint64_t parts_per_table = 16;
   int threads = 0;                       // 0: one per core
   uint64_t memory_bytes = 256ull << 20;  // for the changes of all tables in flight
   std::string spill_dir;                 // "": $TMPDIR or /tmp

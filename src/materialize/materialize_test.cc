@@ -6,7 +6,10 @@
 
 #include "cdc/settings_record.h"
 #include "common/metrics.h"
+#include "lake/file_rows.h"
+#include "lake/table_rows.h"
 #include "lake/testing/sample_target.h"
+#include "materialize/part_writer.h"
 #include "store/testing/memory_object_store.h"
 
 namespace binlake {
@@ -231,6 +234,95 @@ TEST_F(MaterializeTest, BadRequestsWriteNothing) {
 
 namespace binlake {
 namespace {
+
+// The rows of db.t's Parquet parts, in the manifest's order, as their CSV text.
+std::string ParquetRowsOf(MemoryObjectStore& output, const MaterializedTable& table) {
+  TableSchema schema;
+  schema.schema = "db";
+  schema.table = "t";
+  Column id, name;
+  id.name = "id";
+  id.type.type = SqlType::kBigInt;
+  name.name = "name";
+  schema.columns = {id, name};
+  schema.primary_key = {0};
+  const TableKey key = KeyOfTable(schema);
+  FileRowLayout layout;
+  layout.parquet = true;
+  layout.data_columns = 2;
+  layout.columns = {0, 1};
+  layout.types = {schema.columns[0].type, schema.columns[1].type};
+  layout.key = key.columns;
+  std::string all;
+  for (const PartInfo& part : table.parts) {
+    auto reader = NewFileRowReader(output, part.file, layout, *key.encoder, 1 << 20);
+    while (true) {
+      Result<bool> more = reader->Next();
+      if (!more.ok()) return more.status().ToString();
+      if (!*more) break;
+      all += std::string(reader->row()) + "\n";
+    }
+  }
+  return all;
+}
+
+TEST_F(MaterializeTest, AParquetOutputAdvancesToo) {
+  MaterializeOptions o;
+  o.format = "parquet";
+  o.max_part_bytes = 8;  // a part per row
+  o.as_of = "0";
+  auto v1 = RunMaterialize(target_, output_, o);
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  EXPECT_EQ(ParquetRowsOf(output_, v1->tables[0]), "1,one\n2,two\n");
+  // Checkpoint 1 updates key 1 only: key 2's part is kept.
+  o.as_of = "1";
+  auto v2 = RunMaterialize(target_, output_, o);
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  EXPECT_FALSE(v2->tables[0].rebuilt);
+  EXPECT_EQ(v2->tables[0].parts_written, 1u);
+  EXPECT_EQ(v2->tables[0].parts[1].file, v1->tables[0].parts[1].file);
+  EXPECT_EQ(ParquetRowsOf(output_, v2->tables[0]), "1,ONE\n2,two\n");
+  // An insert, two deletes, a key change: the rows a rebuild gives.
+  o.as_of = "latest";
+  auto v3 = RunMaterialize(target_, output_, o);
+  ASSERT_TRUE(v3.ok()) << v3.status().ToString();
+  EXPECT_FALSE(v3->tables[0].rebuilt);
+  EXPECT_EQ(ParquetRowsOf(output_, v3->tables[0]), "3,three\n10,ONE\n");
+  MemoryObjectStore rebuilt;
+  o.incremental = false;
+  auto full = RunMaterialize(target_, rebuilt, o);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_TRUE(full->tables[0].rebuilt);
+  EXPECT_EQ(ParquetRowsOf(rebuilt, full->tables[0]), "3,three\n10,ONE\n");
+}
+
+TEST(PartSizeTest, ATableIsCutIntoAboutPartsPerTablePartsOfAtLeastAMebibyte) {
+  const PartSize size = PartSize::ForTable(32ull << 20, 1000000, 16);
+  EXPECT_EQ(size.rows, 62500u);
+  EXPECT_FALSE(size.Full(2ull << 20, 62499));
+  EXPECT_TRUE(size.Full(2ull << 20, 62500));
+  EXPECT_FALSE(size.Full(512ull << 10, 62500));  // under 1 MiB: goes on
+  EXPECT_TRUE(size.Full(32ull << 20, 10));       // at the byte bound whatever the rows
+  EXPECT_EQ(PartSize::ForTable(32ull << 20, 1000000, 0).rows, 0u);
+  EXPECT_FALSE(PartSize::ForTable(32ull << 20, 1000000, 0).Full(31ull << 20, 1000000));
+  EXPECT_EQ(PartSize::ForTable(256, 3, 16).min_bytes, 256u);  // never above the byte bound
+
+  MemoryObjectStore output;
+  PartSize small;
+  small.rows = 3;
+  small.min_bytes = 0;
+  int n = 0;
+  PartWriter writer(output, "v\n", "\n", small, [&n] { return "p" + std::to_string(++n); });
+  for (char c = 'a'; c <= 'g'; ++c)
+    ASSERT_TRUE(writer.Row(std::string(1, c), std::string(1, c)).ok());
+  auto parts = writer.Finish();
+  ASSERT_TRUE(parts.ok()) << parts.status().ToString();
+  ASSERT_EQ(parts->size(), 3u);
+  EXPECT_EQ(output.objects().at("p1"), "v\na\nb\nc\n");
+  EXPECT_EQ(output.objects().at("p3"), "v\ng\n");
+  EXPECT_EQ((*parts)[1].first_key, "d");
+  EXPECT_EQ((*parts)[1].last_key, "f");
+}
 
 TEST_F(MaterializeTest, AnotherFileFormatOrTheTrainingLayoutRebuildsEveryTable) {
   ASSERT_TRUE(Run("1").ok());

@@ -6,14 +6,13 @@ namespace binlake {
 
 ParquetPartWriter::ParquetPartWriter(ObjectStore& output, TableSchema table,
                                      const CsvOptions& dialect, ParquetWriterOptions parquet,
-                                     uint64_t max_part_bytes,
-                                     std::function<std::string()> next_part_name)
+                                     PartSize size, std::function<std::string()> next_part_name)
     : output_(output),
       table_(std::move(table)),
       dialect_(dialect),
       scanner_(dialect),
       parquet_(std::move(parquet)),
-      max_part_bytes_(max_part_bytes),
+      size_(size),
       next_part_name_(std::move(next_part_name)) {
   const size_t n = table_.columns.size();
   values_.resize(n);
@@ -49,7 +48,7 @@ Status ParquetPartWriter::Close() {
 }
 
 Status ParquetPartWriter::Row(std::string_view key, std::string_view row) {
-  if (writer_ && writer_->EstimatedSize() >= max_part_bytes_) RETURN_IF_ERROR(Close());
+  if (writer_ && size_.Full(writer_->EstimatedSize(), current_.rows)) RETURN_IF_ERROR(Close());
   if (!writer_) RETURN_IF_ERROR(Open());
   RETURN_IF_ERROR(ScanPartRow(scanner_, row, table_.columns.size(), &fields_));
   for (size_t c = 0; c < fields_.size(); ++c) {

@@ -2,7 +2,7 @@
 // Parquet part files, typed exactly as the full load's Parquet writer types them: each field's
 // text (the target's CSV, the one rendering) is parsed back into its Value
 // (common/parse_rendered_text.h) and handed to format/parquet's writer. A new part starts when
-// the current one's estimated size reaches `max_part_bytes`.
+// the current one is full (PartSize, by its estimated size).
 //
 // Thread-safety: one thread; the store may be shared.
 #pragma once
@@ -28,7 +28,7 @@ class ParquetPartWriter : public PartSink {
  public:
   // `dialect`: the CSV the rows are in (the target's).
   ParquetPartWriter(ObjectStore& output, TableSchema table, const CsvOptions& dialect,
-                    ParquetWriterOptions parquet, uint64_t max_part_bytes,
+                    ParquetWriterOptions parquet, PartSize size,
                     std::function<std::string()> next_part_name);
   ~ParquetPartWriter() override;
 
@@ -45,7 +45,7 @@ class ParquetPartWriter : public PartSink {
   CsvOptions dialect_;
   CsvFieldScanner scanner_;
   ParquetWriterOptions parquet_;
-  uint64_t max_part_bytes_;
+  PartSize size_;
   std::function<std::string()> next_part_name_;
   std::unique_ptr<RowFileWriter> writer_;
   PartInfo current_;

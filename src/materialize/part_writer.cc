@@ -1,5 +1,7 @@
 #include "materialize/part_writer.h"
 
+#include <algorithm>
+
 #include "common/string_object_writer.h"
 
 namespace binlake {
@@ -33,12 +35,20 @@ Result<std::string> CsvHeaderRow(const TableSchema& table, const CsvOptions& dia
   return header;
 }
 
+PartSize PartSize::ForTable(uint64_t max_bytes, uint64_t table_rows, uint64_t parts) {
+  PartSize size;
+  size.max_bytes = max_bytes;
+  size.min_bytes = std::min(size.min_bytes, max_bytes);
+  if (parts > 0) size.rows = std::max<uint64_t>(1, (table_rows + parts - 1) / parts);
+  return size;
+}
+
 PartWriter::PartWriter(ObjectStore& output, std::string header, std::string row_delimiter,
-                       uint64_t max_part_bytes, std::function<std::string()> next_part_name)
+                       PartSize size, std::function<std::string()> next_part_name)
     : output_(output),
       header_(std::move(header)),
       row_delimiter_(std::move(row_delimiter)),
-      max_part_bytes_(max_part_bytes),
+      size_(size),
       next_part_name_(std::move(next_part_name)) {}
 
 PartWriter::~PartWriter() {
@@ -76,7 +86,7 @@ Status PartWriter::Close() {
 }
 
 Status PartWriter::Row(std::string_view key, std::string_view row) {
-  if (writer_ && current_.bytes >= max_part_bytes_) RETURN_IF_ERROR(Close());
+  if (writer_ && size_.Full(current_.bytes, current_.rows)) RETURN_IF_ERROR(Close());
   if (!writer_) RETURN_IF_ERROR(Open());
   if (current_.rows == 0) current_.first_key.assign(key);
   current_.last_key.assign(key);

@@ -1,8 +1,8 @@
 // PartWriter: the RowSink (lake/merge_join.h) that writes a table's rows, in key order, as CSV
 // part files of the output: a header row, then the rows as the target's files hold them (the
 // one rendering; NULL as CsvNullValue), each followed by the row delimiter. A new part starts
-// when the current one reaches `max_part_bytes`. Parts are created with If-None-Match (a part
-// name is never reused) and named by the caller's `NamePart(n)`.
+// when the current one is full (PartSize). Parts are created with If-None-Match (a part name is
+// never reused) and named by the caller's `NamePart(n)`.
 //
 // Thread-safety: one thread; the store may be shared.
 #pragma once
@@ -23,6 +23,21 @@
 
 namespace binlake {
 
+// When a part is full: at `max_bytes`, or, once it holds `min_bytes`, at `rows` rows. The row
+// bound cuts a table into about PartsPerTable parts when they are smaller than `max_bytes` (an
+// advance then rewrites about the share of the table its changes touch); 0: by size only.
+struct PartSize {
+  uint64_t max_bytes = 32ull << 20;
+  uint64_t rows = 0;
+  uint64_t min_bytes = 1ull << 20;
+
+  // `table_rows` rows in about `parts` parts of at most `max_bytes` (parts 0: by size only).
+  static PartSize ForTable(uint64_t max_bytes, uint64_t table_rows, uint64_t parts);
+  bool Full(uint64_t bytes, uint64_t part_rows) const {
+    return bytes >= max_bytes || (rows > 0 && part_rows >= rows && bytes >= min_bytes);
+  }
+};
+
 // A sink of part files: rows in key order in, parts (with their key ranges) out.
 class PartSink : public RowSink {
  public:
@@ -35,8 +50,8 @@ class PartSink : public RowSink {
 class PartWriter : public PartSink {
  public:
   // `header`: the header row's bytes, row delimiter included (CsvHeaderRow).
-  PartWriter(ObjectStore& output, std::string header, std::string row_delimiter,
-             uint64_t max_part_bytes, std::function<std::string()> next_part_name);
+  PartWriter(ObjectStore& output, std::string header, std::string row_delimiter, PartSize size,
+             std::function<std::string()> next_part_name);
   ~PartWriter() override;
 
   Status Row(std::string_view key, std::string_view row) override;
@@ -51,7 +66,7 @@ class PartWriter : public PartSink {
   ObjectStore& output_;
   std::string header_;
   std::string row_delimiter_;
-  uint64_t max_part_bytes_;
+  PartSize size_;
   std::function<std::string()> next_part_name_;
   std::unique_ptr<ObjectWriter> writer_;
   PartInfo current_;

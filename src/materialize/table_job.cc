@@ -17,13 +17,20 @@
 namespace binlake {
 namespace {
 
-FileRowLayout PartLayout(const Lake& lake, size_t columns, const TableKey& key) {
+// How a part file of the previous version reads back: CSV in the target's dialect with a header
+// (never gzip), or Parquet whose values render as the target's CSV does.
+FileRowLayout PartLayout(const Lake& lake, const TableSchema& schema, const TableKey& key,
+                         bool parquet) {
   FileRowLayout l;
   l.csv = lake.csv;
   l.csv.gzip = false;
-  l.header = true;
-  l.data_columns = columns;
-  for (size_t i = 0; i < columns; ++i) l.columns.push_back(static_cast<int>(i));
+  l.parquet = parquet;
+  l.header = !parquet;
+  l.data_columns = schema.columns.size();
+  for (size_t i = 0; i < schema.columns.size(); ++i) {
+    l.columns.push_back(static_cast<int>(i));
+    if (parquet) l.types.push_back(schema.columns[i].type);
+  }
   l.key = key.columns;
   return l;
 }
@@ -37,10 +44,21 @@ std::function<std::string()> PartNamer(const TablePlan& plan, uint64_t version,
   };
 }
 
-// The part files' writer: CSV in the target's dialect, or Parquet.
+// The rows the full load wrote of the table `plan` builds (0 for a table created since).
+uint64_t LoadRows(const Lake& lake, const TablePlan& plan) {
+  for (const TableState& t : lake.load.tables) {
+    if (t.schema.schema + "." + t.schema.table == plan.loaded_as) return t.rows;
+  }
+  return 0;
+}
+
+// The part files' writer: CSV in the target's dialect, or Parquet. `table_rows`: about how many
+// rows the table has (sizes the parts, PartSize::ForTable).
 Result<std::unique_ptr<PartSink>> NewPartSink(ObjectStore& output, const Lake& lake,
-                                              const TablePlan& plan,
-                                              const TableJobOptions& options) {
+                                              const TablePlan& plan, const TableJobOptions& options,
+                                              uint64_t table_rows) {
+  const PartSize size =
+      PartSize::ForTable(options.max_part_bytes, table_rows, options.parts_per_table);
   if (options.training) {
     ASSIGN_OR_RETURN(
         std::unique_ptr<TrainingPartWriter> training,
@@ -51,13 +69,12 @@ Result<std::unique_ptr<PartSink>> NewPartSink(ObjectStore& output, const Lake& l
   }
   if (options.parquet) {
     return std::unique_ptr<PartSink>(
-        new ParquetPartWriter(output, plan.schema, lake.csv, options.parquet_options,
-                              options.max_part_bytes, PartNamer(plan, options.version, "parquet")));
+        new ParquetPartWriter(output, plan.schema, lake.csv, options.parquet_options, size,
+                              PartNamer(plan, options.version, "parquet")));
   }
   ASSIGN_OR_RETURN(std::string header, CsvHeaderRow(plan.schema, lake.csv));
   return std::unique_ptr<PartSink>(new PartWriter(output, std::move(header), lake.csv.row_delimiter,
-                                                  options.max_part_bytes,
-                                                  PartNamer(plan, options.version, "csv")));
+                                                  size, PartNamer(plan, options.version, "csv")));
 }
 
 MaterializedTable Describe(const TablePlan& plan, const TableJobOptions& options) {
@@ -91,7 +108,7 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
       if (sink_) sink_->Discard();
     }
     Status Start() {
-      ASSIGN_OR_RETURN(sink_, NewPartSink(output_, lake_, plan_, options_));
+      ASSIGN_OR_RETURN(sink_, NewPartSink(output_, lake_, plan_, options_, LoadRows(lake_, plan_)));
       return Status::Ok();
     }
     Status Restart() override {
@@ -145,16 +162,15 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, changes.Finish());
   ChangeQueue queue(cursor.get());
   RETURN_IF_ERROR(queue.Start());
-  if (options.parquet || options.training)
-    return Internal("an advance of Parquet or training parts");
-  ASSIGN_OR_RETURN(std::string header, CsvHeaderRow(increment.schema, lake.csv));
-  PartWriter parts(output, header, lake.csv.row_delimiter, options.max_part_bytes,
-                   PartNamer(increment, options.version, "csv"));
+  if (options.training) return Internal("an advance of training parts");
+  ASSIGN_OR_RETURN(std::unique_ptr<PartSink> sink,
+                   NewPartSink(output, lake, increment, options, previous.rows));
+  PartSink& parts = *sink;
   auto fail = [&](Status s) {
     parts.Discard();
     return s;
   };
-  const FileRowLayout part_layout = PartLayout(lake, increment.schema.columns.size(), key);
+  const FileRowLayout part_layout = PartLayout(lake, increment.schema, key, options.parquet);
   MergeStats stats;
   uint64_t kept_rows = 0;
   size_t taken = 0;  // the writer's parts already in result.parts

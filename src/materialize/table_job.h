@@ -29,6 +29,7 @@ namespace binlake {
 struct TableJobOptions {
   uint64_t version = 0;
   uint64_t max_part_bytes = 32ull << 20;
+  uint64_t parts_per_table = 16;         // PartSize::ForTable (0: parts by size only)
   uint64_t memory_bytes = 128ull << 20;  // for this job's ChangeStore
   std::string spill_dir = "/tmp";
   size_t chunk_bytes = 8u << 20;  // read size of the input files
@@ -42,10 +43,10 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
                                                const Lake& lake, const TablePlan& plan,
                                                const TableJobOptions& options);
 
-// Advances `previous` (CSV parts only) (the table in the previous version, with its key ranges) by
-// `increment` (the commits since). The caller checked that the increment has no TRUNCATE and the
-// same columns; kPreconditionFailed with stats when a part turns out not to be in key order (then
-// rebuild).
+// Advances `previous` (CSV or Parquet parts, not the training layout) (the table in the previous
+// version, with its key ranges) by `increment` (the commits since). The caller checked that the
+// increment has no TRUNCATE and the same columns; kPreconditionFailed with stats when a part turns
+// out not to be in key order (then rebuild).
 Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output, const Lake& lake,
                                        const MaterializedTable& previous,
                                        const TablePlan& increment, const TableJobOptions& options);
