@@ -33,7 +33,8 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
   -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
-  -DBINLAKE_FUZZ=ON -DBINLAKE_SANITIZE=ON -DBINLAKE_BENCH=OFF >"$BUILD/configure.log" 2>&1 ||
+  -DBINLAKE_FUZZ=ON -DBINLAKE_SANITIZE=ON -DBINLAKE_BENCH=OFF -DCMAKE_UNITY_BUILD=ON \
+  >"$BUILD/configure.log" 2>&1 ||
   { cat "$BUILD/configure.log" >&2; exit 1; }
 ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
 [ "$BUILD_ONLY" = 1 ] && exit 0

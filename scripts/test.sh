@@ -61,7 +61,7 @@ build_sanitizers() {
   # -g1: line tables for ThreadSanitizer's stack traces, without the full debug information that
   # makes the build slow. Clang: it compiles this build in about 70% of GCC's CPU time.
   CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DBINLAKE_TSAN=ON -DBINLAKE_BENCH=OFF
+    -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DBINLAKE_TSAN=ON -DBINLAKE_BENCH=OFF -DCMAKE_UNITY_BUILD=ON
   # shellcheck disable=SC2086
   ninja -C build-tsan -j"$(nproc)" $tsan_targets
 }

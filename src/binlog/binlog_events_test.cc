@@ -19,8 +19,6 @@ using testing::FixturePath;
 using testing::RowInfo;
 using Json = nlohmann::json;
 
-const std::string kRust = "rust_mysql_common/test-data/binlogs/";
-
 Json Expected(const std::string& file) {
   return Json::parse(testing::ReadFileOrDie(FixturePath("expected/" + file)));
 }
@@ -34,17 +32,10 @@ const Json& Fact(const Json& doc, const std::string& id) {
   return kNone;
 }
 
-CollectSink Decode(const std::string& rel) {
-  CollectSink sink;
-  auto r = DecodeFile(FixturePath(rel), &sink);
-  EXPECT_TRUE(r.status.ok()) << rel << ": " << r.status.ToString();
-  return sink;
-}
-
 TEST(FixtureEvents, BinlogTransactionHeaders) {
   const Json doc = Expected("rust_mysql_common.binlog-mod-tests.json");
   const Json& fact = Fact(doc, "binlog_transaction.event_headers");
-  CollectSink sink = Decode(kRust + "binlog_transaction.000001");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "binlog_transaction.000001");
   const Json& events = fact["expected"]["events"];
   ASSERT_EQ(sink.events.size(), events.size());
   for (size_t i = 0; i < events.size(); ++i) {
@@ -94,7 +85,7 @@ TEST(FixtureEvents, EasyPostQueryGtidAndDecimal) {
 
 TEST(FixtureEvents, GoMysqlDecimalRows) {
   const Json doc = Expected("go-mysql.row_event_test.json");
-  CollectSink sink = Decode("go-mysql/replication/t/tcb-eval002c-bin.003320");
+  CollectSink sink = testing::DecodeFixture("go-mysql/replication/t/tcb-eval002c-bin.003320");
   const Json& rows = Fact(doc, "decodedecimal.rows")["expected"]["rows"];
   ASSERT_EQ(sink.rows.size(), rows.size());
   ASSERT_EQ(rows.size(), 17u);
@@ -115,7 +106,7 @@ TEST(FixtureEvents, GoMysqlDecimalRows) {
 }
 
 TEST(FixtureEvents, EnumSetStringRowsUseMetadataLabels) {
-  CollectSink sink = Decode(kRust + "mysql-enum-string-set.000001");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "mysql-enum-string-set.000001");
   ASSERT_EQ(sink.rows.size(), 3u);
   const RowInfo& w = sink.rows[0];
   EXPECT_EQ(w.names, (std::vector<std::string>{"f1", "f2", "f3", "f4", "f5"}));
@@ -139,7 +130,7 @@ TEST(FixtureEvents, EnumSetStringRowsUseMetadataLabels) {
 }
 
 TEST(FixtureEvents, BitValues) {
-  CollectSink sink = Decode(kRust + "mysql_type_bit.000001");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "mysql_type_bit.000001");
   ASSERT_EQ(sink.rows.size(), 1u);
   EXPECT_EQ(sink.rows[0].types[0].type, SqlType::kBit);
   EXPECT_EQ(sink.rows[0].types[0].length, 3u);
@@ -152,7 +143,7 @@ TEST(FixtureEvents, BitValues) {
 TEST(FixtureEvents, VectorColumns) {
   CollectSink sink;
   std::map<std::string, std::vector<uint32_t>> dims;
-  auto r = DecodeFile(FixturePath(kRust + "vector.binlog"), &sink);
+  auto r = DecodeFile(FixturePath(testing::kRustBinlogs + "vector.binlog"), &sink);
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   for (const RowInfo& row : sink.rows) {
     auto& d = dims[row.table];
@@ -175,7 +166,7 @@ TEST(FixtureEvents, VectorColumns) {
 }
 
 TEST(FixtureEvents, MinimalRowMetadata) {
-  CollectSink sink = Decode(kRust + "minimal_row_metadata.000001");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "minimal_row_metadata.000001");
   ASSERT_GE(sink.rows.size(), 1u);
   const RowInfo& r = sink.rows[0];
   // No names in MINIMAL metadata: mysqlbinlog-style @1..@5 labels.
@@ -191,7 +182,7 @@ TEST(FixtureEvents, MinimalRowMetadata) {
 }
 
 TEST(FixtureEvents, NegativeTime) {
-  CollectSink sink = Decode(kRust + "time_issue.000001");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "time_issue.000001");
   ASSERT_EQ(sink.rows.size(), 1u);
   EXPECT_EQ(sink.rows[0].after[0], "-507:48:27");
 }
@@ -199,7 +190,7 @@ TEST(FixtureEvents, NegativeTime) {
 TEST(FixtureEvents, JsonOpaqueValues) {
   const Json doc = Expected("rust_mysql_common.binlog-mod-tests.json");
   const Json& fact = Fact(doc, "json-opaque.values");
-  CollectSink sink = Decode(kRust + "json-opaque.binlog");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "json-opaque.binlog");
   const Json& events = fact["expected"]["rows_events"];
   ASSERT_EQ(sink.rows.size(), events.size());
   for (size_t i = 0; i < events.size(); ++i) {
@@ -218,7 +209,7 @@ TEST(FixtureEvents, JsonOpaqueValues) {
 TEST(FixtureEvents, MariaDbColumnNamesAndCollations) {
   const Json doc = Expected("rust_mysql_common.binlog-mod-tests.json");
   const Json& fact = Fact(doc, "mariadb-bin.row_metadata");
-  CollectSink sink = Decode(kRust + "mariadb-bin.000001");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "mariadb-bin.000001");
   ASSERT_EQ(sink.rows.size(), 2u);
   const RowInfo& r = sink.rows[0];
   EXPECT_EQ(r.schema, "toddy_test");
@@ -243,8 +234,10 @@ TEST(FixtureEvents, TaggedGtidAndPreviousGtids) {
       if (g->tagged) tagged = g->gtid.ToString();
     }
   };
-  ASSERT_TRUE(DecodeFile(FixturePath(kRust + "binlog_transaction_with_GTID_TAG.000001"), &sink)
-                  .status.ok());
+  ASSERT_TRUE(
+      DecodeFile(FixturePath(testing::kRustBinlogs + "binlog_transaction_with_GTID_TAG.000001"),
+                 &sink)
+          .status.ok());
   EXPECT_EQ(prev, Fact(doc, "gtid_tag.previous_gtids")["gtid_set_text_derived_here"]);
   EXPECT_EQ(tagged, Fact(doc, "gtid_tag.gtid_tagged_event")["gtid_text_derived_here"]);
 
@@ -253,9 +246,10 @@ TEST(FixtureEvents, TaggedGtidAndPreviousGtids) {
   untagged.on_event = [&](const Event& ev, bool) {
     if (auto* p = std::get_if<PreviousGtidsEvent>(&ev.data)) prev = p->gtids.ToString();
   };
-  ASSERT_TRUE(
-      DecodeFile(FixturePath(kRust + "binlog_transaction_previous_GTID_no_tag.000001"), &untagged)
-          .status.ok());
+  ASSERT_TRUE(DecodeFile(FixturePath(testing::kRustBinlogs +
+                                     "binlog_transaction_previous_GTID_no_tag.000001"),
+                         &untagged)
+                  .status.ok());
   EXPECT_EQ(prev, Fact(doc, "previous_gtid_no_tag")["gtid_set_text_derived_here"]);
 }
 
@@ -265,8 +259,10 @@ TEST(FixtureEvents, TaggedGtidCommitTimestampAndVersion) {
   sink.on_event = [&](const Event& ev, bool) {
     if (auto* g = std::get_if<MySqlGtidEvent>(&ev.data)) gtid = *g;
   };
-  ASSERT_TRUE(DecodeFile(FixturePath(kRust + "binlog_transaction_with_GTID_TAG.000001"), &sink)
-                  .status.ok());
+  ASSERT_TRUE(
+      DecodeFile(FixturePath(testing::kRustBinlogs + "binlog_transaction_with_GTID_TAG.000001"),
+                 &sink)
+          .status.ok());
   EXPECT_EQ(gtid.immediate_server_version, 90600u);  // the FORMAT_DESCRIPTION says 9.6.0
   EXPECT_EQ(gtid.original_server_version, 90600u);
   EXPECT_TRUE(gtid.has_commit_timestamps);
@@ -274,21 +270,22 @@ TEST(FixtureEvents, TaggedGtidCommitTimestampAndVersion) {
 }
 
 TEST(FixtureEvents, TransactionPayloadInnerEvents) {
-  CollectSink sink = Decode(kRust + "transaction_compression.000001");
+  CollectSink sink =
+      testing::DecodeFixture(testing::kRustBinlogs + "transaction_compression.000001");
   std::vector<uint8_t> inner;
   for (const auto& e : sink.events) {
     if (e.inner) inner.push_back(e.header.type);
   }
   EXPECT_EQ(inner, (std::vector<uint8_t>{2, 19, 30, 16}));  // QUERY TABLE_MAP WRITE_ROWS_V2 XID
   ASSERT_EQ(sink.rows.size(), 1u);
-  CollectSink java =
-      Decode("mysql-binlog-connector-java-osheroff/src/test/resources/mysql-bin.compressed");
+  CollectSink java = testing::DecodeFixture(
+      "mysql-binlog-connector-java-osheroff/src/test/resources/mysql-bin.compressed");
   inner.clear();
   for (const auto& e : java.events) {
     if (e.inner) inner.push_back(e.header.type);
   }
   EXPECT_EQ(inner, (std::vector<uint8_t>{2, 19, 31, 16}));  // ... UPDATE_ROWS_V2 ...
-  CollectSink ape = Decode(
+  CollectSink ape = testing::DecodeFixture(
       "mysql-binlog-connector-rust-apecloud/tests/parse_file_tests/"
       "mysql-bin.000057");
   EXPECT_GT(ape.rows.size(), 0u);
@@ -323,7 +320,7 @@ TEST(FixtureEvents, MysqlServerVerboseResults) {
   ASSERT_EQ(expected.size(), 4u);
   for (const auto& [name, lines] : expected) {
     SCOPED_TRACE(name);
-    CollectSink sink = Decode(kRust + name);
+    CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + name);
     std::vector<std::string> got;
     for (const RowInfo& r : sink.rows) {
       for (const auto* image : {&r.before, &r.after}) {
@@ -357,7 +354,7 @@ TEST(FixtureEvents, MysqlCdcVerboseDumps) {
       }
     }
     ASSERT_FALSE(lines.empty());
-    CollectSink sink = Decode(base + dir + "/log.bin");
+    CollectSink sink = testing::DecodeFixture(base + dir + "/log.bin");
     std::vector<std::string> got;
     for (const RowInfo& r : sink.rows) {
       for (const auto* image : {&r.before, &r.after}) {
@@ -381,7 +378,7 @@ TEST(FixtureEvents, MysqlCdcVerboseDumps) {
 // the JSON column is left out of the after-image and its diff exposed; applying the real diff
 // bytes to the document of the previous update gives the value the generated columns show.
 TEST(FixtureEvents, PartialJsonDiffsWithoutBeforeImage) {
-  CollectSink sink = Decode(kRust + "json.binlog.000001");
+  CollectSink sink = testing::DecodeFixture(testing::kRustBinlogs + "json.binlog.000001");
   std::map<std::string, std::string> doc;  // id -> last full JSON document
   int applied = 0;
   for (const RowInfo& r : sink.rows) {

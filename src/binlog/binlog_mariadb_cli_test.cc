@@ -15,15 +15,6 @@ namespace {
 using binlake::testing::MariaDbServer;
 using testing::CollectSink;
 
-std::vector<std::string> BinlogFiles(MariaDbServer* db) {
-  std::vector<std::string> files;
-  auto rows = db->Query("SHOW BINARY LOGS");
-  EXPECT_TRUE(rows.ok());
-  if (!rows.ok()) return files;
-  for (const auto& r : *rows) files.push_back(db->state_dir() + "/data/" + *r[0]);
-  return files;
-}
-
 // mysql56_temporal_format=OFF: MariaDB's pre-10.1 temporal formats. Without fractional seconds
 // they are the old MySQL formats and decode; with them the binlog cannot tell their size, and
 // binlake stops with a clear error instead of printing garbage.
@@ -39,7 +30,7 @@ TEST(MariaDbBinlog, PreMySql56TemporalFormats) {
                           " '-838:59:59', '2021-01-01 00:00:01'), ('0000-00-00 00:00:00',"
                           " '00:00:00', '2038-01-19 03:14:07'); FLUSH BINARY LOGS")
                   .ok());
-  std::vector<std::string> files = BinlogFiles(db.get());
+  std::vector<std::string> files = db->BinlogPaths();
   CollectSink sink;
   auto ok = testing::DecodeFile(files[0], &sink);
   ASSERT_TRUE(ok.status.ok()) << ok.status.ToString();
@@ -50,7 +41,7 @@ TEST(MariaDbBinlog, PreMySql56TemporalFormats) {
                                     "0000-00-00 00:00:00", "00:00:00", "2038-01-19 03:14:07"}));
   ASSERT_TRUE(
       db->Execute("INSERT INTO d.t VALUES ('2020-01-02 03:04:05.678'); FLUSH BINARY LOGS").ok());
-  files = BinlogFiles(db.get());
+  files = db->BinlogPaths();
   CollectSink hires;
   auto bad = testing::DecodeFile(files[1], &hires);
   EXPECT_EQ(bad.status.code(), StatusCode::kUnsupported) << bad.status.ToString();
@@ -71,7 +62,7 @@ TEST(MariaDbBinlog, EncryptedBinlogIsRefused) {
   ASSERT_TRUE(db->Execute("CREATE DATABASE e; CREATE TABLE e.t (a INT); INSERT INTO e.t VALUES (1);"
                           " FLUSH BINARY LOGS")
                   .ok());
-  std::vector<std::string> files = BinlogFiles(db.get());
+  std::vector<std::string> files = db->BinlogPaths();
   ASSERT_FALSE(files.empty());
   CollectSink sink;
   auto r = testing::DecodeFile(files[0], &sink);
@@ -96,7 +87,7 @@ TEST(MariaDbBinlog, DecodeCommand) {
                   " INSERT INTO c.t VALUES (1,'a'),(2,'b'); UPDATE c.t SET v='c' WHERE id=2;"
                   " DELETE FROM c.t WHERE id=1; FLUSH BINARY LOGS")
           .ok());
-  std::vector<std::string> files = BinlogFiles(db.get());
+  std::vector<std::string> files = db->BinlogPaths();
   ASSERT_GE(files.size(), 2u);
   const std::string bin = binlake::testing::BinlakeProgram();
   using binlake::testing::RunShell;

@@ -301,15 +301,6 @@ void CompareImage(const std::vector<Col>& cols, const SqlRow& want,
   }
 }
 
-std::vector<std::string> BinlogFiles(MariaDbServer* db) {
-  std::vector<std::string> files;
-  auto rows = db->Query("SHOW BINARY LOGS");
-  EXPECT_TRUE(rows.ok());
-  if (!rows.ok()) return files;
-  for (const auto& r : *rows) files.push_back(db->state_dir() + "/data/" + *r[0]);
-  return files;
-}
-
 struct Scenario {
   std::vector<std::string> cnf;
   bool minimal;
@@ -346,7 +337,7 @@ void RunScenario(const Scenario& s) {
 
   CollectSink sink;
   PumpStats total;
-  for (const std::string& f : BinlogFiles(db.get())) {
+  for (const std::string& f : db->BinlogPaths()) {
     auto r = testing::DecodeFile(f, &sink);
     ASSERT_TRUE(r.status.ok()) << f << ": " << r.status.ToString();
     for (size_t t = 0; t < 256; ++t) total.events[t] += r.stats.events[t];

@@ -13,15 +13,6 @@ using testing::DecodeFile;
 using testing::FixturePath;
 using testing::RowInfo;
 
-const std::string kRust = "rust_mysql_common/test-data/binlogs/";
-
-CollectSink Decode(const std::string& rel) {
-  CollectSink sink;
-  auto r = DecodeFile(FixturePath(rel), &sink);
-  EXPECT_TRUE(r.status.ok()) << rel << ": " << r.status.ToString();
-  return sink;
-}
-
 // PositionTracker over whole files: transactions counted by their boundaries, the resume point
 // after the last commit, the GTID of either flavour, and positions after compressed payloads.
 struct Tracked {
@@ -63,12 +54,13 @@ TEST(PositionTrackerTest, MariaDbGroupsAndResumePoint) {
 }
 
 TEST(PositionTrackerTest, MySqlCompressedTransactionEndsAtThePayloadEvent) {
-  Tracked t = Track(kRust + "transaction_compression.000001", /*stop_at_rotate=*/true);
+  Tracked t =
+      Track(testing::kRustBinlogs + "transaction_compression.000001", /*stop_at_rotate=*/true);
   EXPECT_EQ(t.transactions, 1u);
   // TRANSACTION_PAYLOAD at 274, 157 bytes (expected/rust_mysql_common...json); then ROTATE.
   EXPECT_EQ(t.last_commit.position, 431u);
   EXPECT_EQ(t.last_commit.file, "f");
-  Tracked all = Track(kRust + "transaction_compression.000001");
+  Tracked all = Track(testing::kRustBinlogs + "transaction_compression.000001");
   EXPECT_EQ(all.last_commit.file, "binlog.000043");  // after the ROTATE: the next file's start
   EXPECT_EQ(all.last_commit.position, 4u);
 }
@@ -78,7 +70,7 @@ TEST(PositionTrackerTest, GtidsOfRowChanges) {
   EXPECT_EQ(t.gtids, (std::vector<std::string>{"87cee3a4-6b31-11e7-bdfd-0d98d6698870:14918",
                                                "87cee3a4-6b31-11e7-bdfd-0d98d6698870:14919"}));
   EXPECT_EQ(t.last_commit_gtid, "87cee3a4-6b31-11e7-bdfd-0d98d6698870:14919");
-  Tracked tag = Track(kRust + "binlog_transaction_with_GTID_TAG.000001");
+  Tracked tag = Track(testing::kRustBinlogs + "binlog_transaction_with_GTID_TAG.000001");
   EXPECT_EQ(tag.last_commit_gtid, "55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3");
 }
 
@@ -91,8 +83,8 @@ TEST(FixtureEvents, CorruptedByteIsACrcErrorWithOffset) {
   // Flip one byte inside the 3rd event and decode the whole file again.
   uint64_t third = 0;
   {
-    CollectSink sink =
-        Decode("mysql-binlog-connector-java-osheroff/src/test/resources/mysql-bin.checksum-crc32");
+    CollectSink sink = testing::DecodeFixture(
+        "mysql-binlog-connector-java-osheroff/src/test/resources/mysql-bin.checksum-crc32");
     third = sink.events[2].offset;
   }
   bytes[third + 25] ^= 0x01;
@@ -114,7 +106,8 @@ TEST(FixtureEvents, CorruptedByteIsACrcErrorWithOffset) {
 }
 
 TEST(FixtureEvents, TruncatedFileEndsWithAnErrorNamingTheOffset) {
-  std::string bytes = testing::ReadFileOrDie(FixturePath(kRust + "mysql-enum-string-set.000001"));
+  std::string bytes =
+      testing::ReadFileOrDie(FixturePath(testing::kRustBinlogs + "mysql-enum-string-set.000001"));
   for (size_t cut : {size_t{3}, size_t{30}, size_t{1100}, bytes.size() - 1}) {
     SCOPED_TRACE(cut);
     auto reader = BinlogFileReader::FromMemory(AsBytes(std::string_view(bytes).substr(0, cut)));

@@ -5,29 +5,33 @@
 namespace binlake::binlog {
 namespace {
 
-constexpr char kA[] = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
-constexpr char kB[] = "b9b88c66-71ca-11e1-9e33-c80aa9429562";
+constexpr char kCoverageA[] = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+constexpr char kCoverageB[] = "b9b88c66-71ca-11e1-9e33-c80aa9429562";
 
 std::string S(const std::string& a) { return a; }
 
 TEST(MissingMySqlGtids, NothingMissingWhenTheServerHasMore) {
-  EXPECT_EQ(*MissingMySqlGtids(S(kA) + ":1-100", S(kA) + ":1-150," + kB + ":1-3"), "");
-  EXPECT_EQ(*MissingMySqlGtids("", S(kA) + ":1-5"), "");
-  EXPECT_EQ(*MissingMySqlGtids(S(kA) + ":1-5:7", S(kA) + ":1-7"), "");
+  EXPECT_EQ(
+      *MissingMySqlGtids(S(kCoverageA) + ":1-100", S(kCoverageA) + ":1-150," + kCoverageB + ":1-3"),
+      "");
+  EXPECT_EQ(*MissingMySqlGtids("", S(kCoverageA) + ":1-5"), "");
+  EXPECT_EQ(*MissingMySqlGtids(S(kCoverageA) + ":1-5:7", S(kCoverageA) + ":1-7"), "");
 }
 
 TEST(MissingMySqlGtids, ReportsTheDifference) {
   // The promoted replica got 1-90 of A; the checkpoint covers 1-100 and B:1-3.
-  EXPECT_EQ(*MissingMySqlGtids(S(kA) + ":1-100," + kB + ":1-3", S(kA) + ":1-90"),
-            S(kA) + ":91-100," + kB + ":1-3");
+  EXPECT_EQ(
+      *MissingMySqlGtids(S(kCoverageA) + ":1-100," + kCoverageB + ":1-3", S(kCoverageA) + ":1-90"),
+      S(kCoverageA) + ":91-100," + kCoverageB + ":1-3");
   // Holes in the middle, and a hole at the start.
-  EXPECT_EQ(*MissingMySqlGtids(S(kA) + ":1-20", S(kA) + ":3-5:8-10:15"),
-            S(kA) + ":1-2:6-7:11-14:16-20");
+  EXPECT_EQ(*MissingMySqlGtids(S(kCoverageA) + ":1-20", S(kCoverageA) + ":3-5:8-10:15"),
+            S(kCoverageA) + ":1-2:6-7:11-14:16-20");
 }
 
 TEST(MissingMySqlGtids, TagsAreTransactionsOfTheirOwn) {
-  EXPECT_EQ(*MissingMySqlGtids(S(kA) + ":1-3:blue:1-2", S(kA) + ":1-3"), S(kA) + ":blue:1-2");
-  EXPECT_EQ(*MissingMySqlGtids(S(kA) + ":blue:1-2", S(kA) + ":1-3:blue:1-5"), "");
+  EXPECT_EQ(*MissingMySqlGtids(S(kCoverageA) + ":1-3:blue:1-2", S(kCoverageA) + ":1-3"),
+            S(kCoverageA) + ":blue:1-2");
+  EXPECT_EQ(*MissingMySqlGtids(S(kCoverageA) + ":blue:1-2", S(kCoverageA) + ":1-3:blue:1-5"), "");
 }
 
 TEST(MissingMySqlGtids, BadTextIsAnError) {

@@ -17,7 +17,7 @@ using internal::Quoted;
 using internal::TagProblem;
 using internal::Trim;
 
-constexpr std::string_view kExpected =
+constexpr std::string_view kExpectedGtidSet =
     "expected UUID:N[-M][:N[-M]...], tagged intervals after :TAG, e.g. "
     "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7:mytag:1-3";
 
@@ -64,7 +64,7 @@ bool Covers(const std::vector<GnoInterval>& intervals, int64_t start, int64_t en
 Status ParseElement(std::string_view element, MySqlGtidSet* set) {
   auto bad = [&](const std::string& what) {
     return InvalidArgument("bad element " + Quoted(element) + " in MySQL GTID set: " + what + "; " +
-                           std::string(kExpected));
+                           std::string(kExpectedGtidSet));
   };
   size_t colon = element.find(':');
   const std::string_view uuid_text = Trim(element.substr(0, colon));
@@ -168,7 +168,8 @@ Result<MySqlGtidSet> MySqlGtidSet::Parse(std::string_view text) {
         begin, comma == std::string_view::npos ? std::string_view::npos : comma - begin));
     if (element.empty()) {
       return InvalidArgument("empty element in MySQL GTID set " + Quoted(Trim(text)) +
-                             " (two commas in a row, or one at an end); " + std::string(kExpected));
+                             " (two commas in a row, or one at an end); " +
+                             std::string(kExpectedGtidSet));
     }
     RETURN_IF_ERROR(ParseElement(element, &set));
     if (comma == std::string_view::npos) break;

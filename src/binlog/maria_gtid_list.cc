@@ -13,7 +13,7 @@ using internal::ParseUnsigned;
 using internal::Quoted;
 using internal::Trim;
 
-constexpr std::string_view kExpected =
+constexpr std::string_view kExpectedGtidList =
     "expected domain-server-sequence, e.g. 0-1-100 (domain and server 0..4294967295)";
 
 // "" if `item` is "d-s-n" (stored in *out), else what is wrong with it.
@@ -46,7 +46,7 @@ Result<MariaGtid> ParseMariaGtid(std::string_view text) {
   MariaGtid gtid;
   if (std::string problem = MariaGtidProblem(t, &gtid); !problem.empty()) {
     return InvalidArgument("bad MariaDB GTID " + Quoted(t) + ": " + problem + "; " +
-                           std::string(kExpected));
+                           std::string(kExpectedGtidList));
   }
   return gtid;
 }
@@ -69,7 +69,7 @@ Result<MariaGtidList> MariaGtidList::Parse(std::string_view text) {
     }
     if (!problem.empty()) {
       return InvalidArgument("bad MariaDB GTID " + Quoted(item) + " in " + Quoted(all) + ": " +
-                             problem + "; " + std::string(kExpected));
+                             problem + "; " + std::string(kExpectedGtidList));
     }
     list.Add(gtid);
     if (comma == std::string_view::npos) break;

@@ -10,29 +10,29 @@ namespace {
 
 using ::testing::HasSubstr;
 
-MariaGtidList ParseOk(std::string_view text) {
+MariaGtidList ParseListOk(std::string_view text) {
   Result<MariaGtidList> r = MariaGtidList::Parse(text);
   EXPECT_TRUE(r.ok()) << text << ": " << r.status().ToString();
   return r.ok() ? *r : MariaGtidList{};
 }
 
-MariaGtid Gtid(std::string_view text) {
+MariaGtid MariaGtidOk(std::string_view text) {
   Result<MariaGtid> g = ParseMariaGtid(text);
   EXPECT_TRUE(g.ok()) << text << ": " << g.status().ToString();
   return g.ok() ? *g : MariaGtid{};
 }
 
 TEST(MariaGtidListTest, ParsesGtidBinlogPosForms) {
-  EXPECT_TRUE(ParseOk("").empty());
-  EXPECT_TRUE(ParseOk(" \n ").empty());
-  EXPECT_EQ(ParseOk("0-1-100").ToString(), "0-1-100");
+  EXPECT_TRUE(ParseListOk("").empty());
+  EXPECT_TRUE(ParseListOk(" \n ").empty());
+  EXPECT_EQ(ParseListOk("0-1-100").ToString(), "0-1-100");
   // Ascending by domain, whitespace and newlines around items ignored.
-  EXPECT_EQ(ParseOk(" 7-2-5,\n0-1-100 , 3-3-0").ToString(), "0-1-100,3-3-0,7-2-5");
-  const MariaGtidList max = ParseOk("4294967295-4294967295-18446744073709551615");
+  EXPECT_EQ(ParseListOk(" 7-2-5,\n0-1-100 , 3-3-0").ToString(), "0-1-100,3-3-0,7-2-5");
+  const MariaGtidList max = ParseListOk("4294967295-4294967295-18446744073709551615");
   ASSERT_EQ(max.gtids().size(), 1u);
   EXPECT_EQ(max.gtids()[0].domain_id, 4294967295u);
   EXPECT_EQ(max.gtids()[0].seq_no, 18446744073709551615u);
-  EXPECT_EQ(ParseOk(max.ToString()), max);
+  EXPECT_EQ(ParseListOk(max.ToString()), max);
 }
 
 TEST(MariaGtidListTest, MalformedTextNamesTheItemAndTheFault) {
@@ -71,7 +71,7 @@ TEST(MariaGtidListTest, MalformedTextNamesTheItemAndTheFault) {
 }
 
 TEST(MariaGtidTest, ParsesOneGtid) {
-  EXPECT_EQ(Gtid(" 0-1-100\n"), (MariaGtid{0, 1, 100}));
+  EXPECT_EQ(MariaGtidOk(" 0-1-100\n"), (MariaGtid{0, 1, 100}));
   for (const char* bad : {"", "0-1", "0-1-2-3", "0-x-5", "-1-5", "0-1-", "uuid:1"}) {
     Result<MariaGtid> r = ParseMariaGtid(bad);
     ASSERT_FALSE(r.ok()) << bad;
@@ -80,22 +80,22 @@ TEST(MariaGtidTest, ParsesOneGtid) {
 }
 
 TEST(MariaGtidListTest, AddKeepsTheLastGtidPerDomain) {
-  MariaGtidList list = ParseOk("0-1-100,1-2-7");
-  list.Add(Gtid("0-1-101"));
-  list.Add(Gtid("2-1-5"));
-  list.Add(Gtid("1-3-8"));  // another server of domain 1 takes over
+  MariaGtidList list = ParseListOk("0-1-100,1-2-7");
+  list.Add(MariaGtidOk("0-1-101"));
+  list.Add(MariaGtidOk("2-1-5"));
+  list.Add(MariaGtidOk("1-3-8"));  // another server of domain 1 takes over
   EXPECT_EQ(list.ToString(), "0-1-101,1-3-8,2-1-5");
 }
 
 TEST(MariaGtidListTest, ContainsComparesSequenceNumbersWithinADomain) {
-  const MariaGtidList pos = ParseOk("0-1-100,1-2-7");
-  EXPECT_TRUE(pos.Contains(Gtid("0-1-100")));
-  EXPECT_TRUE(pos.Contains(Gtid("0-9-50")));  // any server of the domain
-  EXPECT_FALSE(pos.Contains(Gtid("0-1-101")));
-  EXPECT_FALSE(pos.Contains(Gtid("2-1-1")));  // a domain the position has not seen
+  const MariaGtidList pos = ParseListOk("0-1-100,1-2-7");
+  EXPECT_TRUE(pos.Contains(MariaGtidOk("0-1-100")));
+  EXPECT_TRUE(pos.Contains(MariaGtidOk("0-9-50")));  // any server of the domain
+  EXPECT_FALSE(pos.Contains(MariaGtidOk("0-1-101")));
+  EXPECT_FALSE(pos.Contains(MariaGtidOk("2-1-1")));  // a domain the position has not seen
   EXPECT_TRUE(pos.Contains(MariaGtidList()));
-  EXPECT_TRUE(pos.Contains(ParseOk("1-2-7,0-1-3")));
-  EXPECT_FALSE(pos.Contains(ParseOk("0-1-3,1-2-8")));
+  EXPECT_TRUE(pos.Contains(ParseListOk("1-2-7,0-1-3")));
+  EXPECT_FALSE(pos.Contains(ParseListOk("0-1-3,1-2-8")));
   EXPECT_FALSE(MariaGtidList().Contains(pos));
 }
 

@@ -57,6 +57,11 @@ struct GroupInfo {
   std::string gtid;    // text GTID; "" when anonymous
 };
 
+// Whether `g` is an XA transaction's body (prepared, or committed in one phase).
+inline bool IsXaBody(const GroupInfo& g) {
+  return g.kind == GroupKind::kXaPrepare || g.kind == GroupKind::kXaOnePhase;
+}
+
 class PositionTracker {
  public:
   // Starts tracking `file` at `position` (kFirstEventPosition for a whole file); that is also the

@@ -1,5 +1,7 @@
 #include "binlog/test_util.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -99,6 +101,13 @@ DecodeResult DecodeFile(const std::string& path, CollectSink* sink, bool decode_
   }
   result.stats = pump.stats();
   return result;
+}
+
+CollectSink DecodeFixture(const std::string& relative) {
+  CollectSink sink;
+  DecodeResult r = DecodeFile(FixturePath(relative), &sink);
+  EXPECT_TRUE(r.status.ok()) << relative << ": " << r.status.ToString();
+  return sink;
 }
 
 }  // namespace binlake::binlog::testing

@@ -58,4 +58,10 @@ struct DecodeResult {
 // Decodes a whole file through an EventPump into `sink`.
 DecodeResult DecodeFile(const std::string& path, CollectSink* sink, bool decode_rows = true);
 
+// The rust_mysql_common binlogs among the fixtures.
+inline const std::string kRustBinlogs = "rust_mysql_common/test-data/binlogs/";
+
+// What the fixture file `relative` (FixturePath) decodes to; a decoding error fails the test.
+CollectSink DecodeFixture(const std::string& relative);
+
 }  // namespace binlake::binlog::testing

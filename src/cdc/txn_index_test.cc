@@ -24,7 +24,7 @@ using cdc_testing::TempTarget;
 
 constexpr uint64_t kUs = 1732443299000001;
 
-binlog::BinlogPosition Pos(uint64_t p) { return binlog::BinlogPosition{"binlog.000001", p, ""}; }
+using cdc_testing::Pos;
 
 CdcWriterOptions Options(FakeClock& clock, S3Settings s = {}) {
   CdcWriterOptions o;

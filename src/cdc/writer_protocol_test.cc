@@ -22,9 +22,10 @@ using cdc_testing::MustCreate;
 using cdc_testing::Schema;
 using cdc_testing::TempTarget;
 
-constexpr uint64_t kCommitUs = 1732443299000001;
+using cdc_testing::kCommitUs;
 
-binlog::BinlogPosition Pos(uint64_t p) {
+// binlog.000001:p with the GTID 0-1-p.
+binlog::BinlogPosition GtidPos(uint64_t p) {
   return binlog::BinlogPosition{"binlog.000001", p, "0-1-" + std::to_string(p)};
 }
 
@@ -46,7 +47,7 @@ class CdcProtocolTest : public ::testing::Test {
       std::vector<Value> row = {Value::Int(id), Value::String(name)};
       RETURN_IF_ERROR(w.AddChange(id % 2 ? t2_ : t1_, 'I', row, ""));
     }
-    return w.EndTransaction(Pos(pos));
+    return w.EndTransaction(GtidPos(pos));
   }
   std::vector<std::string> DataKeys() {
     std::vector<std::string> out;
@@ -85,9 +86,9 @@ class CdcProtocolTest : public ::testing::Test {
 
 TEST_F(CdcProtocolTest, CommitThenRecoverResumesAfterTheCheckpoint) {
   auto w = MustCreate(&target_.store(), Options());
-  auto start = w->Recover(Pos(4));
+  auto start = w->Recover(GtidPos(4));
   ASSERT_TRUE(start.ok()) << start.status().message();
-  EXPECT_EQ(*start, Pos(4));
+  EXPECT_EQ(*start, GtidPos(4));
   EXPECT_EQ(w->last_checkpoint().sequence, 0u);
   ASSERT_TRUE(Batch(*w, 100, {1, 2}).ok());
   ASSERT_TRUE(w->Commit().ok());
@@ -96,9 +97,9 @@ TEST_F(CdcProtocolTest, CommitThenRecoverResumesAfterTheCheckpoint) {
   EXPECT_FALSE(HasTempFiles());
 
   auto again = MustCreate(&target_.store(), Options());
-  auto pos = again->Recover(Pos(4));
+  auto pos = again->Recover(GtidPos(4));
   ASSERT_TRUE(pos.ok());
-  EXPECT_EQ(*pos, Pos(100));  // GTID set included
+  EXPECT_EQ(*pos, GtidPos(100));  // GTID set included
   EXPECT_EQ(again->last_checkpoint().sequence, 1u);
   EXPECT_EQ(again->last_checkpoint().files.size(), 2u);
   EXPECT_EQ(DataKeys().size(), 2u);  // publishing again changed nothing
@@ -120,7 +121,7 @@ TEST_P(CdcCrashTest, FreshWriterRecoversExactlyTheCommittedBatches) {
   const CrashCase& c = GetParam();
   {
     auto first = MustCreate(&target_.store(), Options());
-    ASSERT_TRUE(first->Recover(Pos(4)).ok());
+    ASSERT_TRUE(first->Recover(GtidPos(4)).ok());
     ASSERT_TRUE(Batch(*first, 100, {1, 2}).ok());
     ASSERT_TRUE(first->Commit().ok());
   }
@@ -128,7 +129,7 @@ TEST_P(CdcCrashTest, FreshWriterRecoversExactlyTheCommittedBatches) {
   {
     CrashingStore dying(&target_.store(), c.point, c.publishes);
     auto second = MustCreate(&dying, Options());
-    ASSERT_TRUE(second->Recover(Pos(4)).ok());
+    ASSERT_TRUE(second->Recover(GtidPos(4)).ok());
     ASSERT_TRUE(Batch(*second, 200, {3, 4}).ok());
     Status s = second->Commit();
     EXPECT_FALSE(s.ok());
@@ -147,9 +148,9 @@ TEST_P(CdcCrashTest, FreshWriterRecoversExactlyTheCommittedBatches) {
 
   clock_.now = At(2000);
   auto third = MustCreate(&target_.store(), Options());
-  auto pos = third->Recover(Pos(4));
+  auto pos = third->Recover(GtidPos(4));
   ASSERT_TRUE(pos.ok()) << pos.status().message();
-  EXPECT_EQ(*pos, c.committed ? Pos(200) : Pos(100));
+  EXPECT_EQ(*pos, c.committed ? GtidPos(200) : GtidPos(100));
   EXPECT_EQ(third->last_checkpoint().sequence, c.committed ? 2u : 1u);
   EXPECT_EQ(DataKeys(), c.committed ? both : batch1);
   if (!c.committed) {
@@ -179,15 +180,15 @@ TEST_F(CdcProtocolTest, RecoverIsIdempotent) {
   {
     CrashingStore dying(&target_.store(), CrashingStore::Point::kAfterCheckpointPut);
     auto w = MustCreate(&dying, Options());
-    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(w->Recover(GtidPos(4)).ok());
     ASSERT_TRUE(Batch(*w, 100, {1, 2}).ok());
     EXPECT_FALSE(w->Commit().ok());
   }
   for (int i = 0; i < 2; ++i) {
     auto w = MustCreate(&target_.store(), Options());
-    auto pos = w->Recover(Pos(4));
+    auto pos = w->Recover(GtidPos(4));
     ASSERT_TRUE(pos.ok()) << pos.status().message();
-    EXPECT_EQ(*pos, Pos(100));
+    EXPECT_EQ(*pos, GtidPos(100));
     EXPECT_EQ(VisibleIds(), (std::map<int64_t, int>{{1, 1}, {2, 1}}));
   }
 }
@@ -203,7 +204,7 @@ TEST_F(CdcProtocolTest, AFailureBeforeTheCheckpointCommitsNothing) {
   };
   {
     auto w = MustCreate(&target_.store(), o);
-    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(w->Recover(GtidPos(4)).ok());
     ASSERT_TRUE(Batch(*w, 100, {1, 2}).ok());
     Status s = w->Commit();
     EXPECT_EQ(s.message(), "schema history: disk full");
@@ -212,9 +213,9 @@ TEST_F(CdcProtocolTest, AFailureBeforeTheCheckpointCommitsNothing) {
   EXPECT_TRUE(DataKeys().empty());
   EXPECT_FALSE(HasTempFiles());
   auto again = MustCreate(&target_.store(), Options());
-  auto pos = again->Recover(Pos(4));
+  auto pos = again->Recover(GtidPos(4));
   ASSERT_TRUE(pos.ok());
-  EXPECT_EQ(*pos, Pos(4));  // nothing was committed
+  EXPECT_EQ(*pos, GtidPos(4));  // nothing was committed
   EXPECT_EQ(again->last_checkpoint().sequence, 0u);
 }
 
@@ -222,8 +223,8 @@ TEST_F(CdcProtocolTest, SecondWriterOnTheSameTargetFailsAndItsFilesNeverAppear) 
   auto other_store = target_.OpenAnother();
   auto a = MustCreate(&target_.store(), Options());
   auto b = MustCreate(other_store.get(), Options());
-  ASSERT_TRUE(a->Recover(Pos(4)).ok());
-  ASSERT_TRUE(b->Recover(Pos(4)).ok());
+  ASSERT_TRUE(a->Recover(GtidPos(4)).ok());
+  ASSERT_TRUE(b->Recover(GtidPos(4)).ok());
   ASSERT_TRUE(Batch(*a, 100, {2}).ok());
   ASSERT_TRUE(Batch(*b, 100, {4}).ok());  // same table, same clock: same file name
   ASSERT_TRUE(a->Commit().ok());
@@ -248,7 +249,7 @@ TEST_F(CdcProtocolTest, OldCheckpointsAreFoldedIntoTheCommitLogBeyondTheRetentio
   o.commit_log_group = 1;
   {
     auto w = MustCreate(&target_.store(), o);
-    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(w->Recover(GtidPos(4)).ok());
     for (int i = 1; i <= 5; ++i) {
       ASSERT_TRUE(Batch(*w, 100 * i, {i}).ok());
       ASSERT_TRUE(w->Commit().ok());
@@ -264,7 +265,7 @@ TEST_F(CdcProtocolTest, OldCheckpointsAreFoldedIntoTheCommitLogBeyondTheRetentio
   o.checkpoints_to_keep = 1;
   o.commit_log_group = 3;
   auto w = MustCreate(&target_.store(), o);
-  ASSERT_TRUE(w->Recover(Pos(4)).ok());
+  ASSERT_TRUE(w->Recover(GtidPos(4)).ok());
   for (int i = 6; i <= 8; ++i) {
     ASSERT_TRUE(Batch(*w, 100 * i, {i}).ok());
     ASSERT_TRUE(w->Commit().ok());
@@ -291,7 +292,7 @@ TEST_F(CdcProtocolTest, CorruptNewestCheckpointIsAClearError) {
   s.bucket_folder = "lake";
   ASSERT_TRUE(target_.store().Put(CdcCheckpointKey("lake", 7), "{not json", {}).ok());
   auto w = MustCreate(&target_.store(), Options(s));
-  auto r = w->Recover(Pos(4));
+  auto r = w->Recover(GtidPos(4));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   EXPECT_NE(r.status().message().find("checkpoint-00000000000000000007.json"), std::string::npos)
@@ -305,12 +306,12 @@ TEST_F(CdcProtocolTest, LeftoversOfOtherObjectsAreNotTouched) {
   {
     CrashingStore dying(&target_.store(), CrashingStore::Point::kAtCheckpointPut);
     auto w = MustCreate(&dying, Options());
-    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(w->Recover(GtidPos(4)).ok());
     ASSERT_TRUE(Batch(*w, 100, {1}).ok());
     EXPECT_FALSE(w->Commit().ok());
   }
   auto w = MustCreate(&target_.store(), Options());
-  ASSERT_TRUE(w->Recover(Pos(4)).ok());
+  ASSERT_TRUE(w->Recover(GtidPos(4)).ok());
   auto leftovers = target_.store().ListUncommitted("");
   ASSERT_EQ(leftovers->size(), 2u);  // the dead batch's file and the full load's
   ASSERT_TRUE(Batch(*w, 100, {1}).ok());
@@ -332,7 +333,7 @@ TEST_F(CdcProtocolTest, GzipAndParquetThroughTheFactory) {
   pq.timestamp_column_name = "ts";
   for (const S3Settings& s : {gz, pq}) {
     auto w = MustCreate(&target_.store(), Options(s));
-    ASSERT_TRUE(w->Recover(Pos(4)).ok());
+    ASSERT_TRUE(w->Recover(GtidPos(4)).ok());
     ASSERT_TRUE(Batch(*w, 100, {2, 4}).ok());
     ASSERT_TRUE(w->Commit().ok());
   }
@@ -344,7 +345,7 @@ TEST_F(CdcProtocolTest, GzipAndParquetThroughTheFactory) {
   EXPECT_EQ(parquet.substr(parquet.size() - 4), "PAR1");
   EXPECT_NE(parquet.find("ts"), std::string::npos);  // the column is in the footer's schema
   auto again = MustCreate(&target_.store(), Options(pq));
-  ASSERT_TRUE(again->Recover(Pos(4)).ok());
+  ASSERT_TRUE(again->Recover(GtidPos(4)).ok());
   ASSERT_EQ(again->last_checkpoint().files.size(), 1u);
   EXPECT_EQ(again->last_checkpoint().files[0].rows, 2u);
 }

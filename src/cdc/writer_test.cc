@@ -18,8 +18,8 @@ using cdc_testing::Keys;
 using cdc_testing::MustCreate;
 using cdc_testing::Schema;
 
-// 2024-11-24 10:14:59.000001 UTC.
-constexpr uint64_t kCommitUs = 1732443299000001;
+using cdc_testing::kCommitUs;
+using cdc_testing::Pos;
 
 struct Change {
   const TableSchema* table;
@@ -28,8 +28,6 @@ struct Change {
   std::optional<std::string> name;  // nullopt = NULL
   std::vector<std::string> extra = {};
 };
-
-binlog::BinlogPosition Pos(uint64_t p) { return binlog::BinlogPosition{"binlog.000001", p, ""}; }
 
 // Feeds one transaction.
 Status Txn(CdcWriter& w, uint64_t pos, const std::vector<Change>& changes,

@@ -21,6 +21,14 @@ namespace binlake::cdc_testing {
 
 using Clock = std::chrono::system_clock;
 
+// 2024-11-24 10:14:59.000001 UTC: the commit time the writer tests give their transactions.
+inline constexpr uint64_t kCommitUs = 1732443299000001;
+
+// binlog.000001:p, without a GTID.
+inline binlog::BinlogPosition Pos(uint64_t p) {
+  return binlog::BinlogPosition{"binlog.000001", p, ""};
+}
+
 // 2024-11-24 10:15:00.123 UTC plus `ms`.
 Clock::time_point At(int64_t ms = 0);
 

@@ -15,10 +15,6 @@ namespace {
 
 using binlog::GroupKind;
 
-bool IsBody(const binlog::GroupInfo& g) {
-  return g.kind == GroupKind::kXaPrepare || g.kind == GroupKind::kXaOnePhase;
-}
-
 // Passes on the rows of the XA body of `xid` as changes at `commit`; refuses rows of anything
 // else (see the header comment).
 class XaBodySink : public binlog::EventSink {
@@ -114,7 +110,7 @@ Result<XaReplayResult> ReplayCapturedXaBody(const CapturedXaBody& body, const bi
     if (!st.ok()) return fail(st);
   }
   const binlog::GroupInfo& g = pump.position().last_group();
-  if (pump.position().transactions() != 1 || !IsBody(g) || g.xid != xid) {
+  if (pump.position().transactions() != 1 || !binlog::IsXaBody(g) || g.xid != xid) {
     return fail(Corruption("the captured events are not its body"));
   }
   return std::move(forward.result());
@@ -139,7 +135,7 @@ Result<XaReplayResult> ReplayXaBodyFromSource(const XaSource& source, const CdcP
                                      where);
   }
   const binlog::GroupInfo& g = pump.position().last_group();
-  if (!*read || !IsBody(g) || g.xid != xid || g.start != at.start ||
+  if (!*read || !binlog::IsXaBody(g) || g.xid != xid || g.start != at.start ||
       (at.end != 0 && g.end != at.end)) {
     Status st(
         passed_on > 0 ? StatusCode::kCorruption : StatusCode::kNotFound,

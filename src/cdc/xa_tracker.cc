@@ -12,10 +12,6 @@ namespace {
 
 using binlog::GroupKind;
 
-bool IsBody(const binlog::GroupInfo& g) {
-  return g.kind == GroupKind::kXaPrepare || g.kind == GroupKind::kXaOnePhase;
-}
-
 std::string Where(const std::string& file, uint64_t position) {
   return file + ":" + std::to_string(position);
 }
@@ -43,7 +39,7 @@ void CdcXaTracker::AfterFeed(binlog::ByteView bytes, const binlog::PositionTrack
   if (bytes.size() > 4 && bytes[4] == static_cast<uint8_t>(binlog::EventType::kFormatDescription)) {
     format_description_.assign(bytes.begin(), bytes.end());
   }
-  const bool body_ended = group_ended && IsBody(t.last_group());
+  const bool body_ended = group_ended && binlog::IsXaBody(t.last_group());
   if (!capture_ && (t.in_xa_body() || body_ended)) {
     capture_ = std::make_shared<CapturedXaBody>();
     capture_->format_description = format_description_;
@@ -66,7 +62,7 @@ Status CdcXaTracker::OnGroupEnd(const binlog::PositionTracker& t) {
   const binlog::GroupInfo& g = t.last_group();
   if (g.kind == GroupKind::kTransaction) return Status::Ok();
   Entry entry{CdcPendingXa{g.xid.ToString(), g.gtid, g.file, g.start, g.end}, nullptr};
-  if (IsBody(g)) {
+  if (binlog::IsXaBody(g)) {
     if (capture_ && !capture_over_limit_) entry.body = std::move(capture_);
     capture_.reset();
   }

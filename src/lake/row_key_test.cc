@@ -8,7 +8,7 @@
 namespace binlake {
 namespace {
 
-ColumnType Type(SqlType t, bool is_unsigned = false) {
+ColumnType KeyColumnType(SqlType t, bool is_unsigned = false) {
   ColumnType c;
   c.type = t;
   c.is_unsigned = is_unsigned;
@@ -37,21 +37,22 @@ void ExpectAscending(const ColumnType& type, const std::vector<std::string>& val
 }
 
 TEST(RowKeyTest, NumbersSortByValue) {
-  ExpectAscending(Type(SqlType::kBigInt),
+  ExpectAscending(KeyColumnType(SqlType::kBigInt),
                   {"-9223372036854775808", "-10", "-9", "0", "9", "10", "9223372036854775807"});
-  ExpectAscending(Type(SqlType::kBigInt, true), {"0", "9", "10", "18446744073709551615"});
-  ExpectAscending(Type(SqlType::kDecimal),
+  ExpectAscending(KeyColumnType(SqlType::kBigInt, true), {"0", "9", "10", "18446744073709551615"});
+  ExpectAscending(KeyColumnType(SqlType::kDecimal),
                   {"-100.5", "-10", "-9.99", "-9.5", "-0.25", "0", "0.001", "0.25", "1.5", "9",
                    "10", "99999999999999999999999999999.5"});
-  ExpectAscending(Type(SqlType::kDouble), {"-1e+20", "-1.5", "0", "1e-05", "9.5", "1e+20"});
-  ExpectAscending(Type(SqlType::kVarChar), {"", "10", "9", "a", "ab", "b"});  // bytes
-  KeyEncoder dec({Type(SqlType::kDecimal)}, false);
+  ExpectAscending(KeyColumnType(SqlType::kDouble),
+                  {"-1e+20", "-1.5", "0", "1e-05", "9.5", "1e+20"});
+  ExpectAscending(KeyColumnType(SqlType::kVarChar), {"", "10", "9", "a", "ab", "b"});  // bytes
+  KeyEncoder dec({KeyColumnType(SqlType::kDecimal)}, false);
   EXPECT_EQ(Key(dec, {"1.50"}), Key(dec, {"1.5"}));
   EXPECT_EQ(Key(dec, {"-0.00"}), Key(dec, {"0"}));
 }
 
 TEST(RowKeyTest, CompositeKeysCompareColumnByColumn) {
-  KeyEncoder enc({Type(SqlType::kVarChar), Type(SqlType::kInt)}, false);
+  KeyEncoder enc({KeyColumnType(SqlType::kVarChar), KeyColumnType(SqlType::kInt)}, false);
   // "a" + 10 < "a" + 9 would be wrong; "a" < "ab" whatever follows.
   EXPECT_LT(Key(enc, {"a", "9"}), Key(enc, {"a", "10"}));
   EXPECT_LT(Key(enc, {"a", "99"}), Key(enc, {"ab", "1"}));
@@ -60,10 +61,10 @@ TEST(RowKeyTest, CompositeKeysCompareColumnByColumn) {
 }
 
 TEST(RowKeyTest, NullsSortFirstWithoutAPrimaryKeyAndAreRefusedInOne) {
-  KeyEncoder multiset({Type(SqlType::kInt), Type(SqlType::kVarChar)}, true);
+  KeyEncoder multiset({KeyColumnType(SqlType::kInt), KeyColumnType(SqlType::kVarChar)}, true);
   EXPECT_LT(Key(multiset, {std::nullopt, "z"}), Key(multiset, {"-5", std::nullopt}));
   EXPECT_LT(Key(multiset, {"1", std::nullopt}), Key(multiset, {"1", ""}));
-  KeyEncoder pk({Type(SqlType::kInt)}, false);
+  KeyEncoder pk({KeyColumnType(SqlType::kInt)}, false);
   std::string key;
   EXPECT_EQ(pk.Append(0, std::nullopt, &key).code(), StatusCode::kCorruption);
   EXPECT_EQ(pk.Append(0, std::string_view("12x"), &key).code(), StatusCode::kCorruption);
@@ -71,7 +72,7 @@ TEST(RowKeyTest, NullsSortFirstWithoutAPrimaryKeyAndAreRefusedInOne) {
 
 TEST(RowKeyTest, RandomIntegersSortLikeTheirValues) {
   std::mt19937_64 rng(7);
-  KeyEncoder enc({Type(SqlType::kBigInt), Type(SqlType::kDecimal)}, false);
+  KeyEncoder enc({KeyColumnType(SqlType::kBigInt), KeyColumnType(SqlType::kDecimal)}, false);
   std::vector<std::pair<std::pair<int64_t, int64_t>, std::string>> rows;
   for (int i = 0; i < 2000; ++i) {
     const int64_t a = static_cast<int64_t>(rng() % 200) - 100;

@@ -155,6 +155,12 @@ Result<std::vector<TextRow>> MysqlConnection::QueryRows(std::string_view sql) {
   return rows;
 }
 
+std::string MysqlConnection::GlobalVariable(const char* name) {
+  auto v = QueryValue(std::string("SELECT @@GLOBAL.") + name);
+  if (!v.ok() || !v->has_value()) return "";
+  return **v;
+}
+
 Result<std::optional<std::string>> MysqlConnection::QueryValue(std::string_view sql) {
   ASSIGN_OR_RETURN(auto rows, QueryRows(sql));
   if (rows.empty() || rows[0].empty()) return std::optional<std::string>();

@@ -61,6 +61,9 @@ class MysqlConnection {
   Result<std::vector<TextRow>> QueryRows(std::string_view sql);
   // First column of the first row; std::nullopt for no row or NULL.
   Result<std::optional<std::string>> QueryValue(std::string_view sql);
+  // A global variable's value (SELECT @@GLOBAL.<name>); "" when the server does not have it, it
+  // is NULL, or the query fails.
+  std::string GlobalVariable(const char* name);
   Result<std::unique_ptr<RowStream>> Stream(std::string_view sql);
 
   // The server's version string, e.g. "10.11.6-MariaDB-log".

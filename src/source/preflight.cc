@@ -2,34 +2,22 @@
 
 #include <charconv>
 
+#include "common/ascii.h"
+
 namespace binlake {
-namespace {
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// Reads a global variable; empty if the server does not have it.
-std::string Variable(MysqlConnection& conn, const char* name) {
-  auto v = conn.QueryValue(std::string("SELECT @@GLOBAL.") + name);
-  if (!v.ok() || !v->has_value()) return "";
-  return **v;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<ServerSettings> ReadServerSettings(MysqlConnection& conn) {
   ServerSettings s;
   s.version = conn.server_version();
   s.is_mariadb = conn.is_mariadb();
   ASSIGN_OR_RETURN(auto log_bin, conn.QueryValue("SELECT @@GLOBAL.log_bin"));
-  s.log_bin = log_bin.value_or("0") == "1" || Upper(log_bin.value_or("")) == "ON";
-  s.binlog_format = Upper(Variable(conn, "binlog_format"));
-  s.binlog_row_image = Upper(Variable(conn, "binlog_row_image"));
-  s.binlog_row_metadata = Upper(Variable(conn, "binlog_row_metadata"));
-  s.gtid_mode = s.is_mariadb ? "mariadb" : Upper(Variable(conn, "gtid_mode"));
-  std::string id = Variable(conn, "server_id");
+  s.log_bin = log_bin.value_or("0") == "1" || AsciiUpper(log_bin.value_or("")) == "ON";
+  s.binlog_format = AsciiUpper(conn.GlobalVariable("binlog_format"));
+  s.binlog_row_image = AsciiUpper(conn.GlobalVariable("binlog_row_image"));
+  s.binlog_row_metadata = AsciiUpper(conn.GlobalVariable("binlog_row_metadata"));
+  s.gtid_mode = s.is_mariadb ? "mariadb" : AsciiUpper(conn.GlobalVariable("gtid_mode"));
+  std::string id = conn.GlobalVariable("server_id");
   std::from_chars(id.data(), id.data() + id.size(), s.server_id);
   return s;
 }

@@ -6,22 +6,11 @@
 #include <map>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "source/stream_start.h"
 
 namespace binlake {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // "10.11.6-MariaDB-log" -> 101106.
 uint32_t ParseServerVersionNumber(std::string_view text) {
@@ -35,13 +24,6 @@ uint32_t ParseServerVersionNumber(std::string_view text) {
     if (p < end && *p == '.') ++p;
   }
   return parts[0] * 10000 + parts[1] * 100 + parts[2];
-}
-
-// A global variable, or "" when the server does not have it.
-std::string Variable(MysqlConnection& conn, const char* name) {
-  auto v = conn.QueryValue(std::string("SELECT @@GLOBAL.") + name);
-  if (!v.ok() || !v->has_value()) return "";
-  return **v;
 }
 
 std::string Duration(int64_t seconds) {
@@ -70,7 +52,7 @@ std::map<uint64_t, uint64_t> SequenceByDomain(std::string_view list) {
   std::map<uint64_t, uint64_t> out;
   while (!list.empty()) {
     size_t comma = list.find(',');
-    std::string_view item = Trim(list.substr(0, comma));
+    std::string_view item = TrimSpacesAndTabs(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     size_t d1 = item.find('-');
     size_t d2 = item.rfind('-');
@@ -179,8 +161,8 @@ void CheckStart(MysqlConnection& conn, const StreamStart& start, CdcPreflightRep
 }
 
 void ReportRetention(MysqlConnection& conn, CdcPreflightReport* report) {
-  std::string seconds = Variable(conn, "binlog_expire_logs_seconds");
-  std::string days = Variable(conn, "expire_logs_days");
+  std::string seconds = conn.GlobalVariable("binlog_expire_logs_seconds");
+  std::string days = conn.GlobalVariable("expire_logs_days");
   int64_t secs = seconds.empty() ? 0 : std::atoll(seconds.c_str());
   const char* source = "binlog_expire_logs_seconds";
   if (secs <= 0 && !days.empty()) {
@@ -210,7 +192,7 @@ void ReportRetention(MysqlConnection& conn, CdcPreflightReport* report) {
 GlobalGrants ParseGlobalGrants(const std::vector<std::string>& lines) {
   GlobalGrants out;
   for (const std::string& raw : lines) {
-    std::string line = Upper(raw);
+    std::string line = AsciiUpper(raw);
     if (line.rfind("GRANT ", 0) != 0) continue;
     size_t on = line.find(" ON ");
     size_t to = line.find(" TO ");
@@ -218,12 +200,12 @@ GlobalGrants ParseGlobalGrants(const std::vector<std::string>& lines) {
       out.has_roles = out.has_roles || to != std::string::npos;  // GRANT `role` TO `user`
       continue;
     }
-    std::string_view target = Trim(std::string_view(line).substr(on + 4));
+    std::string_view target = TrimSpacesAndTabs(std::string_view(line).substr(on + 4));
     if (target.rfind("*.*", 0) != 0) continue;  // schema, table or proxy grants
     std::string_view privs = std::string_view(line).substr(6, on - 6);
     while (!privs.empty()) {
       size_t comma = privs.find(',');
-      std::string_view p = Trim(privs.substr(0, comma));
+      std::string_view p = TrimSpacesAndTabs(privs.substr(0, comma));
       if (!p.empty()) out.privileges.insert(std::string(p));
       privs = comma == std::string_view::npos ? std::string_view() : privs.substr(comma + 1);
     }
@@ -266,7 +248,7 @@ Result<CdcPreflightReport> CheckForCdc(MysqlConnection& conn, const StreamStart&
                               "; FULL is strongly preferred (column names and types in every "
                               "table map): SET GLOBAL binlog_row_metadata=FULL");
   }
-  report.binlog_checksum = Upper(Variable(conn, "binlog_checksum"));
+  report.binlog_checksum = AsciiUpper(conn.GlobalVariable("binlog_checksum"));
   if (!report.binlog_checksum.empty()) {
     report.info.push_back("binlog_checksum=" + report.binlog_checksum);
   }

@@ -4,16 +4,14 @@
 #include <cctype>
 
 #include "binlog/gtid_coverage.h"
+#include "common/ascii.h"
 
 namespace binlake {
 namespace {
 
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
+bool IsOn(const std::optional<std::string>& v) {
+  return v && (*v == "1" || AsciiUpper(*v) == "ON");
 }
-
-bool IsOn(const std::optional<std::string>& v) { return v && (*v == "1" || Upper(*v) == "ON"); }
 
 // A MySQL set has ':' (uuid:interval); a MariaDB list never has.
 bool IsMySqlSet(std::string_view gtid_set) { return gtid_set.find(':') != std::string_view::npos; }
@@ -35,7 +33,7 @@ Result<SourceServer> ReadSourceServer(MysqlConnection& conn) {
   const TextRow& r = rows[0];
   s.identity = std::string(s.is_mariadb ? "server_id=" : "server_uuid=") + *r[0];
   s.log_bin = IsOn(r[1]);
-  s.gtids = r[2] && Upper(*r[2]) == "ON";
+  s.gtids = r[2] && AsciiUpper(*r[2]) == "ON";
   s.executed = r[3].value_or("");
   s.executed.erase(std::remove_if(s.executed.begin(), s.executed.end(),
                                   [](char c) { return c == '\n' || c == '\r'; }),

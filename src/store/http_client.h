@@ -36,6 +36,7 @@ struct HttpResponse {
   bool resent = false;
   // The header's value, or "" if absent. `lower_name` must be lowercase.
   std::string Header(const std::string& lower_name) const;
+  bool Is2xx() const { return status >= 200 && status < 300; }
 };
 
 struct HttpOptions {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <set>
 
+#include "common/ascii.h"
 #include "common/render_text.h"
 #include "store/s3_object_writer.h"
 #include "store/s3_range.h"
@@ -23,14 +24,6 @@ constexpr size_t kMinPartSize = 5u << 20;      // S3: every part but the last
 constexpr uint64_t kMaxPartSize = 5ull << 30;  // S3: 5 GiB per part / single PUT
 constexpr size_t kListPageSize = 1000;
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool Ok2xx(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
-
 Status CheckKey(std::string_view key) {
   if (key.empty()) return InvalidArgument("empty object key");
   if (key.front() == '/')
@@ -41,7 +34,7 @@ Status CheckKey(std::string_view key) {
 }  // namespace
 
 Result<std::string> CannedAclHeader(std::string_view dms_value) {
-  std::string v = Upper(dms_value);
+  std::string v = AsciiUpper(dms_value);
   std::replace(v.begin(), v.end(), '-', '_');
   static const std::pair<const char*, const char*> kAcls[] = {
       {"NONE", ""},
@@ -75,7 +68,7 @@ Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(const TargetConfig& c
   store->bucket_ = location.bucket;
   store->prefix_ = location.prefix;
   store->part_size_ = config.multipart_part_size;
-  const std::string mode = Upper(config.encryption_mode);
+  const std::string mode = AsciiUpper(config.encryption_mode);
   if (mode == "SSE_S3") {
     store->sse_ = "AES256";
   } else if (mode == "SSE_KMS") {
@@ -165,7 +158,7 @@ Status S3ObjectStore::PutObjectTagging(
                 {{"Content-Type", "application/xml"}, {"Content-MD5", md5_base64}},
                 body};
   ASSIGN_OR_RETURN(S3Outcome out, client_->Send(req));
-  if (Ok2xx(out.response)) return Status::Ok();
+  if (out.response.Is2xx()) return Status::Ok();
   return ErrorStatus(client_->Context("PutObjectTagging", full_key), out.response, out.attempts);
 }
 
@@ -181,7 +174,7 @@ Status S3ObjectStore::PutWhole(const std::string& full_key, std::string_view dat
                                const PutOptions& options) {
   S3Request req{"PUT", full_key, {}, CreateHeaders(options, options.if_none_match), data};
   ASSIGN_OR_RETURN(S3Outcome out, client_->Send(req));
-  if (Ok2xx(out.response)) return Status::Ok();
+  if (out.response.Is2xx()) return Status::Ok();
   ErrorContext ctx = client_->Context("PutObject", full_key, options.if_none_match);
   if (out.response.status == 412 && options.if_none_match && out.attempts > 1) {
     // An earlier attempt may have stored the object before its answer was lost: then the 412
@@ -219,7 +212,7 @@ Result<std::string> S3ObjectStore::GetFull(const std::string& full_key,
   if (range) {
     return SliceOfRangeAnswer(out.response, range->first, range->second, ctx, out.attempts);
   }
-  if (Ok2xx(out.response)) return std::move(out.response.body);
+  if (out.response.Is2xx()) return std::move(out.response.body);
   return ErrorStatus(ctx, out.response, out.attempts);
 }
 
@@ -238,7 +231,7 @@ Result<std::string> S3ObjectStore::GetRange(std::string_view key, uint64_t offse
 Result<std::optional<ObjectInfo>> S3ObjectStore::HeadFull(const std::string& full_key) {
   ASSIGN_OR_RETURN(S3Outcome out, client_->Send(S3Request{"HEAD", full_key, {}, {}, {}}));
   if (out.response.status == 404) return std::optional<ObjectInfo>();
-  if (!Ok2xx(out.response)) {
+  if (!out.response.Is2xx()) {
     return ErrorStatus(client_->Context("HeadObject", full_key), out.response, out.attempts);
   }
   ObjectInfo info;
@@ -277,7 +270,7 @@ Result<std::vector<ObjectInfo>> S3ObjectStore::List(std::string_view prefix) {
     if (!token.empty()) req.query.emplace_back("continuation-token", token);
     ASSIGN_OR_RETURN(S3Outcome page, client_->Send(req));
     ErrorContext ctx = client_->Context("ListObjectsV2", full + "*");
-    if (!Ok2xx(page.response)) return ErrorStatus(ctx, page.response, page.attempts);
+    if (!page.response.Is2xx()) return ErrorStatus(ctx, page.response, page.attempts);
     Result<ListResult> parsed = ParseListObjectsV2(page.response.body);
     if (!parsed.ok()) return parsed.status().WithContext("listing " + ctx.object_url);
     for (ListEntry& e : parsed->contents) {
@@ -302,7 +295,7 @@ Status S3ObjectStore::Delete(std::string_view key) {
   RETURN_IF_ERROR(CheckKey(key));
   const std::string full = FullKey(key);
   ASSIGN_OR_RETURN(S3Outcome out, client_->Send(S3Request{"DELETE", full, {}, {}, {}}));
-  if (Ok2xx(out.response)) return Status::Ok();
+  if (out.response.Is2xx()) return Status::Ok();
   if (out.response.status == 404 && ErrorCode(out.response) != "NoSuchBucket") {
     return Status::Ok();
   }
@@ -320,7 +313,7 @@ Result<std::vector<UncommittedObject>> S3ObjectStore::ListUncommitted(std::strin
     if (!upload_marker.empty()) req.query.emplace_back("upload-id-marker", upload_marker);
     ASSIGN_OR_RETURN(S3Outcome page, client_->Send(req));
     ErrorContext ctx = client_->Context("ListMultipartUploads", full + "*");
-    if (!Ok2xx(page.response)) return ErrorStatus(ctx, page.response, page.attempts);
+    if (!page.response.Is2xx()) return ErrorStatus(ctx, page.response, page.attempts);
     Result<ListUploadsResult> parsed = ParseListMultipartUploads(page.response.body);
     if (!parsed.ok()) return parsed.status().WithContext("listing " + ctx.object_url);
     for (MultipartUpload& u : parsed->uploads) {
@@ -343,7 +336,7 @@ Status S3ObjectStore::DiscardUncommitted(const UncommittedObject& object) {
   const std::string full = FullKey(object.key);
   ASSIGN_OR_RETURN(S3Outcome out,
                    client_->Send(S3Request{"DELETE", full, {{"uploadId", object.id}}, {}, {}}));
-  if (Ok2xx(out.response) || out.response.status == 404) return Status::Ok();
+  if (out.response.Is2xx() || out.response.status == 404) return Status::Ok();
   return ErrorStatus(client_->Context("AbortMultipartUpload", full), out.response, out.attempts);
 }
 
@@ -351,7 +344,7 @@ Status S3ObjectStore::CheckAccess() {
   S3Request req{"GET", "", {{"list-type", "2"}, {"prefix", prefix_}, {"max-keys", "1"}}, {}, {}};
   ASSIGN_OR_RETURN(S3Outcome out, client_->Send(req));
   ErrorContext ctx = client_->Context("ListObjectsV2", prefix_);
-  if (!Ok2xx(out.response)) return ErrorStatus(ctx, out.response, out.attempts);
+  if (!out.response.Is2xx()) return ErrorStatus(ctx, out.response, out.attempts);
   Result<ListResult> parsed = ParseListObjectsV2(out.response.body);
   if (!parsed.ok()) {
     return Status(parsed.status().code(),

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/ascii.h"
 #include "store/s3_object_store.h"
 #include "store/sigv4.h"
 
@@ -14,13 +15,6 @@ namespace binlake::s3 {
 namespace {
 
 constexpr size_t kMaxParts = 10000;  // S3 limit per upload
-
-bool Ok2xx(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Unquote(std::string s) {
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
@@ -84,7 +78,7 @@ Status S3ObjectWriter::Write(std::string_view data) {
 Status S3ObjectWriter::StartUpload() {
   S3Request req{"POST", key_, {{"uploads", ""}}, store_->CreateHeaders(options_, false), {}};
   ASSIGN_OR_RETURN(S3Outcome out, store_->client().Send(req));
-  if (!Ok2xx(out.response)) {
+  if (!out.response.Is2xx()) {
     return ErrorStatus(store_->client().Context("CreateMultipartUpload", key_), out.response,
                        out.attempts);
   }
@@ -96,7 +90,7 @@ Result<CompletedPart> S3ObjectWriter::SendPart(int number, std::string_view data
   S3Request req{
       "PUT", key_, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id_}}, {}, data};
   ASSIGN_OR_RETURN(S3Outcome out, store_->client().Send(req));
-  if (!Ok2xx(out.response)) {
+  if (!out.response.Is2xx()) {
     return ErrorStatus(store_->client().Context("UploadPart", key_), out.response, out.attempts);
   }
   std::string etag = out.response.Header("etag");
@@ -159,7 +153,7 @@ Result<S3ObjectWriter::Published> S3ObjectWriter::CheckPublished(std::string* et
                        key_ + " is the object of its multipart upload: the part ETags are not " +
                        "MD5 digests, so the object's multipart ETag is unknown");
   }
-  return Lower(Unquote(info->etag)) == expected ? Published::kOurs : Published::kOther;
+  return AsciiLower(Unquote(info->etag)) == expected ? Published::kOurs : Published::kOther;
 }
 
 Status S3ObjectWriter::ExpectPublished(const ErrorContext& ctx, std::string_view answer) {
@@ -208,7 +202,7 @@ Status S3ObjectWriter::Complete(bool republish) {
     Result<Published> found = CheckPublished(&etag);
     return found.ok() && *found == Published::kOurs;
   };
-  if (Ok2xx(out.response)) {
+  if (out.response.Is2xx()) {
     if (ParseError(out.response.body).ok()) return ErrorStatus(ctx, out.response, out.attempts);
     Result<CompleteResult> done = ParseCompleteMultipartUpload(out.response.body);
     // A store may answer 200 to a repeated complete and leave whatever is under the key alone
@@ -350,7 +344,7 @@ void S3ObjectWriter::AbortUpload() {
   if (upload_id_.empty()) return;
   S3Request req{"DELETE", key_, {{"uploadId", upload_id_}}, {}, {}};
   Result<S3Outcome> out = store_->client().Send(req);
-  if (!out.ok() || (!Ok2xx(out->response) && out->response.status != 404)) {
+  if (!out.ok() || (!out->response.Is2xx() && out->response.status != 404)) {
     spdlog::warn(
         "could not abort the multipart upload of s3://{}/{} ({}); a bucket lifecycle "
         "rule for incomplete uploads will remove its parts",

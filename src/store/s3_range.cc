@@ -7,6 +7,8 @@
 #include <charconv>
 #include <limits>
 
+#include "common/ascii.h"
+
 namespace binlake::s3 {
 namespace {
 
@@ -16,12 +18,6 @@ std::optional<uint64_t> ParseU64(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
@@ -39,7 +35,7 @@ std::string RangeHeaderValue(uint64_t offset, uint64_t length) {
 }
 
 std::optional<ContentRange> ParseContentRange(std::string_view value) {
-  value = Trim(value);
+  value = TrimSpacesAndTabs(value);
   constexpr std::string_view kUnit = "bytes ";
   if (value.size() < kUnit.size() || ::strncasecmp(value.data(), "bytes", 5) != 0 ||
       value[5] != ' ') {

@@ -6,18 +6,12 @@
 #include <algorithm>
 #include <map>
 
+#include "common/ascii.h"
+
 namespace binlake::sigv4 {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -65,7 +59,7 @@ std::string NormalizePath(std::string_view path) {
 
 bool HasHeader(const KeyValues& headers, std::string_view lower_name) {
   for (const auto& [name, value] : headers) {
-    if (Lower(name) == lower_name) return true;
+    if (AsciiLower(name) == lower_name) return true;
   }
   return false;
 }
@@ -78,7 +72,7 @@ struct Canonical {
 Canonical CanonicalHeaders(const KeyValues& headers) {
   // std::map sorts by lowercase name; values of repeated names keep their order.
   std::map<std::string, std::vector<std::string>> by_name;
-  for (const auto& [name, value] : headers) by_name[Lower(name)].push_back(TrimAll(value));
+  for (const auto& [name, value] : headers) by_name[AsciiLower(name)].push_back(TrimAll(value));
   Canonical c;
   for (const auto& [name, values] : by_name) {
     c.headers += name;

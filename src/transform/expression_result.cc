@@ -9,6 +9,7 @@
 #include <limits>
 #include <utility>
 
+#include "common/ascii.h"
 #include "common/decimal_text.h"
 #include "common/integer_bits.h"
 #include "common/parse_rendered_text.h"
@@ -19,14 +20,6 @@
 
 namespace binlake {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // A non-negative count from a JSON number or a string of digits (DMS accepts both).
 bool JsonCount(const nlohmann::json& v, uint32_t* out) {
@@ -126,7 +119,7 @@ Result<DmsDataType> ParseDmsDataType(const nlohmann::json& j) {
       if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
         return InvalidArgument("data-type \"type\" must be a non-empty string");
       }
-      out.type = Lower(it->get_ref<const std::string&>());
+      out.type = AsciiLower(it->get_ref<const std::string&>());
     } else if (key == "length" || key == "precision" || key == "scale") {
       uint32_t n = 0;
       if (!JsonCount(*it, &n) || (key != "length" && n > 1000)) {

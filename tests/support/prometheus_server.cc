@@ -29,7 +29,7 @@ constexpr auto kReadyTimeout = std::chrono::seconds(60);
 constexpr auto kStopTimeout = std::chrono::seconds(10);
 constexpr int kStartAttempts = 3;
 
-std::string ReadFile(const std::string& path) {
+std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -109,7 +109,7 @@ Result<std::pair<int, std::string>> HttpGet(const std::string& url) {
   if (r.exit_code != 0 || code == 0) {
     return NetworkError("GET " + url + ": curl exit " + std::to_string(r.exit_code) + ": " + r.err);
   }
-  return std::make_pair(code, ReadFile(body_path));
+  return std::make_pair(code, ReadWholeFile(body_path));
 }
 
 Result<std::unique_ptr<PrometheusServer>> PrometheusServer::Start(
@@ -229,7 +229,7 @@ void PrometheusServer::Stop() {
 
 std::string PrometheusServer::Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-std::string PrometheusServer::Log() const { return ReadFile(dir_->File("prometheus.log")); }
+std::string PrometheusServer::Log() const { return ReadWholeFile(dir_->File("prometheus.log")); }
 
 Result<std::string> PrometheusServer::Query(const std::string& promql) {
   ASSIGN_OR_RETURN(auto response, HttpGet(Url() + "/api/v1/query?query=" + UrlEncode(promql)));

@@ -1,5 +1,6 @@
 #include "support/test_servers.h"
 
+#include <gtest/gtest.h>
 #include <mysql.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -132,6 +133,15 @@ Status MariaDbServer::Execute(const std::string& sql) {
   } while (mysql_next_result(m.get()) == 0);
   if (mysql_errno(m.get())) return Internal("SQL error: " + std::string(mysql_error(m.get())));
   return Status::Ok();
+}
+
+std::vector<std::string> MariaDbServer::BinlogPaths() {
+  std::vector<std::string> files;
+  auto rows = Query("SHOW BINARY LOGS");
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  if (!rows.ok()) return files;
+  for (const auto& r : *rows) files.push_back(state_dir_ + "/data/" + r[0].value_or(""));
+  return files;
 }
 
 std::string MariaDbServer::MasterPosition() {

@@ -54,6 +54,9 @@ class MariaDbServer {
   Result<std::vector<SqlRow>> Query(const std::string& sql, const std::string& setup = "");
   // The binlog position now, "file:pos" (SHOW MASTER STATUS); "" if it cannot be read.
   std::string MasterPosition();
+  // The paths of the server's binlog files (SHOW BINARY LOGS), oldest first; empty (and a
+  // test failure) if they cannot be listed.
+  std::vector<std::string> BinlogPaths();
 
   // Stops the server (SIGTERM, bounded wait) and starts it again on the same port and data.
   Status Restart();

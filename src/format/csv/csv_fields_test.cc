@@ -11,7 +11,7 @@ namespace {
 using ::binlake::testing::MemoryObject;
 using ::binlake::testing::MemoryObjectWriter;
 
-const std::vector<std::vector<Value>>& Rows() {
+const std::vector<std::vector<Value>>& FieldRows() {
   static const std::vector<std::vector<Value>> rows = {
       {Value::Int(1), Value::String("plain")},
       {Value::Int(2), Value::String("with,comma")},
@@ -26,7 +26,7 @@ const std::vector<std::vector<Value>>& Rows() {
   return rows;
 }
 
-std::string Write(const CsvOptions& options) {
+std::string WriteFieldRows(const CsvOptions& options) {
   TableSchema schema;
   ColumnType int_type, text_type;
   int_type.type = SqlType::kInt;
@@ -36,7 +36,7 @@ std::string Write(const CsvOptions& options) {
   auto w = NewCsvFileWriter(schema, OutputColumns{}, options,
                             std::make_unique<MemoryObjectWriter>(object));
   EXPECT_TRUE(w.ok());
-  for (const auto& row : Rows()) EXPECT_TRUE((*w)->Append(RowMeta{}, row).ok());
+  for (const auto& row : FieldRows()) EXPECT_TRUE((*w)->Append(RowMeta{}, row).ok());
   EXPECT_TRUE((*w)->Finish().ok());
   return object->data;
 }
@@ -105,9 +105,9 @@ TEST(CsvFieldScannerTest, AgreesWithTheRecordReaderInEveryDialectAndPieceSize) {
   dialects[4].rfc4180 = false;
   dialects[4].null_value = "NULL";
   for (size_t d = 0; d < dialects.size(); ++d) {
-    const std::string data = Write(dialects[d]);
+    const std::string data = WriteFieldRows(dialects[d]);
     const std::vector<CsvRecord> expected = ReadAll(data, dialects[d]);
-    ASSERT_EQ(expected.size(), Rows().size() + (d == 4 ? 1 : 0)) << d;  // rfc4180=false: a LF
+    ASSERT_EQ(expected.size(), FieldRows().size() + (d == 4 ? 1 : 0)) << d;  // rfc4180=false: a LF
     for (size_t piece : {size_t{1}, size_t{2}, size_t{3}, size_t{7}, data.size()}) {
       std::vector<std::string> raws;
       EXPECT_EQ(ScanInPieces(data, dialects[d], piece, &raws), expected)
