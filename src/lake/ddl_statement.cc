@@ -13,6 +13,38 @@ using sql::Token;
 using sql::Upper;
 
 // Specs and table elements that leave the columns and the primary key alone.
+// 0..15 for a hex digit, else -1.
+int SqlHexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// [-] digits [. digits] [e [+|-] digits], or [-] . digits ...: a number literal's text.
+bool IsSqlNumber(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t digits = 0;
+  auto run = [&] {
+    size_t n = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++n;
+    return n;
+  };
+  digits += run();
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    digits += run();
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (run() == 0) return false;
+  }
+  return i == s.size();
+}
+
 constexpr std::string_view kIndexWords = " INDEX KEY FULLTEXT SPATIAL UNIQUE FOREIGN CHECK PERIOD ";
 constexpr std::string_view kIgnoredAlterWords =
     " ENGINE AUTO_INCREMENT AVG_ROW_LENGTH DEFAULT CHARACTER CHARSET CHECKSUM COLLATE COMMENT"
@@ -189,6 +221,7 @@ class Parser {
   }
 
   Result<ColumnDef> ColumnDefinition(ColumnPlace* place);
+  ColumnDefault DefaultClause();
   Status CreateBody(DdlStatement* st);
   Status AlterSpec(DdlStatement* st);
   Status AddColumns(DdlStatement* st, bool if_not_exists);
@@ -255,6 +288,10 @@ Result<ColumnDef> Parser::ColumnDefinition(ColumnPlace* place) {
     } else if (place != nullptr && word == "AFTER") {
       place->kind = ColumnPlace::Kind::kAfter;
       ASSIGN_OR_RETURN(place->after, Ident());
+    } else if (word == "DEFAULT") {
+      def.default_value = DefaultClause();
+      previous.clear();
+      continue;
     } else if (word == "NULL") {
       def.nullable = previous != "NOT";
     } else if (word == "KEY" && previous != "UNIQUE") {
@@ -264,6 +301,108 @@ Result<ColumnDef> Parser::ColumnDefinition(ColumnPlace* place) {
   }
   if (type == "SERIAL") def.nullable = false;
   return def;
+}
+
+// What follows DEFAULT (consumed): a literal, NULL, a bit or hex literal, or an expression.
+ColumnDefault Parser::DefaultClause() {
+  ColumnDefault d;
+  const Token& t = Peek();
+  auto is_punct = [](const Token& k, char c) {
+    return k.kind == Token::Kind::kPunct && k.text[0] == c;
+  };
+  if (t.kind == Token::Kind::kString) {
+    d.kind = ColumnDefault::Kind::kLiteral;
+    d.text = t.text;
+    ++pos_;
+    return d;
+  }
+  if (t.kind == Token::Kind::kWord) {
+    if (t.upper == "NULL") {
+      d.kind = ColumnDefault::Kind::kNull;
+      ++pos_;
+      return d;
+    }
+    if (t.upper == "TRUE" || t.upper == "FALSE") {
+      d.kind = ColumnDefault::Kind::kLiteral;
+      d.text = t.upper == "TRUE" ? "1" : "0";
+      ++pos_;
+      return d;
+    }
+    // _utf8mb4'text', b'0101', x'0A'
+    if (Peek(1).kind == Token::Kind::kString &&
+        (t.upper == "B" || t.upper == "X" || t.upper.front() == '_')) {
+      d.kind = t.upper.front() == '_' ? ColumnDefault::Kind::kLiteral : ColumnDefault::Kind::kBits;
+      d.hex = t.upper == "X";
+      d.text = Peek(1).text;
+      pos_ += 2;
+      if (d.hex) {
+        std::string bytes;
+        if (d.text.size() % 2 != 0) d.kind = ColumnDefault::Kind::kExpression;
+        for (size_t i = 0; d.kind == ColumnDefault::Kind::kBits && i < d.text.size(); i += 2) {
+          const int hi = SqlHexDigit(d.text[i]), lo = SqlHexDigit(d.text[i + 1]);
+          if (hi < 0 || lo < 0) d.kind = ColumnDefault::Kind::kExpression;
+          bytes.push_back(static_cast<char>(hi * 16 + lo));
+        }
+        if (d.kind == ColumnDefault::Kind::kBits) d.text = std::move(bytes);
+      }
+      return d;
+    }
+    if (t.upper.size() > 2 && t.upper.rfind("0X", 0) == 0) {  // 0x0A
+      d.kind = ColumnDefault::Kind::kBits;
+      d.hex = true;
+      std::string digits = t.upper.substr(2);
+      if (digits.size() % 2 != 0) digits.insert(digits.begin(), '0');
+      for (size_t i = 0; i < digits.size(); i += 2) {
+        const int hi = SqlHexDigit(digits[i]), lo = SqlHexDigit(digits[i + 1]);
+        if (hi < 0 || lo < 0) {
+          d.kind = ColumnDefault::Kind::kExpression;
+          break;
+        }
+        d.text.push_back(static_cast<char>(hi * 16 + lo));
+      }
+      ++pos_;
+      return d;
+    }
+  }
+  // A number: [+|-] digits [. digits] [e [+|-] digits], split by the lexer into several tokens.
+  size_t at = pos_;
+  std::string number;
+  if (is_punct(Peek(), '-') || is_punct(Peek(), '+')) number += Peek(at++ - pos_).text;
+  auto part = [&](size_t i) -> const Token& { return Peek(i - pos_); };
+  while (true) {
+    const Token& k = part(at);
+    const bool exponent_sign = (is_punct(k, '-') || is_punct(k, '+')) && !number.empty() &&
+                               (number.back() == 'e' || number.back() == 'E');
+    const bool numeric_word = k.kind == Token::Kind::kWord && !k.text.empty() &&
+                              std::isdigit(static_cast<unsigned char>(k.text.front()));
+    if (k.kind == Token::Kind::kNumber || is_punct(k, '.') || exponent_sign || numeric_word) {
+      number += k.text;
+      ++at;
+      continue;
+    }
+    break;
+  }
+  if (IsSqlNumber(number)) {
+    d.kind = ColumnDefault::Kind::kLiteral;
+    d.text = number.front() == '+' ? number.substr(1) : number;
+    pos_ = at;
+    return d;
+  }
+  // An expression: a word (CURRENT_TIMESTAMP, NOW(), a function call) or a parenthesized one.
+  d.kind = ColumnDefault::Kind::kExpression;
+  if (PeekPunct('(')) {
+    const size_t start = pos_;
+    SkipGroup();
+    for (size_t i = start; i < pos_; ++i) d.text += tokens_[i].text;
+    return d;
+  }
+  d.text = Peek().text;
+  ++pos_;
+  if (PeekPunct('(')) {
+    d.text += "(...)";
+    SkipGroup();
+  }
+  return d;
 }
 
 Status Parser::CreateBody(DdlStatement* st) {

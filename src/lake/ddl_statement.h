@@ -40,11 +40,27 @@
 
 namespace binlake {
 
+// A column definition's DEFAULT clause.
+struct ColumnDefault {
+  enum class Kind {
+    kNone,        // no DEFAULT clause
+    kNull,        // DEFAULT NULL
+    kLiteral,     // DEFAULT 'text', a number, TRUE/FALSE: `text` is the value's text
+    kBits,        // DEFAULT b'0101' or x'0A' / 0x0A: `text` holds the bytes (x) or the bits as
+                  // '0'/'1' characters (b)
+    kExpression,  // anything else (CURRENT_TIMESTAMP, a function, (expr)): `text` names it
+  };
+  Kind kind = Kind::kNone;
+  std::string text;
+  bool hex = false;  // kBits: x'..' / 0x.. (else b'..')
+};
+
 struct ColumnDef {
   std::string name;
   std::optional<ColumnType> type;  // nullopt: a type this parser does not know
   bool nullable = true;
   bool primary_key = false;  // PRIMARY KEY (or KEY) in the definition
+  ColumnDefault default_value;
 };
 
 // Where ADD / CHANGE / MODIFY put the column.

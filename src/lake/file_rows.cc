@@ -5,9 +5,34 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/string_object_writer.h"
+#include "format/csv/csv_writer.h"
 #include "lake/parquet_file_rows.h"
 
 namespace binlake {
+namespace {
+
+// `text` as one field of a CSV file in `dialect` (quoted as the writer quotes it).
+std::string CsvFieldText(std::string_view text, const CsvOptions& dialect) {
+  CsvOptions options = dialect;
+  options.header = false;
+  options.gzip = false;
+  TableSchema one;
+  Column column;
+  column.name = "c";
+  one.columns = {column};
+  std::string out;
+  auto writer =
+      NewCsvFileWriter(one, OutputColumns{}, options, std::make_unique<StringObjectWriter>(&out));
+  const Value value[] = {Value::String(text)};
+  if (!writer.ok() || !(*writer)->Append(RowMeta{}, value).ok() || !(*writer)->Finish().ok()) {
+    return std::string(text);
+  }
+  out.resize(out.size() - std::min(out.size(), options.row_delimiter.size()));
+  return out;
+}
+
+}  // namespace
 
 // Streaming gzip (RFC 1952; several members in a row are one stream, as GunzipAll reads them).
 class CsvFileRowReader::Inflater {
@@ -63,6 +88,10 @@ CsvFileRowReader::CsvFileRowReader(ObjectStore& store, std::string key, FileRowL
     identity_ = layout_.columns[i] == static_cast<int>(i);
   }
   if (layout_.csv.gzip) inflater_ = std::make_unique<Inflater>();
+  absent_fields_.resize(layout_.absent.size());
+  for (size_t c = 0; c < layout_.absent.size(); ++c) {
+    if (layout_.absent[c]) absent_fields_[c] = CsvFieldText(*layout_.absent[c], layout_.csv);
+  }
   sliced_ = layout_.begin > 0 || layout_.end != UINT64_MAX;
   begin_checked_ = layout_.begin == 0;
   // From the row delimiter before `begin`, to check that a row begins there.
@@ -202,12 +231,21 @@ Status CsvFileRowReader::Parse(std::string_view record) {
   auto field = [&](int at) -> const CsvField* {
     return at >= 0 && static_cast<size_t>(at) < present ? &data[at] : nullptr;
   };
+  // A column the file lacks: its default, or NULL.
+  auto absent = [&](size_t c) -> const std::optional<std::string>* {
+    if (layout_.columns[c] >= 0 || c >= layout_.absent.size() || !layout_.absent[c]) {
+      return nullptr;
+    }
+    return &layout_.absent[c];
+  };
   // The key.
   key_.clear();
   for (size_t k = 0; k < layout_.key.size(); ++k) {
-    const CsvField* f = field(layout_.columns[static_cast<size_t>(layout_.key[k])]);
+    const size_t c = static_cast<size_t>(layout_.key[k]);
+    const CsvField* f = field(layout_.columns[c]);
     std::optional<std::string_view> text;
     if (f && !scanner_.IsNull(*f)) text = scanner_.Text(*f, &scratch_);
+    if (const auto* fill = absent(c)) text = **fill;
     Status s = encoder_.Append(k, text, &key_);
     if (!s.ok()) return bad(s.message());
   }
@@ -225,6 +263,10 @@ Status CsvFileRowReader::Parse(std::string_view record) {
   for (size_t c = 0; c < layout_.columns.size(); ++c) {
     if (c > 0) built_row_ += scanner_.delimiter();
     const CsvField* f = field(layout_.columns[c]);
+    if (absent(c)) {
+      built_row_ += *absent_fields_[c];
+      continue;
+    }
     built_row_ += f ? f->raw : std::string_view(scanner_.null_value());
   }
   row_ = built_row_;

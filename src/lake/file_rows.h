@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,8 +42,11 @@ struct FileRowLayout {
   bool header = false;   // CSV: the first record names the columns: skipped
   bool has_op = false;   // the first field is Op
   size_t max_extra_columns = 0;
-  size_t data_columns = 0;        // the table's columns in the file
-  std::vector<int> columns;       // for each plan column, its index among the data columns or -1
+  size_t data_columns = 0;   // the table's columns in the file
+  std::vector<int> columns;  // for each plan column, its index among the data columns or -1
+  // For each plan column the file lacks (-1 above): its text there (TablePlan::absent: the
+  // default the rows got when the column was added), or nullopt (or no entry): NULL.
+  std::vector<std::optional<std::string>> absent;
   std::vector<int> key;           // the plan columns that make the key, in key order
   std::vector<ColumnType> types;  // Parquet: each plan column's type (converts the values)
   // Only the first rows (PlanFile::max_rows: a file of a batch cut inside); the rest is not read.
@@ -128,6 +132,7 @@ class CsvFileRowReader final : public FileRowReader {
   std::string built_row_;
   std::string_view row_;
   char op_ = 'I';
+  std::vector<std::optional<std::string>> absent_fields_;  // layout_.absent as CSV fields
 };
 
 }  // namespace binlake

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/parse_rendered_text.h"
 #include "common/render_text.h"
 #include "common/string_object_writer.h"
 #include "format/csv/csv_writer.h"
@@ -162,7 +163,13 @@ Status ParquetFileRowReader::Convert() {
   const RenderOptions& render = layout_.csv.render;
   for (size_t c = 0; c < values_.size(); ++c) {
     if (field_of_[c] < 0) {
+      // A column the file lacks: its default (TablePlan::absent), or NULL.
       values_[c] = Value::Null();
+      if (c < layout_.absent.size() && layout_.absent[c]) {
+        Status s = ParseRenderedText(layout_.types[c], *layout_.absent[c], render, &values_[c],
+                                     &scratch_[c]);
+        if (!s.ok()) return Bad("column " + std::to_string(c) + ": " + s.message());
+      }
       continue;
     }
     Status s =

@@ -352,6 +352,61 @@ TEST(ParquetRowsTest, ManyRowGroupsAreReadOneAtATime) {
   EXPECT_LE(read[1], (*info)->size + (64u << 10));
 }
 
+// A column a file lacks (added after it was written) reads as TablePlan::absent says, in both
+// formats: the default's text, quoted as the target's CSV quotes it, or NULL; a key column too.
+TEST(ParquetRowsTest, ColumnsAFileLacksReadTheirDefault) {
+  TableSchema narrow;
+  Column id;
+  id.name = "id";
+  id.type.type = SqlType::kInt;
+  narrow.columns = {id};
+  MemoryObjectStore store;
+  for (DataFormat format : {DataFormat::kCsv, DataFormat::kParquet}) {
+    S3Settings s;
+    s.data_format = format;
+    auto factory = MakeRowFileWriterFactory(s);
+    ASSERT_TRUE(factory.ok());
+    auto sink = store.NewWriter("f" + DataFileExtension(s), {});
+    ASSERT_TRUE(sink.ok());
+    auto w = (*factory)(narrow, {}, std::move(sink).value());
+    ASSERT_TRUE(w.ok());
+    for (int64_t i : {2, 1}) {
+      const Value row[] = {Value::Int(i)};
+      ASSERT_TRUE((*w)->Append({}, row).ok());
+    }
+    ASSERT_TRUE((*w)->Finish().ok());
+  }
+  ColumnType note, price;
+  note.type = SqlType::kVarChar;
+  price.type = SqlType::kDecimal;
+  price.precision = 6;
+  price.scale = 2;
+  KeyEncoder encoder({price, id.type}, false);  // key (price, id)
+  for (int parquet = 0; parquet < 2; ++parquet) {
+    FileRowLayout l;
+    l.parquet = parquet == 1;
+    l.data_columns = 1;
+    l.columns = {0, -1, -1, -1};
+    l.types = {id.type, note, price, note};
+    l.absent = {std::nullopt, "a,\"b", "1.50", std::nullopt};
+    l.key = {2, 0};
+    auto reader = NewFileRowReader(store, parquet ? "f.parquet" : "f.csv", l, encoder);
+    std::vector<std::string> rows;
+    while (true) {
+      auto more = reader->Next();
+      ASSERT_TRUE(more.ok()) << more.status().ToString();
+      if (!*more) break;
+      rows.push_back(std::string(reader->row()));
+      std::string key;
+      ASSERT_TRUE(encoder.Append(0, "1.50", &key).ok());
+      ASSERT_TRUE(encoder.Append(1, rows.size() == 1 ? "2" : "1", &key).ok());
+      EXPECT_EQ(reader->key(), key) << parquet;
+    }
+    EXPECT_EQ(rows, (std::vector<std::string>{"2,\"a,\"\"b\",1.50,", "1,\"a,\"\"b\",1.50,"}))
+        << parquet;
+  }
+}
+
 // OpenLake: a Parquet target whose full load did not record the columns' types (an older
 // binlake), and a DataFormat binlake does not read, are one-line errors.
 TEST(ParquetRowsTest, TargetsThatCannotBeReadAreRefused) {

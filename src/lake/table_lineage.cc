@@ -16,7 +16,12 @@ TableLineage TableLineage::FromSchema(const TableSchema& schema, int* next_id) {
   l.name = {schema.schema, schema.table};
   l.loaded_as = schema.schema + "." + schema.table;
   for (const Column& c : schema.columns) {
-    l.columns.push_back({c.name, c.type, c.nullable, (*next_id)++, false});
+    LineageColumn column;
+    column.name = c.name;
+    column.type = c.type;
+    column.nullable = c.nullable;
+    column.id = (*next_id)++;
+    l.columns.push_back(std::move(column));
   }
   for (int k : schema.primary_key) {
     if (k >= 0 && static_cast<size_t>(k) < schema.columns.size()) {
@@ -32,7 +37,13 @@ Result<TableLineage> TableLineage::FromCreate(const TableName& name, const DdlSt
   l.name = name;
   for (const ColumnDef& d : create.columns) {
     if (l.Find(d.name) >= 0) return Unsupported("column " + d.name + " is defined twice");
-    l.columns.push_back({d.name, d.type, d.nullable, (*next_id)++, true});
+    LineageColumn column;
+    column.name = d.name;
+    column.type = d.type;
+    column.nullable = d.nullable;
+    column.id = (*next_id)++;
+    column.from_statement = true;
+    l.columns.push_back(std::move(column));
   }
   for (const std::string& k : create.primary_key) {
     const int i = l.Find(k);
@@ -55,7 +66,9 @@ void TableLineage::AdoptByName(const std::vector<Column>& recorded, int* next_id
   for (const Column& c : recorded) {
     LineageColumn col;
     const int i = Find(c.name);
+    if (i >= 0) col = columns[static_cast<size_t>(i)];  // its id and how it was added
     col.id = i >= 0 ? columns[static_cast<size_t>(i)].id : (*next_id)++;
+    col.from_statement = false;
     col.name = c.name;
     col.type = c.type;
     col.nullable = c.nullable;
@@ -93,8 +106,17 @@ Status TableLineage::Alter(const std::vector<AlterAction>& actions, int* next_id
           return Unsupported("column " + a.def.name + " is already there");
         }
         ASSIGN_OR_RETURN(size_t at, place(a.place, cols.size()));
-        cols.insert(cols.begin() + static_cast<std::ptrdiff_t>(at),
-                    LineageColumn{a.def.name, a.def.type, a.def.nullable, id++, true});
+        LineageColumn column;
+        column.name = a.def.name;
+        column.type = a.def.type;
+        column.nullable = a.def.nullable;
+        column.id = id++;
+        column.from_statement = true;
+        column.added = true;
+        column.added_default = a.def.default_value;
+        column.added_type = a.def.type;
+        column.added_nullable = a.def.nullable;
+        cols.insert(cols.begin() + static_cast<std::ptrdiff_t>(at), std::move(column));
         if (a.def.primary_key) next.key = {a.def.name};
         break;
       }

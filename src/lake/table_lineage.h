@@ -26,6 +26,12 @@ struct LineageColumn {
   // The type comes from a DDL statement; the next recorded version of the columns replaces it
   // with the binlog's own description.
   bool from_statement = false;
+  // Added by ALTER TABLE ... ADD COLUMN: the rows already there got its default
+  // (lake/column_default.h), as the column was declared then.
+  bool added = false;
+  ColumnDefault added_default;
+  std::optional<ColumnType> added_type;
+  bool added_nullable = true;
 };
 
 struct TableLineage {

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "config/target_layout.h"
+#include "lake/column_default.h"
 #include "lake/ddl_statement.h"
 #include "lake/schema_records.h"
 #include "lake/table_lineage.h"
@@ -438,6 +439,8 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
     plan.schema = t->lineage.Schema();
     plan.loaded_as = t->lineage.loaded_as;
     const std::vector<int> ids = t->lineage.Ids();
+    plan.absent.resize(ids.size());
+    std::vector<bool> absent_known(ids.size(), false);
     for (const Table::Step& s : t->steps) {
       PlanStep step;
       step.kind = s.kind;
@@ -447,10 +450,25 @@ Result<std::vector<TablePlan>> Planner::Run(ObjectStore& store, uint64_t upto,
         step.file.checkpoint = s.checkpoint;
         step.file.max_rows = s.max_rows;
         step.file.data_columns = s.ids.size();
-        for (int id : ids) {
-          auto at = std::find(s.ids.begin(), s.ids.end(), id);
+        for (size_t c = 0; c < ids.size(); ++c) {
+          auto at = std::find(s.ids.begin(), s.ids.end(), ids[c]);
           step.file.columns.push_back(at == s.ids.end() ? -1
                                                         : static_cast<int>(at - s.ids.begin()));
+          if (at != s.ids.end() || absent_known[c]) continue;
+          // A file from before the column was added: its rows read the column's default.
+          absent_known[c] = true;
+          const LineageColumn& column = t->lineage.columns[c];
+          if (!column.added) continue;
+          Result<std::optional<std::string>> value =
+              AddedColumnValue(column.added_type ? *column.added_type : plan.schema.columns[c].type,
+                               column.added_nullable, column.added_default, lake_.csv.render);
+          if (!value.ok()) {
+            return Unsupported(name.Dotted() + ": column " + column.name +
+                               " was added with a default binlake cannot give the rows already "
+                               "there (" +
+                               value.status().message() + ")");
+          }
+          plan.absent[c] = std::move(value).value();
         }
       }
       plan.steps.push_back(std::move(step));

@@ -79,6 +79,10 @@ struct TablePlan {
   std::string loaded_as;        // "schema.table" the full load wrote it as (differs after RENAME;
                                 // "" for a table created during CDC)
   std::vector<PlanStep> steps;  // in the order their rows apply
+  // For each column of `schema`: what a file without it (written before ALTER TABLE ... ADD
+  // COLUMN added it) reads there, as the full load renders it (lake/column_default.h); nullopt:
+  // NULL.
+  std::vector<std::optional<std::string>> absent;
 };
 
 using TableSelector = std::function<bool(const std::string& schema, const std::string& table)>;

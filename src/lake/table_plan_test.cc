@@ -183,8 +183,9 @@ class PlanTest : public ::testing::Test {
           const size_t skip = s.file.cdc ? 1 : 0;
           if (record.size() != skip + s.file.data_columns) return "bad width in " + s.file.key;
           CsvRecord row;
-          for (int c : s.file.columns) {
-            row.push_back(c < 0 ? std::nullopt : record[skip + static_cast<size_t>(c)]);
+          for (size_t i = 0; i < s.file.columns.size(); ++i) {
+            const int c = s.file.columns[i];
+            row.push_back(c < 0 ? p.absent.at(i) : record[skip + static_cast<size_t>(c)]);
           }
           Status applied = merge.Apply(op, std::move(row));
           if (!applied.ok()) return applied.ToString();
@@ -271,6 +272,28 @@ TEST_F(PlanTest, AddedColumnsReadNullInEarlierFiles) {
   plans = Plan(2);
   ASSERT_TRUE(plans.ok());
   EXPECT_EQ((*plans)[0].schema.columns[2].type.type, SqlType::kText);  // from the statement
+}
+
+// ALTER TABLE ... ADD COLUMN gives the rows already there the column's default (NOT NULL without
+// one: the type's implicit default); files written before read it (lake/column_default.h).
+TEST_F(PlanTest, AddedColumnsReadTheirDefaultInEarlierFiles) {
+  FullLoad({{kT, {{"1", "one"}}}});
+  Rows(kT, {{'I', {"2", "two"}}});
+  Ddl("ALTER", "t",
+      "ALTER TABLE t ADD COLUMN note VARCHAR(9) NOT NULL DEFAULT 'a,\\\"b', ADD qty INT NOT NULL");
+  const TableSchema wide = Table("t", {kT.columns[0], kT.columns[1], Col("note", SqlType::kVarChar),
+                                       Col("qty", SqlType::kInt)});
+  Rows(wide, {{'I', {"3", "three", "n", "7"}}});
+  Commit();
+  EXPECT_EQ(RowsOf(1, "t"), "1|one|a,\"b|0\n2|two|a,\"b|0\n3|three|n|7\n");
+  // A default binlake cannot know for the rows already there: one line naming table and column.
+  Ddl("ALTER", "t", "ALTER TABLE t ADD COLUMN at DATETIME NOT NULL DEFAULT NOW()");
+  Commit();
+  auto plans = Plan(2);
+  ASSERT_FALSE(plans.ok());
+  EXPECT_EQ(plans.status().message(),
+            "app.t: column at was added with a default binlake cannot give the rows already there "
+            "(DEFAULT NOW(...) is an expression)");
 }
 
 TEST_F(PlanTest, DroppedColumnsAreSkippedAndReAddedOnesAreNewColumns) {

@@ -67,6 +67,7 @@ FileRowLayout TargetFileLayout(const Lake& lake, const TablePlan& plan, const Pl
   l.max_extra_columns = (lake.timestamp_column ? 1 : 0) + (file.cdc ? 1 : 0);
   l.data_columns = file.data_columns;
   l.columns = file.columns;
+  l.absent = plan.absent;
   l.key = key.columns;
   l.max_rows = file.max_rows;
   return l;

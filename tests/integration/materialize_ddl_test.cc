@@ -122,8 +122,9 @@ class MaterializeDdlTest : public ::testing::Test {
         EXPECT_GE(record.size(), s.file.data_columns + (s.file.cdc ? 1 : 0)) << s.file.key;
         const size_t skip = record.size() - std::min(record.size(), s.file.data_columns);
         CsvRecord row;
-        for (int c : s.file.columns) {
-          row.push_back(c < 0 ? std::nullopt : record[skip + static_cast<size_t>(c)]);
+        for (size_t i = 0; i < s.file.columns.size(); ++i) {
+          const int c = s.file.columns[i];
+          row.push_back(c < 0 ? plan.absent.at(i) : record[skip + static_cast<size_t>(c)]);
         }
         Status applied = merge.Apply(s.file.cdc ? (*record[0])[0] : 'I', std::move(row));
         EXPECT_TRUE(applied.ok()) << applied.ToString() << " in " << s.file.key;
@@ -203,12 +204,18 @@ class MaterializeDdlTest : public ::testing::Test {
     BinlakeProcess cdc("cdc " + Common() +
                        " --set CdcMaxBatchInterval=" + (one_batch ? "30" : "1"));
     const std::vector<std::string> phases = {
-        // ADD COLUMN: earlier rows read NULL, later ones and updated ones have it.
+        // ADD COLUMN: earlier rows read NULL (or the default, below), later ones and updated
+        // ones have it.
         "INSERT INTO app.items VALUES (4,'four',4);"
         "ALTER TABLE app.items ADD COLUMN price DECIMAL(8,2);"
         "INSERT INTO app.items VALUES (5,'five',5,5.50);"
         "UPDATE app.items SET price = 1.25 WHERE id = 1;"
-        "INSERT INTO app.keep VALUES (2,'k2')",
+        "INSERT INTO app.keep VALUES (2,'k2');"
+        // ADD COLUMN with defaults: the rows already there get them (implicit ones for NOT NULL).
+        "ALTER TABLE app.keep ADD COLUMN status VARCHAR(12) NOT NULL DEFAULT 'it''s new', "
+        "ADD COLUMN n INT NOT NULL, ADD COLUMN at DATETIME(3) DEFAULT '2020-01-02 03:04:05.5', "
+        "ADD COLUMN d DECIMAL(6,2) DEFAULT 1.5 AFTER id, ADD COLUMN f DOUBLE DEFAULT 1e3, "
+        "ADD COLUMN e ENUM('x','y') NOT NULL, ADD COLUMN z DATE NOT NULL DEFAULT '2024-02-29'",
         // DROP COLUMN, RENAME COLUMN, MODIFY ... AFTER (moved).
         "ALTER TABLE app.items DROP COLUMN qty;"
         "UPDATE app.items SET name = 'TWO' WHERE id = 2;"
