@@ -13,7 +13,8 @@
 #   oltp_write_only) and (b) in a clustered key range (the newest 0.5% of each table updated, as
 #   many rows appended); CDC commits them; then, alternately, RUNS times each: `materialize`
 #   advancing a copy of the previous output vs `materialize --rebuild` of the same point; both
-#   outputs must be byte-identical. Prints the seconds and the ratio advance/rebuild.
+#   outputs must be byte-identical. The same with Parquet output (DuckDB checks that both hold
+#   the same rows). Prints the seconds and the ratios advance/rebuild.
 # Usage: bench/materialize/run.sh [--tables N] [--rows N] [--changes N] [--runs N] [--keep]
 #        [--binary PATH] [--record (write the summary to bench/materialize/last-run.txt)]
 set -euo pipefail
@@ -117,6 +118,9 @@ rows=$((rows - $(ls "$WORK"/binlake/sbtest/*/part-*.csv | wc -l)))  # headers
 advance_round() {
   local kind=$1
   rm -rf "$WORK/base"; cp -a "$WORK/binlake" "$WORK/base"  # the previous version
+  rm -rf "$WORK/pbase"  # and as Parquet
+  "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/pbase" --format parquet \
+    >/dev/null
   if [ "$kind" = random ]; then
     $SB --threads=2 --time=0 --events=$(( TABLES * ROWS / 100 / 4 )) run >/dev/null
   else
@@ -129,8 +133,18 @@ advance_round() {
   local end; end=$(pos)
   "$BINLAKE" cdc --source "$SOURCE" --tls-mode disabled --target "$TARGET" --stop-at "$end" \
     --sequence-column seq --log-level warn >/dev/null
-  local best_a=999999 best_r=999999 a r i parts=""
+  local best_a=999999 best_r=999999 a r i parts="" best_pa=999999 best_pr=999999 pparts=""
   for i in $(seq 1 "$RUNS"); do
+    rm -rf "$WORK/padv"; cp -a "$WORK/pbase" "$WORK/padv"
+    local t0; t0=$(now)
+    pparts=$("$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/padv" \
+      --format parquet | sed -n 's/.*: \([0-9]* of [0-9]*\) part.*/\1/p')
+    a=$(elapsed "$t0")
+    rm -rf "$WORK/pfull"; t0=$(now)
+    "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/pfull" --format parquet \
+      --rebuild >/dev/null
+    r=$(elapsed "$t0")
+    best_pa=$(min "$best_pa" "$a"); best_pr=$(min "$best_pr" "$r")
     rm -rf "$WORK/adv"; cp -a "$WORK/base" "$WORK/adv"
     local t0; t0=$(now)
     parts=$("$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/adv" | \
@@ -147,8 +161,14 @@ advance_round() {
       "$WORK/adv/_binlake/materialization.json" | sed "s|^|$WORK/adv/|")) \
       <(tail -q -n +2 "$WORK"/full/sbtest/sbtest$t/part-*.csv) || same_adv=no
   done
-  local changed; changed=$(cat "$WORK"/target/sbtest/*/2*.csv | wc -l)
-  echo "$kind $best_a $best_r $same_adv $parts"
+  local same_padv
+  same_padv=$(node tests/js/duckdb_query.mjs "SELECT (SELECT count(*) FROM (SELECT * FROM \
+read_parquet('$WORK/padv/sbtest/*/*.parquet') EXCEPT ALL SELECT * FROM \
+read_parquet('$WORK/pfull/sbtest/*/*.parquet'))) + (SELECT count(*) FROM (SELECT * FROM \
+read_parquet('$WORK/pfull/sbtest/*/*.parquet') EXCEPT ALL SELECT * FROM \
+read_parquet('$WORK/padv/sbtest/*/*.parquet'))) AS n" | sed -n 's/.*"n":"\([0-9]*\)".*/\1/p')
+  [ "$same_padv" = 0 ] && same_padv=yes || same_padv="no($same_padv)"
+  echo "$kind $best_a $best_r $same_adv $parts $best_pa $best_pr $same_padv $pparts"
   rm -rf "$WORK/binlake"; mv "$WORK/adv" "$WORK/binlake"  # the next round advances from here
 }
 # Every CDC file so far is the backlog; count the new ones per round.
@@ -174,12 +194,17 @@ echo
   echo "outputs byte-identical to DuckDB's (CSV): $same"
   echo "binlake peak RSS: $((rss_kb / 1024)) MB (goal <= 512 MB)"
   echo "incremental advance after ~1% of the rows changed, best of $RUNS, alternating with a rebuild:"
-  printf "%-12s %8s %10s %10s %9s %10s %s\n" changes rows advance rebuild ratio identical parts-written
-  set -- $adv_random
-  printf "%-12s %8s %10.3f %10.3f %9.2f %10s %s\n" random $((mid - before)) "$2" "$3" \
-    "$(awk -v a="$2" -v r="$3" 'BEGIN{print a/r}')" "$4" "$5 of $7"
-  set -- $adv_clustered
-  printf "%-12s %8s %10.3f %10.3f %9.2f %10s %s\n" clustered $((after - mid)) "$2" "$3" \
-    "$(awk -v a="$2" -v r="$3" 'BEGIN{print a/r}')" "$4" "$5 of $7"
-  echo "(goal: advance <= 0.2 x rebuild; parts of at most 32 MiB)"
+  printf "%-12s %-8s %8s %10s %10s %9s %10s %s\n" changes output rows advance rebuild ratio \
+    identical parts-written
+  round="" rows=""
+  for round in random clustered; do
+    if [ $round = random ]; then set -- $adv_random; rows=$((mid - before))
+    else set -- $adv_clustered; rows=$((after - mid)); fi
+    printf "%-12s %-8s %8s %10.3f %10.3f %9.2f %10s %s\n" $round csv $rows "$2" "$3" \
+      "$(awk -v a="$2" -v r="$3" 'BEGIN{print a/r}')" "$4" "$5 of $7"
+    printf "%-12s %-8s %8s %10.3f %10.3f %9.2f %10s %s\n" $round parquet $rows "$8" "$9" \
+      "$(awk -v a="$8" -v r="$9" 'BEGIN{print a/r}')" "${10}" "${11} of ${13}"
+  done
+  echo "(goal: advance <= 0.2 x rebuild; parts of at most 32 MiB and, from 1 MiB, 1/16 of a" \
+    "table's rows: --parts-per-table 16)"
 } | bench_output materialize

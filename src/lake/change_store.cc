@@ -75,6 +75,7 @@ class MemoryCursor : public ChangeCursor {
 // A sorted run in a spill file, read back through a buffer.
 struct ChangeStore::Run {
   int fd = -1;
+  int tier = 0;         // 0: spilled from memory; n + 1: merged from kMergeWidth runs of tier n
   uint64_t size = 0;    // bytes in the file
   uint64_t offset = 0;  // file offset of buffer_[0]
   std::string buffer;
@@ -260,28 +261,49 @@ void ChangeStore::Clear() {
 
 void ChangeStore::SortEntries() { std::sort(entries_.begin(), entries_.end(), EntryLess); }
 
-Status ChangeStore::Spill() {
-  SortEntries();
-  auto run = std::make_unique<Run>();
-  ASSIGN_OR_RETURN(run->fd, CreateSpillFile(options_.spill_dir));
-  std::string buffer;
-  buffer.reserve(kRunBuffer + 64);
-  for (const Entry& e : entries_) {
+namespace {
+
+// Writes records to a new run file through a buffer.
+class RunWriter {
+ public:
+  Status Open(const std::string& spill_dir, std::unique_ptr<ChangeStore::Run>* run) {
+    *run = std::make_unique<ChangeStore::Run>();
+    run_ = run->get();
+    ASSIGN_OR_RETURN(run_->fd, CreateSpillFile(spill_dir));
+    buffer_.reserve(kRunBuffer + 64);
+    return Status::Ok();
+  }
+  Status Append(const ChangeStore::Entry& e) {
     char header[kRecordHeader];
     std::memcpy(header, &e.key_len, 4);
     std::memcpy(header + 4, &e.row_len, 4);
     std::memcpy(header + 8, &e.seq, 8);
     header[16] = e.op;
-    buffer.append(header, kRecordHeader);
-    buffer.append(e.data, e.key_len + e.row_len);
-    if (buffer.size() >= kRunBuffer) {
-      RETURN_IF_ERROR(WriteSpill(run->fd, buffer.data(), buffer.size()));
-      run->size += buffer.size();
-      buffer.clear();
-    }
+    buffer_.append(header, kRecordHeader);
+    buffer_.append(e.data, e.key_len + e.row_len);
+    return buffer_.size() >= kRunBuffer ? Flush() : Status::Ok();
   }
-  RETURN_IF_ERROR(WriteSpill(run->fd, buffer.data(), buffer.size()));
-  run->size += buffer.size();
+  Status Flush() {
+    RETURN_IF_ERROR(WriteSpill(run_->fd, buffer_.data(), buffer_.size()));
+    run_->size += buffer_.size();
+    buffer_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  ChangeStore::Run* run_ = nullptr;
+  std::string buffer_;
+};
+
+}  // namespace
+
+Status ChangeStore::Spill() {
+  SortEntries();
+  std::unique_ptr<Run> run;
+  RunWriter writer;
+  RETURN_IF_ERROR(writer.Open(options_.spill_dir, &run));
+  for (const Entry& e : entries_) RETURN_IF_ERROR(writer.Append(e));
+  RETURN_IF_ERROR(writer.Flush());
   runs_.push_back(std::move(run));
   ++runs_spilled_;
   entries_ = {};
@@ -289,6 +311,37 @@ Status ChangeStore::Spill() {
   block_bytes_ = 0;
   block_size_ = 0;
   block_used_ = 0;
+  return MergeTiers();
+}
+
+Status ChangeStore::MergeTiers() {
+  while (runs_.size() >= kMergeWidth) {
+    const size_t first = runs_.size() - kMergeWidth;
+    const int tier = runs_[first]->tier;
+    for (size_t i = first; i < runs_.size(); ++i) {
+      if (runs_[i]->tier != tier) return Status::Ok();
+    }
+    // The runs hold consecutive adds (a run's changes all came after the previous run's): their
+    // merge by key, then add order, is one run of the next tier.
+    std::unique_ptr<Run> merged;
+    RunWriter writer;
+    RETURN_IF_ERROR(writer.Open(options_.spill_dir, &merged));
+    merged->tier = tier + 1;
+    for (size_t i = first; i < runs_.size(); ++i) RETURN_IF_ERROR(runs_[i]->Load());
+    while (true) {
+      Run* best = nullptr;
+      for (size_t i = first; i < runs_.size(); ++i) {
+        Run* r = runs_[i].get();
+        if (r->valid && (!best || EntryLess(r->entry, best->entry))) best = r;
+      }
+      if (!best) break;
+      RETURN_IF_ERROR(writer.Append(best->entry));
+      RETURN_IF_ERROR(best->Advance());
+    }
+    RETURN_IF_ERROR(writer.Flush());
+    runs_.resize(first);  // closes (and so frees) the merged runs' files
+    runs_.push_back(std::move(merged));
+  }
   return Status::Ok();
 }
 

@@ -5,8 +5,11 @@
 // Memory is bounded: rows are copied into an arena of blocks; when the arena and the index pass
 // `memory_bytes`, the changes so far are sorted and written to a run file in `spill_dir` (created
 // and unlinked at once, so nothing is left behind even after a SIGKILL), and the cursor merges
-// the runs (a k-way merge by key, then add order). Memory then is about `memory_bytes` plus a
-// read buffer per run.
+// the runs (a k-way merge by key, then add order). Runs are merged in tiers, as an LSM tree's
+// are: when kMergeWidth runs of one tier are spilled, they become one run of the next tier, so
+// at most kMergeWidth - 1 runs per tier are open (a few dozen files for any table) and every
+// change is rewritten about log_kMergeWidth(runs) times. Memory then is about `memory_bytes` plus
+// a read buffer per open run.
 //
 // Thread-safety: one thread. Views a cursor hands out stay valid until its next Next(); the
 // store must outlive the cursor it hands out.
@@ -53,6 +56,9 @@ class ChangeStore {
   void Clear();
   uint64_t size() const { return count_; }
   uint64_t runs_spilled() const { return runs_spilled_; }
+  // Run files open now (after the tiers' merges).
+  size_t runs_open() const { return runs_.size(); }
+  static constexpr size_t kMergeWidth = 16;
 
   // Sorts and hands the changes over; the store must not be used afterwards.
   Result<std::unique_ptr<ChangeCursor>> Finish();
@@ -72,6 +78,8 @@ class ChangeStore {
   char* Allocate(size_t bytes);
   uint64_t MemoryUsed() const;
   Status Spill();
+  // Merges the last kMergeWidth runs while they are of one tier.
+  Status MergeTiers();
   void SortEntries();
 
   Options options_;

@@ -172,6 +172,15 @@ TEST(MergeTest, SpilledAndInMemoryMergesEqualAReferenceMap) {
   Merged spilled = Merge(enc, false, base, changes, 64u << 10);
   ASSERT_TRUE(spilled.status.ok()) << spilled.status.ToString();
   EXPECT_EQ(spilled.rows, expected);
+  // 4 KiB: a run every few changes, thousands of them, merged in tiers of 16 (three tiers deep)
+  // while few files stay open.
+  ChangeStore tiny({4u << 10, "/tmp"});
+  for (const auto& [op, row] : changes) ASSERT_TRUE(tiny.Add(op, KeyOf(enc, row, false), row).ok());
+  EXPECT_GT(tiny.runs_spilled(), 16u * 16u * 16u / 2);
+  EXPECT_LT(tiny.runs_open(), 4 * ChangeStore::kMergeWidth);
+  Merged tiered = Merge(enc, false, base, changes, 4u << 10);
+  ASSERT_TRUE(tiered.status.ok()) << tiered.status.ToString();
+  EXPECT_EQ(tiered.rows, expected);
 }
 
 TEST(MergeTest, ClearForgetsEverythingBefore) {
