@@ -15,6 +15,7 @@
 #include "common/testing/temp_dir.h"
 #include "format/recordio/recordio.h"
 #include "store/target_config.h"
+#include "store/testing/failing_reads_store.h"
 
 namespace binlake::pipe {
 namespace {
@@ -58,41 +59,6 @@ std::string ReadFifo(const std::string& path, size_t limit = SIZE_MAX) {
   ::close(fd);
   return out;
 }
-
-// A local store whose ranged reads of one key fail past its first bytes, as an S3 GET failing
-// after the store's retries would.
-class FailingReads : public ObjectStore {
- public:
-  FailingReads(std::unique_ptr<ObjectStore> base, std::string bad_key)
-      : base_(std::move(base)), bad_(std::move(bad_key)) {}
-  Status Put(std::string_view k, std::string_view d, const PutOptions& o) override {
-    return base_->Put(k, d, o);
-  }
-  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view k,
-                                                  const PutOptions& o) override {
-    return base_->NewWriter(k, o);
-  }
-  Result<std::string> Get(std::string_view k) override { return base_->Get(k); }
-  Result<std::string> GetRange(std::string_view k, uint64_t o, uint64_t l) override {
-    return base_->GetRange(k, o, l);
-  }
-  Status AppendRange(std::string_view k, uint64_t o, uint64_t l, std::string* out) override {
-    if (k == bad_ && o > 0) return NetworkError("HTTP 500 InternalError after 8 attempts");
-    return base_->AppendRange(k, o, l, out);
-  }
-  Result<std::optional<ObjectInfo>> Head(std::string_view k) override { return base_->Head(k); }
-  Result<std::vector<ObjectInfo>> List(std::string_view p) override { return base_->List(p); }
-  Status Delete(std::string_view k) override { return base_->Delete(k); }
-  Status PublishPrepared(std::string_view k, std::string_view t) override {
-    return base_->PublishPrepared(k, t);
-  }
-  Status CheckAccess() override { return Status::Ok(); }
-  std::string Describe() const override { return base_->Describe(); }
-
- private:
-  std::unique_ptr<ObjectStore> base_;
-  std::string bad_;
-};
 
 class PipeServerTest : public ::testing::Test {
  protected:
@@ -188,7 +154,8 @@ TEST_F(PipeServerTest, ReadErrorMidObjectFailsTheRun) {
     TargetConfig c;
     c.url = url;
     ASSIGN_OR_RETURN(auto base, OpenObjectStore(c));
-    return std::unique_ptr<ObjectStore>(new FailingReads(std::move(base), "b"));
+    return std::unique_ptr<ObjectStore>(new testing::FailingReadsStore(
+        std::move(base), "b", "HTTP 500 InternalError after 8 attempts"));
   };
   auto run = std::async(std::launch::async, [&] { return RunPipe({Channel()}, options_); });
   std::string got = ReadFifo(options_.fifo_dir + "/train_0");

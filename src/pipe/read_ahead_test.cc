@@ -7,42 +7,10 @@
 
 #include "common/testing/temp_dir.h"
 #include "store/target_config.h"
+#include "store/testing/failing_reads_store.h"
 
 namespace binlake::pipe {
 namespace {
-
-// Delegates to a real store; AppendRange fails for one key.
-class FailingStore : public ObjectStore {
- public:
-  FailingStore(ObjectStore* base, std::string bad_key) : base_(base), bad_(std::move(bad_key)) {}
-  Status Put(std::string_view k, std::string_view d, const PutOptions& o) override {
-    return base_->Put(k, d, o);
-  }
-  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view k,
-                                                  const PutOptions& o) override {
-    return base_->NewWriter(k, o);
-  }
-  Result<std::string> Get(std::string_view k) override { return base_->Get(k); }
-  Result<std::string> GetRange(std::string_view k, uint64_t o, uint64_t l) override {
-    return base_->GetRange(k, o, l);
-  }
-  Status AppendRange(std::string_view k, uint64_t o, uint64_t l, std::string* out) override {
-    if (k == bad_ && o > 0) return NetworkError("connection reset (injected)");
-    return base_->AppendRange(k, o, l, out);
-  }
-  Result<std::optional<ObjectInfo>> Head(std::string_view k) override { return base_->Head(k); }
-  Result<std::vector<ObjectInfo>> List(std::string_view p) override { return base_->List(p); }
-  Status Delete(std::string_view k) override { return base_->Delete(k); }
-  Status PublishPrepared(std::string_view k, std::string_view t) override {
-    return base_->PublishPrepared(k, t);
-  }
-  Status CheckAccess() override { return Status::Ok(); }
-  std::string Describe() const override { return "failing"; }
-
- private:
-  ObjectStore* base_;
-  std::string bad_;
-};
 
 std::string Bytes(size_t n, int seed) {
   std::string s(n, '\0');
@@ -90,7 +58,7 @@ TEST(ReadAheadTest, ErrorArrivesInOrderAfterTheBytesBeforeIt) {
   ASSERT_TRUE((*store)->Put("a", Bytes(10000, 1), {}).ok());
   ASSERT_TRUE((*store)->Put("b", Bytes(10000, 2), {}).ok());
   ASSERT_TRUE((*store)->Put("c", Bytes(10000, 3), {}).ok());
-  FailingStore failing(store->get(), "b");
+  testing::FailingReadsStore failing(store->get(), "b", "connection reset (injected)");
   std::vector<ObjectRef> refs = {{&failing, "a", 10000, "s3://x/a"},
                                  {&failing, "b", 10000, "s3://x/b"},
                                  {&failing, "c", 10000, "s3://x/c"}};

@@ -27,13 +27,6 @@ using testing::MariaDbServer;
 using testing::RunBinlake;
 using testing::ShellQuote;
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // All files under `dir` whose name starts with LOAD, sorted by name.
 std::vector<fs::path> LoadFiles(const fs::path& dir) {
   std::vector<fs::path> files;
@@ -47,7 +40,7 @@ std::vector<fs::path> LoadFiles(const fs::path& dir) {
 
 std::string Concatenate(const std::vector<fs::path>& files) {
   std::string all;
-  for (const auto& f : files) all += ReadAll(f);
+  for (const auto& f : files) all += testing::ReadFileBytes(f);
   return all;
 }
 
@@ -189,12 +182,12 @@ TEST_F(FullLoadCliTest, EveryTypeReadsBackThroughDuckDbAsTheServerHasIt) {
     }
   }
   // The snapshot's position is in the task state, for CDC.
-  std::string state = ReadAll(dir_ / "out/_binlake/full_load.json");
+  std::string state = testing::ReadFileBytes(dir_ / "out/_binlake/full_load.json");
   EXPECT_NE(state.find("\"status\": \"complete\""), std::string::npos);
   EXPECT_NE(state.find("\"binlog_file\": \"binlog."), std::string::npos);
   // A table without rows has no folder (as DMS), one without a primary key is still loaded.
   EXPECT_FALSE(fs::exists(dir_ / "out/shop/empty_table"));
-  EXPECT_EQ(ReadAll(dir_ / "out/shop/nopk/LOAD00000001.csv"), "1,a\n1,a\n,\n");
+  EXPECT_EQ(testing::ReadFileBytes(dir_ / "out/shop/nopk/LOAD00000001.csv"), "1,a\n1,a\n,\n");
 }
 
 TEST_F(FullLoadCliTest, ParallelChunksAndSmallFilesGiveTheSameBytesAsOneReader) {
@@ -232,7 +225,8 @@ TEST_F(FullLoadCliTest, RunningAgainReplacesTheFilesWithIdenticalOnes) {
   ASSERT_EQ(Load("out", "--threads 3 --chunk-rows 7000 --set MaxFileSize=32").exit_code, 0);
   auto third = LoadFiles(dir_ / "out/shop/orders");
   ASSERT_EQ(third.size(), first.size());
-  for (size_t i = 0; i < third.size(); ++i) EXPECT_EQ(ReadAll(third[i]), ReadAll(first[i]));
+  for (size_t i = 0; i < third.size(); ++i)
+    EXPECT_EQ(testing::ReadFileBytes(third[i]), testing::ReadFileBytes(first[i]));
 }
 
 TEST_F(FullLoadCliTest, GzipHeaderOpTimestampAndDelimiter) {
@@ -446,7 +440,7 @@ TEST_F(FullLoadCliTest, NamesThatWouldAliasGetTheirOwnFolders) {
       {"odd/100%25", "5,odd.100%\n"},
   };
   for (const auto& [folder, rows] : want) {
-    EXPECT_EQ(ReadAll(dir_ / "out" / folder / "LOAD00000001.csv"), rows) << folder;
+    EXPECT_EQ(testing::ReadFileBytes(dir_ / "out" / folder / "LOAD00000001.csv"), rows) << folder;
   }
   EXPECT_FALSE(fs::exists(dir_ / "out/a/b/c"));
   ASSERT_TRUE(server_->Execute("DROP DATABASE `a/b`; DROP DATABASE `a`; DROP DATABASE `odd`").ok());
@@ -456,7 +450,7 @@ TEST_F(FullLoadCliTest, NamesThatWouldAliasGetTheirOwnFolders) {
 // written (it would replace the LOAD files under the change log that follows the old snapshot).
 TEST_F(FullLoadCliTest, RefusesATargetWhereCdcHasCommitted) {
   ASSERT_EQ(Load("out", "").exit_code, 0);
-  const std::string before = ReadAll(dir_ / "out/shop/orders/LOAD00000001.csv");
+  const std::string before = testing::ReadFileBytes(dir_ / "out/shop/orders/LOAD00000001.csv");
   fs::create_directories(dir_ / "out/_binlake/cdc");
   std::ofstream(dir_ / "out/_binlake/cdc/checkpoint-00000000000000000001.json") << "{}";
   CommandResult r = Load("out", "");
@@ -466,7 +460,7 @@ TEST_F(FullLoadCliTest, RefusesATargetWhereCdcHasCommitted) {
   std::string err = r.err;
   while (!err.empty() && err.back() == '\n') err.pop_back();
   EXPECT_EQ(err.find('\n'), std::string::npos) << err;
-  EXPECT_EQ(ReadAll(dir_ / "out/shop/orders/LOAD00000001.csv"), before);
+  EXPECT_EQ(testing::ReadFileBytes(dir_ / "out/shop/orders/LOAD00000001.csv"), before);
 }
 
 // DataFormat=parquet: the same rows as the CSV load, read by DuckDB from both.
@@ -536,7 +530,7 @@ TEST_F(FullLoadCliTest, KilledLoadLeavesNoPartialFileAndRerunCompletes) {
   ASSERT_EQ(::kill(pid, SIGKILL), 0) << "the load finished before it could be killed";
   testing::RunShell("while kill -0 " + std::to_string(pid) + " 2>/dev/null; do sleep 0.05; done");
 
-  std::string state = ReadAll(dir_ / "out/_binlake/full_load.json");
+  std::string state = testing::ReadFileBytes(dir_ / "out/_binlake/full_load.json");
   EXPECT_NE(state.find("\"status\": \"running\""), std::string::npos);
   // Every visible file is a complete prefix piece of the reference output, row-aligned.
   auto partial = LoadFiles(dir_ / "out/shop/orders");
@@ -548,7 +542,7 @@ TEST_F(FullLoadCliTest, KilledLoadLeavesNoPartialFileAndRerunCompletes) {
   CommandResult again = Load("out", "--threads 1 --set MaxFileSize=16");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Concatenate(LoadFiles(dir_ / "out/shop/orders")), reference);
-  state = ReadAll(dir_ / "out/_binlake/full_load.json");
+  state = testing::ReadFileBytes(dir_ / "out/_binlake/full_load.json");
   EXPECT_NE(state.find("\"status\": \"complete\""), std::string::npos);
 }
 

@@ -20,19 +20,12 @@ using testing::MariaDbServer;
 using testing::RunBinlake;
 using testing::ShellQuote;
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // name -> content of every LOAD file under dir (recursive), keys relative to dir.
 std::map<std::string, std::string> LoadFilesUnder(const fs::path& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().filename().string().rfind("LOAD", 0) == 0) {
-      out[fs::relative(e.path(), dir).string()] = ReadAll(e.path());
+      out[fs::relative(e.path(), dir).string()] = testing::ReadFileBytes(e.path());
     }
   }
   return out;
@@ -232,7 +225,7 @@ TEST(FullLoadS3Test, HttpsEndpointWithCustomCa) {
   ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
                                         env->bucket, "tls-env/", dir.File("tls-env"))
                   .ok());
-  EXPECT_NE(ReadAll(dir.File("tls-env/app/t/LOAD00000001.csv")).find("over https"),
+  EXPECT_NE(testing::ReadFileBytes(dir.File("tls-env/app/t/LOAD00000001.csv")).find("over https"),
             std::string::npos);
   CommandResult profile =
       load("tls-profile", "AWS_CONFIG_FILE=" + ShellQuote(aws_config) + " AWS_PROFILE=tls");

@@ -30,20 +30,13 @@ using testing::ShellQuote;
 
 constexpr char kPassword[] = "tls-Secret-42";
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The concatenated content of the files under `dir` whose name starts (or not) with LOAD.
 std::string FilesUnder(const fs::path& dir, bool load_files) {
   std::string all;
   if (!fs::exists(dir)) return all;
   for (const auto& e : fs::directory_iterator(dir)) {
     if ((e.path().filename().string().rfind("LOAD", 0) == 0) == load_files) {
-      all += ReadAll(e.path());
+      all += testing::ReadFileBytes(e.path());
     }
   }
   return all;

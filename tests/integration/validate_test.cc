@@ -32,18 +32,12 @@ using testing::CommandResult;
 using testing::MariaDbServer;
 using testing::ShellQuote;
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 void WriteAll(const fs::path& p, const std::string& data) {
   std::ofstream(p, std::ios::binary | std::ios::trunc) << data;
 }
 // Replaces the first occurrence of `from` in the file; false if it is not there.
 bool Replace(const fs::path& p, const std::string& from, const std::string& to) {
-  std::string data = ReadAll(p);
+  std::string data = testing::ReadFileBytes(p);
   const size_t at = data.find(from);
   if (at == std::string::npos) return false;
   data.replace(at, from.size(), to);
@@ -125,7 +119,7 @@ class ValidateTest : public ::testing::Test {
     for (const auto& e : fs::directory_iterator(dir)) reports.push_back(e.path());
     std::sort(reports.begin(), reports.end());
     if (reports.empty()) return nullptr;
-    return nlohmann::json::parse(ReadAll(reports.back()), nullptr, false);
+    return nlohmann::json::parse(testing::ReadFileBytes(reports.back()), nullptr, false);
   }
   static const nlohmann::json* TableOf(const nlohmann::json& report, const std::string& table) {
     for (const auto& t : report["tables"]) {
@@ -148,7 +142,7 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
         Validate(Target(), "--report " + ShellQuote(report) + " --metrics-file " + metrics);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     // The metrics file (Prometheus text format, checked by promtool) counts the same.
-    const std::string text = ReadAll(metrics);
+    const std::string text = testing::ReadFileBytes(metrics);
     EXPECT_NE(text.find("binlake_validate_tables_done_total{result=\"equal\"} 3\n"),
               std::string::npos)
         << text;
@@ -160,7 +154,7 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
         << text;
     EXPECT_EQ(std::system(("promtool check metrics < " + ShellQuote(metrics)).c_str()), 0);
     EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
-    auto j = nlohmann::json::parse(ReadAll(report), nullptr, false);
+    auto j = nlohmann::json::parse(testing::ReadFileBytes(report), nullptr, false);
     ASSERT_FALSE(j.is_discarded());
     EXPECT_TRUE(j["equal"].get<bool>());
     ASSERT_EQ(j["tables"].size(), 3u) << j.dump();
@@ -228,7 +222,7 @@ TEST_F(ValidateTest, EqualLakeAndEachDefectWithItsKeysAndColumns) {
     const std::string metrics = dir_.path() + "/" + d.name + ".prom";
     CommandResult r = Validate("file://" + copy.string(), "--metrics-file " + metrics);
     EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
-    const std::string text = ReadAll(metrics);
+    const std::string text = testing::ReadFileBytes(metrics);
     EXPECT_NE(text.find("binlake_validate_tables_done_total{result=\"different\"} 1\n"),
               std::string::npos)
         << text;
@@ -349,7 +343,7 @@ TEST_F(ValidateTest, RecheckComparesOnlyTheKeysThatDiffered) {
 
   const fs::path load = copy / "app/items/LOAD00000001.csv";
   const fs::path pairs = copy / "app/pairs/LOAD00000001.csv";
-  const std::string original_load = ReadAll(load);
+  const std::string original_load = testing::ReadFileBytes(load);
   ASSERT_TRUE(Replace(load, "7,seven,7,x\n", ""));  // id=7 missing in the lake
   ASSERT_TRUE(Replace(pairs, "2,x,20", "2,x,21"));  // (2,x) different
   CommandResult first = Validate(url);
@@ -498,7 +492,7 @@ TEST_F(ValidateTest, EqualWhileSysbenchKeepsWriting) {
   EXPECT_NE(r.out.find("the lake equals the source"), std::string::npos) << r.out;
   EXPECT_NE(before, start) << "sysbench wrote before validate started";
   EXPECT_NE(after, before) << "sysbench kept writing while validate ran";
-  auto j = nlohmann::json::parse(ReadAll(report), nullptr, false);
+  auto j = nlohmann::json::parse(testing::ReadFileBytes(report), nullptr, false);
   ASSERT_FALSE(j.is_discarded());
   ASSERT_FALSE(j["tables"].empty());
   int sbtest = 0;

@@ -1,10 +1,17 @@
 #include "support/readers.h"
 
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "support/test_servers.h"
 
 namespace binlake::testing {
+
+std::string ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 std::string DuckQuote(const std::string& s) {
   std::string q = "'";

@@ -17,6 +17,9 @@ using DuckRow = std::map<std::string, std::optional<std::string>>;
 // Runs SQL statements in a fresh in-memory DuckDB; returns the last statement's rows.
 Result<std::vector<DuckRow>> DuckDbQuery(const std::vector<std::string>& statements);
 
+// A local file's bytes; "" when it cannot be read.
+std::string ReadFileBytes(const std::string& path);
+
 // SQL string literal for DuckDB.
 std::string DuckQuote(const std::string& s);
 
