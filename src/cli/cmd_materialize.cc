@@ -1,5 +1,7 @@
 // `binlake materialize`: each selected table of a target as of a committed point, as plain CSV
 // files with a manifest (materialize/materialize.h, docs/MATERIALIZE.md).
+#include <malloc.h>
+
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -106,6 +108,15 @@ int Run(const MaterializeFlags& flags, const CLI::App& cmd) {
   options.parts_per_table = flags.parts_per_table;
   options.format = flags.format;
   options.training = *training;
+  // A materialization allocates and frees buffers of megabytes (file chunks, part writers,
+  // change runs) many times over. glibc's defaults hand each freed one back to the kernel, so the
+  // next is faulted in again page by page (zeroed): keep them in the heap instead, for this
+  // short-lived command. Measured on the materialize benchmark (2 cores, paravirtualized page
+  // faults): an advance 30% faster, a rebuild 15%; memory stays within --memory-limit-mb plus
+  // the buffers, as before.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
   auto result = RunMaterialize(**target, **output, options);
   if (!result.ok()) return ReportFailure(result.status());
 
