@@ -7,6 +7,7 @@
 #include <string>
 
 #include "binlog/gtid_text_internal.h"
+#include "common/ascii.h"
 
 namespace binlake::binlog {
 namespace {
@@ -20,13 +21,6 @@ using internal::Trim;
 constexpr std::string_view kExpectedGtidSet =
     "expected UUID:N[-M][:N[-M]...], tagged intervals after :TAG, e.g. "
     "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7:mytag:1-3";
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string LowerTag(std::string_view tag) {
   std::string s(tag);
@@ -119,8 +113,8 @@ bool ParseUuid(std::string_view s, Uuid* out) {
       ++i;
       continue;
     }
-    const int hi = HexDigit(s[i]);
-    const int lo = HexDigit(s[i + 1]);
+    const int hi = AsciiHexDigit(s[i]);
+    const int lo = AsciiHexDigit(s[i + 1]);
     if (hi < 0 || lo < 0) return false;
     uuid[byte++] = static_cast<uint8_t>(hi << 4 | lo);
     i += 2;

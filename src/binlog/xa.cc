@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "common/ascii.h"
+
 namespace binlake::binlog {
 namespace {
 
@@ -24,13 +26,6 @@ bool ConsumeWord(std::string_view* s, std::string_view word) {
   return true;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Reads X'<hex>' from the front of `s` into `out`.
 bool ConsumeHexLiteral(std::string_view* s, std::string* out) {
   if (s->size() < 3 || ((*s)[0] != 'X' && (*s)[0] != 'x') || (*s)[1] != '\'') return false;
@@ -39,11 +34,7 @@ bool ConsumeHexLiteral(std::string_view* s, std::string* out) {
   std::string_view hex = s->substr(2, close - 2);
   if (hex.size() % 2 != 0 || hex.size() / 2 > kXaMaxPartLength) return false;
   out->clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-  }
+  if (!AppendHexBytes(hex, out)) return false;
   s->remove_prefix(close + 1);
   return true;
 }

@@ -3,15 +3,10 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/ascii.h"
+
 namespace binlake {
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Escapes the characters that would change how a URL's userinfo or path parses.
 std::string PercentEncode(std::string_view text) {
@@ -101,8 +96,8 @@ Result<std::string> PercentDecode(std::string_view text) {
     if (i + 2 >= text.size()) {
       return InvalidArgument("incomplete percent escape");
     }
-    int hi = HexDigit(text[i + 1]);
-    int lo = HexDigit(text[i + 2]);
+    int hi = AsciiHexDigit(text[i + 1]);
+    int lo = AsciiHexDigit(text[i + 2]);
     if (hi < 0 || lo < 0) return InvalidArgument("invalid percent escape");
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;

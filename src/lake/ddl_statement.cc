@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
 #include "lake/sql_lexer.h"
 
 namespace binlake {
@@ -13,14 +14,6 @@ using sql::Token;
 using sql::Upper;
 
 // Specs and table elements that leave the columns and the primary key alone.
-// 0..15 for a hex digit, else -1.
-int SqlHexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // [-] digits [. digits] [e [+|-] digits], or [-] . digits ...: a number literal's text.
 bool IsSqlNumber(std::string_view s) {
   size_t i = 0;
@@ -335,31 +328,16 @@ ColumnDefault Parser::DefaultClause() {
       d.hex = t.upper == "X";
       d.text = Peek(1).text;
       pos_ += 2;
-      if (d.hex) {
-        std::string bytes;
-        if (d.text.size() % 2 != 0) d.kind = ColumnDefault::Kind::kExpression;
-        for (size_t i = 0; d.kind == ColumnDefault::Kind::kBits && i < d.text.size(); i += 2) {
-          const int hi = SqlHexDigit(d.text[i]), lo = SqlHexDigit(d.text[i + 1]);
-          if (hi < 0 || lo < 0) d.kind = ColumnDefault::Kind::kExpression;
-          bytes.push_back(static_cast<char>(hi * 16 + lo));
-        }
-        if (d.kind == ColumnDefault::Kind::kBits) d.text = std::move(bytes);
-      }
+      std::string bytes;
+      if (d.hex && !AppendHexBytes(d.text, &bytes)) d.kind = ColumnDefault::Kind::kExpression;
+      if (d.hex && d.kind == ColumnDefault::Kind::kBits) d.text = std::move(bytes);
       return d;
     }
     if (t.upper.size() > 2 && t.upper.rfind("0X", 0) == 0) {  // 0x0A
       d.kind = ColumnDefault::Kind::kBits;
       d.hex = true;
-      std::string digits = t.upper.substr(2);
-      if (digits.size() % 2 != 0) digits.insert(digits.begin(), '0');
-      for (size_t i = 0; i < digits.size(); i += 2) {
-        const int hi = SqlHexDigit(digits[i]), lo = SqlHexDigit(digits[i + 1]);
-        if (hi < 0 || lo < 0) {
-          d.kind = ColumnDefault::Kind::kExpression;
-          break;
-        }
-        d.text.push_back(static_cast<char>(hi * 16 + lo));
-      }
+      const std::string digits = (t.upper.size() % 2 != 0 ? "0" : "") + t.upper.substr(2);
+      if (!AppendHexBytes(digits, &d.text)) d.kind = ColumnDefault::Kind::kExpression;
       ++pos_;
       return d;
     }
@@ -367,8 +345,8 @@ ColumnDefault Parser::DefaultClause() {
   // A number: [+|-] digits [. digits] [e [+|-] digits], split by the lexer into several tokens.
   size_t at = pos_;
   std::string number;
-  if (is_punct(Peek(), '-') || is_punct(Peek(), '+')) number += Peek(at++ - pos_).text;
   auto part = [&](size_t i) -> const Token& { return Peek(i - pos_); };
+  if (is_punct(Peek(), '-') || is_punct(Peek(), '+')) number += part(at++).text;
   while (true) {
     const Token& k = part(at);
     const bool exponent_sign = (is_punct(k, '-') || is_punct(k, '+')) && !number.empty() &&

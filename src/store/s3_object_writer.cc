@@ -23,19 +23,7 @@ std::string Unquote(std::string s) {
 
 // 32 hex digits -> 16 bytes; false otherwise.
 bool HexToBytes(const std::string& hex, std::string* out) {
-  if (hex.size() != 32) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < 32; i += 2) {
-    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
+  return hex.size() == 32 && AppendHexBytes(hex, out);
 }
 
 }  // namespace

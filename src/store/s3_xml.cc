@@ -3,6 +3,8 @@
 #include <charconv>
 #include <pugixml.hpp>
 
+#include "common/ascii.h"
+
 namespace binlake::s3 {
 namespace {
 
@@ -91,12 +93,7 @@ std::string XmlEscape(std::string_view s) {
 Result<std::string> UrlDecode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
+  auto hex = AsciiHexDigit;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out.push_back(' ');
