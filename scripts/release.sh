@@ -63,7 +63,12 @@ interp=$(readelf -l "$stage/lib/binlake" | sed -n 's/.*Requesting program interp
 [ -n "$interp" ] || die "cannot read the program interpreter"
 missing=$(ldd "$stage/lib/binlake" | grep 'not found' || true)
 [ -z "$missing" ] || die "unresolved libraries: $missing"
-libs=$(ldd "$stage/lib/binlake" | sed -n 's/.* => \(\/[^ ]*\) .*/\1/p')
+# libcurl is not among them: the program loads it on its first HTTP request (dlopen,
+# src/store/curl_library.h), so it and its own libraries are bundled by name.
+curl="$libdir/libcurl.so.4"
+[ -f "$curl" ] || die "no $curl (scripts/setup.sh installs libcurl)"
+libs=$( { ldd "$stage/lib/binlake"; echo " => $curl ("; ldd "$curl"; } |
+  sed -n 's/.* => \(\/[^ ]*\) .*/\1/p' | sort -u)
 for f in $libs "$interp"; do
   cp -L "$f" "$stage/lib/"
   pkg=$(dpkg -S "$(readlink -f "$f")" 2>/dev/null | head -1 | cut -d: -f1 || true)

@@ -1,6 +1,5 @@
 #include "store/http_client.h"
 
-#include <curl/curl.h>
 #include <strings.h>
 
 #include <algorithm>
@@ -8,10 +7,10 @@
 #include <cstring>
 #include <memory>
 
+#include "store/curl_library.h"
+
 namespace binlake::s3 {
 namespace {
-
-std::once_flag g_curl_init;
 
 size_t OnBody(char* data, size_t size, size_t nmemb, void* user) {
   static_cast<std::string*>(user)->append(data, size * nmemb);
@@ -39,8 +38,9 @@ size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
   return size * nmemb;
 }
 
-Status TransportError(CURLcode code, const char* detail, const std::string& ca_bundle) {
-  std::string msg = detail[0] != '\0' ? detail : curl_easy_strerror(code);
+Status TransportError(const CurlFunctions& curl, CURLcode code, const char* detail,
+                      const std::string& ca_bundle) {
+  std::string msg = detail[0] != '\0' ? detail : curl.easy_strerror(code);
   if (code == CURLE_PEER_FAILED_VERIFICATION &&
       msg.find("certificate problem") != std::string::npos) {
     // "SSL certificate problem: unable to get local issuer certificate": say what was trusted.
@@ -103,7 +103,8 @@ int OnSeek(void* user, curl_off_t offset, int origin) {
 }
 
 struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  const CurlFunctions* curl;
+  void operator()(curl_slist* l) const { curl->slist_free_all(l); }
 };
 
 }  // namespace
@@ -113,15 +114,15 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-HttpClient::HttpClient(HttpOptions options) : options_(options) {
-  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+HttpClient::HttpClient(HttpOptions options) : options_(options) {}
 
 HttpClient::~HttpClient() {
-  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
+  if (idle_.empty()) return;  // then libcurl is loaded: the handles came from it
+  const CurlFunctions* curl = *CurlLibrary();
+  for (void* h : idle_) curl->easy_cleanup(static_cast<CURL*>(h));
 }
 
-void* HttpClient::Acquire() {
+void* HttpClient::Acquire(const CurlFunctions& api) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!idle_.empty()) {
@@ -130,7 +131,7 @@ void* HttpClient::Acquire() {
       return h;
     }
   }
-  return curl_easy_init();
+  return api.easy_init();
 }
 
 void HttpClient::Release(void* handle) {
@@ -139,17 +140,18 @@ void HttpClient::Release(void* handle) {
 }
 
 Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
-  CURL* curl = static_cast<CURL*>(Acquire());
+  ASSIGN_OR_RETURN(const CurlFunctions* api, CurlLibrary());
+  CURL* curl = static_cast<CURL*>(Acquire(*api));
   if (curl == nullptr) return Internal("curl_easy_init failed");
   // reset keeps the handle's live connections, DNS and TLS session caches.
-  curl_easy_reset(curl);
+  api->easy_reset(curl);
 
   HttpResponse response;
   BodyReader reader{request.body};
   char error[CURL_ERROR_SIZE] = {0};
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
-  auto add_header = [&headers](const std::string& line) {
-    headers.reset(curl_slist_append(headers.release(), line.c_str()));
+  std::unique_ptr<curl_slist, SlistDeleter> headers(nullptr, SlistDeleter{api});
+  auto add_header = [&headers, api](const std::string& line) {
+    headers.reset(api->slist_append(headers.release(), line.c_str()));
   };
   bool has_content_type = false;
   for (const auto& [name, value] : request.headers) {
@@ -162,49 +164,49 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   add_header("Expect:");                               // no 100-continue round trip
   if (!has_content_type) add_header("Content-Type:");  // no curl default for bodies
 
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  api->easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  api->easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  api->easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  api->easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  api->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  api->easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout_ms));
+  api->easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   if (!options_.ca_bundle.empty()) {
     // The bundle replaces the system's CAs (as AWS_CA_BUNDLE does for the AWS CLI).
-    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
-    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+    api->easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    api->easy_setopt(curl, CURLOPT_CAPATH, nullptr);
   }
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  api->easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  api->easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  api->easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   if (request.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    api->easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT" || request.method == "POST") {
     // A POST with a known size (Content-Length, never chunked) read from `reader`, sent with
     // the request's method.
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+    api->easy_setopt(curl, CURLOPT_POST, 1L);
+    api->easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    api->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
-    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
-    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &reader);
+    api->easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
+    api->easy_setopt(curl, CURLOPT_READDATA, &reader);
+    api->easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
+    api->easy_setopt(curl, CURLOPT_SEEKDATA, &reader);
   } else if (request.method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    api->easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
-  CURLcode rc = curl_easy_perform(curl);
-  if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  CURLcode rc = api->easy_perform(curl);
+  if (rc == CURLE_OK) api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   response.resent = reader.rewound;
   // Drop the header list before the handle is reused by another thread.
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  api->easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  api->easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   Release(curl);
-  if (rc != CURLE_OK) return TransportError(rc, error, options_.ca_bundle);
+  if (rc != CURLE_OK) return TransportError(*api, rc, error, options_.ca_bundle);
   return response;
 }
 

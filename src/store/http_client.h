@@ -1,4 +1,5 @@
-// A small blocking HTTP/1.1 client over libcurl, for the S3 client. One request in, one response
+// A small blocking HTTP/1.1 client over libcurl (loaded on the first request: curl_library.h),
+// for the S3 client. One request in, one response
 // out; no retries and no S3 knowledge here (s3_client.h adds both).
 //
 // Thread-safety: Send may be called from several threads at once. Easy handles are pooled and
@@ -15,6 +16,8 @@
 #include "common/status.h"
 
 namespace binlake::s3 {
+
+struct CurlFunctions;  // curl_library.h
 
 struct HttpRequest {
   std::string method;  // GET, HEAD, PUT, POST, DELETE
@@ -61,7 +64,7 @@ class HttpClient {
   Result<HttpResponse> Send(const HttpRequest& request);
 
  private:
-  void* Acquire();  // CURL*
+  void* Acquire(const CurlFunctions& curl);  // CURL*
   void Release(void* handle);
 
   HttpOptions options_;

@@ -72,6 +72,14 @@ n=$(cd "$OUT/host" && find . -path ./_binlake -prune -o -type f -print | wc -l)
 [ "$n" -ge 4 ] || fail "the build's full load wrote only $n data files"
 diff -r -x _binlake "$OUT/host" "$ROOT/lake" >"$OUT/diff" ||
   { head -20 "$OUT/diff" >&2; fail "the empty root's full load differs from the build's"; }
+# S3 needs libcurl, which the program loads on its first request: the empty root must hold it
+# (a closed loopback port, so the request fails to connect, after libcurl was loaded).
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+AWS_ACCESS_KEY_ID=release AWS_SECRET_ACCESS_KEY=release-test in_root "$ROOT" /opt/binlake/binlake \
+  status --target s3://bucket/lake --endpoint-url "http://127.0.0.1:$port" >"$OUT/s3.out" 2>"$OUT/s3.err" &&
+  fail "status against a closed port succeeded in the empty root"
+grep -q "Couldn't connect to server" "$OUT/s3.err" ||
+  { cat "$OUT/s3.err" >&2; fail "S3 in the empty root did not get as far as connecting"; }
 position() { grep '^snapshot position' "$1"; }
 [ -n "$(position "$OUT/host.out")" ] && [ "$(position "$OUT/chroot.out")" = "$(position "$OUT/host.out")" ] ||
   fail "snapshot positions: '$(position "$OUT/chroot.out")' in the empty root, '$(position "$OUT/host.out")' outside"
