@@ -21,7 +21,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] &&
   TARGETS=(binlog_stream_fuzz binlog_event_fuzz json_binary_fuzz gtid_set_fuzz dump_packet_fuzz
-    csv_reader_fuzz rendered_text_fuzz parquet_reader_fuzz pipe_input_fuzz)
+    csv_reader_fuzz rendered_text_fuzz parquet_reader_fuzz pipe_input_fuzz part_marks_fuzz)
 BUILD=${BINLAKE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${BINLAKE_FUZZ_JOBS:-2}
 command -v clang++-14 >/dev/null || { echo "clang++-14 missing: run scripts/setup.sh" >&2; exit 2; }
@@ -44,7 +44,7 @@ ninja -C "$BUILD" -j"$JOBS" "${TARGETS[@]}"
 # accumulate in fuzz-corpus/<target>.
 SEEDS=$BUILD/fuzz-seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz,rendered_text_fuzz,parquet_reader_fuzz,pipe_input_fuzz} \
+mkdir -p "$SEEDS"/{binlog_stream_fuzz,binlog_event_fuzz,json_binary_fuzz,gtid_set_fuzz,dump_packet_fuzz,csv_reader_fuzz,rendered_text_fuzz,parquet_reader_fuzz,pipe_input_fuzz,part_marks_fuzz} \
   "$BUILD/fuzz-artifacts"
 # Parquet files binlake's writer wrote (every EncodingType, codec and ParquetVersion is among them).
 cp "$ROOT"/fuzz/corpus/parquet_reader_fuzz/*.parquet "$SEEDS/parquet_reader_fuzz/"
@@ -141,6 +141,32 @@ pipe_seeds = [
 ]
 for i, (kind, body) in enumerate(pipe_seeds):
     open(os.path.join(seeds, 'pipe_input_fuzz', 'p%02d' % i), 'wb').write(bytes([kind]) + body)
+# Part marks (part_marks_fuzz.cc: part size and rows, then the object as part_marks.h encodes it:
+# varints of offset and row steps, the key, the previous key's shared prefix and suffix).
+def varint(v):
+    out = b''
+    while v >= 0x80:
+        out += bytes([(v & 0x7f) | 0x80])
+        v >>= 7
+    return out + bytes([v])
+def marks(entries):
+    out = b'binlake-part-marks 1\n' + varint(len(entries))
+    offset = row = 0
+    for off, r, key, prev in entries:
+        shared = 0
+        while shared < min(len(prev), len(key)) and prev[shared] == key[shared]:
+            shared += 1
+        out += varint(off - offset) + varint(r - row) + varint(len(key)) + key
+        out += varint(shared) + varint(len(prev) - shared) + prev[shared:]
+        offset, row = off, r
+    return out
+for i, entries in enumerate([
+        [(6, 0, b'k000000', b'')],
+        [(6, 0, b'k000000', b''), (4100, 300, b'k000300', b'k000299'),
+         (8200, 600, b'k000600', b'k000599')],
+        [(2, 0, b'\x80\x00\x00\x01', b''), (5000, 40, b'\x80\x00\x01\x00', b'\x80\x00\x00\xff')]]):
+    open(os.path.join(seeds, 'part_marks_fuzz', 'm%02d' % i), 'wb').write(
+        struct.pack('<II', 1 << 20, 100000) + marks(entries))
 PY
 
 # The targets run $JOBS at a time (libFuzzer's -max_total_time is wall-clock time: each target

@@ -121,11 +121,12 @@ int Run(const MaterializeFlags& flags, const CLI::App& cmd) {
   if (!result.ok()) return ReportFailure(result.status());
 
   const AsOf& at = result->as_of;
-  uint64_t rows = 0, parts = 0, written = 0, advanced = 0;
+  uint64_t rows = 0, parts = 0, written = 0, advanced = 0, copied = 0;
   for (const MaterializedTable& t : result->tables) {
     rows += t.rows;
     parts += t.parts.size();
     written += t.parts_written;
+    copied += t.rows_copied;
     if (!t.rebuilt) ++advanced;
     if (t.inconsistencies > 0) {
       std::fprintf(stderr,
@@ -147,10 +148,13 @@ int Run(const MaterializeFlags& flags, const CLI::App& cmd) {
       (*output)->Describe().c_str(), result->tables.size(), static_cast<unsigned long long>(rows),
       static_cast<unsigned long long>(result->version));
   if (advanced > 0) {
-    std::printf("advanced %llu table(s) from checkpoint %llu: %llu of %llu part file(s) written\n",
-                static_cast<unsigned long long>(advanced),
-                static_cast<unsigned long long>(result->previous_checkpoint),
-                static_cast<unsigned long long>(written), static_cast<unsigned long long>(parts));
+    std::printf(
+        "advanced %llu table(s) from checkpoint %llu: %llu of %llu part file(s) written, %llu "
+        "row(s) in them copied as bytes\n",
+        static_cast<unsigned long long>(advanced),
+        static_cast<unsigned long long>(result->previous_checkpoint),
+        static_cast<unsigned long long>(written), static_cast<unsigned long long>(parts),
+        static_cast<unsigned long long>(copied));
   }
   if (!at.exact) {
     std::printf(

@@ -100,6 +100,20 @@ CsvFileRowReader::CsvFileRowReader(ObjectStore& store, std::string key, FileRowL
   }
 }
 
+CsvFileRowReader::CsvFileRowReader(ObjectStore& store, std::string key, std::string_view bytes,
+                                   FileRowLayout layout, const KeyEncoder& encoder)
+    : CsvFileRowReader(store, std::move(key), std::move(layout), encoder, 4096) {
+  inflater_.reset();
+  layout_.csv.gzip = false;
+  layout_.begin = 0;
+  layout_.end = UINT64_MAX;
+  sliced_ = false;
+  begin_checked_ = true;
+  data_ = bytes;
+  object_size_ = offset_ = bytes.size();
+  sized_ = at_end_ = true;
+}
+
 Status CsvFileRowReader::BrokenSlice(const std::string& what) {
   if (layout_.slice_broken) *layout_.slice_broken = true;
   return PreconditionFailed(name() + ": " + what +
@@ -141,6 +155,7 @@ Status CsvFileRowReader::ReadMore() {
     if (!s.ok()) return Corruption(name() + ": " + s.message());
   }
   at_end_ = last;
+  data_ = buffer_;
   if (!begin_checked_) {
     const std::string& delimiter = scanner_.row_delimiter();
     const size_t before_begin = static_cast<size_t>(layout_.begin - (offset_ - buffer_.size()));
@@ -162,11 +177,11 @@ Result<bool> CsvFileRowReader::Next() {
   }
   while (true) {
     // The object offset where the next record begins (uncompressed: buffer_ ends at offset_).
-    const uint64_t at = offset_ - (buffer_.size() - pos_);
+    const uint64_t at = offset_ - (data_.size() - pos_);
     if (sliced_ && begin_checked_ && at >= layout_.end) return false;
     std::string_view record;
     size_t consumed = 0;
-    Result<CsvFieldScanner::Scan> scan = scanner_.Next(std::string_view(buffer_).substr(pos_),
+    Result<CsvFieldScanner::Scan> scan = scanner_.Next(data_.substr(pos_),
                                                        at_end_, &fields_, &record, &consumed);
     if (!scan.ok()) {
       // From a split point: maybe not where a row begins after all (a newline in a value).

@@ -89,6 +89,11 @@ class CsvFileRowReader final : public FileRowReader {
   // `encoder` must outlive the reader.
   CsvFileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
                    const KeyEncoder& encoder, size_t chunk_bytes = 8u << 20);
+  // Over bytes already read: `bytes` is the object `key` of `store` (named in messages), or
+  // whole records of it (then `layout.header` false), uncompressed; nothing more is read.
+  // `bytes` must outlive the reader; rows are views into it. `layout.begin`/`end` unused.
+  CsvFileRowReader(ObjectStore& store, std::string key, std::string_view bytes,
+                   FileRowLayout layout, const KeyEncoder& encoder);
   ~CsvFileRowReader() override;
 
   Result<bool> Next() override;
@@ -114,6 +119,7 @@ class CsvFileRowReader final : public FileRowReader {
 
   std::unique_ptr<Inflater> inflater_;
   std::string buffer_;      // unconsumed (inflated) bytes from pos_
+  std::string_view data_;   // the bytes being parsed: buffer_, or those given
   std::string compressed_;  // a gzip file's chunk as read
   size_t pos_ = 0;
   uint64_t offset_ = 0;  // object bytes fetched so far

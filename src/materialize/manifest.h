@@ -32,8 +32,10 @@ struct MaterializedTable {
   std::vector<PartInfo> parts;   // in key order
   // The training layout's columns, label first (empty for the table layout).
   std::vector<std::string> training_columns;
-  // This run: parts written anew (the others were kept), and whether the table was rebuilt.
+  // This run: parts written anew (the others were kept), the rows in them copied as bytes from
+  // parts of the previous version (part_rewrite.h), and whether the table was rebuilt.
   uint64_t parts_written = 0;
+  uint64_t rows_copied = 0;
   bool rebuilt = true;
 };
 

@@ -5,11 +5,13 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "cdc/naming.h"
 #include "cdc/schema_history.h"
+#include "materialize/part_marks.h"
 #include "materialize/progress_metrics.h"
 #include "materialize/table_job.h"
 
@@ -26,6 +28,17 @@ bool IsPartFile(std::string_view key) {
   const size_t slash = key.rfind('/');
   std::string_view name = slash == std::string_view::npos ? key : key.substr(slash + 1);
   return name.rfind("part-", 0) == 0 && key.rfind("_binlake/", 0) != 0;
+}
+
+// The part whose marks `key` holds (PartMarksKey), or nullopt for another key.
+std::optional<std::string> PartOfMarks(std::string_view key) {
+  const std::string prefix = PartMarksKey("");
+  constexpr std::string_view kSuffix = ".marks";
+  const std::string_view head = std::string_view(prefix).substr(0, prefix.size() - kSuffix.size());
+  if (!key.starts_with(head) || !key.ends_with(kSuffix) || key.size() <= head.size() + kSuffix.size()) {
+    return std::nullopt;
+  }
+  return std::string(key.substr(head.size(), key.size() - head.size() - kSuffix.size()));
 }
 
 std::string Name(const std::string& schema, const std::string& table) {
@@ -100,6 +113,8 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, output.List(""));
   for (const ObjectInfo& o : existing) {
     if (IsPartFile(o.key) && !previous_files.count(o.key)) RETURN_IF_ERROR(output.Delete(o.key));
+    const std::optional<std::string> part = PartOfMarks(o.key);
+    if (part && !previous_files.count(*part)) RETURN_IF_ERROR(output.Delete(o.key));
   }
 
   // What each table needs.
@@ -197,7 +212,9 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     for (const auto& d : done) {
       if (!d.ok()) continue;
       for (const PartInfo& p : d->parts) {
-        if (!previous_files.count(p.file)) (void)output.Delete(p.file);
+        if (previous_files.count(p.file)) continue;
+        (void)output.Delete(p.file);
+        (void)output.Delete(PartMarksKey(p.file));
       }
     }
     return failed_with;
@@ -225,7 +242,9 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     for (const PartInfo& p : t.parts) current.insert(p.file);
   }
   for (const std::string& key : previous_files) {
-    if (!current.count(key)) RETURN_IF_ERROR(output.Delete(key));
+    if (current.count(key)) continue;
+    RETURN_IF_ERROR(output.Delete(key));
+    RETURN_IF_ERROR(output.Delete(PartMarksKey(key)));
   }
   result.tables = std::move(manifest.tables);
   return result;

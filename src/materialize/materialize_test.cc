@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "cdc/settings_record.h"
 #include "common/metrics.h"
@@ -125,6 +126,13 @@ TEST_F(MaterializeTest, AnAdvanceRewritesOnlyThePartsWhoseKeysChanged) {
   EXPECT_TRUE(full->tables[0].rebuilt);
   EXPECT_EQ(RowsOf(output_), "3,three\n10,ONE\n");
   EXPECT_EQ(RowsOf(output_), RowsOf(rebuilt));
+  // Each part has its marks, and the marks of parts replaced went with them.
+  std::set<std::string> marks, wanted;
+  for (const auto& [key, data] : output_.objects()) {
+    if (key.rfind("_binlake/marks/", 0) == 0) marks.insert(key);
+  }
+  for (const PartInfo& p : v3->tables[0].parts) wanted.insert(PartMarksKey(p.file));
+  EXPECT_EQ(marks, wanted);
   // The metrics say the same, table by table: the rebuild and three runs so far advanced or
   // rebuilt db.t; the newest run's rows; parts written by all of them.
   EXPECT_EQ(MetricValue("binlake_materialize_rows", {{"table", "db.t"}}), 2);

@@ -65,7 +65,14 @@ Status PartWriter::Open() {
   created_.push_back(current_.file);
   buffer_ = header_;
   current_.bytes = header_.size();
+  marks_.clear();
   return Status::Ok();
+}
+
+void PartWriter::Mark(std::string_view key) {
+  marks_.push_back({current_.bytes, current_.rows, std::string(key),
+                    current_.rows == 0 ? std::string() : current_.last_key});
+  last_mark_ = current_.bytes;
 }
 
 Status PartWriter::Flush() {
@@ -80,6 +87,12 @@ Status PartWriter::Close() {
   Status s = writer_->Close();
   writer_.reset();
   RETURN_IF_ERROR(s.WithContext("writing " + output_.Describe() + "/" + current_.file));
+  const std::string marks = PartMarksKey(current_.file);
+  created_.push_back(marks);
+  PutOptions put;
+  put.content_type = "application/octet-stream";
+  RETURN_IF_ERROR(output_.Put(marks, EncodePartMarks(marks_), put)
+                      .WithContext("writing " + output_.Describe() + "/" + marks));
   parts_.push_back(std::move(current_));
   current_ = PartInfo{};
   return Status::Ok();
@@ -89,12 +102,51 @@ Status PartWriter::Row(std::string_view key, std::string_view row) {
   if (writer_ && size_.Full(current_.bytes, current_.rows)) RETURN_IF_ERROR(Close());
   if (!writer_) RETURN_IF_ERROR(Open());
   if (current_.rows == 0) current_.first_key.assign(key);
+  // A mark every kPartMarkBytes, never between two rows of one key (a table without a key).
+  if (current_.rows == 0 || (current_.bytes - last_mark_ >= kPartMarkBytes && key != current_.last_key)) {
+    Mark(key);
+  }
   current_.last_key.assign(key);
   ++current_.rows;
   buffer_.append(row);
   buffer_.append(row_delimiter_);
   current_.bytes += row.size() + row_delimiter_.size();
   if (buffer_.size() >= kFlushBytes) RETURN_IF_ERROR(Flush());
+  return Status::Ok();
+}
+
+Status PartWriter::CopyRows(const PartRows& rows) {
+  const std::span<const PartMark> marks = rows.marks;
+  auto end_of = [&](size_t i) { return i + 1 < marks.size() ? marks[i + 1].offset : rows.end_offset; };
+  size_t i = 0;
+  while (i < marks.size()) {
+    if (writer_ && size_.Full(current_.bytes, current_.rows)) RETURN_IF_ERROR(Close());
+    if (!writer_) RETURN_IF_ERROR(Open());
+    // The stretches from mark i on that fit this part, as one span of bytes.
+    const uint64_t begin = marks[i].offset;
+    do {
+      const PartMark& m = marks[i];
+      if (current_.rows == 0) current_.first_key = m.key;
+      Mark(m.key);
+      const bool last = i + 1 == marks.size();
+      current_.bytes += end_of(i) - m.offset;
+      current_.rows += (last ? rows.end_row : marks[i + 1].row) - m.row;
+      current_.last_key.assign(last ? rows.last_key : std::string_view(marks[i + 1].previous_key));
+      ++i;
+    } while (i < marks.size() && !size_.Full(current_.bytes, current_.rows));
+    const uint64_t length = end_of(i - 1) - begin;
+    const std::string where = "writing " + output_.Describe() + "/" + current_.file;
+    if (rows.part.empty()) {
+      RETURN_IF_ERROR(Flush());
+      RETURN_IF_ERROR(
+          rows.source->CopyRange(begin, length, writer_.get()).WithContext(where));
+    } else if (buffer_.size() + length < kFlushBytes) {
+      buffer_.append(rows.part.substr(begin, length));
+    } else {
+      RETURN_IF_ERROR(Flush());
+      RETURN_IF_ERROR(writer_->Write(rows.part.substr(begin, length)).WithContext(where));
+    }
+  }
   return Status::Ok();
 }
 

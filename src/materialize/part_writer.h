@@ -2,7 +2,9 @@
 // part files of the output: a header row, then the rows as the target's files hold them (the
 // one rendering; NULL as CsvNullValue), each followed by the row delimiter. A new part starts
 // when the current one is full (PartSize). Parts are created with If-None-Match (a part name is
-// never reused) and named by the caller's `NamePart(n)`.
+// never reused) and named by the caller's `NamePart(n)`. Each part gets its marks
+// (materialize/part_marks.h), written when the part is closed. An advance hands it stretches of
+// a previous part as bytes (CopyRows) between rows it merges.
 //
 // Thread-safety: one thread; the store may be shared.
 #pragma once
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,7 @@
 #include "format/csv/csv_writer.h"
 #include "lake/merge_join.h"
 #include "materialize/manifest.h"
+#include "materialize/part_marks.h"
 #include "store/object_store.h"
 
 namespace binlake {
@@ -47,6 +51,20 @@ class PartSink : public RowSink {
   virtual void Discard() = 0;
 };
 
+// Whole rows of a part of the previous version, to copy as they are: the stretch of the part
+// from marks.front() up to `end_offset` (row `end_row`, a mark of the part or its end), `marks`
+// being the part's marks in it; `last_key` is the key of its last row. The bytes come from
+// `part` (the part file's bytes, read) or, when that is empty, from `source` (the part file
+// opened: ObjectRanges::CopyRange copies in the kernel between local files).
+struct PartRows {
+  std::string_view part;
+  ObjectRanges* source = nullptr;
+  std::span<const PartMark> marks;
+  uint64_t end_offset = 0;
+  uint64_t end_row = 0;
+  std::string_view last_key;
+};
+
 class PartWriter : public PartSink {
  public:
   // `header`: the header row's bytes, row delimiter included (CsvHeaderRow).
@@ -55,6 +73,8 @@ class PartWriter : public PartSink {
   ~PartWriter() override;
 
   Status Row(std::string_view key, std::string_view row) override;
+  // Appends the rows as bytes (their keys above every row before), starting new parts at marks.
+  Status CopyRows(const PartRows& rows);
   Result<std::vector<PartInfo>> Finish() override;
   void Discard() override;
 
@@ -62,6 +82,7 @@ class PartWriter : public PartSink {
   Status Open();
   Status Close();
   Status Flush();
+  void Mark(std::string_view key);  // marks the row that begins at current_.bytes
 
   ObjectStore& output_;
   std::string header_;
@@ -71,8 +92,10 @@ class PartWriter : public PartSink {
   std::unique_ptr<ObjectWriter> writer_;
   PartInfo current_;
   std::string buffer_;
+  std::vector<PartMark> marks_;  // the current part's
+  uint64_t last_mark_ = 0;       // the offset of its last mark
   std::vector<PartInfo> parts_;
-  std::vector<std::string> created_;
+  std::vector<std::string> created_;  // parts and marks
 };
 
 // The fields of one row the merge hands a sink (the target's CSV, one record): kCorruption when

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 
 #include "cdc/schema_history.h"
 #include "config/target_layout.h"
@@ -11,6 +12,7 @@
 #include "lake/merge_join.h"
 #include "lake/table_rows.h"
 #include "materialize/parquet_part_writer.h"
+#include "materialize/part_rewrite.h"
 #include "materialize/part_writer.h"
 #include "materialize/training_part_writer.h"
 
@@ -166,6 +168,16 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   ASSIGN_OR_RETURN(std::unique_ptr<PartSink> sink,
                    NewPartSink(output, lake, increment, options, previous.rows));
   PartSink& parts = *sink;
+  // CSV parts are rewritten from their bytes and marks (part_rewrite.h).
+  std::optional<PartRewrite> rewrite;
+  if (!options.parquet) {
+    rewrite.emplace();
+    rewrite->output = &output;
+    rewrite->layout = PartLayout(lake, increment.schema, key, false);
+    rewrite->encoder = key.encoder.get();
+    ASSIGN_OR_RETURN(rewrite->header, CsvHeaderRow(increment.schema, lake.csv));
+    rewrite->multiset = key.multiset;
+  }
   auto fail = [&](Status s) {
     parts.Discard();
     return s;
@@ -173,6 +185,7 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   const FileRowLayout part_layout = PartLayout(lake, increment.schema, key, options.parquet);
   MergeStats stats;
   uint64_t kept_rows = 0;
+  uint64_t copied_rows = 0;  // of rewritten parts, copied as bytes
   size_t taken = 0;  // the writer's parts already in result.parts
   auto take_written = [&]() -> Status {
     Result<std::vector<PartInfo>> written = parts.Finish();  // closes the current part
@@ -196,14 +209,21 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
       kept_rows += old[i].rows;
       continue;
     }
-    ChainedRows base(output, *key.encoder, options.chunk_bytes);
-    base.Add(old[i].file, part_layout);
-    Status s = MergeJoin(&base, &queue, bounded, upper, key.multiset, &parts, &stats);
+    Status s;
+    if (rewrite) {
+      s = RewriteCsvPart(&*rewrite, old[i], &queue, bounded, upper,
+                         static_cast<PartWriter*>(&parts), &stats, &copied_rows);
+    } else {
+      ChainedRows base(output, *key.encoder, options.chunk_bytes);
+      base.Add(old[i].file, part_layout);
+      s = MergeJoin(&base, &queue, bounded, upper, key.multiset, &parts, &stats);
+    }
     if (!s.ok()) return fail(s);
   }
   Status s = take_written();
   if (!s.ok()) return fail(s);
   result.parts_written = taken;
+  result.rows_copied = copied_rows;
   result.rows = kept_rows + stats.rows;
   result.inconsistencies += stats.inconsistencies;
   return result;

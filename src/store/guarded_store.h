@@ -37,6 +37,13 @@ class GuardedStore : public ObjectStore {
                      std::string* out) override {
     return inner_.AppendRange(key, offset, length, out);
   }
+  Result<std::unique_ptr<HeldObject>> ReadWhole(std::string_view key) override {
+    return inner_.ReadWhole(key);
+  }
+  bool SmallReadsAreCheap() const override { return inner_.SmallReadsAreCheap(); }
+  Result<std::unique_ptr<ObjectRanges>> OpenRanges(std::string_view key) override {
+    return inner_.OpenRanges(key);
+  }
   size_t PreferredReadBytes() const override { return inner_.PreferredReadBytes(); }
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override { return inner_.Head(key); }
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {

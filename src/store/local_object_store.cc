@@ -151,6 +151,51 @@ class LocalObjectWriter : public ObjectWriter {
 
   uint64_t bytes_written() const override { return bytes_; }
 
+  // Appends [offset, offset + length) of the open file `from`: in the kernel where it can
+  // (copy_file_range), otherwise read and written. kCorruption when `from` ends first.
+  Status CopyFrom(int from, const std::string& from_path, uint64_t offset, uint64_t length) {
+    if (fd_ < 0 || prepared_) {
+      return Internal("write to " + path_ + " after Prepare, Close or Abort");
+    }
+    Status s = Flush();
+    off64_t in = static_cast<off64_t>(offset);
+    uint64_t left = length;
+    bool kernel = true;
+    std::string chunk;
+    while (s.ok() && left > 0) {
+      ssize_t n = -1;
+      if (kernel) {
+        n = ::copy_file_range(from, &in, fd_, nullptr, static_cast<size_t>(left), 0);
+        if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+                      errno == EOPNOTSUPP)) {
+          kernel = false;  // another file system, or one that cannot: through this process
+          continue;
+        }
+      } else {
+        chunk.resize(static_cast<size_t>(std::min<uint64_t>(left, kBufferSize)));
+        n = ::pread(from, chunk.data(), chunk.size(), in);
+        if (n > 0) {
+          s = WriteAll(fd_, std::string_view(chunk.data(), static_cast<size_t>(n)), temp_);
+          in += n;
+        }
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) s = FileError("copy from " + from_path + " to", temp_, errno);
+      else if (n == 0) s = Corruption("file://" + from_path + " ends before byte " +
+                                      std::to_string(offset + length));
+      else left -= static_cast<uint64_t>(n);
+    }
+    const uint64_t copied = length - left;
+    bytes_ += copied;
+    written_ += copied;
+    if (!s.ok()) {
+      Abort();
+      return s;
+    }
+    SyncInBackground();
+    return s;
+  }
+
  private:
   Status FlushAndSync() {
     Status s = Flush();
@@ -300,6 +345,30 @@ Result<int> OpenObject(const std::string& path, uint64_t* size) {
   return fd;
 }
 
+// Appends [offset, offset + length) of the open file (of `size` bytes when opened) to *out: only
+// the slice is read, with pread, straight into the end of *out. Fewer bytes when the file ends
+// first; on an error *out keeps its size.
+Status PreadAppend(int fd, const std::string& path, uint64_t size, uint64_t offset,
+                   uint64_t length, std::string* out) {
+  const size_t start = out->size();
+  if (offset < size) out->resize(start + static_cast<size_t>(std::min(length, size - offset)));
+  size_t got = 0;
+  while (start + got < out->size()) {
+    ssize_t n = ::pread(fd, out->data() + start + got, out->size() - start - got,
+                        static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      out->resize(start);
+      return FileError("read", path, err);
+    }
+    if (n == 0) break;  // shorter than fstat said (replaced meanwhile): its end came first
+    got += static_cast<size_t>(n);
+  }
+  out->resize(start + got);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status FileError(std::string_view what, const std::string& path, int err) {
@@ -414,32 +483,83 @@ Result<std::string> LocalObjectStore::GetRange(std::string_view key, uint64_t of
   return data;
 }
 
+Result<std::unique_ptr<HeldObject>> LocalObjectStore::ReadWhole(std::string_view key) {
+  // Read into memory that is not zeroed first (a std::string would be): with the heap keeping
+  // freed blocks, the pages of the previous object's buffer are reused as they are.
+  class Read : public HeldObject {
+   public:
+    explicit Read(size_t size) : data_(new char[size > 0 ? size : 1]) {}
+    char* data() { return data_.get(); }
+    void Set(size_t size) { bytes_ = std::string_view(data_.get(), size); }
+
+   private:
+    std::unique_ptr<char[]> data_;
+  };
+  ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  uint64_t size = 0;
+  ASSIGN_OR_RETURN(int fd, OpenObject(path, &size));
+  auto held = std::make_unique<Read>(static_cast<size_t>(size));
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::pread(fd, held->data() + got, static_cast<size_t>(size) - got,
+                        static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return FileError("read", path, err);
+    }
+    if (n == 0) break;  // cut short meanwhile: what there was
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  held->Set(got);
+  return std::unique_ptr<HeldObject>(std::move(held));
+}
+
+Result<std::unique_ptr<ObjectRanges>> LocalObjectStore::OpenRanges(std::string_view key) {
+  // The file, open until destroyed; reads are preads.
+  class FileRanges : public ObjectRanges {
+   public:
+    FileRanges(int fd, std::string path, uint64_t size)
+        : fd_(fd), path_(std::move(path)), size_(size) {}
+    ~FileRanges() override { ::close(fd_); }
+    uint64_t size() const override { return size_; }
+    Status AppendRange(uint64_t offset, uint64_t length, std::string* out) override {
+      return PreadAppend(fd_, path_, size_, offset, length, out);
+    }
+    Status CopyRange(uint64_t offset, uint64_t length, ObjectWriter* to) override {
+      if (auto* local = dynamic_cast<LocalObjectWriter*>(to)) {
+        return local->CopyFrom(fd_, path_, offset, length);
+      }
+      std::string bytes;
+      RETURN_IF_ERROR(AppendRange(offset, length, &bytes));
+      if (bytes.size() != length) {
+        return Corruption("file://" + path_ + " ends before byte " + std::to_string(offset + length));
+      }
+      return to->Write(bytes);
+    }
+
+   private:
+    int fd_;
+    std::string path_;
+    uint64_t size_;
+  };
+  ASSIGN_OR_RETURN(std::string path, PathOf(key));
+  uint64_t size = 0;
+  ASSIGN_OR_RETURN(int fd, OpenObject(path, &size));
+  return std::unique_ptr<ObjectRanges>(new FileRanges(fd, std::move(path), size));
+}
+
 Status LocalObjectStore::AppendRange(std::string_view key, uint64_t offset, uint64_t length,
                                      std::string* out) {
   ASSIGN_OR_RETURN(std::string path, PathOf(key));
   if (length == 0) return Status::Ok();
   uint64_t size = 0;
   ASSIGN_OR_RETURN(int fd, OpenObject(path, &size));
-  // Only the slice is read: pread at the offset into the end of *out, never the rest of the file.
-  const size_t start = out->size();
-  if (offset < size) out->resize(start + static_cast<size_t>(std::min(length, size - offset)));
-  size_t got = 0;
-  while (start + got < out->size()) {
-    ssize_t n = ::pread(fd, out->data() + start + got, out->size() - start - got,
-                        static_cast<off_t>(offset + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      out->resize(start);
-      return FileError("read", path, err);
-    }
-    if (n == 0) break;  // shorter than fstat said (replaced meanwhile): its end came first
-    got += static_cast<size_t>(n);
-  }
+  Status s = PreadAppend(fd, path, size, offset, length, out);
   ::close(fd);
-  out->resize(start + got);
-  return Status::Ok();
+  return s;
 }
 
 Result<std::optional<ObjectInfo>> LocalObjectStore::Head(std::string_view key) {

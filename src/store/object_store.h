@@ -50,6 +50,48 @@ struct ObjectInfo {
   std::string etag;  // may be empty (local store)
 };
 
+// An object's bytes, held for reading (ObjectStore::ReadWhole) until destroyed.
+class HeldObject {
+ public:
+  virtual ~HeldObject() = default;
+  std::string_view bytes() const { return bytes_; }
+
+ protected:
+  std::string_view bytes_;
+};
+
+// Ranges of one object (ObjectStore::OpenRanges). Thread-safety: one thread.
+class ObjectRanges {
+ public:
+  virtual ~ObjectRanges() = default;
+  // The object's size when it was opened.
+  virtual uint64_t size() const = 0;
+  // ObjectStore::AppendRange's slice of this object.
+  virtual Status AppendRange(uint64_t offset, uint64_t length, std::string* out) = 0;
+  // Appends the bytes [offset, offset + length) to `to` (a writer of this store or another).
+  // A local file goes to a local writer in the kernel (copy_file_range(2): the bytes never pass
+  // through this process); otherwise they are read and written. kCorruption when the object
+  // ends first; `to`'s errors as Write's.
+  virtual Status CopyRange(uint64_t offset, uint64_t length, ObjectWriter* to) = 0;
+};
+
+class ObjectStore;
+
+// ObjectRanges through the store's own reads (the default of OpenRanges).
+class StoreRanges : public ObjectRanges {
+ public:
+  StoreRanges(ObjectStore& store, std::string_view key, uint64_t size)
+      : store_(store), key_(key), size_(size) {}
+  uint64_t size() const override { return size_; }
+  Status AppendRange(uint64_t offset, uint64_t length, std::string* out) override;
+  Status CopyRange(uint64_t offset, uint64_t length, ObjectWriter* to) override;
+
+ private:
+  ObjectStore& store_;
+  std::string key_;
+  uint64_t size_;
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -77,6 +119,30 @@ class ObjectStore {
     ASSIGN_OR_RETURN(std::string bytes, GetRange(key, offset, length));
     out->append(bytes);
     return Status::Ok();
+  }
+  // The whole object, in memory until the HeldObject is destroyed. The default holds Get's
+  // bytes; the local store reads the file into memory it does not zero first (a multi-MiB
+  // std::string would be: on these VMs that costs as much as the read). kNotFound if absent.
+  virtual Result<std::unique_ptr<HeldObject>> ReadWhole(std::string_view key) {
+    class Copied : public HeldObject {
+     public:
+      explicit Copied(std::string data) : data_(std::move(data)) { bytes_ = data_; }
+
+     private:
+      std::string data_;
+    };
+    ASSIGN_OR_RETURN(std::string data, Get(key));
+    return std::unique_ptr<HeldObject>(new Copied(std::move(data)));
+  }
+  // Whether reading a few KiB of an object costs a system call rather than a request (local
+  // files): readers may then read many small ranges instead of whole objects.
+  virtual bool SmallReadsAreCheap() const { return false; }
+  // Object `key`, opened for reading many ranges of it (the local store keeps the file open:
+  // one open for all of them). kNotFound if absent.
+  virtual Result<std::unique_ptr<ObjectRanges>> OpenRanges(std::string_view key) {
+    ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, Head(key));
+    if (!info) return NotFound(Describe() + "/" + std::string(key) + " does not exist");
+    return std::unique_ptr<ObjectRanges>(new StoreRanges(*this, key, info->size));
   }
   // The slice size that suits a reader walking an object in chunks: large where each request
   // costs a round trip (S3: 8 MiB), small where a read is a system call (local: 1 MiB, so the
@@ -112,5 +178,19 @@ class ObjectStore {
   // For messages: "file:///tmp/out" or "s3://bucket/prefix". Never contains secrets.
   virtual std::string Describe() const = 0;
 };
+
+inline Status StoreRanges::AppendRange(uint64_t offset, uint64_t length, std::string* out) {
+  return store_.AppendRange(key_, offset, length, out);
+}
+
+inline Status StoreRanges::CopyRange(uint64_t offset, uint64_t length, ObjectWriter* to) {
+  std::string bytes;
+  RETURN_IF_ERROR(store_.AppendRange(key_, offset, length, &bytes));
+  if (bytes.size() != length) {
+    return Corruption(store_.Describe() + "/" + key_ + " ends before byte " +
+                      std::to_string(offset + length));
+  }
+  return to->Write(bytes);
+}
 
 }  // namespace binlake

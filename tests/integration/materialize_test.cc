@@ -399,7 +399,7 @@ std::map<std::string, std::string> OutputFiles(const std::string& root) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
     if (!e.is_regular_file()) continue;
     const std::string rel = std::filesystem::relative(e.path(), root).string();
-    if (rel == "_binlake/materialization.json") continue;
+    if (rel.rfind("_binlake/", 0) == 0) continue;  // the manifest, the parts' marks
     std::ifstream in(e.path(), std::ios::binary);
     files[rel] = std::string(std::istreambuf_iterator<char>(in), {});
   }

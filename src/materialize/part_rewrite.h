@@ -1,0 +1,42 @@
+// RewriteCsvPart: one CSV part of the previous version, joined with the changes of an advance
+// that fall in its key range, written again through a PartWriter. The part is read whole
+// (ObjectStore::ReadWhole: one read, or one GET from S3; parts are at most --max-part-bytes)
+// with its marks (materialize/part_marks.h): each
+// stretch between two marks that no change falls in is copied as bytes, the others are read
+// row by row and merged (lake/merge_join.h). Without usable marks (an output written before
+// marks existed, or marks that do not fit the part's bytes) the whole part is merged row by row.
+//
+// Errors: a part that cannot be read; kPreconditionFailed when its rows are out of key order or
+// a mark names another key than the row it points at (the caller rebuilds the table).
+//
+// Thread-safety: one thread per call; the store may be shared.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "lake/file_rows.h"
+#include "lake/merge_join.h"
+#include "materialize/manifest.h"
+#include "materialize/part_writer.h"
+#include "store/object_store.h"
+
+namespace binlake {
+
+struct PartRewrite {
+  ObjectStore* output = nullptr;  // holds the part and its marks
+  FileRowLayout layout;           // the parts' CSV (with header)
+  const KeyEncoder* encoder = nullptr;
+  std::string header;             // the parts' header row, delimiter included
+  bool multiset = false;          // the table has no key (MergeJoin)
+  std::string stretch;            // a stretch's bytes, read; reused
+};
+
+// Joins `old` with the queued changes below `upper` (every change when !bounded), into `sink`.
+// `stats->rows` counts the rows copied too; `*copied_rows` (added to) those copied as bytes.
+Status RewriteCsvPart(PartRewrite* rewrite, const PartInfo& old, ChangeQueue* queue, bool bounded,
+                      std::string_view upper, PartWriter* sink, MergeStats* stats,
+                      uint64_t* copied_rows);
+
+}  // namespace binlake
