@@ -78,7 +78,7 @@ Status RewriteCsvPart(PartRewrite* r, const PartInfo& old, ChangeQueue* queue, b
   // Local parts are read a stretch at a time and copied in the kernel; others read whole (one
   // request), unless too large to hold.
   std::unique_ptr<ObjectRanges> ranges;
-  std::unique_ptr<HeldObject> held;
+  std::optional<std::string> held;
   uint64_t size = 0;
   if (r->output->SmallReadsAreCheap()) {
     ASSIGN_OR_RETURN(ranges, r->output->OpenRanges(old.file));
@@ -88,10 +88,11 @@ Status RewriteCsvPart(PartRewrite* r, const PartInfo& old, ChangeQueue* queue, b
     if (!info) return NotFound(r->output->Describe() + "/" + old.file + " does not exist");
     size = info->size;
     if (size <= kMaxPartInMemory) {
-      ASSIGN_OR_RETURN(held, r->output->ReadWhole(old.file));
+      ASSIGN_OR_RETURN(held, r->output->Get(old.file));
+      size = held->size();
     }
   }
-  const std::string_view part = held ? held->bytes() : std::string_view();
+  const std::string_view part = held ? std::string_view(*held) : std::string_view();
   std::vector<PartMark> m;
   if (ranges || held) RETURN_IF_ERROR(ReadUsableMarks(r, old, size, ranges.get(), part, &m));
   if (m.empty()) {  // row by row

@@ -1,10 +1,12 @@
 // RewriteCsvPart: one CSV part of the previous version, joined with the changes of an advance
-// that fall in its key range, written again through a PartWriter. The part is read whole
-// (ObjectStore::ReadWhole: one read, or one GET from S3; parts are at most --max-part-bytes)
-// with its marks (materialize/part_marks.h): each
-// stretch between two marks that no change falls in is copied as bytes, the others are read
-// row by row and merged (lake/merge_join.h). Without usable marks (an output written before
-// marks existed, or marks that do not fit the part's bytes) the whole part is merged row by row.
+// that fall in its key range, written again through a PartWriter, using the part's marks
+// (materialize/part_marks.h): each stretch between two marks that no change falls in is copied
+// as bytes, the others are read row by row and merged (lake/merge_join.h). From a local
+// directory (ObjectStore::SmallReadsAreCheap) only the merged stretches are read and the others
+// are copied in the kernel (ObjectRanges::CopyRange); from S3 the part is read whole (one GET;
+// parts are at most --max-part-bytes) and copied from memory. Without usable marks (an output
+// written before marks existed, or marks that do not fit the part) the whole part is merged row
+// by row.
 //
 // Errors: a part that cannot be read; kPreconditionFailed when its rows are out of key order or
 // a mark names another key than the row it points at (the caller rebuilds the table).

@@ -37,9 +37,6 @@ class GuardedStore : public ObjectStore {
                      std::string* out) override {
     return inner_.AppendRange(key, offset, length, out);
   }
-  Result<std::unique_ptr<HeldObject>> ReadWhole(std::string_view key) override {
-    return inner_.ReadWhole(key);
-  }
   bool SmallReadsAreCheap() const override { return inner_.SmallReadsAreCheap(); }
   Result<std::unique_ptr<ObjectRanges>> OpenRanges(std::string_view key) override {
     return inner_.OpenRanges(key);

@@ -483,40 +483,6 @@ Result<std::string> LocalObjectStore::GetRange(std::string_view key, uint64_t of
   return data;
 }
 
-Result<std::unique_ptr<HeldObject>> LocalObjectStore::ReadWhole(std::string_view key) {
-  // Read into memory that is not zeroed first (a std::string would be): with the heap keeping
-  // freed blocks, the pages of the previous object's buffer are reused as they are.
-  class Read : public HeldObject {
-   public:
-    explicit Read(size_t size) : data_(new char[size > 0 ? size : 1]) {}
-    char* data() { return data_.get(); }
-    void Set(size_t size) { bytes_ = std::string_view(data_.get(), size); }
-
-   private:
-    std::unique_ptr<char[]> data_;
-  };
-  ASSIGN_OR_RETURN(std::string path, PathOf(key));
-  uint64_t size = 0;
-  ASSIGN_OR_RETURN(int fd, OpenObject(path, &size));
-  auto held = std::make_unique<Read>(static_cast<size_t>(size));
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = ::pread(fd, held->data() + got, static_cast<size_t>(size) - got,
-                        static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return FileError("read", path, err);
-    }
-    if (n == 0) break;  // cut short meanwhile: what there was
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  held->Set(got);
-  return std::unique_ptr<HeldObject>(std::move(held));
-}
-
 Result<std::unique_ptr<ObjectRanges>> LocalObjectStore::OpenRanges(std::string_view key) {
   // The file, open until destroyed; reads are preads.
   class FileRanges : public ObjectRanges {

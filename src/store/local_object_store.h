@@ -38,7 +38,6 @@ class LocalObjectStore : public ObjectStore {
   Result<std::string> Get(std::string_view key) override;
   // pread of the slice (open, fstat, pread): the rest of the file is never read.
   Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override;
-  Result<std::unique_ptr<HeldObject>> ReadWhole(std::string_view key) override;
   bool SmallReadsAreCheap() const override { return true; }
   Result<std::unique_ptr<ObjectRanges>> OpenRanges(std::string_view key) override;
   Status AppendRange(std::string_view key, uint64_t offset, uint64_t length,

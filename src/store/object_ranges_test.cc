@@ -1,6 +1,6 @@
-// ObjectStore::ReadWhole and OpenRanges (object_store.h), on the local directory store (its own
-// read and copy_file_range) and on the in-memory fake (the defaults): the whole object, slices,
-// copies into a writer of the same store and of another, and a copy past the end.
+// ObjectStore::OpenRanges (object_store.h), on the local directory store (an open file, pread
+// and copy_file_range) and on the in-memory fake (the default): slices, copies into a writer of
+// the same store and of another, and a copy past the end.
 #include <gtest/gtest.h>
 
 #include "common/testing/temp_dir.h"
@@ -18,7 +18,6 @@ class ObjectRangesTest : public ::testing::TestWithParam<bool> {  // true: a loc
     store_ = kind_.get();
     for (int i = 0; i < 100000; ++i) data_ += static_cast<char>('a' + i % 26);
     ASSERT_TRUE(store_->Put("d/obj", data_, {}).ok());
-    ASSERT_TRUE(store_->Put("d/empty", "", {}).ok());
   }
 
   TempDir temp_{"binlake-object-ranges"};
@@ -26,16 +25,6 @@ class ObjectRangesTest : public ::testing::TestWithParam<bool> {  // true: a loc
   ObjectStore* store_ = nullptr;
   std::string data_;
 };
-
-TEST_P(ObjectRangesTest, ReadWholeHoldsTheObject) {
-  auto held = store_->ReadWhole("d/obj");
-  ASSERT_TRUE(held.ok()) << held.status().ToString();
-  EXPECT_TRUE((*held)->bytes() == data_);
-  auto empty = store_->ReadWhole("d/empty");
-  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
-  EXPECT_TRUE((*empty)->bytes().empty());
-  EXPECT_EQ(store_->ReadWhole("d/none").status().code(), StatusCode::kNotFound);
-}
 
 TEST_P(ObjectRangesTest, SlicesAndCopiesIntoAnyWriter) {
   EXPECT_EQ(store_->OpenRanges("d/none").status().code(), StatusCode::kNotFound);

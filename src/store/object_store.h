@@ -50,16 +50,6 @@ struct ObjectInfo {
   std::string etag;  // may be empty (local store)
 };
 
-// An object's bytes, held for reading (ObjectStore::ReadWhole) until destroyed.
-class HeldObject {
- public:
-  virtual ~HeldObject() = default;
-  std::string_view bytes() const { return bytes_; }
-
- protected:
-  std::string_view bytes_;
-};
-
 // Ranges of one object (ObjectStore::OpenRanges). Thread-safety: one thread.
 class ObjectRanges {
  public:
@@ -119,20 +109,6 @@ class ObjectStore {
     ASSIGN_OR_RETURN(std::string bytes, GetRange(key, offset, length));
     out->append(bytes);
     return Status::Ok();
-  }
-  // The whole object, in memory until the HeldObject is destroyed. The default holds Get's
-  // bytes; the local store reads the file into memory it does not zero first (a multi-MiB
-  // std::string would be: on these VMs that costs as much as the read). kNotFound if absent.
-  virtual Result<std::unique_ptr<HeldObject>> ReadWhole(std::string_view key) {
-    class Copied : public HeldObject {
-     public:
-      explicit Copied(std::string data) : data_(std::move(data)) { bytes_ = data_; }
-
-     private:
-      std::string data_;
-    };
-    ASSIGN_OR_RETURN(std::string data, Get(key));
-    return std::unique_ptr<HeldObject>(new Copied(std::move(data)));
   }
   // Whether reading a few KiB of an object costs a system call rather than a request (local
   // files): readers may then read many small ranges instead of whole objects.
