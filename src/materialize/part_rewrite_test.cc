@@ -14,7 +14,7 @@
 #include "common/testing/temp_dir.h"
 #include "lake/change_store.h"
 #include "store/testing/memory_object_store.h"
-#include "store/testing/memory_or_local_store.h"
+#include "store/testing/store_of_kind.h"
 
 namespace binlake {
 namespace {
@@ -24,7 +24,7 @@ constexpr int kRows = 3000;
 std::string Key(int i) { return fmt::format("k{:06}", i); }
 std::string Line(const std::string& key, const std::string& value) { return key + "," + value; }
 
-class PartRewriteTest : public ::testing::TestWithParam<bool> {  // true: a local directory
+class PartRewriteTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
     Status opened = kind_.Open(GetParam(), temp_.path() + "/out");
@@ -83,7 +83,7 @@ class PartRewriteTest : public ::testing::TestWithParam<bool> {  // true: a loca
   }
 
   TempDir temp_{"binlake-part-rewrite"};
-  testing::MemoryOrLocalStore kind_;
+  testing::StoreOfKind kind_;
   ObjectStore* store_ = nullptr;
   KeyEncoder encoder_{{ColumnType{}}, false};  // one VARCHAR: the key is the text
   PartRewrite rewrite_;
@@ -163,8 +163,10 @@ TEST_P(PartRewriteTest, MarksThatNameAnotherKeyThanTheirRowStopTheRewrite) {
   EXPECT_EQ(got.status().code(), StatusCode::kPreconditionFailed) << got.status().ToString();
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, PartRewriteTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "Local" : "Memory"; });
+INSTANTIATE_TEST_SUITE_P(Stores, PartRewriteTest,
+                         ::testing::Values(testing::StoreKind::kMemory, testing::StoreKind::kLocal,
+                                           testing::StoreKind::kS3),
+                         [](const auto& info) { return testing::StoreKindName(info.param); });
 
 TEST(PartMarksTest, NeverBetweenTwoRowsOfOneKeyAndRoundTrip) {
   // A table without a key: 300 equal rows of ~100 bytes span several marks' distance.

@@ -5,12 +5,12 @@
 
 #include "common/testing/temp_dir.h"
 #include "store/testing/memory_object_store.h"
-#include "store/testing/memory_or_local_store.h"
+#include "store/testing/store_of_kind.h"
 
 namespace binlake {
 namespace {
 
-class ObjectRangesTest : public ::testing::TestWithParam<bool> {  // true: a local directory
+class ObjectRangesTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
     Status opened = kind_.Open(GetParam(), temp_.path() + "/out");
@@ -21,7 +21,7 @@ class ObjectRangesTest : public ::testing::TestWithParam<bool> {  // true: a loc
   }
 
   TempDir temp_{"binlake-object-ranges"};
-  testing::MemoryOrLocalStore kind_;
+  testing::StoreOfKind kind_;
   ObjectStore* store_ = nullptr;
   std::string data_;
 };
@@ -61,8 +61,10 @@ TEST_P(ObjectRangesTest, SlicesAndCopiesIntoAnyWriter) {
   EXPECT_EQ(store_->Get("d/short").status().code(), StatusCode::kNotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ObjectRangesTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "Local" : "Memory"; });
+INSTANTIATE_TEST_SUITE_P(Stores, ObjectRangesTest,
+                         ::testing::Values(testing::StoreKind::kMemory, testing::StoreKind::kLocal,
+                                           testing::StoreKind::kS3),
+                         [](const auto& info) { return testing::StoreKindName(info.param); });
 
 }  // namespace
 }  // namespace binlake
