@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < marks->size(); ++i) {
     const binlake::PartMark& a = (*marks)[i];
     const binlake::PartMark& b = (*again)[i];
-    if (a.offset != b.offset || a.row != b.row || a.key != b.key || a.previous_key != b.previous_key) {
+    if (a.offset != b.offset || a.row != b.row || a.key != b.key ||
+        a.previous_key != b.previous_key) {
       std::abort();
     }
   }

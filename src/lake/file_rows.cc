@@ -181,8 +181,8 @@ Result<bool> CsvFileRowReader::Next() {
     if (sliced_ && begin_checked_ && at >= layout_.end) return false;
     std::string_view record;
     size_t consumed = 0;
-    Result<CsvFieldScanner::Scan> scan = scanner_.Next(data_.substr(pos_),
-                                                       at_end_, &fields_, &record, &consumed);
+    Result<CsvFieldScanner::Scan> scan =
+        scanner_.Next(data_.substr(pos_), at_end_, &fields_, &record, &consumed);
     if (!scan.ok()) {
       // From a split point: maybe not where a row begins after all (a newline in a value).
       if (sliced_ && layout_.slice_broken) *layout_.slice_broken = true;

@@ -35,7 +35,8 @@ std::optional<std::string> PartOfMarks(std::string_view key) {
   const std::string prefix = PartMarksKey("");
   constexpr std::string_view kSuffix = ".marks";
   const std::string_view head = std::string_view(prefix).substr(0, prefix.size() - kSuffix.size());
-  if (!key.starts_with(head) || !key.ends_with(kSuffix) || key.size() <= head.size() + kSuffix.size()) {
+  if (!key.starts_with(head) || !key.ends_with(kSuffix) ||
+      key.size() <= head.size() + kSuffix.size()) {
     return std::nullopt;
   }
   return std::string(key.substr(head.size(), key.size() - head.size() - kSuffix.size()));

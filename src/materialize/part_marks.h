@@ -28,10 +28,10 @@ namespace binlake {
 inline constexpr uint64_t kPartMarkBytes = 4096;
 
 struct PartMark {
-  uint64_t offset = 0;        // where the row begins in the part file (after the header: > 0)
-  uint64_t row = 0;           // its index among the part's rows (0: the first row)
-  std::string key;            // its normalized key
-  std::string previous_key;   // the key of the row before it ("" for row 0)
+  uint64_t offset = 0;       // where the row begins in the part file (after the header: > 0)
+  uint64_t row = 0;          // its index among the part's rows (0: the first row)
+  std::string key;           // its normalized key
+  std::string previous_key;  // the key of the row before it ("" for row 0)
 };
 
 // The marks object of part file `part` (a key of the output).

@@ -97,9 +97,9 @@ Status RewriteCsvPart(PartRewrite* r, const PartInfo& old, ChangeQueue* queue, b
   if (ranges || held) RETURN_IF_ERROR(ReadUsableMarks(r, old, size, ranges.get(), part, &m));
   if (m.empty()) {  // row by row
     std::unique_ptr<CsvFileRowReader> reader =
-        held ? std::make_unique<CsvFileRowReader>(*r->output, old.file, part, r->layout,
-                                                  *r->encoder)
-             : std::make_unique<CsvFileRowReader>(*r->output, old.file, r->layout, *r->encoder);
+        held
+            ? std::make_unique<CsvFileRowReader>(*r->output, old.file, part, r->layout, *r->encoder)
+            : std::make_unique<CsvFileRowReader>(*r->output, old.file, r->layout, *r->encoder);
     ReaderRows base(reader.get(), std::nullopt);
     return MergeJoin(&base, queue, bounded, upper, r->multiset, sink, stats);
   }

@@ -30,9 +30,9 @@ struct PartRewrite {
   ObjectStore* output = nullptr;  // holds the part and its marks
   FileRowLayout layout;           // the parts' CSV (with header)
   const KeyEncoder* encoder = nullptr;
-  std::string header;             // the parts' header row, delimiter included
-  bool multiset = false;          // the table has no key (MergeJoin)
-  std::string stretch;            // a stretch's bytes, read; reused
+  std::string header;     // the parts' header row, delimiter included
+  bool multiset = false;  // the table has no key (MergeJoin)
+  std::string stretch;    // a stretch's bytes, read; reused
 };
 
 // Joins `old` with the queued changes below `upper` (every change when !bounded), into `sink`.

@@ -5,9 +5,8 @@
 // row by row; marks that name other keys than their rows stop it.
 #include "materialize/part_rewrite.h"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <map>
 
@@ -52,14 +51,16 @@ class PartRewriteTest : public ::testing::TestWithParam<testing::StoreKind> {
   }
 
   // Rewrites `old` with `changes` (op, key, value) into part "t/p-2.csv"; the rows it holds.
-  Result<std::string> Rewrite(const PartInfo& old,
-                              const std::vector<std::tuple<char, std::string, std::string>>& changes,
-                              uint64_t* copied) {
+  Result<std::string> Rewrite(
+      const PartInfo& old, const std::vector<std::tuple<char, std::string, std::string>>& changes,
+      uint64_t* copied) {
     ChangeStore store({1 << 20, temp_.path()});
     for (const auto& [op, key, value] : changes) {
       RETURN_IF_ERROR(store.Add(op, key, Line(key, value)));
-      if (op == 'D') rows_.erase(key);
-      else rows_[key] = Line(key, value);
+      if (op == 'D')
+        rows_.erase(key);
+      else
+        rows_[key] = Line(key, value);
     }
     ASSIGN_OR_RETURN(std::unique_ptr<ChangeCursor> cursor, store.Finish());
     ChangeQueue queue(cursor.get());
@@ -111,8 +112,8 @@ TEST_P(PartRewriteTest, StretchesNoChangeFallsInAreCopiedAsBytes) {
   EXPECT_LT(copied, uint64_t{kRows});
 
   // The new part's marks point at rows with their keys: a second rewrite uses them.
-  auto again = DecodePartMarks(*store_->Get(PartMarksKey("t/p-2.csv")), rewritten_.bytes,
-                               rewritten_.rows);
+  auto again =
+      DecodePartMarks(*store_->Get(PartMarksKey("t/p-2.csv")), rewritten_.bytes, rewritten_.rows);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   for (const PartMark& m : *again) {
     EXPECT_EQ(got->substr(m.offset, m.key.size() + 1), m.key + ",") << m.offset;
@@ -123,7 +124,8 @@ TEST_P(PartRewriteTest, StretchesNoChangeFallsInAreCopiedAsBytes) {
   PartInfo moved = second;
   moved.file = "t/p-3.csv";
   ASSERT_TRUE(store_->Put("t/p-3.csv", *got, {}).ok());
-  ASSERT_TRUE(store_->Put(PartMarksKey("t/p-3.csv"), *store_->Get(PartMarksKey("t/p-2.csv")), {}).ok());
+  ASSERT_TRUE(
+      store_->Put(PartMarksKey("t/p-3.csv"), *store_->Get(PartMarksKey("t/p-2.csv")), {}).ok());
   ASSERT_TRUE(store_->Delete("t/p-2.csv").ok());
   auto third = Rewrite(moved, {{'U', Key(2500), "third"}}, &copied);
   ASSERT_TRUE(third.ok()) << third.status().ToString();

@@ -103,7 +103,8 @@ Status PartWriter::Row(std::string_view key, std::string_view row) {
   if (!writer_) RETURN_IF_ERROR(Open());
   if (current_.rows == 0) current_.first_key.assign(key);
   // A mark every kPartMarkBytes, never between two rows of one key (a table without a key).
-  if (current_.rows == 0 || (current_.bytes - last_mark_ >= kPartMarkBytes && key != current_.last_key)) {
+  if (current_.rows == 0 ||
+      (current_.bytes - last_mark_ >= kPartMarkBytes && key != current_.last_key)) {
     Mark(key);
   }
   current_.last_key.assign(key);
@@ -117,7 +118,9 @@ Status PartWriter::Row(std::string_view key, std::string_view row) {
 
 Status PartWriter::CopyRows(const PartRows& rows) {
   const std::span<const PartMark> marks = rows.marks;
-  auto end_of = [&](size_t i) { return i + 1 < marks.size() ? marks[i + 1].offset : rows.end_offset; };
+  auto end_of = [&](size_t i) {
+    return i + 1 < marks.size() ? marks[i + 1].offset : rows.end_offset;
+  };
   size_t i = 0;
   while (i < marks.size()) {
     if (writer_ && size_.Full(current_.bytes, current_.rows)) RETURN_IF_ERROR(Close());
@@ -138,8 +141,7 @@ Status PartWriter::CopyRows(const PartRows& rows) {
     const std::string where = "writing " + output_.Describe() + "/" + current_.file;
     if (rows.part.empty()) {
       RETURN_IF_ERROR(Flush());
-      RETURN_IF_ERROR(
-          rows.source->CopyRange(begin, length, writer_.get()).WithContext(where));
+      RETURN_IF_ERROR(rows.source->CopyRange(begin, length, writer_.get()).WithContext(where));
     } else if (buffer_.size() + length < kFlushBytes) {
       buffer_.append(rows.part.substr(begin, length));
     } else {

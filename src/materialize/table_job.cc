@@ -186,7 +186,7 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   MergeStats stats;
   uint64_t kept_rows = 0;
   uint64_t copied_rows = 0;  // of rewritten parts, copied as bytes
-  size_t taken = 0;  // the writer's parts already in result.parts
+  size_t taken = 0;          // the writer's parts already in result.parts
   auto take_written = [&]() -> Status {
     Result<std::vector<PartInfo>> written = parts.Finish();  // closes the current part
     RETURN_IF_ERROR(written.status());

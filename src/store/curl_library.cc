@@ -26,7 +26,8 @@ bool Bind(void* handle, const char* name, F* slot, std::string* error) {
   void* symbol = dlsym(handle, name);
   if (symbol == nullptr) {
     const char* why = dlerror();
-    *error = std::string(BINLAKE_CURL_SONAME " has no ") + name + (why ? std::string(": ") + why : "");
+    *error =
+        std::string(BINLAKE_CURL_SONAME " has no ") + name + (why ? std::string(": ") + why : "");
     return false;
   }
   *slot = reinterpret_cast<F>(symbol);

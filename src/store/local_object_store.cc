@@ -166,8 +166,8 @@ class LocalObjectWriter : public ObjectWriter {
       ssize_t n = -1;
       if (kernel) {
         n = ::copy_file_range(from, &in, fd_, nullptr, static_cast<size_t>(left), 0);
-        if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-                      errno == EOPNOTSUPP)) {
+        if (n < 0 &&
+            (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
           kernel = false;  // another file system, or one that cannot: through this process
           continue;
         }
@@ -180,10 +180,13 @@ class LocalObjectWriter : public ObjectWriter {
         }
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) s = FileError("copy from " + from_path + " to", temp_, errno);
-      else if (n == 0) s = Corruption("file://" + from_path + " ends before byte " +
-                                      std::to_string(offset + length));
-      else left -= static_cast<uint64_t>(n);
+      if (n < 0)
+        s = FileError("copy from " + from_path + " to", temp_, errno);
+      else if (n == 0)
+        s = Corruption("file://" + from_path + " ends before byte " +
+                       std::to_string(offset + length));
+      else
+        left -= static_cast<uint64_t>(n);
     }
     const uint64_t copied = length - left;
     bytes_ += copied;
@@ -348,8 +351,8 @@ Result<int> OpenObject(const std::string& path, uint64_t* size) {
 // Appends [offset, offset + length) of the open file (of `size` bytes when opened) to *out: only
 // the slice is read, with pread, straight into the end of *out. Fewer bytes when the file ends
 // first; on an error *out keeps its size.
-Status PreadAppend(int fd, const std::string& path, uint64_t size, uint64_t offset,
-                   uint64_t length, std::string* out) {
+Status PreadAppend(int fd, const std::string& path, uint64_t size, uint64_t offset, uint64_t length,
+                   std::string* out) {
   const size_t start = out->size();
   if (offset < size) out->resize(start + static_cast<size_t>(std::min(length, size - offset)));
   size_t got = 0;
@@ -501,7 +504,8 @@ Result<std::unique_ptr<ObjectRanges>> LocalObjectStore::OpenRanges(std::string_v
       std::string bytes;
       RETURN_IF_ERROR(AppendRange(offset, length, &bytes));
       if (bytes.size() != length) {
-        return Corruption("file://" + path_ + " ends before byte " + std::to_string(offset + length));
+        return Corruption("file://" + path_ + " ends before byte " +
+                          std::to_string(offset + length));
       }
       return to->Write(bytes);
     }

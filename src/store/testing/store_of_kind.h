@@ -17,9 +17,12 @@ enum class StoreKind { kMemory, kLocal, kS3 };
 
 inline const char* StoreKindName(StoreKind kind) {
   switch (kind) {
-    case StoreKind::kMemory: return "Memory";
-    case StoreKind::kLocal: return "Local";
-    case StoreKind::kS3: return "S3";
+    case StoreKind::kMemory:
+      return "Memory";
+    case StoreKind::kLocal:
+      return "Local";
+    case StoreKind::kS3:
+      return "S3";
   }
   return "?";
 }
