@@ -20,6 +20,7 @@
 
 #include "common/testing/temp_dir.h"
 #include "integration/all_types_fixture.h"
+#include "store/testing/radosgw_env.h"
 #include "support/cdc_oracle.h"
 #include "support/readers.h"
 #include "support/test_servers.h"
@@ -63,6 +64,10 @@ std::string Joined(const std::string& columns, const std::string& null_text) {
   }
   return "CONCAT(" + out + ")";
 }
+
+// The files under `root` by relative name: the parts, and with `marks` their marks too (never
+// the manifest, which holds times).
+std::map<std::string, std::string> OutputFiles(const std::string& root, bool marks = false);
 
 class MaterializeTest : public ::testing::Test {
  protected:
@@ -168,6 +173,8 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
       "DELETE FROM app.items WHERE id % 2 = 0 AND id > 1000;"
       "UPDATE app.items SET qty = NULL WHERE id = 5; UPDATE app.items SET name = NULL WHERE id = 4;"
       "DELETE FROM app.heap WHERE v = 2 LIMIT 1",
+      // One row of the big table (an advance copies the rest of its part as bytes).
+      "UPDATE app.items SET name = 'one row' WHERE id = 5001",
   };
   struct Pause {
     std::string position;
@@ -214,6 +221,47 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
   CommandResult advanced = Materialize(output, "latest", "--metrics-file " + metrics);
   ASSERT_EQ(advanced.exit_code, 0) << advanced.err;
   EXPECT_NE(advanced.out.find("version 2"), std::string::npos) << advanced.out;
+  {  // The last change, one row of the big table: an advance to it copies the rest of that
+     // part's stretches as bytes (part marks), in the kernel from a directory, and from memory
+     // after one GET from S3 (Ceph radosgw). Both outputs hold the same bytes (marks included).
+    const std::string sparse = dir_.path() + "/sparse";
+    ASSERT_EQ(Materialize(sparse, pauses[pauses.size() - 2].position).exit_code, 0);
+    CommandResult last = Materialize(sparse, "latest");
+    ASSERT_EQ(last.exit_code, 0) << last.err;
+    EXPECT_NE(last.out.find(": 1 of 4 part file(s) written"), std::string::npos) << last.out;
+    EXPECT_EQ(last.out.find(", 0 row(s) in them copied as bytes"), std::string::npos) << last.out;
+    for (const Table& t : Tables()) {
+      EXPECT_EQ(OutputRows(sparse, t), pauses.back().rows[t.name]) << "app." << t.name;
+    }
+    auto env = testing::LoadRadosgwEnv();
+    ASSERT_TRUE(env.ok()) << env.status().ToString();
+    const std::string prefix =
+        "materialize-" + std::filesystem::path(dir_.path()).filename().string();
+    const std::string creds = "AWS_ACCESS_KEY_ID=" + ShellQuote(env->access_key_id) +
+                              " AWS_SECRET_ACCESS_KEY=" + ShellQuote(env->secret_access_key);
+    for (const std::string& as_of : {pauses[pauses.size() - 2].position, std::string("latest")}) {
+      CommandResult r = testing::RunBinlake(
+          "materialize --target " + ShellQuote(Target()) + " --output " +
+              ShellQuote("s3://" + env->bucket + "/" + prefix) + " --endpoint-url " +
+              env->endpoint + " --region " + env->region + " --as-of " + ShellQuote(as_of),
+          creds);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      auto advance_line = [](const std::string& out) {
+        const size_t at = out.find("\nadvanced ");
+        return at == std::string::npos ? std::string()
+                                       : out.substr(at, out.find('\n', at + 1) - at);
+      };
+      if (as_of == "latest") {
+        EXPECT_EQ(advance_line(r.out), advance_line(last.out)) << r.out;
+      }
+    }
+    const std::string downloaded = dir_.path() + "/from-s3";
+    ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
+                                          env->bucket, prefix + "/", downloaded)
+                    .ok());
+    EXPECT_TRUE(OutputFiles(downloaded, /*marks=*/true) == OutputFiles(sparse, /*marks=*/true));
+    EXPECT_GT(OutputFiles(sparse, /*marks=*/true).size(), OutputFiles(sparse).size());
+  }
   {  // --metrics-file: what the run did, in the Prometheus text format promtool accepts
     std::ifstream in(metrics);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -394,12 +442,13 @@ TEST_F(MaterializeTest, PointsInsideABatchAreCutExactly) {
 }
 
 // Every file under `root` but the manifest (which names its target), by relative path.
-std::map<std::string, std::string> OutputFiles(const std::string& root) {
+std::map<std::string, std::string> OutputFiles(const std::string& root, bool marks) {
   std::map<std::string, std::string> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
     if (!e.is_regular_file()) continue;
     const std::string rel = std::filesystem::relative(e.path(), root).string();
-    if (rel.rfind("_binlake/", 0) == 0) continue;  // the manifest, the parts' marks
+    const bool mark = rel.rfind("_binlake/marks/", 0) == 0;
+    if (rel.rfind("_binlake/", 0) == 0 && !(marks && mark)) continue;
     std::ifstream in(e.path(), std::ios::binary);
     files[rel] = std::string(std::istreambuf_iterator<char>(in), {});
   }
