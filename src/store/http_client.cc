@@ -117,7 +117,8 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
 HttpClient::HttpClient(HttpOptions options) : options_(options) {}
 
 HttpClient::~HttpClient() {
-  if (idle_.empty()) return;  // then libcurl is loaded: the handles came from it
+  // Idle handles exist only once libcurl was loaded (they came from it).
+  if (idle_.empty()) return;
   const CurlFunctions* curl = *CurlLibrary();
   for (void* h : idle_) curl->easy_cleanup(static_cast<CURL*>(h));
 }
