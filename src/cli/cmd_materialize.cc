@@ -26,6 +26,7 @@ struct MaterializeFlags {
   bool rebuild = false;
   uint64_t max_part_bytes = 32ull << 20;
   uint64_t parts_per_table = 16;
+  uint64_t row_group_rows = 10000;
   // The training layout.
   std::string layout = "table";
   std::string label;
@@ -106,6 +107,7 @@ int Run(const MaterializeFlags& flags, const CLI::App& cmd) {
   options.incremental = !flags.rebuild;
   options.max_part_bytes = flags.max_part_bytes;
   options.parts_per_table = flags.parts_per_table;
+  options.row_group_rows = flags.row_group_rows;
   options.format = flags.format;
   options.training = *training;
   // A materialization allocates and frees buffers of megabytes (file chunks, part writers,
@@ -187,8 +189,8 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
                   "latest | checkpoint number | FILE:POS | YYYY-MM-DDTHH:MM:SSZ | GTID set")
       ->capture_default_str();
   cmd->add_option("--format", flags->format,
-                  "csv (the target's dialect, advanced incrementally) or parquet (typed as the "
-                  "full load types it; rebuilt on every run)")
+                  "csv (the target's dialect) or parquet (typed as the full load types it); "
+                  "both advance incrementally")
       ->capture_default_str()
       ->check(CLI::IsMember({"csv", "parquet"}));
   cmd->add_option("--threads", flags->threads, "Tables merged at once (0: one per core)")
@@ -210,6 +212,11 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
                   "and hold at least 1 MiB (0: parts by size only)")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 20));
+  cmd->add_option("--row-group-rows", flags->row_group_rows,
+                  "Parquet output: rows per row group (an advance copies the row groups no "
+                  "change falls in as they are)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
   cmd->add_flag("--rebuild", flags->rebuild,
                 "Rebuild every table from the target instead of advancing the previous version");
   cmd->add_option("--table-mappings", flags->task.table_mappings_path,

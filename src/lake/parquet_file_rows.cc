@@ -14,7 +14,28 @@ ParquetFileRowReader::ParquetFileRowReader(ObjectStore& store, std::string key,
                                            FileRowLayout layout, const KeyEncoder& encoder)
     : store_(store), object_(std::move(key)), layout_(std::move(layout)), encoder_(encoder) {}
 
+ParquetFileRowReader::ParquetFileRowReader(ObjectStore& store, std::string key,
+                                           std::string_view whole, FileRowLayout layout,
+                                           const KeyEncoder& encoder)
+    : store_(store),
+      object_(std::move(key)),
+      layout_(std::move(layout)),
+      encoder_(encoder),
+      whole_(whole) {}
+
 ParquetFileRowReader::~ParquetFileRowReader() = default;
+
+Result<const parquet::ParquetFile*> ParquetFileRowReader::File() {
+  if (!opened_) RETURN_IF_ERROR(Open());
+  if (!file_) return Internal(name() + ": its footer could not be read before");
+  return &*file_;
+}
+
+void ParquetFileRowReader::ReadRowGroups(size_t begin, size_t end) {
+  reader_.reset();
+  next_group_ = begin;
+  end_group_ = end;
+}
 
 std::string ParquetFileRowReader::name() const { return store_.Describe() + "/" + object_; }
 
@@ -28,9 +49,13 @@ Status ParquetFileRowReader::Open() {
   if (layout_.types.size() != columns) {
     return Internal("Parquet rows of " + name() + ": no type for every column");
   }
-  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, store_.Head(object_));
-  if (!info) return NotFound(name() + " is missing (named by the target's state)");
-  size_ = info->size;
+  if (whole_.data() != nullptr) {
+    size_ = whole_.size();
+  } else {
+    ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, store_.Head(object_));
+    if (!info) return NotFound(name() + " is missing (named by the target's state)");
+    size_ = info->size;
+  }
   if (size_ < 12) {
     return Corruption(name() + ": parquet: a file of " + std::to_string(size_) +
                       " bytes is too short");
@@ -101,6 +126,10 @@ Status ParquetFileRowReader::Open() {
 }
 
 Status ParquetFileRowReader::Fetch(uint64_t offset, uint64_t length, std::string* out) {
+  if (whole_.data() != nullptr) {  // Open and NextRowGroup keep within size_
+    out->assign(whole_.substr(offset, length));
+    return Status::Ok();
+  }
   ASSIGN_OR_RETURN(*out, store_.GetRange(object_, offset, length));
   bytes_read_ += out->size();
   if (out->size() != length) return Corruption(name() + " is shorter than its listed size");
@@ -109,7 +138,7 @@ Status ParquetFileRowReader::Fetch(uint64_t offset, uint64_t length, std::string
 
 Result<bool> ParquetFileRowReader::NextRowGroup() {
   reader_.reset();
-  while (next_group_ < file_->num_row_groups()) {
+  while (next_group_ < std::min(end_group_, file_->num_row_groups())) {
     const size_t g = next_group_++;
     if (file_->row_group_rows(g) == 0) continue;
     auto [offset, length] = file_->RowGroupRange(g);
@@ -117,11 +146,17 @@ Result<bool> ParquetFileRowReader::NextRowGroup() {
       length += offset;
       offset = 0;
     }
-    RETURN_IF_ERROR(Fetch(offset, length, &group_));
-    if (g == 0 && group_.compare(0, 4, "PAR1") != 0) {
+    std::string_view bytes;
+    if (whole_.data() != nullptr) {
+      bytes = whole_.substr(offset, length);  // OpenTail checked the range
+    } else {
+      RETURN_IF_ERROR(Fetch(offset, length, &group_));
+      bytes = group_;
+    }
+    if (g == 0 && bytes.compare(0, 4, "PAR1") != 0) {
       return Corruption(name() + ": parquet: no magic \"PAR1\" at the start of the file");
     }
-    RETURN_IF_ERROR(file_->AttachRowGroup(g, group_, offset));
+    RETURN_IF_ERROR(file_->AttachRowGroup(g, bytes, offset));
     parquet::RowReaderOptions options = options_;
     options.row_group_begin = g;
     options.row_group_end = g + 1;

@@ -44,6 +44,10 @@ class ParquetFileRowReader final : public FileRowReader {
   // `encoder` must outlive the reader. layout.types has one type per plan column.
   ParquetFileRowReader(ObjectStore& store, std::string key, FileRowLayout layout,
                        const KeyEncoder& encoder);
+  // The same over the file's bytes, already read (`whole` must outlive the reader): nothing is
+  // fetched; `store` and `key` only name it.
+  ParquetFileRowReader(ObjectStore& store, std::string key, std::string_view whole,
+                       FileRowLayout layout, const KeyEncoder& encoder);
   ~ParquetFileRowReader() override;
 
   Result<bool> Next() override;
@@ -52,6 +56,11 @@ class ParquetFileRowReader final : public FileRowReader {
   std::string_view row() const override { return row_; }
   std::string name() const override;
   uint64_t bytes_read() const override { return bytes_read_; }
+
+  // The file's footer (the file is opened if it was not).
+  Result<const parquet::ParquetFile*> File();
+  // From now on Next reads row groups [begin, end) (clamped to the file's), from the first.
+  void ReadRowGroups(size_t begin, size_t end);
 
  private:
   Status Open();
@@ -69,9 +78,11 @@ class ParquetFileRowReader final : public FileRowReader {
   bool opened_ = false;
   uint64_t size_ = 0;        // the object's
   uint64_t bytes_read_ = 0;  // fetched so far
+  std::string_view whole_;   // the file's bytes when read by the caller
   std::string tail_;         // the footer's bytes
   std::string group_;        // the current row group's bytes
   size_t next_group_ = 0;
+  size_t end_group_ = SIZE_MAX;
   std::optional<parquet::ParquetFile> file_;
   parquet::RowReaderOptions options_;
   std::unique_ptr<parquet::ParquetRowReader> reader_;  // of the current row group

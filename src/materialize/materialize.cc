@@ -169,6 +169,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   job.parquet = options.format == "parquet";
   job.training = options.training;
   job.parquet_options.render = lake.csv.render;
+  job.parquet_options.row_group_length = options.row_group_rows;
   if (job.spill_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     job.spill_dir = tmp && *tmp ? tmp : "/tmp";

@@ -50,6 +50,8 @@ struct MaterializeOptions {
   // A table of n rows is cut into parts of about n / parts_per_table rows when those are smaller
   // than max_part_bytes but at least 1 MiB (materialize/part_writer.h PartSize); 0: by size only.
   uint64_t parts_per_table = 16;
+  // Parquet output: rows per row group (an advance copies the row groups no change falls in).
+  uint64_t row_group_rows = 10000;
   int threads = 0;                       // 0: one per core
   uint64_t memory_bytes = 256ull << 20;  // for the changes of all tables in flight
   std::string spill_dir;                 // "": $TMPDIR or /tmp

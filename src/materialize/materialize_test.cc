@@ -296,6 +296,13 @@ TEST_F(MaterializeTest, AParquetOutputAdvancesToo) {
   ASSERT_TRUE(v3.ok()) << v3.status().ToString();
   EXPECT_FALSE(v3->tables[0].rebuilt);
   EXPECT_EQ(ParquetRowsOf(output_, v3->tables[0]), "3,three\n10,ONE\n");
+  // Each part has its marks (at its row groups), and the marks of parts replaced went with them.
+  std::set<std::string> marks, wanted;
+  for (const auto& [key, data] : output_.objects()) {
+    if (key.rfind("_binlake/marks/", 0) == 0) marks.insert(key);
+  }
+  for (const PartInfo& p : v3->tables[0].parts) wanted.insert(PartMarksKey(p.file));
+  EXPECT_EQ(marks, wanted);
   MemoryObjectStore rebuilt;
   o.incremental = false;
   auto full = RunMaterialize(target_, rebuilt, o);

@@ -1,6 +1,7 @@
 #include "materialize/parquet_part_writer.h"
 
 #include "common/parse_rendered_text.h"
+#include "common/string_object_writer.h"
 
 namespace binlake {
 
@@ -32,9 +33,28 @@ Status ParquetPartWriter::Open() {
   create.content_type = "application/vnd.apache.parquet";
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> sink, output_.NewWriter(current_.file, create));
   created_.push_back(current_.file);
-  ASSIGN_OR_RETURN(writer_,
-                   NewParquetFileWriter(table_, OutputColumns{}, parquet_, std::move(sink)));
+  ASSIGN_OR_RETURN(writer_, parquet::ParquetFileWriter::Make(table_, OutputColumns{}, parquet_,
+                                                             std::move(sink)));
+  marks_.clear();
   return Status::Ok();
+}
+
+void ParquetPartWriter::Mark(uint64_t offset, std::string_view key) {
+  marks_.push_back({offset, current_.rows, std::string(key),
+                    current_.rows == 0 ? std::string() : current_.last_key});
+}
+
+Result<bool> ParquetPartWriter::CanCopyFrom(const parquet::FileMetaData& footer) {
+  if (writer_) return writer_->SameSchema(footer);
+  // No part open: the schema a part of this writer would have.
+  std::string ignored;
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<parquet::ParquetFileWriter> probe,
+      parquet::ParquetFileWriter::Make(table_, OutputColumns{}, parquet_,
+                                       std::make_unique<StringObjectWriter>(&ignored)));
+  const bool same = probe->SameSchema(footer);
+  probe->Abort();
+  return same;
 }
 
 Status ParquetPartWriter::Close() {
@@ -42,6 +62,12 @@ Status ParquetPartWriter::Close() {
   current_.bytes = writer_->EstimatedSize();
   writer_.reset();
   RETURN_IF_ERROR(s.WithContext("writing " + output_.Describe() + "/" + current_.file));
+  const std::string marks = PartMarksKey(current_.file);
+  created_.push_back(marks);
+  PutOptions put;
+  put.content_type = "application/octet-stream";
+  RETURN_IF_ERROR(output_.Put(marks, EncodePartMarks(marks_), put)
+                      .WithContext("writing " + output_.Describe() + "/" + marks));
   parts_.push_back(std::move(current_));
   current_ = PartInfo{};
   return Status::Ok();
@@ -62,9 +88,30 @@ Status ParquetPartWriter::Row(std::string_view key, std::string_view row) {
             .WithContext(table_.columns[c].name));
   }
   if (current_.rows == 0) current_.first_key.assign(key);
+  // A mark at the start of each row group, unless it falls between two rows of one key.
+  if (writer_->AtRowGroupStart() && (current_.rows == 0 || key != current_.last_key)) {
+    Mark(writer_->offset(), key);
+  }
+  RETURN_IF_ERROR(writer_->Append(RowMeta{}, values_));
   current_.last_key.assign(key);
   ++current_.rows;
-  return writer_->Append(RowMeta{}, values_);
+  return Status::Ok();
+}
+
+Status ParquetPartWriter::CopyRowGroups(const RowGroupStretch& stretch) {
+  if (writer_ && size_.Full(writer_->EstimatedSize(), current_.rows)) RETURN_IF_ERROR(Close());
+  if (!writer_) RETURN_IF_ERROR(Open());
+  auto copy = [&](ObjectWriter* sink) {
+    if (stretch.part.empty()) return stretch.source->CopyRange(stretch.begin, stretch.length, sink);
+    return sink->Write(stretch.part.substr(stretch.begin, stretch.length));
+  };
+  RETURN_IF_ERROR(writer_->AppendRowGroups(stretch.groups, stretch.begin, stretch.length, copy)
+                      .WithContext("writing " + output_.Describe() + "/" + current_.file));
+  if (current_.rows == 0) current_.first_key.assign(stretch.first_key);
+  Mark(writer_->offset() - stretch.length, stretch.first_key);
+  current_.rows += stretch.rows;
+  current_.last_key.assign(stretch.last_key);
+  return Status::Ok();
 }
 
 Result<std::vector<PartInfo>> ParquetPartWriter::Finish() {

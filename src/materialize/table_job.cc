@@ -168,21 +168,19 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   ASSIGN_OR_RETURN(std::unique_ptr<PartSink> sink,
                    NewPartSink(output, lake, increment, options, previous.rows));
   PartSink& parts = *sink;
-  // CSV parts are rewritten from their bytes and marks (part_rewrite.h).
-  std::optional<PartRewrite> rewrite;
+  // Parts are rewritten from their bytes and marks (part_rewrite.h).
+  PartRewrite rewrite;
+  rewrite.output = &output;
+  rewrite.layout = PartLayout(lake, increment.schema, key, options.parquet);
+  rewrite.encoder = key.encoder.get();
   if (!options.parquet) {
-    rewrite.emplace();
-    rewrite->output = &output;
-    rewrite->layout = PartLayout(lake, increment.schema, key, false);
-    rewrite->encoder = key.encoder.get();
-    ASSIGN_OR_RETURN(rewrite->header, CsvHeaderRow(increment.schema, lake.csv));
-    rewrite->multiset = key.multiset;
+    ASSIGN_OR_RETURN(rewrite.header, CsvHeaderRow(increment.schema, lake.csv));
   }
+  rewrite.multiset = key.multiset;
   auto fail = [&](Status s) {
     parts.Discard();
     return s;
   };
-  const FileRowLayout part_layout = PartLayout(lake, increment.schema, key, options.parquet);
   MergeStats stats;
   uint64_t kept_rows = 0;
   uint64_t copied_rows = 0;  // of rewritten parts, copied as bytes
@@ -209,15 +207,12 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
       kept_rows += old[i].rows;
       continue;
     }
-    Status s;
-    if (rewrite) {
-      s = RewriteCsvPart(&*rewrite, old[i], &queue, bounded, upper,
-                         static_cast<PartWriter*>(&parts), &stats, &copied_rows);
-    } else {
-      ChainedRows base(output, *key.encoder, options.chunk_bytes);
-      base.Add(old[i].file, part_layout);
-      s = MergeJoin(&base, &queue, bounded, upper, key.multiset, &parts, &stats);
-    }
+    Status s =
+        options.parquet
+            ? RewriteParquetPart(&rewrite, old[i], &queue, bounded, upper,
+                                 static_cast<ParquetPartWriter*>(&parts), &stats, &copied_rows)
+            : RewriteCsvPart(&rewrite, old[i], &queue, bounded, upper,
+                             static_cast<PartWriter*>(&parts), &stats, &copied_rows);
     if (!s.ok()) return fail(s);
   }
   Status s = take_written();

@@ -1,5 +1,6 @@
 #include "format/parquet/file_writer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -161,6 +162,63 @@ Status ParquetFileWriter::FlushRowGroup() {
   }
   meta_.row_groups.push_back(std::move(rg));
   rows_in_group_ = 0;
+  return Status::Ok();
+}
+
+bool ParquetFileWriter::SameSchema(const FileMetaData& other) const {
+  FileMetaData mine, theirs;
+  mine.schema = meta_.schema;
+  theirs.schema = other.schema;
+  std::string a, b;
+  SerializeFileMetaData(mine, &a);
+  SerializeFileMetaData(theirs, &b);
+  return a == b;
+}
+
+Status ParquetFileWriter::AppendRowGroups(std::span<const RowGroup> groups, uint64_t source_offset,
+                                          uint64_t length,
+                                          const std::function<Status(ObjectWriter*)>& copy) {
+  if (!open_ || prepared_) return Internal("Parquet writer used after Finish/Abort");
+  RETURN_IF_ERROR(failed_);
+  const uint64_t end = source_offset + length;
+  for (const RowGroup& g : groups) {
+    if (g.columns.size() != columns_.size()) {
+      return InvalidArgument("parquet: a row group of " + std::to_string(g.columns.size()) +
+                             " columns copied into a file of " + std::to_string(columns_.size()));
+    }
+    for (size_t c = 0; c < g.columns.size(); ++c) {
+      const ColumnMetaData& m = g.columns[c].meta;
+      const uint64_t first = static_cast<uint64_t>(
+          m.dictionary_page_offset ? std::min(*m.dictionary_page_offset, m.data_page_offset)
+                                   : m.data_page_offset);
+      if (m.type != *specs_[c].element.type || !g.columns[c].file_path.empty() ||
+          m.data_page_offset < 0 || (m.dictionary_page_offset && *m.dictionary_page_offset < 0) ||
+          m.total_compressed_size < 0 || first < source_offset ||
+          first + static_cast<uint64_t>(m.total_compressed_size) > end) {
+        return InvalidArgument("parquet: column " + std::to_string(c) +
+                               " of a copied row group does not fit the bytes copied");
+      }
+    }
+  }
+  if (rows_in_group_ > 0) RETURN_IF_ERROR(FlushRowGroup());
+  const int64_t shift = offset_ - static_cast<int64_t>(source_offset);
+  Status s = copy(sink_.get());
+  if (!s.ok()) {
+    failed_ = s;
+    return s;
+  }
+  offset_ += static_cast<int64_t>(length);
+  for (RowGroup g : groups) {
+    g.file_offset += shift;
+    g.ordinal = static_cast<int16_t>(meta_.row_groups.size());
+    for (ColumnChunk& chunk : g.columns) {
+      chunk.file_offset += shift;
+      chunk.meta.data_page_offset += shift;
+      if (chunk.meta.dictionary_page_offset) *chunk.meta.dictionary_page_offset += shift;
+    }
+    rows_ += static_cast<uint64_t>(g.num_rows);
+    meta_.row_groups.push_back(std::move(g));
+  }
   return Status::Ok();
 }
 

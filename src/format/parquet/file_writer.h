@@ -12,7 +12,9 @@
 // RowGroupLength rows or row_group_max_bytes, whichever comes first.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,22 @@ class ParquetFileWriter final : public RowFileWriter {
   // Bytes held for the open row group (pages, open pages, dictionaries).
   uint64_t BufferedBytes() const;
   uint64_t row_groups_written() const { return meta_.row_groups.size(); }
+
+  // Row groups copied as encoded bytes (a materialized part rewritten, materialize/
+  // parquet_part_rewrite.h). The next Append starts a row group at offset() when
+  // AtRowGroupStart() (no row of the open one yet).
+  bool AtRowGroupStart() const { return rows_in_group_ == 0; }
+  uint64_t offset() const { return static_cast<uint64_t>(offset_); }
+  // Whether row groups of a file whose footer is `other` can be copied into this one: the same
+  // schema elements (names, types, annotations, in order).
+  bool SameSchema(const FileMetaData& other) const;
+  // Closes the open row group, then appends `groups`, which another file holds at
+  // [source_offset, source_offset + length) as encoded bytes: `copy` writes exactly those bytes
+  // to the sink it is given. The groups' offsets are moved to where the bytes land here.
+  // kInvalidArgument (nothing written) when a group's chunks lie outside that range or its
+  // columns do not match this file's; a failed copy is sticky like any sink failure.
+  Status AppendRowGroups(std::span<const RowGroup> groups, uint64_t source_offset, uint64_t length,
+                         const std::function<Status(ObjectWriter*)>& copy);
 
  private:
   ParquetFileWriter() = default;
