@@ -146,6 +146,15 @@ TEST_P(ParquetPartRewriteTest, RowGroupsNoChangeFallsInAreCopiedEncoded) {
   EXPECT_TRUE(*got == Expected()) << "the rows differ from the merge's";
   // Four row groups hold changes (the last one its insert after the last key).
   EXPECT_EQ(copied, uint64_t{kRows} - 4 * kRowGroup);
+  if (testing::FakeS3* s3 = kind_.fake_s3()) {  // the part was read with one GET, nothing else
+    std::vector<std::string> reads;
+    for (const auto& request : s3->requests()) {
+      if (testing::FakeS3::Key(request).ends_with("/t/p-1.parquet")) {
+        reads.push_back(testing::FakeS3::Operation(request));
+      }
+    }
+    EXPECT_EQ(reads, (std::vector<std::string>{"PutObject", "GetObject"}));
+  }
 
   // The new part's footer: row groups copied and merged, with their statistics; its marks are
   // at row groups, naming their first rows.

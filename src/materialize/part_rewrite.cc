@@ -48,17 +48,14 @@ struct OpenedPart {
   std::string_view bytes() const { return held ? std::string_view(*held) : std::string_view(); }
 };
 
-Status OpenPart(ObjectStore& store, const std::string& file, OpenedPart* part) {
+// `old.bytes`: the size the manifest records (a part of another size has unusable marks and is
+// merged row by row, so one larger than kMaxPartInMemory is neither held nor opened).
+Status OpenPart(ObjectStore& store, const PartInfo& old, OpenedPart* part) {
   if (store.SmallReadsAreCheap()) {
-    ASSIGN_OR_RETURN(part->ranges, store.OpenRanges(file));
+    ASSIGN_OR_RETURN(part->ranges, store.OpenRanges(old.file));
     part->size = part->ranges->size();
-    return Status::Ok();
-  }
-  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, store.Head(file));
-  if (!info) return NotFound(store.Describe() + "/" + file + " does not exist");
-  part->size = info->size;
-  if (part->size <= kMaxPartInMemory) {
-    ASSIGN_OR_RETURN(part->held, store.Get(file));
+  } else if (old.bytes <= kMaxPartInMemory) {
+    ASSIGN_OR_RETURN(part->held, store.Get(old.file));
     part->size = part->held->size();
   }
   return Status::Ok();
@@ -168,7 +165,7 @@ Status RewriteCsvPart(PartRewrite* r, const PartInfo& old, ChangeQueue* queue, b
                       std::string_view upper, PartWriter* sink, MergeStats* stats,
                       uint64_t* copied_rows) {
   OpenedPart opened;
-  RETURN_IF_ERROR(OpenPart(*r->output, old.file, &opened));
+  RETURN_IF_ERROR(OpenPart(*r->output, old, &opened));
   std::unique_ptr<ObjectRanges>& ranges = opened.ranges;
   const std::optional<std::string>& held = opened.held;
   const uint64_t size = opened.size;
@@ -227,7 +224,7 @@ Status RewriteParquetPart(PartRewrite* r, const PartInfo& old, ChangeQueue* queu
                           std::string_view upper, ParquetPartWriter* sink, MergeStats* stats,
                           uint64_t* copied_rows) {
   OpenedPart opened;
-  RETURN_IF_ERROR(OpenPart(*r->output, old.file, &opened));
+  RETURN_IF_ERROR(OpenPart(*r->output, old, &opened));
   const std::string_view part = opened.bytes();
   ParquetFileRowReader reader =
       opened.held ? ParquetFileRowReader(*r->output, old.file, part, r->layout, *r->encoder)

@@ -42,6 +42,7 @@ class StoreOfKind {
     return Status::Ok();
   }
   ObjectStore* get() { return store_; }
+  FakeS3* fake_s3() { return fake_s3_.get(); }  // kS3 only
 
  private:
   MemoryObjectStore memory_;
