@@ -11,6 +11,8 @@
 // (background_syncer.h), so the final fsync is short. Keys must be relative, '/'-separated, without
 // empty, "." or ".." segments.
 //
+// The writer is LocalObjectWriter (local_object_writer.h).
+//
 // Thread-safety: all methods may be called from several threads at once.
 #pragma once
 
