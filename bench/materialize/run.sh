@@ -206,6 +206,7 @@ echo
       "$(awk -v a="$8" -v r="$9" 'BEGIN{print a/r}')" "${10}" "${11} of ${13}"
   done
   echo "(goal: advance <= 0.2 x rebuild; parts of at most 32 MiB and, from 1 MiB, 1/16 of a" \
-    "table's rows: --parts-per-table 16; a CSV part written again copies the 4 KiB stretches" \
-    "between its changes as bytes, found by its marks)"
+    "table's rows: --parts-per-table 16; a part written again copies what lies between its" \
+    "changes as bytes, found by its marks: 4 KiB stretches of a CSV part, the row groups of a" \
+    "Parquet part (--row-group-rows 10000))"
 } | bench_output materialize
