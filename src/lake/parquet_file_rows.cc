@@ -35,6 +35,11 @@ void ParquetFileRowReader::ReadRowGroups(size_t begin, size_t end) {
   reader_.reset();
   next_group_ = begin;
   end_group_ = end;
+  if (!file_) return;
+  row_number_ = 0;  // the rows before: errors name rows by their number in the file
+  for (size_t g = 0; g < std::min(begin, file_->num_row_groups()); ++g) {
+    row_number_ += static_cast<uint64_t>(file_->row_group_rows(g));
+  }
 }
 
 std::string ParquetFileRowReader::name() const { return store_.Describe() + "/" + object_; }

@@ -60,6 +60,8 @@ class ParquetFileRowReader final : public FileRowReader {
   // The file's footer (the file is opened if it was not).
   Result<const parquet::ParquetFile*> File();
   // From now on Next reads row groups [begin, end) (clamped to the file's), from the first.
+  // Call after File() (so rows keep their numbers in the file, and FileRowLayout::max_rows
+  // counts from the file's first row).
   void ReadRowGroups(size_t begin, size_t end);
 
  private:

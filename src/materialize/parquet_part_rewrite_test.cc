@@ -222,6 +222,43 @@ TEST_P(ParquetPartRewriteTest, MarksThatNameAnotherKeyThanTheirRowStopTheRewrite
   EXPECT_EQ(got.status().code(), StatusCode::kPreconditionFailed) << got.status().ToString();
 }
 
+TEST_P(ParquetPartRewriteTest, ATableWithoutAKeyKeepsEqualRowsInOneStretch) {
+  // 1 row, 300 equal rows (row groups 0 to 3 begin among them: no marks there), 300 others.
+  ParquetPartWriter writer = Writer("t/p-1.parquet");
+  ASSERT_TRUE(writer.Row("a", "a,a").ok());
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(writer.Row("dup", "dup,dup").ok());
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(writer.Row(Key(i), Line(Key(i), "x")).ok());
+  auto parts = writer.Finish();
+  ASSERT_TRUE(parts.ok()) << parts.status().ToString();
+  const PartInfo old = parts->at(0);
+  auto marks = DecodePartMarks(*store_->Get(PartMarksKey(old.file)), old.bytes, old.rows);
+  ASSERT_TRUE(marks.ok()) << marks.status().ToString();
+  std::vector<uint64_t> rows;
+  for (const PartMark& m : *marks) rows.push_back(m.row);
+  EXPECT_EQ(rows, (std::vector<uint64_t>{0, 400, 500, 600}));
+  // One of the equal rows deleted: the first stretch is merged, the rest copied.
+  rewrite_.multiset = true;
+  ChangeStore changes({1 << 20, temp_.path()});
+  ASSERT_TRUE(changes.Add('D', "dup", "dup,dup").ok());
+  auto cursor = changes.Finish();
+  ASSERT_TRUE(cursor.ok());
+  ChangeQueue queue(cursor->get());
+  ASSERT_TRUE(queue.Start().ok());
+  ParquetPartWriter out = Writer("t/p-2.parquet");
+  MergeStats stats;
+  uint64_t copied = 0;
+  Status s = RewriteParquetPart(&rewrite_, old, &queue, false, "", &out, &stats, &copied);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(out.Finish().ok());
+  EXPECT_EQ(copied, 201u);  // rows 400 to 600
+  auto got = ReadRows("t/p-2.parquet");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  std::string want = "a,a\n";
+  for (int i = 0; i < 299; ++i) want += "dup,dup\n";
+  for (int i = 0; i < 300; ++i) want += Line(Key(i), "x") + "\n";
+  EXPECT_TRUE(*got == want) << "the rows differ from the merge's";
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, ParquetPartRewriteTest,
                          ::testing::Values(testing::StoreKind::kMemory, testing::StoreKind::kLocal,
                                            testing::StoreKind::kS3),
