@@ -114,4 +114,13 @@ Result<std::vector<PartMark>> DecodePartMarks(std::string_view bytes, uint64_t p
   return marks;
 }
 
+Status PutPartMarks(ObjectStore& output, std::string_view part,
+                    const std::vector<PartMark>& marks) {
+  const std::string key = PartMarksKey(part);
+  PutOptions put;
+  put.content_type = "application/octet-stream";
+  return output.Put(key, EncodePartMarks(marks), put)
+      .WithContext("writing " + output.Describe() + "/" + key);
+}
+
 }  // namespace binlake

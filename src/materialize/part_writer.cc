@@ -87,12 +87,8 @@ Status PartWriter::Close() {
   Status s = writer_->Close();
   writer_.reset();
   RETURN_IF_ERROR(s.WithContext("writing " + output_.Describe() + "/" + current_.file));
-  const std::string marks = PartMarksKey(current_.file);
-  created_.push_back(marks);
-  PutOptions put;
-  put.content_type = "application/octet-stream";
-  RETURN_IF_ERROR(output_.Put(marks, EncodePartMarks(marks_), put)
-                      .WithContext("writing " + output_.Describe() + "/" + marks));
+  created_.push_back(PartMarksKey(current_.file));
+  RETURN_IF_ERROR(PutPartMarks(output_, current_.file, marks_));
   parts_.push_back(std::move(current_));
   current_ = PartInfo{};
   return Status::Ok();
