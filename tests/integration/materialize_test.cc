@@ -223,7 +223,8 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
   EXPECT_NE(advanced.out.find("version 2"), std::string::npos) << advanced.out;
   {  // The last change, one row of the big table: an advance to it copies the rest of that
      // part's stretches as bytes (part marks), in the kernel from a directory, and from memory
-     // after one GET from S3 (Ceph radosgw). Both outputs hold the same bytes (marks included).
+     // after one GET from S3 (Ceph radosgw). Both outputs hold the same bytes (marks included),
+     // as CSV and as Parquet.
     const std::string sparse = dir_.path() + "/sparse";
     ASSERT_EQ(Materialize(sparse, pauses[pauses.size() - 2].position).exit_code, 0);
     CommandResult last = Materialize(sparse, "latest");
@@ -253,32 +254,40 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
     }
     auto env = testing::LoadRadosgwEnv();
     ASSERT_TRUE(env.ok()) << env.status().ToString();
-    const std::string prefix =
-        "materialize-" + std::filesystem::path(dir_.path()).filename().string();
     const std::string creds = "AWS_ACCESS_KEY_ID=" + ShellQuote(env->access_key_id) +
                               " AWS_SECRET_ACCESS_KEY=" + ShellQuote(env->secret_access_key);
-    for (const std::string& as_of : {pauses[pauses.size() - 2].position, std::string("latest")}) {
-      CommandResult r = testing::RunBinlake(
-          "materialize --target " + ShellQuote(Target()) + " --output " +
-              ShellQuote("s3://" + env->bucket + "/" + prefix) + " --endpoint-url " +
-              env->endpoint + " --region " + env->region + " --as-of " + ShellQuote(as_of),
-          creds);
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      auto advance_line = [](const std::string& out) {
-        const size_t at = out.find("\nadvanced ");
-        return at == std::string::npos ? std::string()
-                                       : out.substr(at, out.find('\n', at + 1) - at);
-      };
-      if (as_of == "latest") {
-        EXPECT_EQ(advance_line(r.out), advance_line(last.out)) << r.out;
+    auto advance_line = [](const std::string& out) {
+      const size_t at = out.find("\nadvanced ");
+      return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at + 1) - at);
+    };
+    // The same two runs into radosgw, CSV and Parquet: the same advance, the same objects.
+    for (const auto& [local, flags, local_last] :
+         {std::tuple(sparse, std::string(), last.out),
+          std::tuple(sparse_parquet, parquet_flags, typed_last.out)}) {
+      const std::string prefix = "materialize-" +
+                                 std::filesystem::path(dir_.path()).filename().string() +
+                                 (flags.empty() ? "" : "-parquet");
+      for (const std::string& as_of : {pauses[pauses.size() - 2].position, std::string("latest")}) {
+        CommandResult r =
+            testing::RunBinlake("materialize --target " + ShellQuote(Target()) + " --output " +
+                                    ShellQuote("s3://" + env->bucket + "/" + prefix) +
+                                    " --endpoint-url " + env->endpoint + " --region " +
+                                    env->region + " --as-of " + ShellQuote(as_of) + " " + flags,
+                                creds);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        if (as_of == "latest") {
+          EXPECT_EQ(advance_line(r.out), advance_line(local_last)) << r.out;
+        }
       }
+      const std::string downloaded = dir_.path() + "/from-" + prefix;
+      ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id,
+                                            env->secret_access_key, env->bucket, prefix + "/",
+                                            downloaded)
+                      .ok());
+      EXPECT_TRUE(OutputFiles(downloaded, /*marks=*/true) == OutputFiles(local, /*marks=*/true))
+          << local;
+      EXPECT_GT(OutputFiles(local, /*marks=*/true).size(), OutputFiles(local).size());
     }
-    const std::string downloaded = dir_.path() + "/from-s3";
-    ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
-                                          env->bucket, prefix + "/", downloaded)
-                    .ok());
-    EXPECT_TRUE(OutputFiles(downloaded, /*marks=*/true) == OutputFiles(sparse, /*marks=*/true));
-    EXPECT_GT(OutputFiles(sparse, /*marks=*/true).size(), OutputFiles(sparse).size());
   }
   {  // --metrics-file: what the run did, in the Prometheus text format promtool accepts
     std::ifstream in(metrics);
