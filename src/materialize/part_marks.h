@@ -41,8 +41,7 @@ std::string PartMarksKey(std::string_view part);
 std::string EncodePartMarks(const std::vector<PartMark>& marks);
 
 // Writes the marks of part file `part` (PartMarksKey) into `output`.
-Status PutPartMarks(ObjectStore& output, std::string_view part,
-                    const std::vector<PartMark>& marks);
+Status PutPartMarks(ObjectStore& output, std::string_view part, const std::vector<PartMark>& marks);
 
 // The marks of a part of `part_bytes` bytes and `part_rows` rows. kCorruption when the bytes are
 // not marks of such a part: offsets and rows must go up from the first row (offset > 0, row 0)
