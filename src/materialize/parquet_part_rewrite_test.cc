@@ -17,6 +17,8 @@
 #include "store/testing/store_of_kind.h"
 
 namespace binlake {
+// A namespace of its own: a unity build compiles this file with part_rewrite_test.cc.
+namespace parquet_part_rewrite_test {
 namespace {
 
 constexpr int kRows = 3000;
@@ -265,4 +267,5 @@ INSTANTIATE_TEST_SUITE_P(Stores, ParquetPartRewriteTest,
                          [](const auto& info) { return testing::StoreKindName(info.param); });
 
 }  // namespace
+}  // namespace parquet_part_rewrite_test
 }  // namespace binlake
