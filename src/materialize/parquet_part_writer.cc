@@ -45,16 +45,13 @@ void ParquetPartWriter::Mark(uint64_t offset, std::string_view key) {
 }
 
 Result<bool> ParquetPartWriter::CanCopyFrom(const parquet::FileMetaData& footer) {
-  if (writer_) return writer_->SameSchema(footer);
-  // No part open: the schema a part of this writer would have.
-  std::string ignored;
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<parquet::ParquetFileWriter> probe,
-      parquet::ParquetFileWriter::Make(table_, OutputColumns{}, parquet_,
-                                       std::make_unique<StringObjectWriter>(&ignored)));
-  const bool same = probe->SameSchema(footer);
-  probe->Abort();
-  return same;
+  // The schema is the same for every part: a writer made once (never finished) holds it.
+  if (!schema_probe_) {
+    ASSIGN_OR_RETURN(schema_probe_, parquet::ParquetFileWriter::Make(
+                                        table_, OutputColumns{}, parquet_,
+                                        std::make_unique<StringObjectWriter>(&probe_bytes_)));
+  }
+  return schema_probe_->SameSchema(footer);
 }
 
 Status ParquetPartWriter::Close() {

@@ -79,6 +79,8 @@ class ParquetPartWriter : public PartSink {
   std::unique_ptr<parquet::ParquetFileWriter> writer_;
   PartInfo current_;
   std::vector<PartMark> marks_;  // the current part's
+  std::string probe_bytes_;      // what schema_probe_ writes (its magic)
+  std::unique_ptr<parquet::ParquetFileWriter> schema_probe_;  // CanCopyFrom's
   std::vector<PartInfo> parts_;
   std::vector<std::string> created_;
   std::vector<CsvField> fields_;

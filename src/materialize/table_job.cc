@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <optional>
 
 #include "cdc/schema_history.h"
 #include "config/target_layout.h"

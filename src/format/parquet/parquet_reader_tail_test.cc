@@ -6,6 +6,7 @@
 #include "common/string_object_writer.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/parquet_reader.h"
+#include "format/parquet/parquet_reader_test_util.h"
 #include "format/parquet/parquet_writer.h"
 
 namespace binlake::parquet {
@@ -23,34 +24,12 @@ std::string AllTypesFile() {
   return bytes;
 }
 
-// Every field of the rows of row groups [begin, end), as text.
-std::vector<std::string> Rows(const ParquetFile& file, size_t begin, size_t end) {
-  std::vector<std::string> out;
-  auto reader = ParquetRowReader::Make(
-      &file, {.columns = {}, .batch_rows = 7, .row_group_begin = begin, .row_group_end = end});
-  EXPECT_TRUE(reader.ok());
-  while (true) {
-    auto more = (*reader)->Next();
-    EXPECT_TRUE(more.ok()) << more.status().ToString();
-    if (!more.ok() || !*more) break;
-    std::string row;
-    for (size_t c = 0; c < (*reader)->num_columns(); ++c) {
-      Field f = (*reader)->field(c);
-      row += f.null ? "N"
-                    : std::to_string(f.i) + "/" + std::to_string(f.d) + "/" + std::string(f.bytes);
-      row += "|";
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
-}
-
 TEST(ParquetReaderTailTest, RowGroupsOneAtATimeGiveTheSameRows) {
   const std::string bytes = AllTypesFile();
   auto whole = ParquetFile::Open(bytes);
   ASSERT_TRUE(whole.ok()) << whole.status().ToString();
   ASSERT_EQ(whole->num_row_groups(), 6u);
-  const std::vector<std::string> want = Rows(*whole, 0, SIZE_MAX);
+  const std::vector<std::string> want = testing::RowTexts(*whole, 0, SIZE_MAX);
   ASSERT_EQ(want.size(), 280u);
 
   auto need =
@@ -70,7 +49,7 @@ TEST(ParquetReaderTailTest, RowGroupsOneAtATimeGiveTheSameRows) {
     previous_end = offset + length;
     const std::string group = bytes.substr(offset, length);  // a copy: only this row group
     ASSERT_TRUE(file->AttachRowGroup(g, group, offset).ok());
-    for (std::string& r : Rows(*file, g, g + 1)) got.push_back(std::move(r));
+    for (std::string& r : testing::RowTexts(*file, g, g + 1)) got.push_back(std::move(r));
   }
   EXPECT_EQ(previous_end, bytes.size() - *need);
   EXPECT_EQ(got, want);

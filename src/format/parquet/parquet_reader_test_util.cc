@@ -96,4 +96,26 @@ Status ReadEverything(std::string_view bytes, size_t batch_rows) {
   return s;
 }
 
+std::vector<std::string> RowTexts(const ParquetFile& file, size_t begin, size_t end) {
+  std::vector<std::string> out;
+  auto reader = ParquetRowReader::Make(
+      &file, {.columns = {}, .batch_rows = 7, .row_group_begin = begin, .row_group_end = end});
+  EXPECT_TRUE(reader.ok());
+  if (!reader.ok()) return out;
+  while (true) {
+    auto more = (*reader)->Next();
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    std::string row;
+    for (size_t c = 0; c < (*reader)->num_columns(); ++c) {
+      Field f = (*reader)->field(c);
+      row += f.null ? "N"
+                    : std::to_string(f.i) + "/" + std::to_string(f.d) + "/" + std::string(f.bytes);
+      row += "|";
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 }  // namespace binlake::parquet::testing

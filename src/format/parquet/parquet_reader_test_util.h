@@ -4,6 +4,7 @@
 // everything that checks the form of its errors.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -12,6 +13,7 @@
 #include "common/schema.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "format/parquet/parquet_reader.h"
 #include "format/parquet/parquet_writer.h"
 #include "format/parquet/sysbench_rows.h"
 
@@ -36,6 +38,10 @@ ParquetWriterOptions OptionsFor(const Combo& combo);
 
 // sysbench rows with k NULL in every 17th row.
 std::vector<std::vector<Value>> SysbenchValues(const SysbenchRows& s);
+
+// Every field of the rows of row groups [begin, end) of `file`, as text ("N" for NULL, else
+// "int/double/bytes"), one string per row; read errors fail the calling test (EXPECT).
+std::vector<std::string> RowTexts(const ParquetFile& file, size_t begin = 0, size_t end = SIZE_MAX);
 
 // Opens and reads everything; the error if any, after checking its form with EXPECTs (one line,
 // "parquet: ", kCorruption or kUnsupported).

@@ -11,6 +11,7 @@
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/file_writer.h"
 #include "format/parquet/parquet_reader.h"
+#include "format/parquet/parquet_reader_test_util.h"
 #include "format/parquet/parquet_test_util.h"
 
 namespace binlake::parquet {
@@ -36,23 +37,8 @@ std::unique_ptr<ParquetFileWriter> Writer(const TableSchema& schema, std::string
 std::vector<std::string> Rows(std::string_view bytes) {
   auto file = ParquetFile::Open(bytes);
   EXPECT_TRUE(file.ok()) << file.status().ToString();
-  std::vector<std::string> out;
-  auto reader = ParquetRowReader::Make(&*file, {});
-  EXPECT_TRUE(reader.ok());
-  while (true) {
-    auto more = (*reader)->Next();
-    EXPECT_TRUE(more.ok()) << more.status().ToString();
-    if (!more.ok() || !*more) break;
-    std::string row;
-    for (size_t c = 0; c < (*reader)->num_columns(); ++c) {
-      Field f = (*reader)->field(c);
-      row += f.null ? "N"
-                    : std::to_string(f.i) + "/" + std::to_string(f.d) + "/" + std::string(f.bytes);
-      row += "|";
-    }
-    out.push_back(row);
-  }
-  return out;
+  if (!file.ok()) return {};
+  return testing::RowTexts(*file);
 }
 
 TEST(RowGroupCopyTest, CopiedRowGroupsReadAsTheRowsAppended) {
