@@ -114,6 +114,30 @@ done
 rows=$(cat "$WORK"/binlake/sbtest/*/part-*.csv | wc -l)
 rows=$((rows - $(ls "$WORK"/binlake/sbtest/*/part-*.csv | wc -l)))  # headers
 
+# sbtest1 alone (one table: its advance gets every thread), CSV: the advance with the default
+# --threads (one per core) and with --threads 1, and the rebuild.
+ONE_TABLE=$WORK/one-table.json
+echo '{"rules":[{"rule-type":"selection","rule-id":"1","rule-name":"1","object-locator":
+  {"schema-name":"sbtest","table-name":"sbtest1"},"rule-action":"include"}]}' >"$ONE_TABLE"
+best_oa=999999; best_o1=999999; best_or=999999
+one_table_round() {
+  local t0 a
+  for threads in 0 1; do
+    rm -rf "$WORK/oadv"; cp -a "$WORK/obase" "$WORK/oadv"; t0=$(now)
+    "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/oadv" --table-mappings \
+      "$ONE_TABLE" --threads $threads >/dev/null
+    a=$(elapsed "$t0")
+    if [ $threads = 0 ]; then best_oa=$(min "$best_oa" "$a"); else best_o1=$(min "$best_o1" "$a"); fi
+  done
+  rm -rf "$WORK/ofull"; t0=$(now)
+  "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/ofull" --table-mappings \
+    "$ONE_TABLE" --rebuild >/dev/null
+  best_or=$(min "$best_or" "$(elapsed "$t0")")
+  cmp -s <(tail -q -n +2 $(jq -r '.tables[0].files[]' "$WORK/oadv/_binlake/materialization.json" |
+    sed "s|^|$WORK/oadv/|")) <(tail -q -n +2 "$WORK"/ofull/sbtest/sbtest1/part-*.csv) ||
+    { echo "bench: sbtest1 alone: the advance differs from the rebuild" >&2; exit 1; }
+}
+
 # The incremental advance after ~1% of the rows changed: $1 = random|clustered.
 advance_round() {
   local kind=$1
@@ -121,7 +145,10 @@ advance_round() {
   rm -rf "$WORK/pbase"  # and as Parquet
   "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/pbase" --format parquet \
     >/dev/null
-  if [ "$kind" = random ]; then
+  if [ "$kind" = random ]; then  # and sbtest1 alone, its parts rewritten on every core
+    rm -rf "$WORK/obase"
+    "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/obase" --table-mappings \
+      "$ONE_TABLE" >/dev/null
     $SB --threads=2 --time=0 --events=$(( TABLES * ROWS / 100 / 4 )) run >/dev/null
   else
     local t per=$(( ROWS / 200 ))
@@ -154,6 +181,7 @@ advance_round() {
     "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/full" --rebuild >/dev/null
     r=$(elapsed "$t0")
     best_a=$(min "$best_a" "$a"); best_r=$(min "$best_r" "$r")
+    [ "$kind" = random ] && one_table_round
   done
   local same_adv=yes
   for t in $(seq 1 "$TABLES"); do
@@ -168,7 +196,8 @@ read_parquet('$WORK/pfull/sbtest/*/*.parquet'))) + (SELECT count(*) FROM (SELECT
 read_parquet('$WORK/pfull/sbtest/*/*.parquet') EXCEPT ALL SELECT * FROM \
 read_parquet('$WORK/padv/sbtest/*/*.parquet'))) AS n" | sed -n 's/.*"n":"\([0-9]*\)".*/\1/p')
   [ "$same_padv" = 0 ] && same_padv=yes || same_padv="no($same_padv)"
-  echo "$kind $best_a $best_r $same_adv $parts $best_pa $best_pr $same_padv $pparts"
+  echo "$kind $best_a $best_r $same_adv $parts $best_pa $best_pr $same_padv $pparts" \
+    "$best_oa $best_o1 $best_or"
   rm -rf "$WORK/binlake"; mv "$WORK/adv" "$WORK/binlake"  # the next round advances from here
 }
 # Every CDC file so far is the backlog; count the new ones per round.
@@ -205,6 +234,10 @@ echo
     printf "%-12s %-8s %8s %10.3f %10.3f %9.2f %10s %s\n" $round parquet $rows "$8" "$9" \
       "$(awk -v a="$8" -v r="$9" 'BEGIN{print a/r}')" "${10}" "${11} of ${13}"
   done
+  set -- $adv_random
+  printf "%-12s %-8s %8s %10.3f %10.3f %9.2f   (sbtest1 alone: its parts on %s threads; %.3f s on 1)\n" \
+    random-1tbl csv "" "${14}" "${16}" "$(awk -v a="${14}" -v r="${16}" 'BEGIN{print a/r}')" \
+    "$(nproc)" "${15}"
   echo "(goal: advance <= 0.2 x rebuild; parts of at most 32 MiB and, from 1 MiB, 1/16 of a" \
     "table's rows: --parts-per-table 16; a part written again copies what lies between its" \
     "changes as bytes, found by its marks: 4 KiB stretches of a CSV part, the row groups of a" \

@@ -13,6 +13,7 @@
 #include "cdc/schema_history.h"
 #include "materialize/part_marks.h"
 #include "materialize/progress_metrics.h"
+#include "materialize/table_advance.h"
 #include "materialize/table_job.h"
 
 namespace binlake {
@@ -157,14 +158,16 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
 
   // The jobs, on `threads` threads.
   const size_t jobs = plans.size();
-  size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads)
-                                       : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::max<size_t>(1, std::min(threads, jobs));
+  const size_t all_threads = options.threads > 0
+                                 ? static_cast<size_t>(options.threads)
+                                 : std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = std::max<size_t>(1, std::min(all_threads, jobs));
   TableJobOptions job;
   job.version = result.version;
   job.max_part_bytes = options.max_part_bytes;
   job.parts_per_table = options.parts_per_table;
   job.memory_bytes = std::max<uint64_t>(16ull << 20, options.memory_bytes / threads);
+  job.threads = std::max<size_t>(1, all_threads / threads);  // fewer tables than threads
   job.spill_dir = options.spill_dir;
   job.parquet = options.format == "parquet";
   job.training = options.training;

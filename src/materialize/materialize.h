@@ -19,10 +19,11 @@
 //   - advance it (the previous version is of an earlier point that was not cut inside a batch,
 //     same columns, no TRUNCATE since):
 //     read only the changes committed since and rewrite only the parts whose key range they
-//     touch (materialize/table_job.h), or
-//   - rebuild it from its LOAD and CDC files;
+//     touch (materialize/table_advance.h), or
+//   - rebuild it from its LOAD and CDC files (materialize/table_job.h);
 // tables run on `threads` threads, each with memory_bytes / threads for its changes (spilled to
-// `spill_dir` beyond that). Then replace the manifest and delete the files the new version no
+// `spill_dir` beyond that). With fewer tables than threads, an advance rewrites a table's parts
+// on threads / tables threads. Then replace the manifest and delete the files the new version no
 // longer names. A failure removes what the run wrote; the previous version stays.
 //
 // Thread-safety: one call at a time per output; uses its own threads inside.

@@ -56,14 +56,14 @@ TEST_F(MaterializeTest, EachVersionReplacesTheLastAndTheManifestSaysWhatItIs) {
   EXPECT_EQ(latest->as_of.checkpoint, 3u);
   ASSERT_EQ(latest->tables.size(), 1u);
   EXPECT_EQ(latest->tables[0].rows, 2u);
-  EXPECT_EQ(Table(), "db/t/part-00000002-00001.csv:id,name\n3,three\n10,ONE\n");
+  EXPECT_EQ(Table(), "db/t/part-00000002-00001-001.csv:id,name\n3,three\n10,ONE\n");
   auto manifest = output_.Get(MaterializationManifestKey());
   ASSERT_TRUE(manifest.ok());
   EXPECT_NE(manifest->find("\"checkpoint\": 3"), std::string::npos) << *manifest;
   EXPECT_NE(manifest->find("\"binlog_file\": \"binlog.000002\""), std::string::npos);
   EXPECT_NE(manifest->find("\"last_commit_time\": \"2026-12-05 01:00:30.000000\""),
             std::string::npos);
-  EXPECT_NE(manifest->find("db/t/part-00000002-00001.csv"), std::string::npos);
+  EXPECT_NE(manifest->find("db/t/part-00000002-00001-001.csv"), std::string::npos);
 }
 
 TEST_F(MaterializeTest, BigTablesAreSplitIntoFilesInKeyOrder) {
@@ -113,7 +113,7 @@ TEST_F(MaterializeTest, AnAdvanceRewritesOnlyThePartsWhoseKeysChanged) {
   EXPECT_EQ(v2->tables[0].parts_written, 1u);
   EXPECT_EQ(Table(),
             "db/t/part-00000001-00002.csv:id,name\n2,two\n"
-            "db/t/part-00000002-00001.csv:id,name\n1,ONE\n");
+            "db/t/part-00000002-00001-001.csv:id,name\n1,ONE\n");
   // Checkpoints 2 and 3: an insert after the last key, two deletes, a key change.
   auto v3 = Run("latest", 8);
   ASSERT_TRUE(v3.ok()) << v3.status().ToString();

@@ -4,15 +4,14 @@
 //     (the full load reads InnoDB tables in primary-key order); the CDC changes go through a
 //     ChangeStore. When the LOAD rows are not in key order (or the table has no primary key),
 //     what was written is discarded and the LOAD rows go through the ChangeStore too.
-//   - Incremental: from the previous version's parts (each a key range). Only the changes
-//     committed since are read; each part whose key range holds a change is merged with its
-//     changes and rewritten (possibly as several parts), the others are kept as they are.
+//   - Incremental (AdvanceTable, materialize/table_advance.h): from the previous version's parts.
 //
-// Thread-safety: a job runs on one thread; the stores may be shared with other jobs.
+// Thread-safety: a full build runs on one thread; the stores may be shared with other jobs.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,6 +20,7 @@
 #include "lake/lake_reader.h"
 #include "lake/table_plan.h"
 #include "materialize/manifest.h"
+#include "materialize/part_writer.h"
 #include "materialize/training_layout.h"
 #include "store/object_store.h"
 
@@ -36,6 +36,7 @@ struct TableJobOptions {
   bool parquet = false;           // Parquet parts (else CSV in the target's dialect)
   ParquetWriterOptions parquet_options;
   std::optional<TrainingLayout> training;  // the training layout (materialize/training_layout.h)
+  size_t threads = 1;  // for an advance: its units run on this many threads (table_advance.h)
 };
 
 // Writes `plan` (the commits from the full load up to the point) as a new table.
@@ -43,15 +44,24 @@ Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore&
                                                const Lake& lake, const TablePlan& plan,
                                                const TableJobOptions& options);
 
-// Advances `previous` (CSV or Parquet parts, not the training layout) (the table in the previous
-// version, with its key ranges) by `increment` (the commits since). The caller checked that the
-// increment has no TRUNCATE and the same columns; kPreconditionFailed with stats when a part turns
-// out not to be in key order (then rebuild).
-Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output, const Lake& lake,
-                                       const MaterializedTable& previous,
-                                       const TablePlan& increment, const TableJobOptions& options);
-
 // The folder of a table's parts in the output: "<schema>/<table>/", encoded like the target's.
 std::string PartFolder(const std::string& schema, const std::string& table);
+
+// The names of a table's new parts, in the order they are written: "<folder>part-<version>-<n>"
+// for a full build, "<folder>part-<version>-<unit>-<n>" for unit `unit` (from 1) of an advance
+// (so the units of an advance can be written at once), with the parts' file extension.
+std::function<std::string()> PartNamer(const TablePlan& plan, const TableJobOptions& options,
+                                       std::optional<uint64_t> unit = std::nullopt);
+
+// The part files' writer: CSV in the target's dialect, Parquet or the training layout, as
+// `options` say; parts named by `next_name`. `table_rows`: about how many rows the table has
+// (sizes the parts, PartSize::ForTable).
+Result<std::unique_ptr<PartSink>> NewPartSink(ObjectStore& output, const Lake& lake,
+                                              const TablePlan& plan, const TableJobOptions& options,
+                                              uint64_t table_rows,
+                                              std::function<std::string()> next_name);
+
+// The table's entry in the manifest before its parts are known: names, columns.
+MaterializedTable DescribeTable(const TablePlan& plan, const TableJobOptions& options);
 
 }  // namespace binlake

@@ -34,7 +34,7 @@ void WriteSampleCommit(ObjectStore& store, uint64_t seq, binlog::BinlogPosition 
   MustPut(store, file, data);
 }
 
-void WriteSampleTarget(ObjectStore& store) {
+void WriteSampleLoad(ObjectStore& store, const std::string& rows_csv, uint64_t rows) {
   FullLoadState load;
   load.status = "complete";
   load.started_at = "2026-12-05T01:00:00.000Z";
@@ -49,10 +49,15 @@ void WriteSampleTarget(ObjectStore& store) {
   name.name = "name";
   t.schema.columns = {id, name};
   t.schema.primary_key = {0};
-  t.files = {{"db/t/LOAD00000001.csv", 2, 0, {}}};
+  t.files = {{"db/t/LOAD00000001.csv", rows, 0, {}}};
+  t.rows = rows;
   load.tables.push_back(t);
   MustPut(store, FullLoadStateKey(""), SerializeFullLoadState(load));
-  MustPut(store, "db/t/LOAD00000001.csv", "1,one\n2,two\n");
+  MustPut(store, "db/t/LOAD00000001.csv", rows_csv);
+}
+
+void WriteSampleTarget(ObjectStore& store) {
+  WriteSampleLoad(store, "1,one\n2,two\n", 2);
   WriteSampleCommit(store, 1, {"binlog.000001", 1500, ""}, 1796432410000000, 1,
                     "db/t/20261205-010010000.csv", "U,1,ONE\n");
   WriteSampleCommit(store, 2, {"binlog.000001", 2500, ""}, 1796432425000000, 3,
