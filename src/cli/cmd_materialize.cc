@@ -194,8 +194,8 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
       ->capture_default_str()
       ->check(CLI::IsMember({"csv", "parquet"}));
   cmd->add_option("--threads", flags->threads,
-                  "Tables merged at once; with fewer tables, an advance rewrites a table's parts "
-                  "on the rest (0: one per core)")
+                  "Threads: tables merged at once, and the parts an advance rewrites "
+                  "(0: one per core)")
       ->capture_default_str();
   cmd->add_option("--memory-limit-mb", flags->memory_mb,
                   "Memory for the changes being merged, all threads together; beyond it they "

@@ -156,7 +156,8 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     }
   }
 
-  // The jobs, on `threads` threads.
+  // The jobs, one per table, on `all_threads` threads, which also run the units of the advances
+  // (materialize/work_pool.h); each of the `threads` tables in flight has a share of the memory.
   const size_t jobs = plans.size();
   const size_t all_threads = options.threads > 0
                                  ? static_cast<size_t>(options.threads)
@@ -167,7 +168,8 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   job.max_part_bytes = options.max_part_bytes;
   job.parts_per_table = options.parts_per_table;
   job.memory_bytes = std::max<uint64_t>(16ull << 20, options.memory_bytes / threads);
-  job.threads = std::max<size_t>(1, all_threads / threads);  // fewer tables than threads
+  WorkPool pool(all_threads, all_threads);  // tables, and the units of their advances
+  job.pool = &pool;
   job.spill_dir = options.spill_dir;
   job.parquet = options.format == "parquet";
   job.training = options.training;
@@ -179,38 +181,29 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   }
   std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
   metrics::MaterializePlanned(jobs);
-  std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  auto work = [&] {
-    while (!failed.load()) {
-      const size_t i = next.fetch_add(1);
-      if (i >= jobs) return;
-      const TablePlan& plan = plans[i];
-      const std::string name = Name(plan.schema.schema, plan.schema.table);
-      auto prev = previous_tables.find(name);
-      auto inc = increments.find(name);
-      if (advance && prev != previous_tables.end() && inc != increments.end() &&
-          CanAdvance(*prev->second, inc->second)) {
-        done[i] = AdvanceTable(target, output, lake, *prev->second, inc->second, job);
-        // A part out of key order: rebuild instead.
-        if (!done[i].ok() && done[i].status().code() == StatusCode::kPreconditionFailed) {
-          done[i] = MaterializeTableFull(target, output, lake, plan, job);
-        }
-      } else {
+  pool.RunJobs(jobs, [&](size_t i) {
+    if (failed.load()) return;
+    const TablePlan& plan = plans[i];
+    const std::string name = Name(plan.schema.schema, plan.schema.table);
+    auto prev = previous_tables.find(name);
+    auto inc = increments.find(name);
+    if (advance && prev != previous_tables.end() && inc != increments.end() &&
+        CanAdvance(*prev->second, inc->second)) {
+      done[i] = AdvanceTable(target, output, lake, *prev->second, inc->second, job);
+      // A part out of key order: rebuild instead.
+      if (!done[i].ok() && done[i].status().code() == StatusCode::kPreconditionFailed) {
         done[i] = MaterializeTableFull(target, output, lake, plan, job);
       }
-      if (!done[i].ok()) {
-        failed.store(true);
-      } else {
-        metrics::MaterializeTableDone(name, !done[i]->rebuilt, done[i]->rows,
-                                      done[i]->parts_written);
-      }
+    } else {
+      done[i] = MaterializeTableFull(target, output, lake, plan, job);
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+    if (!done[i].ok()) {
+      failed.store(true);
+    } else {
+      metrics::MaterializeTableDone(name, !done[i]->rebuilt, done[i]->rows, done[i]->parts_written);
+    }
+  });
 
   // A failure removes this version's files again (best effort): the previous one stays.
   auto discard = [&](Status failed_with) {

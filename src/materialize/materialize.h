@@ -22,8 +22,9 @@
 //     touch (materialize/table_advance.h), or
 //   - rebuild it from its LOAD and CDC files (materialize/table_job.h);
 // tables run on `threads` threads, each with memory_bytes / threads for its changes (spilled to
-// `spill_dir` beyond that). With fewer tables than threads, an advance rewrites a table's parts
-// on threads / tables threads. Then replace the manifest and delete the files the new version no
+// `spill_dir` beyond that). The threads also rewrite the parts of the tables being advanced
+// (materialize/work_pool.h): a big table's parts are rewritten on every thread once the other
+// tables are done. Then replace the manifest and delete the files the new version no
 // longer names. A failure removes what the run wrote; the previous version stays.
 //
 // Thread-safety: one call at a time per output; uses its own threads inside.

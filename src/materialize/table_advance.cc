@@ -1,14 +1,9 @@
 #include "materialize/table_advance.h"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <deque>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -113,68 +108,6 @@ Status Route(ChangeQueue* queue, bool bounded, std::string_view upper, ChangeSto
   return Status::Ok();
 }
 
-// Runs units on `threads` threads. Submit blocks while `threads` units wait or run. After the
-// first failure the units not started are skipped; Close waits for the rest and returns it.
-class UnitPool {
- public:
-  UnitPool(size_t threads, std::function<Status(Unit*)> run)
-      : limit_(threads), run_(std::move(run)) {
-    for (size_t t = 0; t < threads; ++t) workers_.emplace_back([this] { Work(); });
-  }
-  ~UnitPool() { (void)Close(); }
-  UnitPool(const UnitPool&) = delete;
-  UnitPool& operator=(const UnitPool&) = delete;
-
-  void Submit(Unit* u) {
-    std::unique_lock lock(mu_);
-    room_.wait(lock, [&] { return queued_.size() + running_ < limit_; });
-    queued_.push_back(u);
-    ready_.notify_one();
-  }
-  bool failed() const { return failed_.load(); }
-  // Waits for every unit submitted; the first failure, if any.
-  Status Close() {
-    {
-      std::lock_guard lock(mu_);
-      closing_ = true;
-    }
-    ready_.notify_all();
-    for (std::thread& w : workers_) w.join();
-    workers_.clear();
-    return first_failure_;
-  }
-
- private:
-  void Work() {
-    std::unique_lock lock(mu_);
-    for (;;) {
-      ready_.wait(lock, [&] { return closing_ || !queued_.empty(); });
-      if (queued_.empty()) return;  // closing
-      Unit* u = queued_.front();
-      queued_.pop_front();
-      ++running_;
-      lock.unlock();
-      Status s = failed_.load() ? Status::Ok() : run_(u);
-      lock.lock();
-      if (!s.ok() && !failed_.exchange(true)) first_failure_ = s;
-      --running_;
-      room_.notify_one();
-    }
-  }
-
-  const size_t limit_;
-  const std::function<Status(Unit*)> run_;
-  std::mutex mu_;
-  std::condition_variable ready_;  // a unit queued, or closing
-  std::condition_variable room_;   // a unit done
-  std::deque<Unit*> queued_;
-  size_t running_ = 0;
-  bool closing_ = false;
-  std::atomic<bool> failed_{false};
-  Status first_failure_;  // guarded by mu_
-  std::vector<std::thread> workers_;
-};
-
 }  // namespace
 
 Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output, const Lake& lake,
@@ -185,10 +118,10 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   result.rebuilt = false;
   result.inconsistencies = previous.inconsistencies;
   const std::vector<PartInfo>& old = previous.parts;
-  const bool threaded = options.threads > 1 && old.size() > 1;
+  WorkPool* pool =
+      options.pool && options.pool->threads() > 1 && old.size() > 1 ? options.pool : nullptr;
   const TableKey key = KeyOfTable(increment.schema);
-  ChangeStore changes(
-      {threaded ? options.memory_bytes / 2 : options.memory_bytes, options.spill_dir});
+  ChangeStore changes({pool ? options.memory_bytes / 2 : options.memory_bytes, options.spill_dir});
   for (const PlanStep& step : increment.steps) {
     if (step.kind != PlanStep::Kind::kFile) return Internal("an increment with a TRUNCATE");
     RETURN_IF_ERROR(AddFileChanges(target, step.file.key,
@@ -209,8 +142,10 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   a.rewrite.multiset = key.multiset;
   const PartSize size =
       PartSize::ForTable(options.max_part_bytes, previous.rows, options.parts_per_table);
+  // The units holding changes at once: the queue's, one running per thread, this one.
   const ChangeStore::Options unit_store{
-      std::max<uint64_t>(4ull << 20, options.memory_bytes / 2 / (options.threads + 1)),
+      std::max<uint64_t>(4ull << 20,
+                         options.memory_bytes / 2 / (pool ? 2 * pool->threads() + 1 : 1)),
       options.spill_dir};
 
   std::deque<Unit> units;  // stable addresses
@@ -219,8 +154,7 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
     Unit* unit = nullptr;
   };
   std::vector<Slot> slots;
-  std::optional<UnitPool> pool;
-  if (threaded) pool.emplace(options.threads, [&a](Unit* u) { return RunUnit(a, u); });
+  WorkPool::Group group;
   auto open_unit = [&](size_t first) {
     Unit& u = units.emplace_back();
     u.number = units.size();
@@ -235,7 +169,7 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
     Unit* u = std::exchange(open, nullptr);
     if (!u) return Status::Ok();
     if (pool) {
-      pool->Submit(u);
+      pool->Submit(&group, [&a, u] { return RunUnit(a, u); });
       return Status::Ok();
     }
     return FinishUnit(u);
@@ -248,7 +182,7 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
     if (walk.ok()) walk = FinishUnit(u);
   }
   uint64_t kept_rows = 0;
-  for (size_t i = 0; i < old.size() && walk.ok() && !(pool && pool->failed()); ++i) {
+  for (size_t i = 0; i < old.size() && walk.ok() && !(pool && pool->Failed(group)); ++i) {
     const bool bounded = i + 1 < old.size();
     const std::string_view upper = bounded ? std::string_view(old[i + 1].first_key) : "";
     if (queue.empty() || (bounded && queue.key() >= upper)) {
@@ -270,8 +204,8 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
         pool ? Route(&queue, bounded, upper, open->changes.get()) : RewritePart(a, open, i, &queue);
   }
   if (walk.ok()) walk = close();
-  if (pool) {
-    Status ran = pool->Close();
+  if (pool) {  // always: the units use this frame's state
+    Status ran = pool->Wait(&group);
     if (walk.ok()) walk = ran;
   }
   if (!walk.ok()) {

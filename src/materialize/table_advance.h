@@ -10,11 +10,12 @@
 //   - each unit is written through a part writer of its own, starting a new part, and its parts
 //     are named by its number (PartNamer): the output does not depend on the threads.
 //
-// Threads: with options.threads > 1 the table's changes are routed, in key order, into a
-// ChangeStore per unit, and the units are rewritten on options.threads threads. At most that
-// many units (and the one being routed) hold their changes at once, each store limited to a
-// share of options.memory_bytes (the table's store has the other half), so memory stays bounded.
-// With 1 thread the units are rewritten inline from the table's store.
+// Threads: with a pool of more than one thread (options.pool, materialize/work_pool.h) the
+// table's changes are routed, in key order, into a ChangeStore per unit, and each unit is
+// submitted to the pool as soon as it is closed; any thread of the run rewrites it. The units
+// holding changes at once are bounded by the pool (queue, running, one being routed), each store
+// limited to a share of options.memory_bytes (the table's store has the other half). Without a
+// pool, or with one thread, the units are rewritten inline from the table's store.
 //
 // Errors: every part this call wrote is deleted again (the previous version's stay);
 // kPreconditionFailed when a part turns out not to be in key order or its marks do not fit its

@@ -22,6 +22,7 @@
 #include "materialize/manifest.h"
 #include "materialize/part_writer.h"
 #include "materialize/training_layout.h"
+#include "materialize/work_pool.h"
 #include "store/object_store.h"
 
 namespace binlake {
@@ -36,7 +37,7 @@ struct TableJobOptions {
   bool parquet = false;           // Parquet parts (else CSV in the target's dialect)
   ParquetWriterOptions parquet_options;
   std::optional<TrainingLayout> training;  // the training layout (materialize/training_layout.h)
-  size_t threads = 1;  // for an advance: its units run on this many threads (table_advance.h)
+  WorkPool* pool = nullptr;  // the run's threads: an advance's units run on them (table_advance.h)
 };
 
 // Writes `plan` (the commits from the full load up to the point) as a new table.
