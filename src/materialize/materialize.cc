@@ -11,6 +11,7 @@
 
 #include "cdc/naming.h"
 #include "cdc/schema_history.h"
+#include "lake/load_slices.h"
 #include "materialize/part_marks.h"
 #include "materialize/progress_metrics.h"
 #include "materialize/table_advance.h"
@@ -181,22 +182,33 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   }
   std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
   metrics::MaterializePlanned(jobs);
+  // A table's share of the threads, by its LOAD bytes (as validate shares them): a big table
+  // among small ones, or alone, is built in up to that many key ranges at once.
+  uint64_t total_bytes = 0;
+  for (const TablePlan& p : plans) total_bytes += TableLoadBytes(lake, p);
+  job.slice_bytes = options.slice_bytes;
   std::atomic<bool> failed{false};
   pool.RunJobs(jobs, [&](size_t i) {
     if (failed.load()) return;
     const TablePlan& plan = plans[i];
+    TableJobOptions table_job = job;
+    if (total_bytes > 0) {
+      const uint64_t share =
+          (all_threads * TableLoadBytes(lake, plan) + total_bytes / 2) / total_bytes;
+      table_job.slices = static_cast<size_t>(std::clamp<uint64_t>(share, 1, all_threads));
+    }
     const std::string name = Name(plan.schema.schema, plan.schema.table);
     auto prev = previous_tables.find(name);
     auto inc = increments.find(name);
     if (advance && prev != previous_tables.end() && inc != increments.end() &&
         CanAdvance(*prev->second, inc->second)) {
-      done[i] = AdvanceTable(target, output, lake, *prev->second, inc->second, job);
+      done[i] = AdvanceTable(target, output, lake, *prev->second, inc->second, table_job);
       // A part out of key order: rebuild instead.
       if (!done[i].ok() && done[i].status().code() == StatusCode::kPreconditionFailed) {
-        done[i] = MaterializeTableFull(target, output, lake, plan, job);
+        done[i] = MaterializeTableFull(target, output, lake, plan, table_job);
       }
     } else {
-      done[i] = MaterializeTableFull(target, output, lake, plan, job);
+      done[i] = MaterializeTableFull(target, output, lake, plan, table_job);
     }
     if (!done[i].ok()) {
       failed.store(true);

@@ -54,7 +54,10 @@ struct MaterializeOptions {
   uint64_t parts_per_table = 16;
   // Parquet output: rows per row group (an advance copies the row groups no change falls in).
   uint64_t row_group_rows = 10000;
-  int threads = 0;                       // 0: one per core
+  int threads = 0;  // 0: one per core
+  // A table with a larger share of the LOAD bytes than of the threads is built in key ranges of
+  // at least this many LOAD bytes at once (lake/load_slices.h).
+  uint64_t slice_bytes = 32ull << 20;
   uint64_t memory_bytes = 256ull << 20;  // for the changes of all tables in flight
   std::string spill_dir;                 // "": $TMPDIR or /tmp
   bool incremental = true;               // false: rebuild every table

@@ -7,6 +7,7 @@
 #include "cdc/schema_history.h"
 #include "config/target_layout.h"
 #include "lake/file_rows.h"
+#include "lake/load_slices.h"
 #include "lake/merge_join.h"
 #include "lake/table_rows.h"
 #include "materialize/parquet_part_writer.h"
@@ -22,6 +23,95 @@ uint64_t LoadRows(const Lake& lake, const TablePlan& plan) {
     if (t.schema.schema + "." + t.schema.table == plan.loaded_as) return t.rows;
   }
   return 0;
+}
+
+// The part files as a RestartableSink: a restart discards what was written, and so does the
+// destructor unless Finish succeeded. `unit`: the number of the slice they hold (PartNamer), if
+// the table is built in slices.
+class Parts : public RestartableSink {
+ public:
+  Parts(ObjectStore& output, const Lake& lake, const TablePlan& plan,
+        const TableJobOptions& options, std::optional<uint64_t> unit = std::nullopt)
+      : output_(output), lake_(lake), plan_(plan), options_(options), unit_(unit) {}
+  ~Parts() override {
+    if (sink_ && !kept_) sink_->Discard();
+  }
+  Status Start() {
+    ASSIGN_OR_RETURN(sink_, NewPartSink(output_, lake_, plan_, options_, LoadRows(lake_, plan_),
+                                        PartNamer(plan_, options_, unit_)));
+    return Status::Ok();
+  }
+  Status Restart() override {
+    sink_->Discard();
+    sink_.reset();
+    return Start();
+  }
+  Status Row(std::string_view key, std::string_view row) override { return sink_->Row(key, row); }
+  // Deletes every part written, finished or not.
+  void Discard() {
+    if (sink_) sink_->Discard();
+  }
+  Result<std::vector<PartInfo>> Finish() {
+    Result<std::vector<PartInfo>> written = sink_->Finish();
+    kept_ = written.ok();
+    return written;
+  }
+
+ private:
+  ObjectStore& output_;
+  const Lake& lake_;
+  const TablePlan& plan_;
+  const TableJobOptions& options_;
+  const std::optional<uint64_t> unit_;
+  std::unique_ptr<PartSink> sink_;
+  bool kept_ = false;
+};
+
+// The table in slices (lake/load_slices.h), each merged by a unit of the pool into parts of its
+// own. *broken: a slice did not hold (its LOAD rows out of order; the caller builds the table
+// whole). Either way, on an error nothing of it is left.
+Result<MaterializedTable> MaterializeSlices(ObjectStore& target, ObjectStore& output,
+                                            const Lake& lake, const TablePlan& plan,
+                                            const TableJobOptions& options,
+                                            const std::vector<LoadSlice>& slices, bool* broken) {
+  struct Slice {
+    std::unique_ptr<Parts> parts;
+    std::vector<PartInfo> written;
+    MergeStats stats;
+    bool broken = false;
+  };
+  std::vector<Slice> done(slices.size());
+  WorkPool::Group group;
+  for (size_t i = 0; i < slices.size(); ++i) {
+    done[i].parts = std::make_unique<Parts>(output, lake, plan, options, i + 1);
+    options.pool->Submit(&group, [&, i]() -> Status {
+      Slice& d = done[i];
+      RETURN_IF_ERROR(d.parts->Start());
+      TableMergeOptions merge{options.memory_bytes / slices.size(), options.spill_dir,
+                              options.chunk_bytes};
+      merge.slice = &slices[i].slice;
+      merge.slice_broken = &d.broken;
+      RETURN_IF_ERROR(MergeTableRows(target, lake, plan, merge, d.parts.get(), &d.stats));
+      ASSIGN_OR_RETURN(d.written, d.parts->Finish());
+      return Status::Ok();
+    });
+  }
+  Status s = options.pool->Wait(&group);
+  if (!s.ok()) {
+    for (Slice& d : done) {
+      *broken = *broken || d.broken;
+      d.parts->Discard();
+    }
+    return s;
+  }
+  MaterializedTable result = DescribeTable(plan, options);
+  for (const Slice& d : done) {
+    result.parts.insert(result.parts.end(), d.written.begin(), d.written.end());
+    result.rows += d.stats.rows;
+    result.inconsistencies += d.stats.inconsistencies;
+  }
+  result.parts_written = result.parts.size();
+  return result;
 }
 
 }  // namespace
@@ -81,40 +171,17 @@ MaterializedTable DescribeTable(const TablePlan& plan, const TableJobOptions& op
 Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore& output,
                                                const Lake& lake, const TablePlan& plan,
                                                const TableJobOptions& options) {
-  // The part files as a RestartableSink: a restart discards what was written.
-  class Parts : public RestartableSink {
-   public:
-    Parts(ObjectStore& output, const Lake& lake, const TablePlan& plan,
-          const TableJobOptions& options)
-        : output_(output), lake_(lake), plan_(plan), options_(options) {}
-    ~Parts() override {
-      if (sink_) sink_->Discard();
+  if (options.pool && options.slices > 1 && !options.training) {
+    ASSIGN_OR_RETURN(std::vector<LoadSlice> slices,
+                     PlanLoadSlices(target, lake, plan, options.slices, options.slice_bytes));
+    if (slices.size() > 1) {
+      bool broken = false;
+      Result<MaterializedTable> sliced =
+          MaterializeSlices(target, output, lake, plan, options, slices, &broken);
+      if (sliced.ok() || !broken) return sliced;
+      // A slice did not hold: the table whole, where the merge handles whatever the files hold.
     }
-    Status Start() {
-      ASSIGN_OR_RETURN(sink_, NewPartSink(output_, lake_, plan_, options_, LoadRows(lake_, plan_),
-                                          PartNamer(plan_, options_)));
-      return Status::Ok();
-    }
-    Status Restart() override {
-      sink_->Discard();
-      sink_.reset();
-      return Start();
-    }
-    Status Row(std::string_view key, std::string_view row) override { return sink_->Row(key, row); }
-    Result<std::vector<PartInfo>> Finish() {
-      Result<std::vector<PartInfo>> written = sink_->Finish();
-      if (written.ok()) sink_.reset();  // kept
-      return written;
-    }
-
-   private:
-    ObjectStore& output_;
-    const Lake& lake_;
-    const TablePlan& plan_;
-    const TableJobOptions& options_;
-    std::unique_ptr<PartSink> sink_;
-  };
-
+  }
   MaterializedTable result = DescribeTable(plan, options);
   Parts parts(output, lake, plan, options);
   RETURN_IF_ERROR(parts.Start());

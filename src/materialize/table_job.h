@@ -4,6 +4,10 @@
 //     (the full load reads InnoDB tables in primary-key order); the CDC changes go through a
 //     ChangeStore. When the LOAD rows are not in key order (or the table has no primary key),
 //     what was written is discarded and the LOAD rows go through the ChangeStore too.
+//     With options.slices > 1 (threads the other tables leave idle) a table whose LOAD files
+//     split into key ranges (lake/load_slices.h) is merged range by range on the pool, each
+//     range's parts named by its number (PartNamer); each range reads the CDC files again for
+//     its changes. A range whose LOAD rows turn out not to hold: the table whole, as above.
 //   - Incremental (AdvanceTable, materialize/table_advance.h): from the previous version's parts.
 //
 // Thread-safety: a full build runs on one thread; the stores may be shared with other jobs.
@@ -38,6 +42,10 @@ struct TableJobOptions {
   ParquetWriterOptions parquet_options;
   std::optional<TrainingLayout> training;  // the training layout (materialize/training_layout.h)
   WorkPool* pool = nullptr;  // the run's threads: an advance's units run on them (table_advance.h)
+  // A full build in up to this many key ranges of at least slice_bytes of LOAD rows, merged on
+  // the pool at once (lake/load_slices.h; 1: whole).
+  size_t slices = 1;
+  uint64_t slice_bytes = 32ull << 20;
 };
 
 // Writes `plan` (the commits from the full load up to the point) as a new table.

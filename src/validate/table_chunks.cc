@@ -1,24 +1,13 @@
 #include "validate/table_chunks.h"
 
-#include <map>
-#include <optional>
+#include <string_view>
 
 #include "format/csv/csv_fields.h"
-#include "lake/file_rows.h"
 #include "source/chunk_planner.h"
 #include "source/mysql_connection.h"
 
 namespace binlake {
 namespace {
-
-// A point where a range may begin: a LOAD file (its index among the table's) and an offset.
-struct Cut {
-  size_t file = 0;
-  uint64_t offset = 0;
-  uint64_t position = 0;              // bytes of the table's LOAD rows before it
-  std::string key;                    // encoded (lake/row_key.h)
-  std::vector<std::string> literals;  // the key columns' values, as SQL literals
-};
 
 bool IsIntegerText(std::string_view s) {
   if (!s.empty() && s[0] == '-') s.remove_prefix(1);
@@ -29,25 +18,15 @@ bool IsIntegerText(std::string_view s) {
   return true;
 }
 
-// The key of the first row at `cut`: false when no row is there, a key column is not an integer,
-// or the file cannot be read from there.
-bool ReadCutKey(ObjectStore& target, const Lake& lake, const TablePlan& plan, const TableKey& key,
-                const PlanFile& file, Cut* cut) {
-  FileRowLayout layout = TargetFileLayout(lake, plan, file, key);
-  layout.begin = cut->offset;
-  bool broken = false;
-  layout.slice_broken = &broken;
-  std::unique_ptr<FileRowReader> reader =
-      NewFileRowReader(target, file.key, layout, *key.encoder, 64u << 10);
-  Result<bool> row = reader->Next();
-  if (!row.ok() || !*row) return false;
-  cut->key = std::string(reader->key());
-  // The row is CSV of the plan's columns in the lake's dialect.
+// The key columns' values of `row` (CSV of the plan's columns in the lake's dialect) as SQL
+// literals: false when one is NULL or not an integer.
+bool KeyLiterals(const Lake& lake, const TableKey& key, std::string_view row,
+                 std::vector<std::string>* literals) {
   CsvFieldScanner scanner(lake.csv);
   std::vector<CsvField> fields;
   std::string_view record;
   size_t consumed = 0;
-  const std::string text = std::string(reader->row()) + scanner.row_delimiter();
+  const std::string text = std::string(row) + scanner.row_delimiter();
   Result<CsvFieldScanner::Scan> scan = scanner.Next(text, true, &fields, &record, &consumed);
   if (!scan.ok() || *scan != CsvFieldScanner::Scan::kRecord) return false;
   std::string scratch;
@@ -55,38 +34,19 @@ bool ReadCutKey(ObjectStore& target, const Lake& lake, const TablePlan& plan, co
     if (static_cast<size_t>(k) >= fields.size() || scanner.IsNull(fields[k])) return false;
     std::string value(scanner.Text(fields[k], &scratch));
     if (!IsIntegerText(value)) return false;
-    cut->literals.push_back(std::move(value));
+    literals->push_back(std::move(value));
   }
   return true;
 }
 
 std::vector<TableChunk> Whole() { return std::vector<TableChunk>(1); }
 
-std::map<std::string, const OutputFile*> RecordedFiles(const Lake& lake) {
-  std::map<std::string, const OutputFile*> recorded;
-  for (const TableState& t : lake.load.tables) {
-    for (const OutputFile& f : t.files) recorded[f.key] = &f;
-  }
-  return recorded;
-}
-
 }  // namespace
-
-uint64_t TableLoadBytes(const Lake& lake, const TablePlan& plan) {
-  const std::map<std::string, const OutputFile*> recorded = RecordedFiles(lake);
-  uint64_t bytes = 0;
-  for (size_t i = FirstCountingStep(plan); i < plan.steps.size(); ++i) {
-    const PlanStep& step = plan.steps[i];
-    if (step.kind != PlanStep::Kind::kFile || step.file.cdc) continue;
-    if (auto r = recorded.find(step.file.key); r != recorded.end()) bytes += r->second->bytes;
-  }
-  return bytes;
-}
 
 Result<std::vector<TableChunk>> PlanTableChunks(ObjectStore& target, const Lake& lake,
                                                 const TablePlan& plan, const TableSchema& source,
                                                 size_t max_ranges, uint64_t min_range_bytes) {
-  if (max_ranges < 2 || lake.format != DataFormat::kCsv || lake.csv.gzip) return Whole();
+  if (max_ranges < 2) return Whole();
   const TableKey key = KeyOfTable(plan.schema);
   if (key.multiset) return Whole();
   std::vector<std::string> key_names;
@@ -98,73 +58,20 @@ Result<std::vector<TableChunk>> PlanTableChunks(ObjectStore& target, const Lake&
     }
     key_names.push_back(QuoteIdentifier(c.name));
   }
-  // The LOAD files that count (after the last TRUNCATE), with what the full load recorded.
-  const size_t first = FirstCountingStep(plan);
-  const std::map<std::string, const OutputFile*> recorded = RecordedFiles(lake);
-  std::vector<const PlanFile*> files;
-  std::vector<const OutputFile*> outputs;
-  for (size_t i = first; i < plan.steps.size(); ++i) {
-    const PlanStep& step = plan.steps[i];
-    if (step.kind != PlanStep::Kind::kFile || step.file.cdc) continue;
-    auto r = recorded.find(step.file.key);
-    if (r == recorded.end()) return Whole();
-    ASSIGN_OR_RETURN(std::optional<ObjectInfo> head, target.Head(step.file.key));
-    if (!head || head->size != r->second->bytes) return Whole();  // changed since the load
-    files.push_back(&step.file);
-    outputs.push_back(r->second);
+  ASSIGN_OR_RETURN(std::vector<LoadSlice> slices,
+                   PlanLoadSlices(target, lake, plan, max_ranges, min_range_bytes));
+  if (slices.size() < 2) return Whole();
+  // Each slice's lower bound as literals (the first slice has none).
+  std::vector<std::vector<std::string>> lower(slices.size());
+  for (size_t i = 1; i < slices.size(); ++i) {
+    if (!KeyLiterals(lake, key, slices[i].first_row, &lower[i])) return Whole();
   }
-  // The candidate cuts: each later file's start and every split point.
-  std::vector<Cut> candidates;
-  uint64_t total = 0;
-  for (size_t j = 0; j < files.size(); ++j) {
-    if (j > 0) candidates.push_back(Cut{j, 0, total, {}, {}});
-    uint64_t previous = 0;
-    for (uint64_t s : outputs[j]->splits) {
-      if (s <= previous || s >= outputs[j]->bytes) return Whole();
-      candidates.push_back(Cut{j, s, total + s, {}, {}});
-      previous = s;
-    }
-    total += outputs[j]->bytes;
-  }
-  const uint64_t by_size = min_range_bytes > 0 ? total / min_range_bytes : max_ranges;
-  const size_t ranges =
-      static_cast<size_t>(std::min<uint64_t>({max_ranges, by_size, candidates.size() + 1}));
-  if (ranges < 2) return Whole();
-  // About equal bytes per range: the first candidate at or past each k/ranges of the total.
-  std::vector<Cut> cuts;
-  size_t c = 0;
-  for (size_t k = 1; k < ranges; ++k) {
-    const uint64_t target_position = total / ranges * k;
-    while (c < candidates.size() && candidates[c].position < target_position) ++c;
-    if (c == candidates.size()) break;
-    Cut cut = candidates[c++];
-    if (!ReadCutKey(target, lake, plan, key, *files[cut.file], &cut)) return Whole();
-    if (!cuts.empty() && CompareKeys(cut.key, cuts.back().key) <= 0) return Whole();
-    cuts.push_back(std::move(cut));
-  }
-  if (cuts.empty()) return Whole();
-
   std::vector<TableChunk> chunks;
-  for (size_t i = 0; i <= cuts.size(); ++i) {
-    const Cut* from = i > 0 ? &cuts[i - 1] : nullptr;
-    const Cut* to = i < cuts.size() ? &cuts[i] : nullptr;
+  for (size_t i = 0; i < slices.size(); ++i) {
     TableChunk chunk;
-    const size_t first_file = from ? from->file : 0;
-    const size_t last_file = to ? to->file : files.size() - 1;
-    for (size_t j = first_file; j <= last_file; ++j) {
-      TableSlice::Part part;
-      part.key = files[j]->key;
-      if (from && j == from->file) part.begin = from->offset;
-      if (to && j == to->file) {
-        if (to->offset == 0) continue;  // the range ends where this file begins
-        part.end = to->offset;
-      }
-      chunk.slice.load.push_back(std::move(part));
-    }
-    if (from) chunk.slice.lower = from->key;
-    if (to) chunk.slice.upper = to->key;
-    chunk.where = KeyRangePredicate(key_names, from ? from->literals : std::vector<std::string>{},
-                                    to ? to->literals : std::vector<std::string>{});
+    chunk.slice = std::move(slices[i].slice);
+    chunk.where = KeyRangePredicate(
+        key_names, lower[i], i + 1 < lower.size() ? lower[i + 1] : std::vector<std::string>{});
     chunks.push_back(std::move(chunk));
   }
   return chunks;

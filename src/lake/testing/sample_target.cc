@@ -34,7 +34,8 @@ void WriteSampleCommit(ObjectStore& store, uint64_t seq, binlog::BinlogPosition 
   MustPut(store, file, data);
 }
 
-void WriteSampleLoad(ObjectStore& store, const std::string& rows_csv, uint64_t rows) {
+void WriteSampleLoad(ObjectStore& store, const std::string& rows_csv, uint64_t rows,
+                     const std::vector<uint64_t>& splits) {
   FullLoadState load;
   load.status = "complete";
   load.started_at = "2026-12-05T01:00:00.000Z";
@@ -49,7 +50,7 @@ void WriteSampleLoad(ObjectStore& store, const std::string& rows_csv, uint64_t r
   name.name = "name";
   t.schema.columns = {id, name};
   t.schema.primary_key = {0};
-  t.files = {{"db/t/LOAD00000001.csv", rows, 0, {}}};
+  t.files = {{"db/t/LOAD00000001.csv", rows, rows_csv.size(), splits}};
   t.rows = rows;
   load.tables.push_back(t);
   MustPut(store, FullLoadStateKey(""), SerializeFullLoadState(load));

@@ -17,8 +17,10 @@
 namespace binlake::testing {
 
 void WriteSampleTarget(ObjectStore& store);
-// Replaces the full load of db.t: its one LOAD file holds `rows_csv`, `rows` rows.
-void WriteSampleLoad(ObjectStore& store, const std::string& rows_csv, uint64_t rows);
+// Replaces the full load of db.t: its one LOAD file holds `rows_csv`, `rows` rows, with the
+// split points `splits` recorded (fullload/table_output.h OutputFile::splits).
+void WriteSampleLoad(ObjectStore& store, const std::string& rows_csv, uint64_t rows,
+                     const std::vector<uint64_t>& splits = {});
 // Gives checkpoint 2 of the sample target a transaction index (cdc/txn_index.h), as the CDC
 // writer now writes one: I (3,three) ended at binlog.000001:2000 (GTID `gtids[0]`, 01:00:20),
 // D (2,two) at binlog.000001:2500 (`gtids[1]`, 01:00:25). Returns the index's key.
