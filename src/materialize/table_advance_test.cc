@@ -9,35 +9,16 @@
 #include <set>
 #include <string>
 
-#include "lake/testing/sample_target.h"
-#include "materialize/materialize.h"
-#include "materialize/part_marks.h"
-#include "store/testing/memory_object_store.h"
+#include "materialize/parallel_test_util.h"
 
 namespace binlake {
 namespace table_advance_test {
 
 class ThreadedAdvanceTest : public ::testing::Test {
  protected:
-  // db.t as of the full load: 30000 rows, even keys 2..60000. Checkpoint 1: updates, deletes and
-  // inserts (odd keys) among the keys up to 40000, so the parts above are kept.
-  void SetUp() override {
-    testing::WriteSampleTarget(target_);
-    std::string load;
-    for (int k = 2; k <= 60000; k += 2) load += Row(k, "name");
-    testing::WriteSampleLoad(target_, load, 30000);
-    std::string changes;
-    for (int k = 2; k <= 40000; k += 2) {
-      if (k % 5000 == 0) changes += "U," + Row(k, "NAME");
-      if (k % 8500 == 0) changes += "D," + Row(k, "name");
-      if (k % 6500 == 0) changes += "I," + Row(k + 1, "new");
-    }
-    testing::WriteSampleCommit(target_, 1, {"binlog.000001", 1500, ""}, 1796432410000000, 1,
-                               "db/t/20261205-010010000.csv", changes);
-  }
-  static std::string Row(int key, const std::string& name) {
-    return std::to_string(key) + "," + name + std::to_string(key) + "\n";
-  }
+  // db.t of 30000 rows, changed among its first two thirds (WriteBigSampleTable): the parts
+  // above are kept.
+  void SetUp() override { testing::WriteBigSampleTable(target_, /*split_bytes=*/0); }
   // Parts of about 16 KiB (4 marks each): each a unit of its own when it has changes.
   Result<MaterializeResult> Run(MemoryObjectStore& output, const std::string& as_of, int threads,
                                 bool incremental = true) {
@@ -47,15 +28,6 @@ class ThreadedAdvanceTest : public ::testing::Test {
     o.threads = threads;
     o.incremental = incremental;
     return RunMaterialize(target_, output, o);
-  }
-  // The table's rows, its parts read in the manifest's order.
-  static std::string Rows(MemoryObjectStore& output, const MaterializedTable& t) {
-    std::string all;
-    for (const PartInfo& p : t.parts) {
-      const std::string data = *output.Get(p.file);
-      all += data.substr(data.find('\n') + 1);
-    }
-    return all;
   }
   // Every object but the manifest (which says when it was written).
   static std::map<std::string, std::string> Objects(MemoryObjectStore& output) {
@@ -108,7 +80,7 @@ TEST_F(ThreadedAdvanceTest, FourThreadsWriteWhatOneThreadWrites) {
   MemoryObjectStore rebuilt;
   auto full = Run(rebuilt, "1", 4, /*incremental=*/false);
   ASSERT_TRUE(full.ok()) << full.status().ToString();
-  EXPECT_TRUE(Rows(four, t) == Rows(rebuilt, full->tables.at(0)));
+  EXPECT_TRUE(testing::ManifestRows(four, t) == testing::ManifestRows(rebuilt, full->tables.at(0)));
   EXPECT_EQ(t.rows, full->tables.at(0).rows);
 }
 
@@ -121,7 +93,8 @@ TEST_F(ThreadedAdvanceTest, AUnitThatFailsLeavesNoPartOfTheAdvance) {
   // table is rebuilt instead.
   const PartInfo* found = nullptr;
   for (const PartInfo& p : v1->tables.at(0).parts) {
-    if (output.Get(p.file)->find("\n" + Row(20000, "name")) != std::string::npos) found = &p;
+    if (output.Get(p.file)->find("\n" + testing::SampleRow(20000, "name")) != std::string::npos)
+      found = &p;
   }
   ASSERT_NE(found, nullptr);
   const PartInfo& bad = *found;
@@ -134,15 +107,7 @@ TEST_F(ThreadedAdvanceTest, AUnitThatFailsLeavesNoPartOfTheAdvance) {
   const MaterializedTable& t = v2->tables.at(0);
   EXPECT_TRUE(t.rebuilt);
   // Only the rebuild's parts and their marks are left.
-  std::set<std::string> want, got;
-  for (const PartInfo& p : t.parts) {
-    want.insert(p.file);
-    want.insert(PartMarksKey(p.file));
-  }
-  for (const auto& [key, data] : output.objects()) {
-    if (key != MaterializationManifestKey()) got.insert(key);
-  }
-  EXPECT_EQ(got, want);
+  testing::ExpectOnlyTheManifestsParts(output, t);
 }
 
 }  // namespace table_advance_test
