@@ -27,6 +27,7 @@ struct MaterializeFlags {
   uint64_t max_part_bytes = 32ull << 20;
   uint64_t parts_per_table = 16;
   uint64_t row_group_rows = 10000;
+  uint64_t range_kb = 32768;
   // The training layout.
   std::string layout = "table";
   std::string label;
@@ -108,6 +109,7 @@ int Run(const MaterializeFlags& flags, const CLI::App& cmd) {
   options.max_part_bytes = flags.max_part_bytes;
   options.parts_per_table = flags.parts_per_table;
   options.row_group_rows = flags.row_group_rows;
+  options.slice_bytes = flags.range_kb << 10;
   options.format = flags.format;
   options.training = *training;
   // A materialization allocates and frees buffers of megabytes (file chunks, part writers,
@@ -217,6 +219,11 @@ void RegisterMaterializeCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--row-group-rows", flags->row_group_rows,
                   "Parquet output: rows per row group (an advance copies the row groups no "
                   "change falls in as they are)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
+  cmd->add_option("--range-kb", flags->range_kb,
+                  "A table with more of the LOAD bytes than its share of the threads is built in "
+                  "key ranges of at least this many KiB of LOAD rows at once")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
   cmd->add_flag("--rebuild", flags->rebuild,

@@ -183,7 +183,8 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
   metrics::MaterializePlanned(jobs);
   // A table's share of the threads, by its LOAD bytes (as validate shares them): a big table
-  // among small ones, or alone, is built in up to that many key ranges at once.
+  // among small ones, or alone, is built in up to that many key ranges at once, and its advance
+  // rewrites its parts on the pool.
   uint64_t total_bytes = 0;
   for (const TablePlan& p : plans) total_bytes += TableLoadBytes(lake, p);
   job.slice_bytes = options.slice_bytes;
@@ -195,7 +196,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     if (total_bytes > 0) {
       const uint64_t share =
           (all_threads * TableLoadBytes(lake, plan) + total_bytes / 2) / total_bytes;
-      table_job.slices = static_cast<size_t>(std::clamp<uint64_t>(share, 1, all_threads));
+      table_job.thread_share = static_cast<size_t>(std::clamp<uint64_t>(share, 1, all_threads));
     }
     const std::string name = Name(plan.schema.schema, plan.schema.table);
     auto prev = previous_tables.find(name);

@@ -150,6 +150,9 @@ Status PartWriter::CopyRows(const PartRows& rows) {
 
 Result<std::vector<PartInfo>> PartWriter::Finish() {
   if (writer_) RETURN_IF_ERROR(Close());
+  // The buffer's memory goes back now: an advance keeps a finished writer per unit (to delete
+  // its parts should a later unit fail), and the next writer reuses this memory.
+  std::string().swap(buffer_);
   return parts_;
 }
 

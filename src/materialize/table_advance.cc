@@ -119,7 +119,7 @@ Result<MaterializedTable> AdvanceTable(ObjectStore& target, ObjectStore& output,
   result.inconsistencies = previous.inconsistencies;
   const std::vector<PartInfo>& old = previous.parts;
   WorkPool* pool =
-      options.pool && options.pool->threads() > 1 && old.size() > 1 ? options.pool : nullptr;
+      options.pool && options.thread_share > 1 && old.size() > 1 ? options.pool : nullptr;
   const TableKey key = KeyOfTable(increment.schema);
   ChangeStore changes({pool ? options.memory_bytes / 2 : options.memory_bytes, options.spill_dir});
   for (const PlanStep& step : increment.steps) {

@@ -10,12 +10,13 @@
 //   - each unit is written through a part writer of its own, starting a new part, and its parts
 //     are named by its number (PartNamer): the output does not depend on the threads.
 //
-// Threads: with a pool of more than one thread (options.pool, materialize/work_pool.h) the
-// table's changes are routed, in key order, into a ChangeStore per unit, and each unit is
-// submitted to the pool as soon as it is closed; any thread of the run rewrites it. The units
-// holding changes at once are bounded by the pool (queue, running, one being routed), each store
-// limited to a share of options.memory_bytes (the table's store has the other half). Without a
-// pool, or with one thread, the units are rewritten inline from the table's store.
+// Threads: when the table has a share of more than one of the pool's threads (options.pool,
+// thread_share; materialize/work_pool.h) the table's changes are routed, in key order, into a
+// ChangeStore per unit, and each unit is submitted to the pool as soon as it is closed; any
+// thread of the run rewrites it. The units holding changes at once are bounded by the pool
+// (queue, running, one being routed), each store limited to a share of options.memory_bytes (the
+// table's store has the other half). Otherwise (the other tables keep the pool busy) the units
+// are rewritten inline from the table's store.
 //
 // Errors: every part this call wrote is deleted again (the previous version's stay);
 // kPreconditionFailed when a part turns out not to be in key order or its marks do not fit its

@@ -171,9 +171,9 @@ MaterializedTable DescribeTable(const TablePlan& plan, const TableJobOptions& op
 Result<MaterializedTable> MaterializeTableFull(ObjectStore& target, ObjectStore& output,
                                                const Lake& lake, const TablePlan& plan,
                                                const TableJobOptions& options) {
-  if (options.pool && options.slices > 1 && !options.training) {
+  if (options.pool && options.thread_share > 1 && !options.training) {
     ASSIGN_OR_RETURN(std::vector<LoadSlice> slices,
-                     PlanLoadSlices(target, lake, plan, options.slices, options.slice_bytes));
+                     PlanLoadSlices(target, lake, plan, options.thread_share, options.slice_bytes));
     if (slices.size() > 1) {
       bool broken = false;
       Result<MaterializedTable> sliced =

@@ -4,7 +4,7 @@
 //     (the full load reads InnoDB tables in primary-key order); the CDC changes go through a
 //     ChangeStore. When the LOAD rows are not in key order (or the table has no primary key),
 //     what was written is discarded and the LOAD rows go through the ChangeStore too.
-//     With options.slices > 1 (threads the other tables leave idle) a table whose LOAD files
+//     With options.thread_share > 1 (threads the other tables leave idle) a table whose LOAD files
 //     split into key ranges (lake/load_slices.h) is merged range by range on the pool, each
 //     range's parts named by its number (PartNamer); each range reads the CDC files again for
 //     its changes. A range whose LOAD rows turn out not to hold: the table whole, as above.
@@ -42,9 +42,11 @@ struct TableJobOptions {
   ParquetWriterOptions parquet_options;
   std::optional<TrainingLayout> training;  // the training layout (materialize/training_layout.h)
   WorkPool* pool = nullptr;  // the run's threads: an advance's units run on them (table_advance.h)
-  // A full build in up to this many key ranges of at least slice_bytes of LOAD rows, merged on
-  // the pool at once (lake/load_slices.h; 1: whole).
-  size_t slices = 1;
+  // The table's share of the pool's threads (by its share of the LOAD bytes): with more than one,
+  // a full build runs in up to that many key ranges of at least slice_bytes of LOAD rows at once
+  // (lake/load_slices.h), and an advance's units run on the pool (table_advance.h); with one,
+  // both run on the job's thread alone, as the other tables keep the pool busy.
+  size_t thread_share = 1;
   uint64_t slice_bytes = 32ull << 20;
 };
 

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -371,6 +372,68 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
 // One long CDC batch with several write pauses inside it: as of each pause's binlog position,
 // GTID position and time, the materialized tables are what the source held then, cut exactly
 // inside the batch (the transaction index, docs/MATERIALIZE.md), and the manifest says so.
+// A table alone on four threads is built in key ranges of its LOAD file (split points every
+// 8 KiB, ranges of at least 16 KiB), with the changes of each range: DuckDB reads the source's
+// rows from the glob, and the parts, in the manifest's order, hold the bytes one thread writes.
+TEST_F(MaterializeTest, ABigTableIsBuiltInKeyRangesOnEveryThread) {
+  ASSERT_TRUE(
+      server_
+          ->Execute("CREATE DATABASE app;"
+                    "CREATE TABLE app.items (id INT PRIMARY KEY, name VARCHAR(20), qty INT);"
+                    "CREATE DATABASE helper; CREATE TABLE helper.digits (x INT PRIMARY KEY);"
+                    "INSERT INTO helper.digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9);"
+                    "INSERT INTO app.items SELECT 1 + a.x * 1000 + b.x * 100 + c.x * 10 + d.x,"
+                    " CONCAT('item', a.x, b.x, c.x, d.x), NULLIF(d.x, 0)"
+                    " FROM helper.digits a, helper.digits b, helper.digits c, helper.digits d")
+          .ok());
+  ASSERT_EQ(testing::RunBinlake("full-load --progress off --split-kb 8 " + Common()).exit_code, 0);
+  ASSERT_TRUE(server_
+                  ->Execute("UPDATE app.items SET qty = qty + 100 WHERE id % 97 = 0;"
+                            "DELETE FROM app.items WHERE id % 89 = 0;"
+                            "UPDATE app.items SET id = id + 20000 WHERE id % 1001 = 0;"
+                            "INSERT INTO app.items VALUES (5000000, 'last', 1)")
+                  .ok());
+  CommandResult cdc = testing::RunBinlake("cdc " + Common() + " --sequence-column seq --stop-at " +
+                                          server_->MasterPosition());
+  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
+  const Table& items = Tables()[0];
+  const std::string one = dir_.path() + "/one-thread", four = dir_.path() + "/four-threads";
+  ASSERT_EQ(Materialize(one, "latest", "--threads 1").exit_code, 0);
+  CommandResult r = Materialize(four, "latest", "--threads 4 --range-kb 16");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t parts = 0, ranged = 0;  // of app.items; ranged: named part-<version>-<range>-<n>
+  for (const auto& [name, bytes] : OutputFiles(four)) {
+    if (name.rfind("app/items/", 0) != 0) continue;  // helper.digits: built whole
+    const std::string file = name.substr(name.rfind('/') + 1);
+    ++parts;
+    ranged += std::count(file.begin(), file.end(), '-') == 3;
+  }
+  EXPECT_EQ(ranged, parts);
+  EXPECT_GE(parts, 4u);
+  EXPECT_EQ(OutputRows(four, items), SourceRows(items));
+  EXPECT_EQ(ManifestRows(four, items), SourceRows(items));
+  // The parts' rows, without their headers, in the order the manifest names the parts.
+  auto bytes_in_manifest_order = [](const std::string& output) {
+    std::ifstream in(output + "/_binlake/materialization.json");
+    const std::string manifest((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    std::set<std::string> seen;  // a part is in "files" and in "parts"
+    std::string all;
+    for (size_t at = manifest.find("\"app/items/"); at != std::string::npos;
+         at = manifest.find("\"app/items/", at + 1)) {
+      const std::string file = manifest.substr(at + 1, manifest.find('"', at + 1) - at - 1);
+      if (!seen.insert(file).second) continue;
+      std::ifstream part(output + "/" + file);
+      const std::string text((std::istreambuf_iterator<char>(part)),
+                             std::istreambuf_iterator<char>());
+      all += text.substr(text.find('\n') + 1);
+    }
+    return all;
+  };
+  EXPECT_TRUE(bytes_in_manifest_order(one) == bytes_in_manifest_order(four));
+  EXPECT_GT(bytes_in_manifest_order(four).size(), 100000u);
+}
+
 TEST_F(MaterializeTest, PointsInsideABatchAreCutExactly) {
   ASSERT_TRUE(
       server_
