@@ -10,7 +10,8 @@
 //     its changes. A range whose LOAD rows turn out not to hold: the table whole, as above.
 //   - Incremental (AdvanceTable, materialize/table_advance.h): from the previous version's parts.
 //
-// Thread-safety: a full build runs on one thread; the stores may be shared with other jobs.
+// Thread-safety: a job runs on its caller's thread and, with options.thread_share > 1, on the
+// pool's; the stores may be shared with other jobs.
 #pragma once
 
 #include <cstdint>
