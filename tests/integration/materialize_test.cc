@@ -375,6 +375,8 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
 // A table alone on four threads is built in key ranges of its LOAD file (split points every
 // 8 KiB, ranges of at least 16 KiB), with the changes of each range: DuckDB reads the source's
 // rows from the glob, and the parts, in the manifest's order, hold the bytes one thread writes.
+// Then it advances on four threads (its parts rewritten in units on the pool), as CSV and as
+// Parquet, with the same outcome.
 TEST_F(MaterializeTest, ABigTableIsBuiltInKeyRangesOnEveryThread) {
   ASSERT_TRUE(
       server_
@@ -432,6 +434,31 @@ TEST_F(MaterializeTest, ABigTableIsBuiltInKeyRangesOnEveryThread) {
   };
   EXPECT_TRUE(bytes_in_manifest_order(one) == bytes_in_manifest_order(four));
   EXPECT_GT(bytes_in_manifest_order(four).size(), 100000u);
+  // The same build as Parquet parts, in ranges: DuckDB reads the source's rows.
+  const std::string four_parquet = dir_.path() + "/four-threads-parquet";
+  r = Materialize(four_parquet, "latest", "--threads 4 --range-kb 16 --format parquet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(OutputRows(four_parquet, items, /*parquet=*/true), SourceRows(items));
+
+  // Changes spread over the keys, then each output advances: on four threads the table's parts
+  // are rewritten in units on the pool, and the CSV parts hold the bytes one thread writes.
+  ASSERT_TRUE(server_
+                  ->Execute("UPDATE app.items SET name = CONCAT(name, '!') WHERE id % 53 = 0;"
+                            "DELETE FROM app.items WHERE id % 71 = 0;"
+                            "INSERT INTO app.items VALUES (4000000, 'new', 2)")
+                  .ok());
+  cdc = testing::RunBinlake("cdc " + Common() + " --sequence-column seq --stop-at " +
+                            server_->MasterPosition());
+  ASSERT_EQ(cdc.exit_code, 0) << cdc.err;
+  ASSERT_EQ(Materialize(one, "latest", "--threads 1").exit_code, 0);
+  for (const std::string& output : {four, four_parquet}) {
+    r = Materialize(output, "latest",
+                    "--threads 4" + std::string(output == four ? "" : " --format parquet"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("advanced 2 table(s)"), std::string::npos) << r.out;
+    EXPECT_EQ(OutputRows(output, items, /*parquet=*/output != four), SourceRows(items)) << output;
+  }
+  EXPECT_TRUE(bytes_in_manifest_order(one) == bytes_in_manifest_order(four));
 }
 
 TEST_F(MaterializeTest, PointsInsideABatchAreCutExactly) {
