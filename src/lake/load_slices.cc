@@ -49,15 +49,27 @@ std::map<std::string, const OutputFile*> RecordedFiles(const Lake& lake) {
 
 }  // namespace
 
-uint64_t TableLoadBytes(const Lake& lake, const TablePlan& plan) {
+std::vector<size_t> ThreadShares(const Lake& lake, const std::vector<const TablePlan*>& plans,
+                                 size_t threads) {
   const std::map<std::string, const OutputFile*> recorded = RecordedFiles(lake);
-  uint64_t bytes = 0;
-  for (size_t i = FirstCountingStep(plan); i < plan.steps.size(); ++i) {
-    const PlanStep& step = plan.steps[i];
-    if (step.kind != PlanStep::Kind::kFile || step.file.cdc) continue;
-    if (auto r = recorded.find(step.file.key); r != recorded.end()) bytes += r->second->bytes;
+  std::vector<uint64_t> bytes(plans.size(), 0);
+  uint64_t total = 0;
+  for (size_t t = 0; t < plans.size(); ++t) {
+    const TablePlan& plan = *plans[t];
+    for (size_t i = FirstCountingStep(plan); i < plan.steps.size(); ++i) {
+      const PlanStep& step = plan.steps[i];
+      if (step.kind != PlanStep::Kind::kFile || step.file.cdc) continue;
+      if (auto r = recorded.find(step.file.key); r != recorded.end()) bytes[t] += r->second->bytes;
+    }
+    total += bytes[t];
   }
-  return bytes;
+  std::vector<size_t> shares(plans.size(), 1);
+  if (total == 0) return shares;
+  for (size_t t = 0; t < plans.size(); ++t) {
+    const uint64_t share = (threads * bytes[t] + total / 2) / total;
+    shares[t] = static_cast<size_t>(std::clamp<uint64_t>(share, 1, std::max<size_t>(threads, 1)));
+  }
+  return shares;
 }
 
 Result<std::vector<LoadSlice>> PlanLoadSlices(ObjectStore& target, const Lake& lake,

@@ -41,9 +41,13 @@ struct LoadSlice {
   bool whole() const { return slice.lower.empty() && slice.upper.empty(); }
 };
 
-// The bytes of the table's LOAD files that count (after its last TRUNCATE), as the full load
-// recorded them: how much of a merge's work the table is.
-uint64_t TableLoadBytes(const Lake& lake, const TablePlan& plan);
+// Each table's share of `threads` for tables merged at once: its share of the bytes of the LOAD
+// files that count (after each table's last TRUNCATE, as the full load recorded them), rounded,
+// at least 1 and at most `threads`. With several tables of about one size and no more threads
+// than tables, each gets 1; one big table among small ones, up to `threads`: how many slices
+// it is worth (each slice costs a read of the table's CDC files).
+std::vector<size_t> ThreadShares(const Lake& lake, const std::vector<const TablePlan*>& plans,
+                                 size_t threads);
 
 // The slices, in key order (always at least one).
 Result<std::vector<LoadSlice>> PlanLoadSlices(ObjectStore& target, const Lake& lake,

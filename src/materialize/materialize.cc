@@ -182,22 +182,19 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   }
   std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
   metrics::MaterializePlanned(jobs);
-  // A table's share of the threads, by its LOAD bytes (as validate shares them): a big table
-  // among small ones, or alone, is built in up to that many key ranges at once, and its advance
+  // A table's share of the threads, by its LOAD bytes (lake/load_slices.h): a big table among
+  // small ones, or alone, is built in up to that many key ranges at once, and its advance
   // rewrites its parts on the pool.
-  uint64_t total_bytes = 0;
-  for (const TablePlan& p : plans) total_bytes += TableLoadBytes(lake, p);
+  std::vector<const TablePlan*> plan_list;
+  for (const TablePlan& p : plans) plan_list.push_back(&p);
+  const std::vector<size_t> shares = ThreadShares(lake, plan_list, all_threads);
   job.slice_bytes = options.slice_bytes;
   std::atomic<bool> failed{false};
   pool.RunJobs(jobs, [&](size_t i) {
     if (failed.load()) return;
     const TablePlan& plan = plans[i];
     TableJobOptions table_job = job;
-    if (total_bytes > 0) {
-      const uint64_t share =
-          (all_threads * TableLoadBytes(lake, plan) + total_bytes / 2) / total_bytes;
-      table_job.thread_share = static_cast<size_t>(std::clamp<uint64_t>(share, 1, all_threads));
-    }
+    table_job.thread_share = shares[i];
     const std::string name = Name(plan.schema.schema, plan.schema.table);
     auto prev = previous_tables.find(name);
     auto inc = increments.find(name);

@@ -374,19 +374,14 @@ Result<ValidateResult> RunValidate(ObjectStore& target, const ValidateOptions& o
   // size and no more threads than tables, each is one range (ranges cost a read of the table's
   // CDC files each); one big table among small ones gets up to `threads`.
   std::vector<WorkItem> items;
-  uint64_t total_bytes = 0;
-  for (Job* job : order) total_bytes += TableLoadBytes(lake, *job->plan);
-  for (Job* job : order) {
-    const uint64_t threads = workers.size();
-    const uint64_t share =
-        total_bytes == 0
-            ? 1
-            : (threads * TableLoadBytes(lake, *job->plan) + total_bytes / 2) / total_bytes;
+  std::vector<const TablePlan*> ordered_plans;
+  for (Job* job : order) ordered_plans.push_back(job->plan);
+  const std::vector<size_t> shares = ThreadShares(lake, ordered_plans, workers.size());
+  for (size_t j = 0; j < order.size(); ++j) {
+    Job* job = order[j];
     // Ranges are SQL predicates on the lake's key column names: a table the rules rename or
     // narrow is compared whole.
-    const size_t max_ranges = job->transform->identity()
-                                  ? static_cast<size_t>(std::clamp<uint64_t>(share, 1, threads))
-                                  : 1;
+    const size_t max_ranges = job->transform->identity() ? shares[j] : 1;
     ASSIGN_OR_RETURN(job->chunks, PlanTableChunks(target, lake, *job->plan, *job->source,
                                                   max_ranges, options.range_bytes));
     for (const TableChunk& c : job->chunks) {
