@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/value.h"
 #include "format/csv/csv_fields.h"
 #include "lake/row_key.h"
 #include "store/object_store.h"
@@ -73,6 +74,9 @@ class FileRowReader {
   virtual char op() const = 0;
   virtual std::string_view key() const = 0;
   virtual std::string_view row() const = 0;
+  // The row's values, typed, as SortedRows::values() (lake/merge_join.h): a Parquet file's;
+  // nullptr for CSV.
+  virtual const std::vector<Value>* values() const { return nullptr; }
   // The object, for messages: "<store>/<key>".
   virtual std::string name() const = 0;
   // Bytes of the object read so far.

@@ -98,7 +98,7 @@ Status MergeJoin(SortedRows* base, ChangeQueue* changes, bool bounded, std::stri
       }
       previous.assign(base->key());
       first = false;
-      RETURN_IF_ERROR(sink->Row(base->key(), base->row()));
+      RETURN_IF_ERROR(sink->RowOf(*base));
       ++stats->rows;
       ASSIGN_OR_RETURN(have_base, base->Next());
       continue;

@@ -18,8 +18,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
+#include "common/value.h"
 #include "lake/change_store.h"
 
 namespace binlake {
@@ -34,12 +36,20 @@ class SortedRows {
   virtual std::string_view row() const = 0;
   // For messages: where the current row comes from.
   virtual std::string where() const = 0;
+  // The current row's values, one per column, when the rows come typed (a Parquet file): what
+  // parsing row()'s fields with the columns' types gives (common/parse_rendered_text.h; a JSON
+  // value may keep a text that render_text makes canonical), so a sink that writes typed values
+  // can take them instead of parsing row(). nullptr otherwise. Valid until Next().
+  virtual const std::vector<Value>* values() const { return nullptr; }
 };
 
 class RowSink {
  public:
   virtual ~RowSink() = default;
   virtual Status Row(std::string_view key, std::string_view row) = 0;
+  // The current row of `rows`, unchanged: by default Row(rows.key(), rows.row()); a sink that
+  // writes typed values takes rows.values() when there are any.
+  virtual Status RowOf(const SortedRows& rows) { return Row(rows.key(), rows.row()); }
 };
 
 struct MergeStats {

@@ -135,7 +135,8 @@ Status ParquetFileRowReader::Fetch(uint64_t offset, uint64_t length, std::string
     out->assign(whole_.substr(offset, length));
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(*out, store_.GetRange(object_, offset, length));
+  out->clear();  // keeps its capacity: the row groups of a file are read into one buffer
+  RETURN_IF_ERROR(store_.AppendRange(object_, offset, length, out));
   bytes_read_ += out->size();
   if (out->size() != length) return Corruption(name() + " is shorter than its listed size");
   return Status::Ok();
@@ -172,6 +173,7 @@ Result<bool> ParquetFileRowReader::NextRowGroup() {
 }
 
 Result<bool> ParquetFileRowReader::Next() {
+  if (!render_error_.ok()) return render_error_;
   // A file of a batch cut inside: only its first rows (FileRowLayout::max_rows).
   if (row_number_ >= layout_.max_rows) return false;
   if (!opened_) RETURN_IF_ERROR(Open());
@@ -230,13 +232,25 @@ Status ParquetFileRowReader::Convert() {
     Status s = encoder_.Append(k, text, &key_);
     if (!s.ok()) return Bad(s.message());
   }
-  // The row, as the CSV writer writes it.
-  rendered_.clear();
-  RETURN_IF_ERROR(csv_->Append(RowMeta{}, values_));
-  const std::string& delimiter = layout_.csv.row_delimiter;
-  if (rendered_.size() < delimiter.size()) return Internal("the CSV writer wrote no row");
-  row_ = std::string_view(rendered_).substr(0, rendered_.size() - delimiter.size());
+  row_rendered_ = false;
   return Status::Ok();
+}
+
+std::string_view ParquetFileRowReader::row() const {
+  if (row_rendered_) return row_;
+  // The row, as the CSV writer writes it.
+  row_rendered_ = true;
+  rendered_.clear();
+  row_ = std::string_view();
+  Status s = csv_->Append(RowMeta{}, values_);
+  const std::string& delimiter = layout_.csv.row_delimiter;
+  if (s.ok() && rendered_.size() < delimiter.size()) s = Internal("the CSV writer wrote no row");
+  if (!s.ok()) {
+    render_error_ = Bad(s.message());
+    return row_;
+  }
+  row_ = std::string_view(rendered_).substr(0, rendered_.size() - delimiter.size());
+  return row_;
 }
 
 }  // namespace binlake

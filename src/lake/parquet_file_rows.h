@@ -21,6 +21,12 @@
 // Errors: bad bytes, an Op other than I/U/D, a value the column type cannot hold: kCorruption,
 // one line naming the store, the object (and the row number). A missing object: kNotFound.
 //
+// values(): the row's Values, for a sink that writes typed values (a Parquet part) without the
+// text; the CSV text is then rendered only if row() is called. They are what parsing row() gives
+// (text columns, ENUM, SET and JSON are parsed from the file's text as row() would be parsed),
+// except that a JSON value keeps the file's text, which render_text makes canonical wherever it
+// is written (row(), a Parquet writer).
+//
 // Thread-safety: one thread; the store must be usable from it. Views stay valid until Next().
 #pragma once
 
@@ -53,7 +59,8 @@ class ParquetFileRowReader final : public FileRowReader {
   Result<bool> Next() override;
   char op() const override { return op_; }
   std::string_view key() const override { return key_; }
-  std::string_view row() const override { return row_; }
+  std::string_view row() const override;
+  const std::vector<Value>* values() const override { return &values_; }
   std::string name() const override;
   uint64_t bytes_read() const override { return bytes_read_; }
 
@@ -95,10 +102,14 @@ class ParquetFileRowReader final : public FileRowReader {
   std::vector<Value> values_;         // the current row, per plan column
   std::vector<std::string> scratch_;  // per plan column: bytes the values view
   std::unique_ptr<RowFileWriter> csv_;
-  std::string rendered_;  // what csv_ wrote for the current row
+  // The current row's CSV text, rendered by row() when first asked for (a failure, which the
+  // CSV writer cannot have over these values, is returned by the next Next()).
+  mutable std::string rendered_;  // what csv_ wrote for the current row
+  mutable std::string_view row_;
+  mutable bool row_rendered_ = false;
+  mutable Status render_error_;
   std::string key_text_;
   std::string key_;
-  std::string_view row_;
   char op_ = 'I';
   uint64_t row_number_ = 0;
 };

@@ -4,17 +4,22 @@
 // the Op column in the LOAD files and a TimestampColumnName column) into a CSV and a Parquet
 // target in memory; every file of each plan read through NewFileRowReader (lake/file_rows.h)
 // gives the same op, key and CSV row, and the merge of LOAD + CDC (lake/merge_join.h) the same
-// table. Plus the errors a Parquet file gives (corrupt bytes, a column of another type).
+// table. A Parquet file's rows also come typed (FileRowReader::values()): every value is what
+// its field of the CSV row parses to. Plus the errors a Parquet file gives (corrupt bytes, a
+// column of another type).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "cdc/writer.h"
 #include "cdc/writer_test_util.h"
+#include "common/parse_rendered_text.h"
 #include "common/render_text.h"
 #include "config/format_options.h"
 #include "config/target_layout.h"
+#include "format/csv/csv_fields.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/type_mapping.h"
 #include "fullload/task_state.h"
@@ -59,7 +64,87 @@ AllTypesTable Table() {
 struct FileRows {
   std::string key;
   std::vector<std::string> rows;  // "op|key bytes (hex)|row"
+  uint64_t typed_rows = 0;        // rows that came with values()
+  // "row r column c: ..." where a value differs from what its field's text parses to
+  std::vector<std::string> typed_mismatches;
 };
+
+// The same kind and the same value, bit for bit.
+bool SameValue(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kInt:
+      return a.int_value() == b.int_value();
+    case Value::Kind::kUInt:
+    case Value::Kind::kBit:
+    case Value::Kind::kEnumIndex:
+    case Value::Kind::kSetBits:
+      return a.uint_value() == b.uint_value();
+    case Value::Kind::kFloat: {
+      const float x = a.float_value(), y = b.float_value();
+      return std::memcmp(&x, &y, sizeof x) == 0;
+    }
+    case Value::Kind::kDouble: {
+      const double x = a.double_value(), y = b.double_value();
+      return std::memcmp(&x, &y, sizeof x) == 0;
+    }
+    case Value::Kind::kDecimal:
+    case Value::Kind::kString:
+    case Value::Kind::kBytes:
+    case Value::Kind::kJson:
+      return a.text() == b.text();
+    case Value::Kind::kDate:
+    case Value::Kind::kDateTime:
+    case Value::Kind::kTimestamp: {
+      const DateTimeParts &x = a.datetime(), &y = b.datetime();
+      return x.year == y.year && x.month == y.month && x.day == y.day && x.hour == y.hour &&
+             x.minute == y.minute && x.second == y.second && x.micros == y.micros;
+    }
+    case Value::Kind::kTime: {
+      const TimeParts &x = a.time(), &y = b.time();
+      return x.negative == y.negative && x.hours == y.hours && x.minute == y.minute &&
+             x.second == y.second && x.micros == y.micros;
+    }
+  }
+  return false;
+}
+
+// Checks the reader's values() (when it has them) against its row()'s fields, parsed.
+void CheckTypedRow(const FileRowReader& reader, const TableSchema& schema,
+                   const CsvOptions& dialect, FileRows* f) {
+  const std::vector<Value>* values = reader.values();
+  if (values == nullptr) return;
+  ++f->typed_rows;
+  const std::string where = "row " + std::to_string(f->rows.size());
+  CsvFieldScanner scanner(dialect);
+  std::vector<CsvField> fields;
+  std::string_view record;
+  size_t consumed = 0;
+  auto scan = scanner.Next(reader.row(), true, &fields, &record, &consumed);
+  if (!scan.ok() || fields.size() != schema.columns.size() ||
+      values->size() != schema.columns.size()) {
+    f->typed_mismatches.push_back(where + ": fields and values do not match the columns");
+    return;
+  }
+  for (size_t c = 0; c < fields.size(); ++c) {
+    Value parsed;
+    std::string unquoted, scratch;
+    if (!scanner.IsNull(fields[c])) {
+      Status s = ParseRenderedText(schema.columns[c].type, scanner.Text(fields[c], &unquoted),
+                                   dialect.render, &parsed, &scratch);
+      if (!s.ok()) {
+        f->typed_mismatches.push_back(where + " " + schema.columns[c].name + ": " + s.message());
+        continue;
+      }
+    }
+    if (!SameValue((*values)[c], parsed)) {
+      f->typed_mismatches.push_back(where + " " + schema.columns[c].name + ": the value is not " +
+                                    "what its text parses to");
+    }
+  }
+}
 
 struct Target {
   MemoryObjectStore store;
@@ -173,6 +258,7 @@ void BuildAndRead(DataFormat format, Target* target) {
       auto more = reader->Next();
       ASSERT_TRUE(more.ok()) << more.status().ToString();
       if (!*more) break;
+      CheckTypedRow(*reader, plan.schema, lake->csv, &f);
       std::string hex;
       AppendHex(reader->key(), &hex);
       f.rows.push_back(std::string(1, reader->op()) + "|" + hex + "|" + std::string(reader->row()));
@@ -216,6 +302,20 @@ TEST(ParquetRowsTest, AParquetTargetReadsAsTheSameRowsAsACsvTarget) {
   // 10 loaded + 4 inserted - 1 deleted; the key change keeps the count.
   ASSERT_EQ(csv.table.size(), 13u);
   EXPECT_EQ(pq.table, csv.table);
+}
+
+TEST(ParquetRowsTest, ParquetRowsComeTypedAsTheirTextParses) {
+  Target csv, pq;
+  ASSERT_NO_FATAL_FAILURE(BuildAndRead(DataFormat::kCsv, &csv));
+  ASSERT_NO_FATAL_FAILURE(BuildAndRead(DataFormat::kParquet, &pq));
+  for (const FileRows& f : csv.files) EXPECT_EQ(f.typed_rows, 0u) << f.key;
+  ASSERT_EQ(pq.files.size(), 3u);
+  for (const FileRows& f : pq.files) {
+    EXPECT_EQ(f.typed_rows, f.rows.size()) << f.key;
+    EXPECT_TRUE(f.typed_mismatches.empty())
+        << f.key << ": " << f.typed_mismatches.size() << " mismatches, the first: "
+        << (f.typed_mismatches.empty() ? "" : f.typed_mismatches.front());
+  }
 }
 
 TEST(ParquetRowsTest, CorruptAndMismatchedFilesAreOneLineErrors) {

@@ -22,6 +22,7 @@ class SliceRows : public SortedRows {
   }
   std::string_view key() const override { return inner_->key(); }
   std::string_view row() const override { return inner_->row(); }
+  const std::vector<Value>* values() const override { return inner_->values(); }
   std::string where() const override { return inner_->where(); }
 
  private:

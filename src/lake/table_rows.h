@@ -59,6 +59,7 @@ class ChainedRows : public SortedRows {
   Result<bool> Next() override;
   std::string_view key() const override { return reader_->key(); }
   std::string_view row() const override { return reader_->row(); }
+  const std::vector<Value>* values() const override { return reader_->values(); }
   std::string where() const override { return reader_ ? reader_->name() : store_.Describe(); }
 
  private:

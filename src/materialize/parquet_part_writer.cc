@@ -67,8 +67,6 @@ Status ParquetPartWriter::Close() {
 }
 
 Status ParquetPartWriter::Row(std::string_view key, std::string_view row) {
-  if (writer_ && size_.Full(writer_->EstimatedSize(), current_.rows)) RETURN_IF_ERROR(Close());
-  if (!writer_) RETURN_IF_ERROR(Open());
   RETURN_IF_ERROR(ScanPartRow(scanner_, row, table_.columns.size(), &fields_));
   for (size_t c = 0; c < fields_.size(); ++c) {
     if (scanner_.IsNull(fields_[c])) {
@@ -80,12 +78,26 @@ Status ParquetPartWriter::Row(std::string_view key, std::string_view row) {
         ParseRenderedText(table_.columns[c].type, text, dialect_.render, &values_[c], &scratch_[c])
             .WithContext(table_.columns[c].name));
   }
+  return Append(key, values_);
+}
+
+Status ParquetPartWriter::RowOf(const SortedRows& rows) {
+  const std::vector<Value>* values = rows.values();
+  if (values == nullptr || values->size() != table_.columns.size()) {
+    return Row(rows.key(), rows.row());
+  }
+  return Append(rows.key(), *values);
+}
+
+Status ParquetPartWriter::Append(std::string_view key, const std::vector<Value>& values) {
+  if (writer_ && size_.Full(writer_->EstimatedSize(), current_.rows)) RETURN_IF_ERROR(Close());
+  if (!writer_) RETURN_IF_ERROR(Open());
   if (current_.rows == 0) current_.first_key.assign(key);
   // A mark at the start of each row group, unless it falls between two rows of one key.
   if (writer_->AtRowGroupStart() && (current_.rows == 0 || key != current_.last_key)) {
     Mark(writer_->offset(), key);
   }
-  RETURN_IF_ERROR(writer_->Append(RowMeta{}, values_));
+  RETURN_IF_ERROR(writer_->Append(RowMeta{}, values));
   current_.last_key.assign(key);
   ++current_.rows;
   return Status::Ok();

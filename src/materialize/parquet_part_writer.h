@@ -55,6 +55,9 @@ class ParquetPartWriter : public PartSink {
   ~ParquetPartWriter() override;
 
   Status Row(std::string_view key, std::string_view row) override;
+  // Takes rows.values() as they are when it has them (a Parquet part or file read back: no
+  // text rendered and parsed again), else its text as Row.
+  Status RowOf(const SortedRows& rows) override;
   // Appends the row groups as they are (their keys above every row before); a new part may
   // start before them.
   Status CopyRowGroups(const RowGroupStretch& stretch);
@@ -67,6 +70,8 @@ class ParquetPartWriter : public PartSink {
  private:
   Status Open();
   Status Close();
+  // Appends a row of `values` (one per column) under `key`.
+  Status Append(std::string_view key, const std::vector<Value>& values);
   void Mark(uint64_t offset, std::string_view key);
 
   ObjectStore& output_;

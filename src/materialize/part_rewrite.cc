@@ -32,6 +32,7 @@ class ReaderRows : public SortedRows {
   }
   std::string_view key() const override { return reader_->key(); }
   std::string_view row() const override { return reader_->row(); }
+  const std::vector<Value>* values() const override { return reader_->values(); }
   std::string where() const override { return reader_->name(); }
 
  private:

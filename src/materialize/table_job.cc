@@ -47,6 +47,7 @@ class Parts : public RestartableSink {
     return Start();
   }
   Status Row(std::string_view key, std::string_view row) override { return sink_->Row(key, row); }
+  Status RowOf(const SortedRows& rows) override { return sink_->RowOf(rows); }
   // Deletes every part written, finished or not.
   void Discard() {
     if (sink_) sink_->Discard();
