@@ -16,6 +16,7 @@
 #include "materialize/progress_metrics.h"
 #include "materialize/table_advance.h"
 #include "materialize/table_job.h"
+#include "materialize/work_pool.h"
 
 namespace binlake {
 namespace {
@@ -46,6 +47,29 @@ std::optional<std::string> PartOfMarks(std::string_view key) {
 
 std::string Name(const std::string& schema, const std::string& table) {
   return schema + "." + table;
+}
+
+// The threads a run uses (--threads; 0: one per core).
+size_t RunThreads(const MaterializeOptions& options) {
+  return options.threads > 0 ? static_cast<size_t>(options.threads)
+                             : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Deletes `keys` on up to `threads` threads at once (on S3 each delete is a request: a version
+// that replaced many parts would otherwise wait for them one by one, and a glob reader would see
+// both versions meanwhile). Every key is tried; the first error, if any.
+Status DeleteKeys(ObjectStore& output, const std::vector<std::string>& keys, size_t threads) {
+  if (keys.empty()) return Status::Ok();
+  WorkPool deleting(std::min(threads, keys.size()), 1);
+  std::mutex mu;
+  Status first;
+  deleting.RunJobs(keys.size(), [&](size_t i) {
+    Status s = output.Delete(keys[i]);
+    if (s.ok()) return;
+    std::lock_guard<std::mutex> lock(mu);
+    if (first.ok()) first = std::move(s);
+  });
+  return first;
 }
 
 // Whether `increment` can advance `previous`: same columns, key ranges known, no TRUNCATE, every
@@ -114,11 +138,16 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   RETURN_IF_ERROR(output.CheckAccess());
   // Part files no manifest names: a killed run's.
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, output.List(""));
+  std::vector<std::string> stale;
   for (const ObjectInfo& o : existing) {
-    if (IsPartFile(o.key) && !previous_files.count(o.key)) RETURN_IF_ERROR(output.Delete(o.key));
     const std::optional<std::string> part = PartOfMarks(o.key);
-    if (part && !previous_files.count(*part)) RETURN_IF_ERROR(output.Delete(o.key));
+    if ((IsPartFile(o.key) && !previous_files.count(o.key)) ||
+        (part && !previous_files.count(*part))) {
+      stale.push_back(o.key);
+    }
   }
+  const size_t all_threads = RunThreads(options);
+  RETURN_IF_ERROR(DeleteKeys(output, stale, all_threads));
 
   // What each table needs.
   TableSelector select;
@@ -160,9 +189,6 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   // The jobs, one per table, on `all_threads` threads, which also run the units of the advances
   // (materialize/work_pool.h); each of the `threads` tables in flight has a share of the memory.
   const size_t jobs = plans.size();
-  const size_t all_threads = options.threads > 0
-                                 ? static_cast<size_t>(options.threads)
-                                 : std::max(1u, std::thread::hardware_concurrency());
   const size_t threads = std::max<size_t>(1, std::min(all_threads, jobs));
   TableJobOptions job;
   job.version = result.version;
@@ -217,14 +243,16 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
 
   // A failure removes this version's files again (best effort): the previous one stays.
   auto discard = [&](Status failed_with) {
+    std::vector<std::string> written;
     for (const auto& d : done) {
       if (!d.ok()) continue;
       for (const PartInfo& p : d->parts) {
         if (previous_files.count(p.file)) continue;
-        (void)output.Delete(p.file);
-        (void)output.Delete(PartMarksKey(p.file));
+        written.push_back(p.file);
+        written.push_back(PartMarksKey(p.file));
       }
     }
+    (void)DeleteKeys(output, written, all_threads);
     return failed_with;
   };
   for (size_t i = 0; i < jobs; ++i) {
@@ -249,11 +277,13 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   for (const MaterializedTable& t : manifest.tables) {
     for (const PartInfo& p : t.parts) current.insert(p.file);
   }
+  std::vector<std::string> replaced;
   for (const std::string& key : previous_files) {
     if (current.count(key)) continue;
-    RETURN_IF_ERROR(output.Delete(key));
-    RETURN_IF_ERROR(output.Delete(PartMarksKey(key)));
+    replaced.push_back(key);
+    replaced.push_back(PartMarksKey(key));
   }
+  RETURN_IF_ERROR(DeleteKeys(output, replaced, all_threads));
   result.tables = std::move(manifest.tables);
   return result;
 }
