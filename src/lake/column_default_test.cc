@@ -1,6 +1,6 @@
 // The DEFAULT clause as the DDL parser reads it, and the value the rows already there get when
 // ALTER TABLE ... ADD COLUMN adds a column (lake/column_default.h). The expected texts are what
-// MariaDB gives such rows (checked against a server by materialize_integration_test).
+// MariaDB gives such rows (checked against a server by materialize_ddl_integration_test).
 #include "lake/column_default.h"
 
 #include <gtest/gtest.h>
