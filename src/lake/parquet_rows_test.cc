@@ -10,13 +10,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 
 #include "cdc/writer.h"
 #include "cdc/writer_test_util.h"
 #include "common/parse_rendered_text.h"
 #include "common/render_text.h"
+#include "common/testing/same_value.h"
 #include "config/format_options.h"
 #include "config/target_layout.h"
 #include "format/csv/csv_fields.h"
@@ -69,48 +69,6 @@ struct FileRows {
   std::vector<std::string> typed_mismatches;
 };
 
-// The same kind and the same value, bit for bit.
-bool SameValue(const Value& a, const Value& b) {
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case Value::Kind::kNull:
-      return true;
-    case Value::Kind::kInt:
-      return a.int_value() == b.int_value();
-    case Value::Kind::kUInt:
-    case Value::Kind::kBit:
-    case Value::Kind::kEnumIndex:
-    case Value::Kind::kSetBits:
-      return a.uint_value() == b.uint_value();
-    case Value::Kind::kFloat: {
-      const float x = a.float_value(), y = b.float_value();
-      return std::memcmp(&x, &y, sizeof x) == 0;
-    }
-    case Value::Kind::kDouble: {
-      const double x = a.double_value(), y = b.double_value();
-      return std::memcmp(&x, &y, sizeof x) == 0;
-    }
-    case Value::Kind::kDecimal:
-    case Value::Kind::kString:
-    case Value::Kind::kBytes:
-    case Value::Kind::kJson:
-      return a.text() == b.text();
-    case Value::Kind::kDate:
-    case Value::Kind::kDateTime:
-    case Value::Kind::kTimestamp: {
-      const DateTimeParts &x = a.datetime(), &y = b.datetime();
-      return x.year == y.year && x.month == y.month && x.day == y.day && x.hour == y.hour &&
-             x.minute == y.minute && x.second == y.second && x.micros == y.micros;
-    }
-    case Value::Kind::kTime: {
-      const TimeParts &x = a.time(), &y = b.time();
-      return x.negative == y.negative && x.hours == y.hours && x.minute == y.minute &&
-             x.second == y.second && x.micros == y.micros;
-    }
-  }
-  return false;
-}
-
 // Checks the reader's values() (when it has them) against its row()'s fields, parsed.
 void CheckTypedRow(const FileRowReader& reader, const TableSchema& schema,
                    const CsvOptions& dialect, FileRows* f) {
@@ -139,7 +97,7 @@ void CheckTypedRow(const FileRowReader& reader, const TableSchema& schema,
         continue;
       }
     }
-    if (!SameValue((*values)[c], parsed)) {
+    if (!testing::SameValue((*values)[c], parsed)) {
       f->typed_mismatches.push_back(where + " " + schema.columns[c].name + ": the value is not " +
                                     "what its text parses to");
     }

@@ -25,6 +25,7 @@
 #include "binlog/temporal.h"
 #include "common/parse_rendered_text.h"
 #include "common/render_text.h"
+#include "common/testing/same_value.h"
 #include "format/csv/testing_memory_writer.h"
 #include "format/parquet/all_types_table.h"
 #include "format/parquet/parquet_writer.h"
@@ -32,6 +33,8 @@
 
 namespace binlake::parquet {
 namespace {
+
+using ::binlake::testing::SameValue;
 
 using Json = nlohmann::json;
 using testing::AllTypesTable;
@@ -64,48 +67,6 @@ std::string Render(const Value& v, const ColumnType& t, const RenderOptions& o) 
   std::string s;
   AppendValueText(v, t, o, &s);
   return s;
-}
-
-// Field-by-field equality (floats by bits: -0 stays -0).
-bool SameValue(const Value& a, const Value& b) {
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case Value::Kind::kNull:
-      return true;
-    case Value::Kind::kInt:
-      return a.int_value() == b.int_value();
-    case Value::Kind::kUInt:
-    case Value::Kind::kBit:
-    case Value::Kind::kEnumIndex:
-    case Value::Kind::kSetBits:
-      return a.uint_value() == b.uint_value();
-    case Value::Kind::kFloat: {
-      float x = a.float_value(), y = b.float_value();
-      return std::memcmp(&x, &y, 4) == 0;
-    }
-    case Value::Kind::kDouble: {
-      double x = a.double_value(), y = b.double_value();
-      return std::memcmp(&x, &y, 8) == 0;
-    }
-    case Value::Kind::kDecimal:
-    case Value::Kind::kString:
-    case Value::Kind::kBytes:
-    case Value::Kind::kJson:
-      return a.text() == b.text();
-    case Value::Kind::kDate:
-    case Value::Kind::kDateTime:
-    case Value::Kind::kTimestamp: {
-      const DateTimeParts &x = a.datetime(), &y = b.datetime();
-      return x.year == y.year && x.month == y.month && x.day == y.day && x.hour == y.hour &&
-             x.minute == y.minute && x.second == y.second && x.micros == y.micros;
-    }
-    case Value::Kind::kTime: {
-      const TimeParts &x = a.time(), &y = b.time();
-      return x.negative == y.negative && x.hours == y.hours && x.minute == y.minute &&
-             x.second == y.second && x.micros == y.micros;
-    }
-  }
-  return false;
 }
 
 // The Value the full load would hold for `original` (which may come from the binlog decoder):
