@@ -14,6 +14,7 @@
 #include "lake/load_slices.h"
 #include "materialize/part_marks.h"
 #include "materialize/progress_metrics.h"
+#include "materialize/staged_parts.h"
 #include "materialize/table_advance.h"
 #include "materialize/table_job.h"
 #include "materialize/work_pool.h"
@@ -142,7 +143,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   for (const ObjectInfo& o : existing) {
     const std::optional<std::string> part = PartOfMarks(o.key);
     if ((IsPartFile(o.key) && !previous_files.count(o.key)) ||
-        (part && !previous_files.count(*part))) {
+        (part && !previous_files.count(*part)) || IsStagedPartKey(o.key)) {
       stale.push_back(o.key);
     }
   }
@@ -206,6 +207,10 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     const char* tmp = std::getenv("TMPDIR");
     job.spill_dir = tmp && *tmp ? tmp : "/tmp";
   }
+  // Where the jobs write: the parts under staged names, published all at once after the last
+  // table, where renames are cheap (materialize/staged_parts.h); else the output itself.
+  StagedParts staged(output, IsPartFile);
+  ObjectStore& parts_output = output.RenamesAreCheap() ? staged : output;
   std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
   metrics::MaterializePlanned(jobs);
   // A table's share of the threads, by its LOAD bytes (lake/load_slices.h): a big table among
@@ -226,13 +231,13 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     auto inc = increments.find(name);
     if (advance && prev != previous_tables.end() && inc != increments.end() &&
         CanAdvance(*prev->second, inc->second)) {
-      done[i] = AdvanceTable(target, output, lake, *prev->second, inc->second, table_job);
+      done[i] = AdvanceTable(target, parts_output, lake, *prev->second, inc->second, table_job);
       // A part out of key order: rebuild instead.
       if (!done[i].ok() && done[i].status().code() == StatusCode::kPreconditionFailed) {
-        done[i] = MaterializeTableFull(target, output, lake, plan, table_job);
+        done[i] = MaterializeTableFull(target, parts_output, lake, plan, table_job);
       }
     } else {
-      done[i] = MaterializeTableFull(target, output, lake, plan, table_job);
+      done[i] = MaterializeTableFull(target, parts_output, lake, plan, table_job);
     }
     if (!done[i].ok()) {
       failed.store(true);
@@ -252,7 +257,7 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
         written.push_back(PartMarksKey(p.file));
       }
     }
-    (void)DeleteKeys(output, written, all_threads);
+    (void)DeleteKeys(parts_output, written, all_threads);
     return failed_with;
   };
   for (size_t i = 0; i < jobs; ++i) {
@@ -260,6 +265,10 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
       return discard(done[i].status().WithContext(
           "materializing " + Name(plans[i].schema.schema, plans[i].schema.table)));
     }
+  }
+  if (&parts_output == &staged) {
+    Status published = staged.Publish(all_threads);
+    if (!published.ok()) return discard(published);
   }
   Manifest manifest;
   manifest.target = identity;

@@ -11,6 +11,7 @@
 #include "lake/table_rows.h"
 #include "lake/testing/sample_target.h"
 #include "materialize/part_writer.h"
+#include "materialize/staged_parts.h"
 #include "store/testing/memory_object_store.h"
 
 namespace binlake {
@@ -186,11 +187,13 @@ TEST_F(MaterializeTest, APointInsideABatchIsMaterializedExactly) {
 
 TEST_F(MaterializeTest, AKilledRunsFilesGoAndAnotherTargetsOutputIsRefused) {
   ASSERT_TRUE(Run("latest").ok());
-  // A run killed after writing part of version 2.
+  // A run killed after writing part of version 2 (under its name, as on S3, and staged).
   ASSERT_TRUE(output_.Put("db/t/part-00000002-00001.csv", "half", {}).ok());
+  ASSERT_TRUE(output_.Put(StagedPartKey("db/t/part-00000002-00002.csv"), "half", {}).ok());
   auto again = Run("2");
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(Table(), "db/t/part-00000002-00001.csv:id,name\n1,ONE\n3,three\n");
+  EXPECT_FALSE(output_.Get(StagedPartKey("db/t/part-00000002-00002.csv")).ok());
   // An output that holds another target's materialization is refused, and left as it is.
   std::string manifest = *output_.Get(MaterializationManifestKey());
   const size_t at = manifest.find("full load started");
@@ -204,6 +207,45 @@ TEST_F(MaterializeTest, AKilledRunsFilesGoAndAnotherTargetsOutputIsRefused) {
             std::string::npos)
       << refused.status().message();
   EXPECT_EQ(output_.objects(), before);
+}
+
+// An output that notes, when the first staged part is published, the part files a glob of the
+// table folder would read then.
+class PublishWatchingStore : public MemoryObjectStore {
+ public:
+  Status Rename(std::string_view from, std::string_view to) override {
+    if (!watched_) {
+      watched_ = true;
+      for (const auto& [key, data] : objects()) {
+        if (key.rfind("db/t/", 0) == 0 && key.ends_with(".csv")) visible_.insert(key);
+      }
+    }
+    return MemoryObjectStore::Rename(from, to);
+  }
+  bool watched_ = false;
+  std::set<std::string> visible_;
+};
+
+TEST_F(MaterializeTest, NothingOfANewVersionIsInTheTableFolderBeforeItIsPublished) {
+  EXPECT_EQ(StagedPartKey("db/t/part-00000002-00001.csv"), "db/t/.part-00000002-00001.csv.pending");
+  EXPECT_TRUE(IsStagedPartKey("db/t/.part-00000002-00001.csv.pending"));
+  EXPECT_FALSE(IsStagedPartKey("db/t/part-00000002-00001.csv"));
+  PublishWatchingStore output;
+  ASSERT_TRUE(RunInto(output, "1", 1 << 20, true).ok());
+  EXPECT_TRUE(output.watched_);
+  EXPECT_TRUE(output.visible_.empty());  // the first version: nothing before it
+  output.watched_ = false;
+  output.visible_.clear();
+  auto latest = RunInto(output, "latest", 1 << 20, true);
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_TRUE(output.watched_);
+  EXPECT_EQ(output.visible_, std::set<std::string>({"db/t/part-00000001-00001.csv"}));
+  std::set<std::string> after;
+  for (const auto& [key, data] : output.objects()) {
+    EXPECT_FALSE(IsStagedPartKey(key)) << key;
+    if (key.rfind("db/t/", 0) == 0) after.insert(key);
+  }
+  EXPECT_EQ(after, std::set<std::string>({"db/t/part-00000002-00001-001.csv"}));
 }
 
 TEST_F(MaterializeTest, ChangesWrittenInsertsOnlyAreRefused) {

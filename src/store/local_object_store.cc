@@ -366,6 +366,17 @@ Status LocalObjectStore::Delete(std::string_view key) {
   return Status::Ok();
 }
 
+Status LocalObjectStore::Rename(std::string_view from, std::string_view to) {
+  ASSIGN_OR_RETURN(std::string source, PathOf(from));
+  ASSIGN_OR_RETURN(std::string path, PathOf(to));
+  RETURN_IF_ERROR(MakeDirs(DirName(path)));
+  if (::rename(source.c_str(), path.c_str()) != 0) {
+    if (errno == ENOENT) return NotFound("file://" + source + " does not exist");
+    return FileError("rename to", path, errno);
+  }
+  return SyncDir(DirName(path));
+}
+
 Status LocalObjectStore::CheckAccess() {
   RETURN_IF_ERROR(MakeDirs(root_));
   std::string probe = root_ + (root_ == "/" ? "" : "/") + std::string(kTempPrefix) +

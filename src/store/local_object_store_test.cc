@@ -70,6 +70,18 @@ TEST_F(LocalStoreTest, PutGetHeadDelete) {
   EXPECT_EQ(store_->Get("db").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(LocalStoreTest, RenameGivesAnObjectAnotherKey) {
+  EXPECT_TRUE(store_->RenamesAreCheap());
+  ASSERT_TRUE(store_->Put("db/t/.part-1.csv.pending", "rows\n", {}).ok());
+  ASSERT_TRUE(store_->Rename("db/t/.part-1.csv.pending", "db/t/part-1.csv").ok());
+  EXPECT_EQ(*store_->Get("db/t/part-1.csv"), "rows\n");
+  EXPECT_EQ(AllFiles(), std::vector<std::string>({"db/t/part-1.csv"}));
+  EXPECT_EQ(store_->Rename("db/t/.part-1.csv.pending", "db/t/part-1.csv").code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(*store_->Get("db/t/part-1.csv"), "rows\n");
+  EXPECT_EQ(store_->Rename("../x", "db/t/y").code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(LocalStoreTest, ListIsRecursiveSortedAndFiltered) {
   for (const char* k : {"b/2", "a/1", "a/sub/3", "ab", "a/0", "c"}) {
     ASSERT_TRUE(store_->Put(k, k, {}).ok());

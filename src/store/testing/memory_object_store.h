@@ -91,6 +91,16 @@ class MemoryObjectStore : public ObjectStore {
     objects_.erase(std::string(key));
     return Status::Ok();
   }
+  bool RenamesAreCheap() const override { return true; }
+  Status Rename(std::string_view from, std::string_view to) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = objects_.find(std::string(from));
+    if (it == objects_.end()) return NotFound(std::string(from) + " does not exist");
+    std::string data = std::move(it->second);
+    objects_.erase(it);
+    objects_[std::string(to)] = std::move(data);
+    return Status::Ok();
+  }
   Status PublishPrepared(std::string_view key, std::string_view token) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = prepared_.find(std::string(token));
