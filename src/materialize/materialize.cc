@@ -60,17 +60,7 @@ size_t RunThreads(const MaterializeOptions& options) {
 // that replaced many parts would otherwise wait for them one by one, and a glob reader would see
 // both versions meanwhile). Every key is tried; the first error, if any.
 Status DeleteKeys(ObjectStore& output, const std::vector<std::string>& keys, size_t threads) {
-  if (keys.empty()) return Status::Ok();
-  WorkPool deleting(std::min(threads, keys.size()), 1);
-  std::mutex mu;
-  Status first;
-  deleting.RunJobs(keys.size(), [&](size_t i) {
-    Status s = output.Delete(keys[i]);
-    if (s.ok()) return;
-    std::lock_guard<std::mutex> lock(mu);
-    if (first.ok()) first = std::move(s);
-  });
-  return first;
+  return RunEach(keys.size(), threads, [&](size_t i) { return output.Delete(keys[i]); });
 }
 
 // Whether `increment` can advance `previous`: same columns, key ranges known, no TRUNCATE, every

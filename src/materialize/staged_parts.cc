@@ -1,6 +1,5 @@
 #include "materialize/staged_parts.h"
 
-#include <algorithm>
 #include <vector>
 
 #include "materialize/work_pool.h"
@@ -69,21 +68,12 @@ Status StagedParts::Publish(size_t threads) {
     std::lock_guard<std::mutex> lock(mu_);
     parts.assign(staged_.begin(), staged_.end());
   }
-  if (parts.empty()) return Status::Ok();
-  WorkPool renaming(std::min(std::max<size_t>(threads, 1), parts.size()), 1);
-  std::mutex mu;
-  Status first;
-  renaming.RunJobs(parts.size(), [&](size_t i) {
-    Status s = inner_.Rename(StagedPartKey(parts[i]), parts[i]);
-    std::lock_guard<std::mutex> lock(mu);
-    if (s.ok()) {
-      std::lock_guard<std::mutex> staged_lock(mu_);
-      staged_.erase(parts[i]);
-    } else if (first.ok()) {
-      first = std::move(s);
-    }
+  return RunEach(parts.size(), threads, [&](size_t i) {
+    RETURN_IF_ERROR(inner_.Rename(StagedPartKey(parts[i]), parts[i]));
+    std::lock_guard<std::mutex> lock(mu_);
+    staged_.erase(parts[i]);
+    return Status::Ok();
   });
-  return first;
 }
 
 }  // namespace binlake

@@ -83,4 +83,18 @@ bool WorkPool::Failed(const Group& group) {
   return group.failed_;
 }
 
+Status RunEach(size_t n, size_t threads, const std::function<Status(size_t)>& op) {
+  if (n == 0) return Status::Ok();
+  WorkPool pool(std::min(std::max<size_t>(threads, 1), n), 1);
+  std::mutex mu;
+  Status first;
+  pool.RunJobs(n, [&](size_t i) {
+    Status s = op(i);
+    if (s.ok()) return;
+    std::lock_guard<std::mutex> lock(mu);
+    if (first.ok()) first = std::move(s);
+  });
+  return first;
+}
+
 }  // namespace binlake
