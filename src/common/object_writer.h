@@ -31,6 +31,11 @@ class ObjectWriter {
   // token from which ObjectStore::PublishPrepared can publish it later, even from another
   // process after a crash. After Prepare only Close (publish now) or Abort (discard) may follow.
   virtual Result<std::string> Prepare() { return Unsupported("this writer cannot prepare"); }
+
+  // The writer that takes the bytes: this one, or the one a wrapper that only forwards them
+  // writes to. A store's fast copy into its own writers (ObjectRanges::CopyRange: between two
+  // local files in the kernel) finds them behind such a wrapper this way.
+  virtual ObjectWriter* BytesSink() { return this; }
 };
 
 }  // namespace binlake

@@ -127,18 +127,24 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
   }
 
   RETURN_IF_ERROR(output.CheckAccess());
-  // Part files no manifest names: a killed run's.
+  // Part files no manifest names, and parts never published: a killed run's.
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, output.List(""));
   std::vector<std::string> stale;
   for (const ObjectInfo& o : existing) {
     const std::optional<std::string> part = PartOfMarks(o.key);
     if ((IsPartFile(o.key) && !previous_files.count(o.key)) ||
-        (part && !previous_files.count(*part)) || IsStagedPartKey(o.key)) {
+        (part && !previous_files.count(*part))) {
       stale.push_back(o.key);
     }
   }
   const size_t all_threads = RunThreads(options);
   RETURN_IF_ERROR(DeleteKeys(output, stale, all_threads));
+  ASSIGN_OR_RETURN(std::vector<UncommittedObject> unpublished, output.ListUncommitted(""));
+  std::erase_if(unpublished, [](const UncommittedObject& o) {
+    return !IsPartFile(o.key) && !PartOfMarks(o.key) && o.key != MaterializationManifestKey();
+  });
+  RETURN_IF_ERROR(RunEach(unpublished.size(), all_threads,
+                          [&](size_t i) { return output.DiscardUncommitted(unpublished[i]); }));
 
   // What each table needs.
   TableSelector select;
@@ -197,10 +203,9 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
     const char* tmp = std::getenv("TMPDIR");
     job.spill_dir = tmp && *tmp ? tmp : "/tmp";
   }
-  // Where the jobs write: the parts under staged names, published all at once after the last
-  // table, where renames are cheap (materialize/staged_parts.h); else the output itself.
-  StagedParts staged(output, IsPartFile);
-  ObjectStore& parts_output = output.RenamesAreCheap() ? staged : output;
+  // Where the jobs write: the parts are staged, and published all at once after the last table
+  // (materialize/staged_parts.h).
+  StagedParts parts_output(output, IsPartFile);
   std::vector<Result<MaterializedTable>> done(jobs, Internal("not run"));
   metrics::MaterializePlanned(jobs);
   // A table's share of the threads, by its LOAD bytes (lake/load_slices.h): a big table among
@@ -256,10 +261,8 @@ Result<MaterializeResult> RunMaterialize(ObjectStore& target, ObjectStore& outpu
           "materializing " + Name(plans[i].schema.schema, plans[i].schema.table)));
     }
   }
-  if (&parts_output == &staged) {
-    Status published = staged.Publish(all_threads);
-    if (!published.ok()) return discard(published);
-  }
+  Status published = parts_output.Publish(all_threads);
+  if (!published.ok()) return discard(published);
   Manifest manifest;
   manifest.target = identity;
   manifest.version = result.version;

@@ -15,7 +15,8 @@
 // index), whose files are then read up to the cut (PlanFile::max_rows).
 //
 // A run: read the previous manifest (an output holding another target's materialization is
-// refused), delete part files it does not name (left by a killed run), then per table either
+// refused), delete part files it does not name and discard parts never published (left by a
+// killed run), then per table either
 //   - advance it (the previous version is of an earlier point that was not cut inside a batch,
 //     same columns, no TRUNCATE since):
 //     read only the changes committed since and rewrite only the parts whose key range they
@@ -24,8 +25,10 @@
 // tables run on `threads` threads, each with memory_bytes / threads for its changes (spilled to
 // `spill_dir` beyond that). The threads also rewrite the parts of the tables being advanced
 // (materialize/work_pool.h): a big table's parts are rewritten on every thread once the other
-// tables are done. Then replace the manifest and delete the files the new version no
-// longer names. A failure removes what the run wrote; the previous version stays.
+// tables are done. The parts wait unpublished until every table is done
+// (materialize/staged_parts.h); then they are published, the manifest is replaced and the files
+// the new version no longer names are deleted. A failure removes what the run wrote; the
+// previous version stays.
 //
 // Thread-safety: one call at a time per output; uses its own threads inside.
 #pragma once

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "cdc/settings_record.h"
@@ -11,7 +13,6 @@
 #include "lake/table_rows.h"
 #include "lake/testing/sample_target.h"
 #include "materialize/part_writer.h"
-#include "materialize/staged_parts.h"
 #include "store/testing/memory_object_store.h"
 
 namespace binlake {
@@ -187,13 +188,21 @@ TEST_F(MaterializeTest, APointInsideABatchIsMaterializedExactly) {
 
 TEST_F(MaterializeTest, AKilledRunsFilesGoAndAnotherTargetsOutputIsRefused) {
   ASSERT_TRUE(Run("latest").ok());
-  // A run killed after writing part of version 2 (under its name, as on S3, and staged).
+  // A run killed after writing parts of version 2: one under its name (as binlake before
+  // staging wrote them), one prepared and never published (a hidden temp file, an S3 multipart
+  // upload not completed).
   ASSERT_TRUE(output_.Put("db/t/part-00000002-00001.csv", "half", {}).ok());
-  ASSERT_TRUE(output_.Put(StagedPartKey("db/t/part-00000002-00002.csv"), "half", {}).ok());
+  {
+    auto killed = output_.NewWriter("db/t/part-00000002-00002.csv", {});
+    ASSERT_TRUE(killed.ok());
+    ASSERT_TRUE((*killed)->Write("half").ok());
+    ASSERT_TRUE((*killed)->Prepare().ok());
+  }
+  ASSERT_EQ(output_.prepared_count(), 1u);
   auto again = Run("2");
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(Table(), "db/t/part-00000002-00001.csv:id,name\n1,ONE\n3,three\n");
-  EXPECT_FALSE(output_.Get(StagedPartKey("db/t/part-00000002-00002.csv")).ok());
+  EXPECT_EQ(output_.prepared_count(), 0u);
   // An output that holds another target's materialization is refused, and left as it is.
   std::string manifest = *output_.Get(MaterializationManifestKey());
   const size_t at = manifest.find("full load started");
@@ -209,27 +218,54 @@ TEST_F(MaterializeTest, AKilledRunsFilesGoAndAnotherTargetsOutputIsRefused) {
   EXPECT_EQ(output_.objects(), before);
 }
 
-// An output that notes, when the first staged part is published, the part files a glob of the
-// table folder would read then.
+// An output that notes the part files a glob of the table folder would read when the first part
+// of a run is published, and whether each part was prepared before it was published.
 class PublishWatchingStore : public MemoryObjectStore {
  public:
-  Status Rename(std::string_view from, std::string_view to) override {
-    if (!watched_) {
-      watched_ = true;
-      for (const auto& [key, data] : objects()) {
-        if (key.rfind("db/t/", 0) == 0 && key.ends_with(".csv")) visible_.insert(key);
-      }
+  class Writer : public ObjectWriter {
+   public:
+    Writer(PublishWatchingStore* store, std::string key, std::unique_ptr<ObjectWriter> inner)
+        : store_(store), key_(std::move(key)), inner_(std::move(inner)) {}
+    Status Write(std::string_view data) override { return inner_->Write(data); }
+    Result<std::string> Prepare() override {
+      prepared_ = true;
+      return inner_->Prepare();
     }
-    return MemoryObjectStore::Rename(from, to);
+    Status Close() override {
+      if (key_.find("/part-") != std::string::npos) store_->Published(key_, prepared_);
+      return inner_->Close();
+    }
+    void Abort() override { inner_->Abort(); }
+    uint64_t bytes_written() const override { return inner_->bytes_written(); }
+
+   private:
+    PublishWatchingStore* store_;
+    std::string key_;
+    std::unique_ptr<ObjectWriter> inner_;
+    bool prepared_ = false;
+  };
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
+                                                  const PutOptions& options) override {
+    ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> inner,
+                     MemoryObjectStore::NewWriter(key, options));
+    return std::unique_ptr<ObjectWriter>(new Writer(this, std::string(key), std::move(inner)));
   }
+  void Published(const std::string& key, bool prepared) {
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    if (!prepared) unprepared_.insert(key);
+    if (watched_) return;
+    watched_ = true;
+    for (const auto& [k, data] : objects()) {
+      if (k.rfind("db/t/", 0) == 0 && k.ends_with(".csv")) visible_.insert(k);
+    }
+  }
+  std::mutex watch_mu_;
   bool watched_ = false;
   std::set<std::string> visible_;
+  std::set<std::string> unprepared_;  // parts published without being prepared first
 };
 
 TEST_F(MaterializeTest, NothingOfANewVersionIsInTheTableFolderBeforeItIsPublished) {
-  EXPECT_EQ(StagedPartKey("db/t/part-00000002-00001.csv"), "db/t/.part-00000002-00001.csv.pending");
-  EXPECT_TRUE(IsStagedPartKey("db/t/.part-00000002-00001.csv.pending"));
-  EXPECT_FALSE(IsStagedPartKey("db/t/part-00000002-00001.csv"));
   PublishWatchingStore output;
   ASSERT_TRUE(RunInto(output, "1", 1 << 20, true).ok());
   EXPECT_TRUE(output.watched_);
@@ -240,12 +276,13 @@ TEST_F(MaterializeTest, NothingOfANewVersionIsInTheTableFolderBeforeItIsPublishe
   ASSERT_TRUE(latest.ok()) << latest.status().ToString();
   EXPECT_TRUE(output.watched_);
   EXPECT_EQ(output.visible_, std::set<std::string>({"db/t/part-00000001-00001.csv"}));
+  EXPECT_TRUE(output.unprepared_.empty());
   std::set<std::string> after;
   for (const auto& [key, data] : output.objects()) {
-    EXPECT_FALSE(IsStagedPartKey(key)) << key;
     if (key.rfind("db/t/", 0) == 0) after.insert(key);
   }
   EXPECT_EQ(after, std::set<std::string>({"db/t/part-00000002-00001-001.csv"}));
+  EXPECT_EQ(output.prepared_count(), 0u);
 }
 
 TEST_F(MaterializeTest, ChangesWrittenInsertsOnlyAreRefused) {

@@ -1,36 +1,66 @@
 #include "materialize/staged_parts.h"
 
+#include <utility>
 #include <vector>
 
 #include "materialize/work_pool.h"
 
 namespace binlake {
-namespace {
 
-constexpr std::string_view kStagedSuffix = ".pending";
+// A part's writer: its bytes go to the store's writer; closing it prepares that writer and hands
+// it to the StagedParts to publish later.
+class StagedParts::StagingWriter : public ObjectWriter {
+ public:
+  StagingWriter(StagedParts* owner, std::string key, std::unique_ptr<ObjectWriter> inner)
+      : owner_(owner), key_(std::move(key)), inner_(std::move(inner)) {}
+  Status Write(std::string_view data) override {
+    if (!inner_) return Internal("write to " + key_ + " after Close or Abort");
+    return inner_->Write(data);
+  }
+  Status Close() override {
+    if (!inner_) return Internal("Close of " + key_ + " after Close or Abort");
+    bytes_ = inner_->bytes_written();
+    std::unique_ptr<ObjectWriter> inner = std::move(inner_);
+    RETURN_IF_ERROR(inner->Prepare().status());  // a failed Prepare discards what was written
+    owner_->Hold(key_, std::move(inner));
+    return Status::Ok();
+  }
+  void Abort() override {
+    if (inner_) inner_->Abort();
+    inner_.reset();
+  }
+  uint64_t bytes_written() const override { return inner_ ? inner_->bytes_written() : bytes_; }
+  ObjectWriter* BytesSink() override { return inner_ ? inner_->BytesSink() : this; }
 
-}  // namespace
+ private:
+  StagedParts* owner_;
+  std::string key_;
+  std::unique_ptr<ObjectWriter> inner_;  // until Close or Abort
+  uint64_t bytes_ = 0;
+};
 
-std::string StagedPartKey(std::string_view part) {
-  const size_t slash = part.rfind('/');
-  const size_t name = slash == std::string_view::npos ? 0 : slash + 1;
-  return std::string(part.substr(0, name)) + "." + std::string(part.substr(name)) +
-         std::string(kStagedSuffix);
+StagedParts::~StagedParts() {
+  for (auto& [key, writer] : staged_) writer->Abort();
 }
 
-bool IsStagedPartKey(std::string_view key) {
-  const size_t slash = key.rfind('/');
-  const std::string_view name = slash == std::string_view::npos ? key : key.substr(slash + 1);
-  return name.starts_with(".part-") && name.ends_with(kStagedSuffix);
-}
-
-std::string StagedParts::Where(std::string_view key) {
-  if (!is_part_(key)) return std::string(key);
+size_t StagedParts::staged() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return staged_.count(std::string(key)) ? StagedPartKey(key) : std::string(key);
+  return staged_.size();
+}
+
+void StagedParts::Hold(const std::string& key, std::unique_ptr<ObjectWriter> prepared) {
+  std::unique_ptr<ObjectWriter> replaced;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_ptr<ObjectWriter>& slot = staged_[key];
+    replaced = std::move(slot);
+    slot = std::move(prepared);
+  }
+  if (replaced) replaced->Abort();
 }
 
 Status StagedParts::Put(std::string_view key, std::string_view data, const PutOptions& options) {
+  if (!is_part_(key)) return inner_.Put(key, data, options);
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> w, NewWriter(key, options));
   RETURN_IF_ERROR(w->Write(data));
   return w->Close();
@@ -38,42 +68,34 @@ Status StagedParts::Put(std::string_view key, std::string_view data, const PutOp
 
 Result<std::unique_ptr<ObjectWriter>> StagedParts::NewWriter(std::string_view key,
                                                              const PutOptions& options) {
-  if (!is_part_(key)) return inner_.NewWriter(key, options);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    staged_.insert(std::string(key));
-  }
-  return inner_.NewWriter(StagedPartKey(key), options);
-}
-
-Result<std::optional<ObjectInfo>> StagedParts::Head(std::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, inner_.Head(Where(key)));
-  if (info) info->key = std::string(key);
-  return info;
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> w, inner_.NewWriter(key, options));
+  if (!is_part_(key)) return w;
+  return std::unique_ptr<ObjectWriter>(new StagingWriter(this, std::string(key), std::move(w)));
 }
 
 Status StagedParts::Delete(std::string_view key) {
-  if (!is_part_(key)) return inner_.Delete(key);
-  bool staged = false;
-  {
+  std::unique_ptr<ObjectWriter> staged;
+  if (is_part_(key)) {
     std::lock_guard<std::mutex> lock(mu_);
-    staged = staged_.erase(std::string(key)) > 0;
+    auto it = staged_.find(std::string(key));
+    if (it != staged_.end()) {
+      staged = std::move(it->second);
+      staged_.erase(it);
+    }
   }
-  return inner_.Delete(staged ? StagedPartKey(key) : key);
+  if (!staged) return inner_.Delete(key);
+  staged->Abort();
+  return Status::Ok();
 }
 
 Status StagedParts::Publish(size_t threads) {
-  std::vector<std::string> parts;
+  std::vector<std::pair<std::string, std::unique_ptr<ObjectWriter>>> parts;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    parts.assign(staged_.begin(), staged_.end());
+    for (auto& [key, writer] : staged_) parts.emplace_back(key, std::move(writer));
+    staged_.clear();
   }
-  return RunEach(parts.size(), threads, [&](size_t i) {
-    RETURN_IF_ERROR(inner_.Rename(StagedPartKey(parts[i]), parts[i]));
-    std::lock_guard<std::mutex> lock(mu_);
-    staged_.erase(parts[i]);
-    return Status::Ok();
-  });
+  return RunEach(parts.size(), threads, [&](size_t i) { return parts[i].second->Close(); });
 }
 
 }  // namespace binlake

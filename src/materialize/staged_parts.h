@@ -1,20 +1,26 @@
-// StagedParts: the output as a run's jobs see it when renames are cheap (a local directory,
-// ObjectStore::RenamesAreCheap). Each part file a job writes (a key `is_part` accepts) is
-// written under a staged name beside it, StagedPartKey, that a glob for the parts does not
-// match: hidden (a leading '.': Spark, Hadoop and shells skip such names) and ending in
-// ".pending" (not ".csv" or ".parquet"). Publish() renames the staged files to their names
-// once every table is done, just before the manifest is replaced. So a run that is killed, or
-// fails, while it writes leaves nothing a glob reader of the table folders sees: its staged files
-// are removed by the next run (IsStagedPartKey). Other keys (marks, the manifest) and reads pass
-// through unchanged; reads and deletes of a staged part go to its staged name.
+// StagedParts: the output as a run's jobs see it. Each part file a job writes (a key `is_part`
+// accepts) is prepared when its writer closes (ObjectWriter::Prepare: every byte durable, the
+// object not visible) and published by Publish() once every table is done, just before the
+// manifest is replaced:
+//   - a local directory: the part waits as its hidden temp file beside its name
+//     (".tmp-<name>.<random>"), which a glob for the parts does not match (a leading '.': Spark,
+//     Hadoop and shells skip such names); publishing renames it;
+//   - S3: the part waits as a multipart upload that is not completed yet, which no LIST or GET
+//     sees; publishing completes it (CompleteMultipartUpload: no bytes are sent again).
+// So a run that is killed, or fails, while it writes leaves nothing a glob reader of the table
+// folders sees; the next run discards what it left (ObjectStore::ListUncommitted). Other keys
+// (marks, the manifest) are written as they come. Deleting a staged part discards it; reads of
+// one before Publish find nothing (a run never reads the parts it writes).
 //
-// Ownership: borrows `inner`, which must outlive it. Thread-safety: as `inner`; the set of
-// staged parts is guarded by a mutex (the pool's threads write parts at once).
+// Ownership: borrows `inner`, which must outlive it; the staged parts' writers are its own, and
+// those not published when it is destroyed are discarded (ObjectWriter::Abort). Thread-safety:
+// as `inner`; the staged writers are guarded by a mutex (the pool's threads write parts at once).
 #pragma once
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -22,36 +28,35 @@
 
 namespace binlake {
 
-// "<dir>/.<name>.pending" for part "<dir>/<name>".
-std::string StagedPartKey(std::string_view part);
-// Whether `key` is a StagedPartKey.
-bool IsStagedPartKey(std::string_view key);
-
 class StagedParts : public ObjectStore {
  public:
   StagedParts(ObjectStore& inner, std::function<bool(std::string_view)> is_part)
       : inner_(inner), is_part_(std::move(is_part)) {}
+  ~StagedParts() override;
 
-  // Renames every part written so far to its name (threads at once); the first error.
+  // Publishes every part staged so far (threads at once); the first error. A part whose
+  // publication failed stays uncommitted (the next run discards it).
   Status Publish(size_t threads);
+  // The parts staged and not yet published.
+  size_t staged() const;
 
   Status Put(std::string_view key, std::string_view data, const PutOptions& options) override;
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
                                                   const PutOptions& options) override;
-  Result<std::string> Get(std::string_view key) override { return inner_.Get(Where(key)); }
+  Result<std::string> Get(std::string_view key) override { return inner_.Get(key); }
   Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override {
-    return inner_.GetRange(Where(key), offset, length);
+    return inner_.GetRange(key, offset, length);
   }
   Status AppendRange(std::string_view key, uint64_t offset, uint64_t length,
                      std::string* out) override {
-    return inner_.AppendRange(Where(key), offset, length, out);
+    return inner_.AppendRange(key, offset, length, out);
   }
   bool SmallReadsAreCheap() const override { return inner_.SmallReadsAreCheap(); }
   Result<std::unique_ptr<ObjectRanges>> OpenRanges(std::string_view key) override {
-    return inner_.OpenRanges(Where(key));
+    return inner_.OpenRanges(key);
   }
   size_t PreferredReadBytes() const override { return inner_.PreferredReadBytes(); }
-  Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
+  Result<std::optional<ObjectInfo>> Head(std::string_view key) override { return inner_.Head(key); }
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
     return inner_.List(prefix);
   }
@@ -69,13 +74,15 @@ class StagedParts : public ObjectStore {
   std::string Describe() const override { return inner_.Describe(); }
 
  private:
-  // The key `key` is stored under now: its staged name while it is a staged part.
-  std::string Where(std::string_view key);
+  class StagingWriter;
+  // Takes the prepared writer of part `key` until Publish (replacing one staged before under
+  // that key, which is discarded).
+  void Hold(const std::string& key, std::unique_ptr<ObjectWriter> prepared);
 
   ObjectStore& inner_;
   std::function<bool(std::string_view)> is_part_;
-  std::mutex mu_;
-  std::set<std::string> staged_;  // guarded by mu_: parts written, not yet published
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<ObjectWriter>> staged_;  // guarded by mu_
 };
 
 }  // namespace binlake

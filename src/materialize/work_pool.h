@@ -69,7 +69,7 @@ class WorkPool {
 };
 
 // Runs op(0) .. op(n - 1) on up to `threads` threads of a pool of their own (each op is tried);
-// the first failure, if any. For many small requests of one kind (deletes, renames).
+// the first failure, if any. For many small requests of one kind (deletes, publications).
 Status RunEach(size_t n, size_t threads, const std::function<Status(size_t)>& op);
 
 }  // namespace binlake

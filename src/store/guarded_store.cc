@@ -49,11 +49,6 @@ Status GuardedStore::Delete(std::string_view key) {
   return inner_.Delete(key);
 }
 
-Status GuardedStore::Rename(std::string_view from, std::string_view to) {
-  RETURN_IF_ERROR(may_write_());
-  return inner_.Rename(from, to);
-}
-
 Status GuardedStore::PublishPrepared(std::string_view key, std::string_view token) {
   RETURN_IF_ERROR(may_write_());
   return inner_.PublishPrepared(key, token);

@@ -4,7 +4,7 @@
 // instead of finishing a full load or a batch over the new holder's work.
 //
 // Guarded: Put, the writers of NewWriter (when created, at Prepare and at Close: the moments an
-// object becomes durable or visible; parts already sent stay invisible), Delete, Rename,
+// object becomes durable or visible; parts already sent stay invisible), Delete,
 // PublishPrepared, DiscardUncommitted. Reads, CheckAccess and Describe pass through unchanged.
 // A refused request returns the guard's Status and changes nothing. A request already sent when
 // the guard turns false is not recalled: docs/COMMIT-PROTOCOL.md ("Late requests of a killed
@@ -47,8 +47,6 @@ class GuardedStore : public ObjectStore {
     return inner_.List(prefix);
   }
   Status Delete(std::string_view key) override;
-  bool RenamesAreCheap() const override { return inner_.RenamesAreCheap(); }
-  Status Rename(std::string_view from, std::string_view to) override;
   Status PublishPrepared(std::string_view key, std::string_view token) override;
   Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) override {
     return inner_.ListUncommitted(prefix);

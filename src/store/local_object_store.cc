@@ -261,7 +261,7 @@ Result<std::unique_ptr<ObjectRanges>> LocalObjectStore::OpenRanges(std::string_v
       return PreadAppend(fd_, path_, size_, offset, length, out);
     }
     Status CopyRange(uint64_t offset, uint64_t length, ObjectWriter* to) override {
-      if (auto* local = dynamic_cast<LocalObjectWriter*>(to)) {
+      if (auto* local = dynamic_cast<LocalObjectWriter*>(to->BytesSink())) {
         return local->CopyFrom(fd_, path_, offset, length);
       }
       std::string bytes;
@@ -364,17 +364,6 @@ Status LocalObjectStore::Delete(std::string_view key) {
     return FileError("delete", path, errno);
   }
   return Status::Ok();
-}
-
-Status LocalObjectStore::Rename(std::string_view from, std::string_view to) {
-  ASSIGN_OR_RETURN(std::string source, PathOf(from));
-  ASSIGN_OR_RETURN(std::string path, PathOf(to));
-  RETURN_IF_ERROR(MakeDirs(DirName(path)));
-  if (::rename(source.c_str(), path.c_str()) != 0) {
-    if (errno == ENOENT) return NotFound("file://" + source + " does not exist");
-    return FileError("rename to", path, errno);
-  }
-  return SyncDir(DirName(path));
 }
 
 Status LocalObjectStore::CheckAccess() {

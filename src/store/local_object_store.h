@@ -48,9 +48,6 @@ class LocalObjectStore : public ObjectStore {
   Result<std::optional<ObjectInfo>> Head(std::string_view key) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;
-  bool RenamesAreCheap() const override { return true; }
-  // rename(2), then fsync of the destination's directory.
-  Status Rename(std::string_view from, std::string_view to) override;
   // `token` names the prepared temp file beside the key's path.
   Status PublishPrepared(std::string_view key, std::string_view token) override;
   // The hidden temp files (".tmp-<name>.<16 hex>") under `prefix`; `key` is the directory plus

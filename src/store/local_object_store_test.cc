@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "common/testing/temp_dir.h"
 #include "store/target_config.h"
@@ -68,18 +70,6 @@ TEST_F(LocalStoreTest, PutGetHeadDelete) {
   // A directory is not an object.
   EXPECT_FALSE(store_->Head("db/t")->has_value());
   EXPECT_EQ(store_->Get("db").status().code(), StatusCode::kNotFound);
-}
-
-TEST_F(LocalStoreTest, RenameGivesAnObjectAnotherKey) {
-  EXPECT_TRUE(store_->RenamesAreCheap());
-  ASSERT_TRUE(store_->Put("db/t/.part-1.csv.pending", "rows\n", {}).ok());
-  ASSERT_TRUE(store_->Rename("db/t/.part-1.csv.pending", "db/t/part-1.csv").ok());
-  EXPECT_EQ(*store_->Get("db/t/part-1.csv"), "rows\n");
-  EXPECT_EQ(AllFiles(), std::vector<std::string>({"db/t/part-1.csv"}));
-  EXPECT_EQ(store_->Rename("db/t/.part-1.csv.pending", "db/t/part-1.csv").code(),
-            StatusCode::kNotFound);
-  EXPECT_EQ(*store_->Get("db/t/part-1.csv"), "rows\n");
-  EXPECT_EQ(store_->Rename("../x", "db/t/y").code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(LocalStoreTest, ListIsRecursiveSortedAndFiltered) {
@@ -349,6 +339,34 @@ TEST_F(LocalStoreTest, CloseAfterPrepareFinishesAndAbortAfterPrepareDiscards) {
   ASSERT_TRUE((*v)->Prepare().ok());
   (*v)->Abort();
   EXPECT_EQ(AllFiles(), std::vector<std::string>{"a.csv"});
+}
+
+// A run may hold thousands of prepared parts until it publishes them (materialize/staged_parts.h):
+// a prepared writer keeps no file open.
+TEST_F(LocalStoreTest, PreparedWritersHoldNoFileDescriptor) {
+  auto open_files = [] {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+  };
+  const size_t before = open_files();
+  std::vector<std::unique_ptr<ObjectWriter>> prepared;
+  for (int i = 0; i < 40; ++i) {
+    auto w = store_->NewWriter("db/t/part-" + std::to_string(100 + i) + ".csv", {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write("row " + std::to_string(i) + "\n").ok());
+    ASSERT_TRUE((*w)->Prepare().ok());
+    prepared.push_back(std::move(*w));
+  }
+  EXPECT_EQ(open_files(), before);
+  EXPECT_TRUE(store_->List("")->empty());
+  for (auto& w : prepared) ASSERT_TRUE(w->Close().ok());
+  EXPECT_EQ(store_->List("")->size(), 40u);
+  EXPECT_EQ(*store_->Get("db/t/part-139.csv"), "row 39\n");
+  EXPECT_FALSE(prepared[0]->Close().ok());  // once
+  prepared[0]->Abort();                     // after Close: nothing happens
+  EXPECT_EQ(*store_->Get("db/t/part-100.csv"), "row 0\n");
+  EXPECT_EQ(open_files(), before);
 }
 
 TEST_F(LocalStoreTest, UncommittedTempFilesAreListedAndDiscarded) {

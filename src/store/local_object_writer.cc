@@ -48,11 +48,7 @@ LocalObjectWriter::LocalObjectWriter(std::string path, std::string temp, int fd,
       syncer_(std::move(syncer)) {}
 
 LocalObjectWriter::~LocalObjectWriter() {
-  if (!prepared_) {
-    Abort();
-  } else if (fd_ >= 0) {
-    ::close(fd_);  // a prepared temp file may be named by a checkpoint: keep it
-  }
+  if (!prepared_) Abort();  // a prepared temp file may be named by a checkpoint: kept
 }
 
 Status LocalObjectWriter::Write(std::string_view data) {
@@ -83,8 +79,14 @@ Status LocalObjectWriter::Write(std::string_view data) {
 Result<std::string> LocalObjectWriter::Prepare() {
   if (fd_ < 0 || prepared_) return Internal("Prepare of " + path_ + " after Close or Abort");
   Status s = FlushAndSync();
+  // Nothing more is written: the descriptors go now, so a caller may hold thousands of prepared
+  // writers (materialize publishes a run's parts at its end).
+  if (::close(fd_) != 0 && s.ok()) s = FileError("close", temp_, errno);
+  fd_ = -1;
+  sync_file_.reset();
   if (!s.ok()) {
-    Abort();
+    finished_ = true;
+    ::unlink(temp_.c_str());
     return s;
   }
   prepared_ = true;
@@ -92,10 +94,14 @@ Result<std::string> LocalObjectWriter::Prepare() {
 }
 
 Status LocalObjectWriter::Close() {
-  if (fd_ < 0) return Internal("Close of " + path_ + " after Close or Abort");
-  Status s = prepared_ ? Status::Ok() : FlushAndSync();
-  if (::close(fd_) != 0 && s.ok()) s = FileError("close", temp_, errno);
-  fd_ = -1;
+  if (finished_) return Internal("Close of " + path_ + " after Close or Abort");
+  finished_ = true;
+  Status s;
+  if (!prepared_) {  // else synced and closed by Prepare
+    s = FlushAndSync();
+    if (::close(fd_) != 0 && s.ok()) s = FileError("close", temp_, errno);
+    fd_ = -1;
+  }
   if (s.ok()) s = Publish();
   if (!s.ok()) ::unlink(temp_.c_str());
   if (s.ok()) s = SyncDir(DirName(path_));
@@ -103,8 +109,9 @@ Status LocalObjectWriter::Close() {
 }
 
 void LocalObjectWriter::Abort() {
-  if (fd_ < 0) return;
-  ::close(fd_);
+  if (finished_) return;
+  finished_ = true;
+  if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   ::unlink(temp_.c_str());
   std::string().swap(buffer_);

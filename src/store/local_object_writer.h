@@ -73,7 +73,8 @@ class LocalObjectWriter : public ObjectWriter {
   uint64_t synced_ = 0;   // written_ when a background flush was last asked for
   std::shared_ptr<BackgroundSyncer> syncer_;
   std::shared_ptr<BackgroundSyncer::File> sync_file_;  // opened at the first background flush
-  bool prepared_ = false;
+  bool prepared_ = false;  // Prepare succeeded: the temp file is synced, fd_ closed
+  bool finished_ = false;  // closed or aborted
 };
 
 }  // namespace binlake

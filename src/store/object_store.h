@@ -130,15 +130,6 @@ class ObjectStore {
   virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
   // Deleting an absent key succeeds.
   virtual Status Delete(std::string_view key) = 0;
-  // Whether Rename is cheap (a local directory: rename(2)); S3 has no rename.
-  virtual bool RenamesAreCheap() const { return false; }
-  // Gives object `from` the key `to` (replacing what `to` held) and makes that durable; kNotFound
-  // when `from` does not exist. kUnsupported where RenamesAreCheap() is false.
-  virtual Status Rename(std::string_view from, std::string_view to) {
-    (void)from;
-    (void)to;
-    return Unsupported(Describe() + ": objects cannot be renamed");
-  }
   // Publishes an object that an ObjectWriter prepared (`token` from Prepare). Idempotent: it
   // succeeds when the object was already published from this token.
   virtual Status PublishPrepared(std::string_view key, std::string_view token) = 0;

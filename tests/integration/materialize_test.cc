@@ -157,6 +157,53 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
           << local;
       EXPECT_GT(OutputFiles(local, /*marks=*/true).size(), OutputFiles(local).size());
     }
+    // A run into radosgw killed while it writes: its finished parts wait as multipart uploads
+    // not completed, which no listing sees, so the prefix holds exactly the last version; the
+    // next run aborts them.
+    const std::string prefix =
+        "materialize-" + std::filesystem::path(dir_.path()).filename().string();
+    // The keys under the prefix that contain `part` (`uploads`: of the uploads not completed).
+    auto listed = [&](bool uploads, const std::string& part) {
+      auto keys = testing::ListS3Keys(env->endpoint, env->access_key_id, env->secret_access_key,
+                                      env->bucket, prefix + "/", uploads);
+      EXPECT_TRUE(keys.ok()) << keys.status().ToString();
+      size_t n = 0;
+      for (const std::string& k : keys.ok() ? *keys : std::vector<std::string>()) {
+        n += k.find(part) != std::string::npos && k.find("/_binlake/") == std::string::npos;
+      }
+      return n;
+    };
+    const std::string s3_args = "materialize --target " + ShellQuote(Target()) + " --output " +
+                                ShellQuote("s3://" + env->bucket + "/" + prefix) +
+                                " --endpoint-url " + env->endpoint + " --region " + env->region;
+    bool killed = false;
+    for (int attempt = 0; attempt < 5 && !killed; ++attempt) {
+      BinlakeProcess run(s3_args + " --rebuild --threads 1 --max-part-bytes 512", creds);
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      // Until a part of the new version is finished: an upload waits (or an object exists).
+      const std::string version = "/part-0000000" + std::to_string(3 + attempt);
+      while (std::chrono::steady_clock::now() < deadline && run.Running() &&
+             listed(true, version) + listed(false, version) == 0) {
+      }
+      ASSERT_TRUE(run.Kill(SIGKILL)) << run.Log();
+      killed = run.exit_signal() == SIGKILL;
+    }
+    ASSERT_TRUE(killed) << "every run into radosgw finished before it could be killed";
+    EXPECT_GE(listed(true, "/part-"), 1u);
+    const std::string after_kill = dir_.path() + "/from-s3-killed";
+    ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
+                                          env->bucket, prefix + "/", after_kill)
+                    .ok());
+    EXPECT_TRUE(OutputFiles(after_kill) == OutputFiles(sparse));  // the parts (marks aside)
+    CommandResult next = testing::RunBinlake(s3_args + " --as-of latest", creds);
+    ASSERT_EQ(next.exit_code, 0) << next.err;
+    EXPECT_EQ(listed(true, ""), 0u);
+    const std::string after_next = dir_.path() + "/from-s3-after-kill";
+    ASSERT_TRUE(testing::DownloadS3Prefix(env->endpoint, env->access_key_id, env->secret_access_key,
+                                          env->bucket, prefix + "/", after_next)
+                    .ok());
+    // Nothing changed since the last version: its parts stay, and the killed run's marks went.
+    EXPECT_TRUE(OutputFiles(after_next, /*marks=*/true) == OutputFiles(sparse, /*marks=*/true));
   }
   {  // --metrics-file: what the run did, in the Prometheus text format promtool accepts
     std::ifstream in(metrics);
@@ -198,23 +245,27 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
   }
   // A run killed while it writes: the manifest still names the last complete version, which
   // its files hold, and a glob of the table folders reads that version too (the new version's
-  // parts are staged under hidden names until the run publishes them: docs/MATERIALIZE.md); the
+  // parts wait as hidden temp files until the run publishes them: docs/MATERIALIZE.md); the
   // next run removes the killed run's files.
+  // The files in the table folders whose names start with `name`.
+  auto files = [](const std::string& dir, const std::string& name) {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      const std::string rel = std::filesystem::relative(e.path(), dir).string();
+      n += rel.rfind("_binlake/", 0) != 0 && e.path().filename().string().rfind(name, 0) == 0;
+    }
+    return n;
+  };
   bool killed = false;
   for (int attempt = 0; attempt < 5 && !killed; ++attempt) {
     BinlakeProcess run(
         MaterializeArgs(chain, "latest", "--rebuild --threads 1 --max-part-bytes 512"));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    // Poll until a finished part of the new version exists (staged: ".part-<version>-...").
+    // Poll until a part of the new version is finished: on one thread, parts are written one
+    // after the other, so the first of two temp files is (or a part has its name).
     const std::string version = "part-0000000" + std::to_string(pauses.size() + 1 + attempt);
-    while (std::chrono::steady_clock::now() < deadline && run.Running()) {
-      const std::string items = chain + "/app/items";
-      bool seen = false;
-      for (const auto& e : std::filesystem::directory_iterator(items)) {
-        const std::string name = e.path().filename().string();
-        if (name.find(version) != std::string::npos && name.rfind(".tmp-", 0) != 0) seen = true;
-      }
-      if (seen) break;
+    while (std::chrono::steady_clock::now() < deadline && run.Running() &&
+           files(chain, ".tmp-" + version) < 2 && files(chain, version) == 0) {
     }
     ASSERT_TRUE(run.Kill(SIGKILL)) << run.Log();
     killed = run.exit_signal() == SIGKILL;
@@ -224,12 +275,14 @@ TEST_F(MaterializeTest, EachRecordedPositionGivesWhatTheSourceHeldThen) {
     EXPECT_EQ(ManifestRows(chain, t), pauses.back().rows[t.name]) << "app." << t.name;
     EXPECT_EQ(OutputRows(chain, t), pauses.back().rows[t.name]) << "app." << t.name << " (glob)";
   }
+  EXPECT_GE(files(chain, ".tmp-part-"), 1u);
   CommandResult after = Materialize(chain, "latest");
   ASSERT_EQ(after.exit_code, 0) << after.err;
   for (const Table& t : Tables()) {
     EXPECT_EQ(OutputRows(chain, t), pauses.back().rows[t.name]) << "app." << t.name;
     EXPECT_EQ(ManifestRows(chain, t), pauses.back().rows[t.name]) << "app." << t.name;
   }
+  EXPECT_EQ(files(chain, ".tmp-"), 0u);  // the killed run's temp files are gone
 
   // Bad requests: one line, exit 1, the output untouched.
   CommandResult early = Materialize(output, "binlog.000001:4");

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "support/test_servers.h"
 
@@ -64,6 +65,34 @@ Status DownloadS3Prefix(const std::string& endpoint, const std::string& access_k
   CommandResult r = RunShell(cmd);
   if (r.exit_code != 0) return Internal("boto3 download failed: " + r.err);
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> ListS3Keys(const std::string& endpoint,
+                                            const std::string& access_key,
+                                            const std::string& secret_key,
+                                            const std::string& bucket, const std::string& prefix,
+                                            bool uploads) {
+  std::string script =
+      "import boto3, sys\n"
+      "ep, b, p, what = sys.argv[1:5]\n"
+      "s3 = boto3.client('s3', endpoint_url=ep, region_name='us-east-1')\n"
+      "op, field = ('list_multipart_uploads', 'Uploads') if what == 'uploads' else "
+      "('list_objects_v2', 'Contents')\n"
+      "for page in s3.get_paginator(op).paginate(Bucket=b, Prefix=p):\n"
+      "  for o in page.get(field, []):\n"
+      "    print(o['Key'])\n";
+  std::string cmd = "AWS_ACCESS_KEY_ID=" + ShellQuote(access_key) +
+                    " AWS_SECRET_ACCESS_KEY=" + ShellQuote(secret_key) + " /usr/bin/python3 -c " +
+                    ShellQuote(script) + " " + ShellQuote(endpoint) + " " + ShellQuote(bucket) +
+                    " " + ShellQuote(prefix) + (uploads ? " uploads" : " objects");
+  CommandResult r = RunShell(cmd);
+  if (r.exit_code != 0) return Internal("boto3 listing failed: " + r.err);
+  std::vector<std::string> keys;
+  size_t start = 0;
+  for (size_t nl; (nl = r.out.find('\n', start)) != std::string::npos; start = nl + 1) {
+    keys.push_back(r.out.substr(start, nl - start));
+  }
+  return keys;
 }
 
 CommandResult RunBinlake(const std::string& args, const std::string& env) {

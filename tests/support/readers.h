@@ -29,6 +29,14 @@ Status DownloadS3Prefix(const std::string& endpoint, const std::string& access_k
                         const std::string& secret_key, const std::string& bucket,
                         const std::string& prefix, const std::string& dir);
 
+// The keys under s3://bucket/prefix, listed by boto3: of the objects, or (`uploads`) of the
+// multipart uploads neither completed nor aborted (list_multipart_uploads).
+Result<std::vector<std::string>> ListS3Keys(const std::string& endpoint,
+                                            const std::string& access_key,
+                                            const std::string& secret_key,
+                                            const std::string& bucket, const std::string& prefix,
+                                            bool uploads);
+
 // Runs the built binlake program with `args` (already shell-quoted as needed) and `env`
 // assignments ("NAME=value ..." prefix).
 struct CommandResult;

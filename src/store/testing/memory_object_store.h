@@ -32,10 +32,14 @@ class MemoryObjectStore : public ObjectStore {
     Result<std::string> Prepare() override {
       std::lock_guard<std::mutex> lock(store_->mu_);
       token_ = "prepared-" + std::to_string(++store_->next_token_);
-      store_->prepared_[token_] = data_;
+      store_->prepared_[token_] = Prepared{key_, data_};
       return token_;
     }
-    void Abort() override {}
+    // Discards what was prepared (a writer destroyed without Close or Abort leaves it).
+    void Abort() override {
+      std::lock_guard<std::mutex> lock(store_->mu_);
+      store_->prepared_.erase(token_);
+    }
     uint64_t bytes_written() const override { return data_.size(); }
 
    private:
@@ -91,24 +95,27 @@ class MemoryObjectStore : public ObjectStore {
     objects_.erase(std::string(key));
     return Status::Ok();
   }
-  bool RenamesAreCheap() const override { return true; }
-  Status Rename(std::string_view from, std::string_view to) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = objects_.find(std::string(from));
-    if (it == objects_.end()) return NotFound(std::string(from) + " does not exist");
-    std::string data = std::move(it->second);
-    objects_.erase(it);
-    objects_[std::string(to)] = std::move(data);
-    return Status::Ok();
-  }
   Status PublishPrepared(std::string_view key, std::string_view token) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = prepared_.find(std::string(token));
     if (it == prepared_.end()) {
       return objects_.count(std::string(key)) ? Status::Ok() : NotFound("no prepared object");
     }
-    objects_[std::string(key)] = it->second;
+    objects_[std::string(key)] = it->second.data;
     prepared_.erase(it);
+    return Status::Ok();
+  }
+  Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<UncommittedObject> out;
+    for (const auto& [token, p] : prepared_) {
+      if (p.key.rfind(prefix, 0) == 0) out.push_back(UncommittedObject{p.key, token});
+    }
+    return out;
+  }
+  Status DiscardUncommitted(const UncommittedObject& object) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    prepared_.erase(object.id);
     return Status::Ok();
   }
   Status CheckAccess() override { return Status::Ok(); }
@@ -126,7 +133,11 @@ class MemoryObjectStore : public ObjectStore {
  private:
   std::mutex mu_;
   std::map<std::string, std::string> objects_;
-  std::map<std::string, std::string> prepared_;  // token -> bytes
+  struct Prepared {
+    std::string key;
+    std::string data;
+  };
+  std::map<std::string, Prepared> prepared_;  // by token
   int next_token_ = 0;
 };
 
