@@ -14,7 +14,8 @@
 #   many rows appended); CDC commits them; then, alternately, RUNS times each: `materialize`
 #   advancing a copy of the previous output vs `materialize --rebuild` of the same point; both
 #   outputs must be byte-identical. The same with Parquet output (DuckDB checks that both hold
-#   the same rows). Prints the seconds and the ratios advance/rebuild.
+#   the same rows). Prints the seconds and the ratios advance/rebuild, and the CSV advance's
+#   floor: the bytes of the parts it replaced, copied alone in the kernel (cp), alternating too.
 # Usage: bench/materialize/run.sh [--tables N] [--rows N] [--changes N] [--runs N] [--keep]
 #        [--binary PATH] [--record (write the summary to bench/materialize/last-run.txt)]
 set -euo pipefail
@@ -156,6 +157,20 @@ one_table_round() {  # $1 = csv|parquet; best_one[<format><threads>] (threads 0 
   done
 }
 
+# The floor of a CSV advance: the bytes of the parts it replaced (the previous version's, in
+# $WORK/base, that $WORK/adv no longer names), copied alone in the kernel (cp: copy_file_range,
+# as the advance copies what lies between changes), one cp per core; best_c = the best.
+copy_floor() {
+  local n t0 c
+  comm -23 <(jq -r '.tables[].files[]' "$WORK/base/_binlake/materialization.json" | sort) \
+    <(jq -r '.tables[].files[]' "$WORK/adv/_binlake/materialization.json" | sort) >"$WORK/replaced"
+  n=$(wc -l <"$WORK/replaced"); n=$(((n + $(nproc) - 1) / $(nproc))); [ "$n" -gt 0 ] || n=1
+  rm -rf "$WORK/copy"; mkdir -p "$WORK/copy"; t0=$(now)
+  (cd "$WORK/base" && xargs -r -a "$WORK/replaced" -P "$(nproc)" -n "$n" \
+    cp --parents --reflink=never -t "$WORK/copy")
+  c=$(elapsed "$t0"); best_c=$(min "$best_c" "$c")
+}
+
 # The incremental advance after ~1% of the rows changed: $1 = random|clustered.
 advance_round() {
   local kind=$1
@@ -183,6 +198,7 @@ advance_round() {
     --sequence-column seq --log-level warn >/dev/null
   quiet_server
   local best_a=999999 best_r=999999 a r i parts="" best_pa=999999 best_pr=999999 pparts=""
+  best_c=999999
   for i in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/padv"; cp -a "$WORK/pbase" "$WORK/padv"
     local t0; t0=$(now)
@@ -203,6 +219,7 @@ advance_round() {
     "$BINLAKE" materialize --target "$TARGET" --output "file://$WORK/full" --rebuild >/dev/null
     r=$(elapsed "$t0")
     best_a=$(min "$best_a" "$a"); best_r=$(min "$best_r" "$r")
+    copy_floor
     if [ "$kind" = random ]; then one_table_round csv; one_table_round parquet; fi
   done
   local same_adv=yes
@@ -218,7 +235,7 @@ read_parquet('$WORK/pfull/sbtest/*/*.parquet'))) + (SELECT count(*) FROM (SELECT
 read_parquet('$WORK/pfull/sbtest/*/*.parquet') EXCEPT ALL SELECT * FROM \
 read_parquet('$WORK/padv/sbtest/*/*.parquet'))) AS n" | sed -n 's/.*"n":"\([0-9]*\)".*/\1/p')
   [ "$same_padv" = 0 ] && same_padv=yes || same_padv="no($same_padv)"
-  echo "$kind $best_a $best_r $same_adv $parts $best_pa $best_pr $same_padv $pparts" \
+  echo "$kind $best_a $best_r $same_adv $parts $best_pa $best_pr $same_padv $pparts $best_c" \
     "${best_one[csv0]:-} ${best_one[csv1]:-} ${best_one[csvrebuild]:-}" \
     "${best_one[parquet0]:-} ${best_one[parquet1]:-} ${best_one[parquetrebuild]:-}"
   rm -rf "$WORK/binlake"; mv "$WORK/adv" "$WORK/binlake"  # the next round advances from here
@@ -257,12 +274,19 @@ echo
     printf "%-12s %-8s %8s %10.3f %10.3f %9.2f %10s %s\n" $round parquet $rows "$8" "$9" \
       "$(awk -v a="$8" -v r="$9" 'BEGIN{print a/r}')" "${10}" "${11} of ${13}"
   done
+  printf "the CSV advance's floor: the bytes of the parts it replaced, copied alone (cp, in the"
+  printf " kernel, %s processes):\n" "$(nproc)"
+  for round in random clustered; do
+    if [ $round = random ]; then set -- $adv_random; else set -- $adv_clustered; fi
+    printf "%-12s %s parts, %.3f s = %.2f of the rebuild\n" $round "$5" "${14}" \
+      "$(awk -v c="${14}" -v r="$3" 'BEGIN{print c/r}')"
+  done
   echo "(goal: advance <= 0.2 x rebuild; parts of at most 32 MiB and, from 1 MiB, 1/16 of a" \
     "table's rows: --parts-per-table 16; a part written again copies what lies between its" \
     "changes as bytes, found by its marks: 4 KiB stretches of a CSV part, the row groups of a" \
     "Parquet part (--row-group-rows 10000))"
   set -- $adv_random
-  shift 13
+  shift 14
   echo "sbtest1 alone (one table: an advance rewrites its parts on every core, $(nproc) threads):"
   printf "%-12s %-8s %10s %10s %10s %9s\n" changes output advance "on 1 thread" rebuild ratio
   printf "%-12s %-8s %10.3f %10.3f %10.3f %9.2f\n" random csv "$1" "$2" "$3" \
