@@ -45,6 +45,20 @@ Result<std::vector<DuckRow>> DuckDbQuery(const std::vector<std::string>& stateme
   return rows;
 }
 
+namespace {
+
+// Runs a Python `script` (boto3) with the credentials in its environment and `args` after it.
+CommandResult RunBoto3(const std::string& script, const std::string& access_key,
+                       const std::string& secret_key, const std::vector<std::string>& args) {
+  std::string cmd = "AWS_ACCESS_KEY_ID=" + ShellQuote(access_key) +
+                    " AWS_SECRET_ACCESS_KEY=" + ShellQuote(secret_key) + " /usr/bin/python3 -c " +
+                    ShellQuote(script);
+  for (const std::string& a : args) cmd += " " + ShellQuote(a);
+  return RunShell(cmd);
+}
+
+}  // namespace
+
 Status DownloadS3Prefix(const std::string& endpoint, const std::string& access_key,
                         const std::string& secret_key, const std::string& bucket,
                         const std::string& prefix, const std::string& dir) {
@@ -58,11 +72,7 @@ Status DownloadS3Prefix(const std::string& endpoint, const std::string& access_k
       "    path = os.path.join(d, rel)\n"
       "    os.makedirs(os.path.dirname(path), exist_ok=True)\n"
       "    s3.download_file(b, o['Key'], path)\n";
-  std::string cmd = "AWS_ACCESS_KEY_ID=" + ShellQuote(access_key) +
-                    " AWS_SECRET_ACCESS_KEY=" + ShellQuote(secret_key) + " /usr/bin/python3 -c " +
-                    ShellQuote(script) + " " + ShellQuote(endpoint) + " " + ShellQuote(bucket) +
-                    " " + ShellQuote(prefix) + " " + ShellQuote(dir);
-  CommandResult r = RunShell(cmd);
+  CommandResult r = RunBoto3(script, access_key, secret_key, {endpoint, bucket, prefix, dir});
   if (r.exit_code != 0) return Internal("boto3 download failed: " + r.err);
   return Status::Ok();
 }
@@ -81,11 +91,8 @@ Result<std::vector<std::string>> ListS3Keys(const std::string& endpoint,
       "for page in s3.get_paginator(op).paginate(Bucket=b, Prefix=p):\n"
       "  for o in page.get(field, []):\n"
       "    print(o['Key'])\n";
-  std::string cmd = "AWS_ACCESS_KEY_ID=" + ShellQuote(access_key) +
-                    " AWS_SECRET_ACCESS_KEY=" + ShellQuote(secret_key) + " /usr/bin/python3 -c " +
-                    ShellQuote(script) + " " + ShellQuote(endpoint) + " " + ShellQuote(bucket) +
-                    " " + ShellQuote(prefix) + (uploads ? " uploads" : " objects");
-  CommandResult r = RunShell(cmd);
+  CommandResult r = RunBoto3(script, access_key, secret_key,
+                             {endpoint, bucket, prefix, uploads ? "uploads" : "objects"});
   if (r.exit_code != 0) return Internal("boto3 listing failed: " + r.err);
   std::vector<std::string> keys;
   size_t start = 0;
