@@ -24,14 +24,14 @@
 #include <string>
 #include <string_view>
 
-#include "store/object_store.h"
+#include "store/forwarding_store.h"
 
 namespace binlake {
 
-class StagedParts : public ObjectStore {
+class StagedParts : public ForwardingStore {
  public:
   StagedParts(ObjectStore& inner, std::function<bool(std::string_view)> is_part)
-      : inner_(inner), is_part_(std::move(is_part)) {}
+      : ForwardingStore(inner), is_part_(std::move(is_part)) {}
   ~StagedParts() override;
 
   // Publishes every part staged so far (threads at once); the first error. A part whose
@@ -43,35 +43,7 @@ class StagedParts : public ObjectStore {
   Status Put(std::string_view key, std::string_view data, const PutOptions& options) override;
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
                                                   const PutOptions& options) override;
-  Result<std::string> Get(std::string_view key) override { return inner_.Get(key); }
-  Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override {
-    return inner_.GetRange(key, offset, length);
-  }
-  Status AppendRange(std::string_view key, uint64_t offset, uint64_t length,
-                     std::string* out) override {
-    return inner_.AppendRange(key, offset, length, out);
-  }
-  bool SmallReadsAreCheap() const override { return inner_.SmallReadsAreCheap(); }
-  Result<std::unique_ptr<ObjectRanges>> OpenRanges(std::string_view key) override {
-    return inner_.OpenRanges(key);
-  }
-  size_t PreferredReadBytes() const override { return inner_.PreferredReadBytes(); }
-  Result<std::optional<ObjectInfo>> Head(std::string_view key) override { return inner_.Head(key); }
-  Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
-    return inner_.List(prefix);
-  }
   Status Delete(std::string_view key) override;
-  Status PublishPrepared(std::string_view key, std::string_view token) override {
-    return inner_.PublishPrepared(key, token);
-  }
-  Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) override {
-    return inner_.ListUncommitted(prefix);
-  }
-  Status DiscardUncommitted(const UncommittedObject& object) override {
-    return inner_.DiscardUncommitted(object);
-  }
-  Status CheckAccess() override { return inner_.CheckAccess(); }
-  std::string Describe() const override { return inner_.Describe(); }
 
  private:
   class StagingWriter;
@@ -79,7 +51,6 @@ class StagedParts : public ObjectStore {
   // that key, which is discarded).
   void Hold(const std::string& key, std::unique_ptr<ObjectWriter> prepared);
 
-  ObjectStore& inner_;
   std::function<bool(std::string_view)> is_part_;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<ObjectWriter>> staged_;  // guarded by mu_

@@ -17,46 +17,23 @@
 
 #include <functional>
 
-#include "store/object_store.h"
+#include "store/forwarding_store.h"
 
 namespace binlake {
 
-class GuardedStore : public ObjectStore {
+class GuardedStore : public ForwardingStore {
  public:
   GuardedStore(ObjectStore& inner, std::function<Status()> may_write)
-      : inner_(inner), may_write_(std::move(may_write)) {}
+      : ForwardingStore(inner), may_write_(std::move(may_write)) {}
 
   Status Put(std::string_view key, std::string_view data, const PutOptions& options) override;
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view key,
                                                   const PutOptions& options) override;
-  Result<std::string> Get(std::string_view key) override { return inner_.Get(key); }
-  Result<std::string> GetRange(std::string_view key, uint64_t offset, uint64_t length) override {
-    return inner_.GetRange(key, offset, length);
-  }
-  Status AppendRange(std::string_view key, uint64_t offset, uint64_t length,
-                     std::string* out) override {
-    return inner_.AppendRange(key, offset, length, out);
-  }
-  bool SmallReadsAreCheap() const override { return inner_.SmallReadsAreCheap(); }
-  Result<std::unique_ptr<ObjectRanges>> OpenRanges(std::string_view key) override {
-    return inner_.OpenRanges(key);
-  }
-  size_t PreferredReadBytes() const override { return inner_.PreferredReadBytes(); }
-  Result<std::optional<ObjectInfo>> Head(std::string_view key) override { return inner_.Head(key); }
-  Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
-    return inner_.List(prefix);
-  }
   Status Delete(std::string_view key) override;
   Status PublishPrepared(std::string_view key, std::string_view token) override;
-  Result<std::vector<UncommittedObject>> ListUncommitted(std::string_view prefix) override {
-    return inner_.ListUncommitted(prefix);
-  }
   Status DiscardUncommitted(const UncommittedObject& object) override;
-  Status CheckAccess() override { return inner_.CheckAccess(); }
-  std::string Describe() const override { return inner_.Describe(); }
 
  private:
-  ObjectStore& inner_;
   std::function<Status()> may_write_;
 };
 
